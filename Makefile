@@ -1,0 +1,47 @@
+# graphvc: the two quickstart commands are `make demo` and `make test`.
+# Each installs what is missing first (a virtualenv in .venv, Neo4j from Maven Central).
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_INCIDENTS ?= 5000
+DEMO_SEED ?= 7
+
+.PHONY: install demo app test lint neo4j-start neo4j-stop clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+	$(BIN)/graphvc neo4j install
+
+## Quickstart 1: start Neo4j, load the demo graph, serve the app on 127.0.0.1.
+demo: install
+	$(BIN)/graphvc demo --incidents $(DEMO_INCIDENTS) --seed $(DEMO_SEED)
+
+app: install
+	$(BIN)/graphvc app
+
+## Quickstart 2: the whole test suite, against a real Neo4j of its own (port 7688).
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy graphvc
+	$(BIN)/python -m pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy graphvc
+
+neo4j-start: install
+	$(BIN)/graphvc neo4j start
+
+neo4j-stop: $(BIN)/.installed
+	$(BIN)/graphvc neo4j stop
+
+clean:
+	-$(BIN)/graphvc neo4j stop
+	rm -rf .graphvc $(VENV)

@@ -1,0 +1,161 @@
+"""The ``graphvc`` command line.
+
+Every user mistake or unreachable service ends in one line on stderr and a non-zero exit,
+never a traceback: :class:`graphvc.errors.GraphvcError` is turned into a
+:class:`click.ClickException` by :class:`_Group`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+import neo4j
+
+from graphvc import __version__, localserver, schema
+from graphvc.config import Settings
+from graphvc.db import connect
+from graphvc.errors import GraphvcError
+
+__all__ = ["cli", "main"]
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GraphvcError as e:
+            raise click.ClickException(str(e)) from None
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings = ctx.find_object(Settings)
+    assert settings is not None, "the cli group stores the settings"
+    return settings
+
+
+@contextmanager
+def open_driver(settings: Settings) -> Iterator[neo4j.Driver]:
+    """A driver for the configured server, starting the managed one when needed."""
+    localserver.ensure_running(settings)
+    driver = connect(settings)
+    try:
+        yield driver
+    finally:
+        driver.close()
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="graphvc")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Network analysis of violent crime on a Neo4j graph.
+
+    Settings come from NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE and
+    GRAPHVC_* (see the README). With NEO4J_URI unset, graphvc runs its own local Neo4j.
+    """
+    try:
+        ctx.obj = Settings.from_env()
+    except GraphvcError as e:
+        raise click.ClickException(str(e)) from None
+
+
+@cli.group(cls=_Group)
+def neo4j_group() -> None:
+    """Manage the local Neo4j server (used when NEO4J_URI is unset)."""
+
+
+cli.add_command(neo4j_group, name="neo4j")
+
+
+@neo4j_group.command("install")
+@click.pass_context
+def neo4j_install(ctx: click.Context) -> None:
+    """Fetch Neo4j from Maven Central (done by `start` when needed)."""
+    lib = localserver.install(_settings(ctx))
+    click.echo(f"Neo4j {localserver.NEO4J_VERSION} is installed in {lib}")
+
+
+@neo4j_group.command("start")
+@click.pass_context
+def neo4j_start(ctx: click.Context) -> None:
+    """Start the server; returns once Bolt answers. A no-op when it runs already."""
+    click.echo(localserver.start(_settings(ctx)))
+
+
+@neo4j_group.command("stop")
+@click.pass_context
+def neo4j_stop(ctx: click.Context) -> None:
+    """Stop the server; a no-op when it is not running."""
+    click.echo(localserver.stop(_settings(ctx)))
+
+
+@neo4j_group.command("status")
+@click.pass_context
+def neo4j_status(ctx: click.Context) -> None:
+    """Exit 0 when the server answers, 3 when it does not."""
+    found = localserver.status(_settings(ctx))
+    click.echo(found.message)
+    ctx.exit(0 if found.running else 3)
+
+
+@cli.group(cls=_Group)
+def db() -> None:
+    """The graph database: schema and counts."""
+
+
+@db.command("init")
+@click.pass_context
+def db_init(ctx: click.Context) -> None:
+    """Apply cypher/schema.cypher (constraints and indexes); safe to run again."""
+    settings = _settings(ctx)
+    with open_driver(settings) as driver:
+        applied = schema.apply_schema(driver, database=settings.neo4j_database)
+    click.echo(f"schema applied: {applied} statements from cypher/schema.cypher")
+
+
+@db.command("counts")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.pass_context
+def db_counts(ctx: click.Context, as_json: bool) -> None:
+    """Count nodes by label and relationships by type."""
+    settings = _settings(ctx)
+    with open_driver(settings) as driver:
+        counts = schema.graph_counts(driver, database=settings.neo4j_database)
+    if as_json:
+        click.echo(json.dumps(counts, sort_keys=True))
+    else:
+        for name, count in counts.items():
+            click.echo(f"{name:<16} {count:>12,}")
+
+
+@cli.command("app")
+@click.option("--address", default="127.0.0.1", show_default=True, help="Address to serve on.")
+@click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+@click.pass_context
+def app_command(ctx: click.Context, address: str, port: int) -> None:
+    """Serve the Streamlit app (read-only) on ADDRESS:PORT."""
+    settings = _settings(ctx)
+    localserver.ensure_running(settings)
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    if not app.exists():
+        raise GraphvcError(f"app.py not found at {app}: run the app from a graphvc checkout")
+    click.echo(f"graphvc app: http://{address}:{port}", err=True)
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.address", address, "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    raise SystemExit(subprocess.call(command, env=os.environ.copy()))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="graphvc")

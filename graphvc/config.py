@@ -1,0 +1,109 @@
+"""Settings, read in one place from the environment.
+
+The standard Neo4j variables (``NEO4J_URI``, ``NEO4J_USERNAME``, ``NEO4J_PASSWORD``,
+``NEO4J_DATABASE``) say which server to use. When ``NEO4J_URI`` is unset graphvc uses the
+local server it manages itself (see :mod:`graphvc.localserver`), starting it when needed.
+graphvc's own settings are ``GRAPHVC_*``; every one is listed in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graphvc.errors import ConfigError
+
+__all__ = ["LOCAL_PASSWORD", "Settings"]
+
+#: Password of the managed local server's ``neo4j`` user unless ``NEO4J_PASSWORD`` is set.
+LOCAL_PASSWORD = "graphvc-local"
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting graphvc reads. Build one with :meth:`from_env`."""
+
+    neo4j_uri: str | None = None
+    neo4j_username: str = "neo4j"
+    neo4j_password: str = LOCAL_PASSWORD
+    neo4j_database: str = "neo4j"
+    home: Path = field(default_factory=lambda: Path.cwd() / ".graphvc")
+    bolt_port: int = 7687
+    heap: str = "4g"
+    pagecache: str = "4g"
+    start_timeout: float = 180.0
+    query_timeout: float = 60.0
+    batch_size: int = 5000
+    pseudonym_key: str | None = None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings from ``env`` (default: ``os.environ``)."""
+        env = os.environ if env is None else env
+        settings = cls(
+            neo4j_uri=env.get("NEO4J_URI") or None,
+            neo4j_username=env.get("NEO4J_USERNAME") or "neo4j",
+            neo4j_password=env.get("NEO4J_PASSWORD") or LOCAL_PASSWORD,
+            neo4j_database=env.get("NEO4J_DATABASE") or "neo4j",
+            home=Path(env.get("GRAPHVC_HOME") or Path.cwd() / ".graphvc").absolute(),
+            bolt_port=_int(env, "GRAPHVC_NEO4J_BOLT_PORT", 7687),
+            heap=env.get("GRAPHVC_NEO4J_HEAP") or "4g",
+            pagecache=env.get("GRAPHVC_NEO4J_PAGECACHE") or "4g",
+            start_timeout=_float(env, "GRAPHVC_NEO4J_START_TIMEOUT", 180.0),
+            query_timeout=_float(env, "GRAPHVC_QUERY_TIMEOUT", 60.0),
+            batch_size=_int(env, "GRAPHVC_BATCH_SIZE", 5000),
+            pseudonym_key=env.get("GRAPHVC_PSEUDONYM_KEY") or None,
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigError` naming the first bad setting."""
+        if not 1 <= self.bolt_port <= 65535:
+            raise ConfigError(f"GRAPHVC_NEO4J_BOLT_PORT={self.bolt_port!r} is not a TCP port")
+        if self.batch_size < 1:
+            raise ConfigError(f"GRAPHVC_BATCH_SIZE={self.batch_size!r} must be at least 1")
+        if self.query_timeout <= 0:
+            raise ConfigError(f"GRAPHVC_QUERY_TIMEOUT={self.query_timeout!r} must be positive")
+        for name, size in (
+            ("GRAPHVC_NEO4J_HEAP", self.heap),
+            ("GRAPHVC_NEO4J_PAGECACHE", self.pagecache),
+        ):
+            if not (size[:-1].isdigit() and size[-1].lower() in "kmg"):
+                raise ConfigError(f"{name}={size!r} is not a size such as 512m or 4g")
+
+    @property
+    def uses_local_server(self) -> bool:
+        """True when graphvc manages the server itself (``NEO4J_URI`` unset)."""
+        return self.neo4j_uri is None
+
+    @property
+    def uri(self) -> str:
+        """The Bolt URI to connect to."""
+        return self.neo4j_uri or f"bolt://127.0.0.1:{self.bolt_port}"
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        return (self.neo4j_username, self.neo4j_password)

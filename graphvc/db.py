@@ -1,0 +1,222 @@
+"""The one seam through which graphvc runs Cypher.
+
+Library code takes a :class:`neo4j.Driver` (and a database name) and never creates one; only
+the CLI, the app and the test fixtures call :func:`connect`. Reads go to read transactions
+(``RoutingControl.READ``), so a cluster routes them to a reader and the server itself refuses
+any write they attempt. Values always travel as ``$parameters``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import neo4j
+import pandas as pd
+from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+
+from graphvc.config import Settings
+from graphvc.errors import DatabaseError, QueryError
+
+__all__ = [
+    "connect",
+    "cypher_dir",
+    "read_cypher",
+    "run_autocommit",
+    "run_query",
+    "run_write",
+    "server_version",
+    "split_statements",
+]
+
+
+def connect(settings: Settings) -> neo4j.Driver:
+    """Open a driver for ``settings`` and check that the server answers.
+
+    Raises :class:`DatabaseError` with the URI when it does not.
+    """
+    # Server notifications (unknown labels on an empty graph, deprecations) are for query
+    # authors, not for analysts reading the CLI or the app.
+    driver = neo4j.GraphDatabase.driver(
+        settings.uri, auth=settings.auth, notifications_min_severity="OFF"
+    )
+    try:
+        driver.verify_connectivity()
+    except AuthError as e:
+        driver.close()
+        raise DatabaseError(
+            f"Neo4j at {settings.uri} refused user {settings.neo4j_username!r}: check NEO4J_PASSWORD"
+        ) from e
+    except (ServiceUnavailable, OSError, Neo4jError) as e:
+        driver.close()
+        raise DatabaseError(f"Neo4j at {settings.uri} is unreachable: {e}") from e
+    return driver
+
+
+def cypher_dir() -> Path:
+    """The folder of graphvc's Cypher files (``cypher/`` in a checkout, bundled in a wheel)."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_cypher", package.parent / "cypher"):
+        if candidate.is_dir():
+            return candidate
+    raise QueryError(f"graphvc's cypher/ folder is missing beside {package}")
+
+
+def read_cypher(name: str) -> str:
+    """The text of ``cypher/<name>.cypher``."""
+    path = cypher_dir() / f"{name}.cypher"
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QueryError(f"no Cypher file {path.name!r} in {path.parent}") from None
+
+
+def split_statements(text: str) -> list[str]:
+    """Split a Cypher script on ``;`` at line ends, dropping ``//`` comment lines."""
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("//")]
+    statements = re.split(r";[ \t]*$", "\n".join(lines), flags=re.MULTILINE)
+    return [statement.strip() for statement in statements if statement.strip()]
+
+
+def _query(text: str, timeout: float | None) -> neo4j.Query:
+    return neo4j.Query(cast(Any, text), timeout=timeout)
+
+
+def run_query(
+    driver: neo4j.Driver,
+    query: str,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    database: str = "neo4j",
+    timeout: float | None = None,
+    write: bool = False,
+) -> pd.DataFrame:
+    """Run one Cypher statement and return its records as a DataFrame.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+    query : str
+        Cypher text; every value must be a ``$parameter``.
+    parameters : mapping, optional
+        Values for the query's parameters.
+    database : str
+        Database name.
+    timeout : float, optional
+        Transaction timeout in seconds.
+    write : bool
+        Run in a write transaction. Default is a read transaction, in which the server
+        refuses to write.
+    """
+    routing = neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ
+    try:
+        return driver.execute_query(
+            _query(query, timeout),
+            dict(parameters or {}),
+            database_=database,
+            routing_=routing,
+            result_transformer_=neo4j.Result.to_df,
+        )
+    except ServiceUnavailable as e:
+        raise DatabaseError(f"Neo4j is unreachable: {e}") from e
+    except ClientError as e:
+        if e.code and ("AccessMode" in e.code or "ForbiddenOnReadOnly" in e.code):
+            raise QueryError(
+                f"refused: the query tries to write in a read-only session ({e.message})"
+            ) from e
+        if e.code and ("TransactionTimedOut" in e.code or "Terminated" in e.code):
+            raise QueryError(f"the query ran past its {timeout}s timeout and was stopped") from e
+        raise DatabaseError(f"Neo4j refused the query: {e.message}") from e
+    except Neo4jError as e:
+        raise DatabaseError(f"Neo4j failed the query: {e.message}") from e
+
+
+def _batches(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    batch: list[Mapping[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def run_write(
+    driver: neo4j.Driver,
+    query: str,
+    rows: Sequence[Mapping[str, Any]] | Iterable[Mapping[str, Any]],
+    *,
+    database: str = "neo4j",
+    batch_size: int = 5000,
+    on_batch: Any = None,
+) -> dict[str, int]:
+    """Run ``UNWIND $rows AS row ...`` over ``rows`` in batches, one transaction each.
+
+    Every batch is all-or-nothing (a managed transaction, retried by the driver on transient
+    errors). Returns the summed update counters. ``on_batch(n)`` is called after each batch
+    with its row count, for progress bars.
+    """
+    totals: dict[str, int] = {}
+    try:
+        for batch in _batches(rows, batch_size):
+            summary = driver.execute_query(
+                _query(query, None),
+                {"rows": batch},
+                database_=database,
+                routing_=neo4j.RoutingControl.WRITE,
+                result_transformer_=neo4j.Result.consume,
+            )
+            for key, value in vars(summary.counters).items():
+                if isinstance(value, int) and not isinstance(value, bool):
+                    totals[key] = totals.get(key, 0) + value
+            if on_batch is not None:
+                on_batch(len(batch))
+    except ServiceUnavailable as e:
+        raise DatabaseError(f"Neo4j is unreachable: {e}") from e
+    except Neo4jError as e:
+        raise DatabaseError(f"Neo4j failed a write batch: {e.message}") from e
+    return totals
+
+
+def run_autocommit(
+    driver: neo4j.Driver,
+    query: str,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    database: str = "neo4j",
+) -> dict[str, int]:
+    """Run one statement in an auto-commit transaction (needed by ``CALL {...} IN TRANSACTIONS``).
+
+    Returns the update counters.
+    """
+    try:
+        with driver.session(database=database) as session:
+            summary = session.run(_query(query, None), dict(parameters or {})).consume()
+    except ServiceUnavailable as e:
+        raise DatabaseError(f"Neo4j is unreachable: {e}") from e
+    except Neo4jError as e:
+        raise DatabaseError(f"Neo4j failed the statement: {e.message}") from e
+    return {
+        k: v
+        for k, v in vars(summary.counters).items()
+        if isinstance(v, int) and not isinstance(v, bool)
+    }
+
+
+def server_version(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, str]:
+    """Name, version and edition of the server, from ``dbms.components()``."""
+    df = run_query(
+        driver,
+        "CALL dbms.components() YIELD name, versions, edition "
+        "RETURN name, versions[0] AS version, edition",
+        database=database,
+    )
+    row = df.iloc[0]
+    return {
+        "name": str(row["name"]),
+        "version": str(row["version"]),
+        "edition": str(row["edition"]),
+    }

@@ -1,0 +1,45 @@
+"""The one exception root of graphvc and its documented subclasses.
+
+Every error a user can cause or meet derives from :class:`GraphvcError`; the CLI and the
+app print its message as one line, without a traceback. Messages name what failed and show
+the offending value.
+"""
+
+__all__ = [
+    "AnalysisError",
+    "ConfigError",
+    "DatabaseError",
+    "GraphvcError",
+    "InputError",
+    "QueryError",
+    "ServerError",
+]
+
+
+class GraphvcError(Exception):
+    """Root of every error graphvc raises on purpose."""
+
+
+class ConfigError(GraphvcError):
+    """A setting (environment variable or option) has a bad value."""
+
+
+class ServerError(GraphvcError):
+    """The managed local Neo4j server could not be installed, started or stopped."""
+
+
+class DatabaseError(GraphvcError):
+    """Neo4j could not be reached, or refused or failed a query."""
+
+
+class QueryError(GraphvcError):
+    """A Cypher query file or its parameters are invalid, or the query is not allowed."""
+
+
+class InputError(GraphvcError):
+    """An input file cannot be read at all (missing, wrong header, wrong encoding)."""
+
+
+class AnalysisError(GraphvcError):
+    """A network analysis cannot run on its input: an unknown person, a missing column,
+    an option out of range, or an edge weight that is not a positive number."""

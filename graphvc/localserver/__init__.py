@@ -1,0 +1,350 @@
+"""The local Neo4j 5.26 Community server that graphvc manages itself.
+
+When ``NEO4J_URI`` is unset graphvc runs its own server: the jars of ``org.neo4j:neo4j``
+fetched from Maven Central by Maven (``pom.xml`` beside this file), started with the real
+server entry point ``org.neo4j.server.CommunityEntryPoint`` on a generated ``neo4j.conf``,
+Bolt only, on 127.0.0.1. Jars, data and logs live under ``GRAPHVC_HOME/neo4j``.
+
+Nothing else in graphvc depends on this module's internals: the rest talks Bolt to whatever
+``Settings.uri`` names, which may equally be a cluster or Aura.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import neo4j
+from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+
+from graphvc.config import Settings
+from graphvc.errors import ServerError
+
+__all__ = ["NEO4J_VERSION", "ServerStatus", "ensure_running", "install", "start", "status", "stop"]
+
+_POM = Path(__file__).with_name("pom.xml")
+NEO4J_VERSION: str = re.findall(r"<neo4j.version>([^<]+)</neo4j.version>", _POM.read_text())[0]
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+MIN_JAVA = 17
+
+# The JVM options Neo4j's own start script passes (server.jvm.additional in its default conf).
+_JVM_OPTIONS = [
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Dlog4j2.disable.jmx=true",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--enable-native-access=ALL-UNNAMED",
+]
+
+
+@dataclass(frozen=True)
+class _Paths:
+    root: Path
+
+    @property
+    def lib(self) -> Path:
+        return self.root / f"lib-{NEO4J_VERSION}"
+
+    @property
+    def conf(self) -> Path:
+        return self.root / "conf"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.root / "neo4j.pid"
+
+    @property
+    def console_log(self) -> Path:
+        return self.logs / "console.log"
+
+    @property
+    def installed_marker(self) -> Path:
+        return self.lib / ".installed"
+
+
+def _paths(settings: Settings) -> _Paths:
+    return _Paths(settings.home / "neo4j")
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    """What :func:`status` found."""
+
+    running: bool
+    message: str
+    pid: int | None = None
+
+
+def _java_major(java: str) -> int:
+    out = subprocess.run([java, "-version"], capture_output=True, text=True, check=False).stderr
+    match = re.search(r'version "(\d+)(?:\.(\d+))?', out)
+    if not match:
+        raise ServerError(f"cannot read the Java version from {java!r}: {out.strip()[:200]!r}")
+    major = int(match.group(1))
+    return int(match.group(2) or 0) if major == 1 else major
+
+
+def _require_java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise ServerError(
+            f"Java {MIN_JAVA} or newer is needed to run Neo4j, and `java` is not on PATH"
+        )
+    major = _java_major(java)
+    if major < MIN_JAVA:
+        raise ServerError(
+            f"Neo4j {NEO4J_VERSION} needs Java {MIN_JAVA} or newer; {java} is Java {major}"
+        )
+    return java
+
+
+def install(settings: Settings) -> Path:
+    """Fetch the Neo4j jars with Maven into ``GRAPHVC_HOME`` (a no-op once done).
+
+    Returns the folder of jars.
+    """
+    paths = _paths(settings)
+    if paths.installed_marker.exists():
+        return paths.lib
+    _require_java()
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise ServerError(
+            "Maven is needed to fetch Neo4j from Maven Central, and `mvn` is not on PATH"
+        )
+    paths.root.mkdir(parents=True, exist_ok=True)
+    pom = paths.root / "pom.xml"
+    shutil.copyfile(_POM, pom)
+    staging = paths.root / "lib.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+    command = [
+        mvn, "-B", "-q", "-f", str(pom), "dependency:copy-dependencies",
+        f"-DoutputDirectory={staging}", "-DincludeScope=runtime",
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
+        raise ServerError(
+            f"Maven could not fetch org.neo4j:neo4j:{NEO4J_VERSION}: {' | '.join(tail)}"
+        )
+    shutil.rmtree(paths.lib, ignore_errors=True)
+    staging.rename(paths.lib)
+    paths.installed_marker.write_text(NEO4J_VERSION)
+    return paths.lib
+
+
+def _write_conf(settings: Settings, paths: _Paths) -> Path:
+    paths.conf.mkdir(parents=True, exist_ok=True)
+    conf = paths.conf / "neo4j.conf"
+    conf.write_text(
+        "# Written by graphvc at every start; edit the GRAPHVC_* settings instead.\n"
+        "server.default_listen_address=127.0.0.1\n"
+        "server.default_advertised_address=127.0.0.1\n"
+        "server.bolt.enabled=true\n"
+        f"server.bolt.listen_address=127.0.0.1:{settings.bolt_port}\n"
+        "server.http.enabled=false\n"
+        "server.https.enabled=false\n"
+        f"server.directories.data={paths.data}\n"
+        f"server.directories.logs={paths.logs}\n"
+        f"server.memory.heap.max_size={settings.heap}\n"
+        f"server.memory.pagecache.size={settings.pagecache}\n"
+        "dbms.security.auth_enabled=true\n"
+        "dbms.usage_report.enabled=false\n"
+        f"db.transaction.timeout={int(settings.query_timeout) * 10}s\n"
+    )
+    return conf
+
+
+def _bolt_answers(settings: Settings) -> tuple[bool, str]:
+    """Whether the server on the configured URI answers with our credentials, and why not."""
+    try:
+        # Short timeouts: something that accepts TCP but never speaks Bolt must not hang us.
+        with neo4j.GraphDatabase.driver(
+            settings.uri,
+            auth=settings.auth,
+            connection_timeout=3.0,
+            connection_acquisition_timeout=5.0,
+            max_transaction_retry_time=0.0,
+        ) as driver:
+            driver.verify_connectivity()
+        return True, "answers"
+    except AuthError:
+        return False, f"a server on {settings.uri} refused user {settings.neo4j_username!r}"
+    except (ServiceUnavailable, OSError, Neo4jError) as e:
+        return False, f"nothing answers on {settings.uri} ({type(e).__name__})"
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1.0)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _read_pid(paths: _Paths) -> int | None:
+    """The pid of our server process, or None (removing a stale pid file)."""
+    try:
+        pid = int(paths.pid_file.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        cmdline = None
+    # An empty command line is a process between fork and exec (the java launcher may re-exec).
+    ours = cmdline == "" or (
+        cmdline is not None and ENTRY_POINT in cmdline and str(paths.root) in cmdline
+    )
+    if ours and _alive(pid):
+        return pid
+    paths.pid_file.unlink(missing_ok=True)
+    return None
+
+
+def status(settings: Settings) -> ServerStatus:
+    """Whether the managed server is up and answering Bolt with graphvc's credentials."""
+    paths = _paths(settings)
+    pid = _read_pid(paths)
+    answers, why = _bolt_answers(settings)
+    if answers:
+        owner = f"pid {pid}" if pid else "not started by this GRAPHVC_HOME"
+        return ServerStatus(True, f"Neo4j is running at {settings.uri} ({owner})", pid)
+    if pid:
+        return ServerStatus(False, f"Neo4j (pid {pid}) is not answering yet: {why}", pid)
+    return ServerStatus(False, f"Neo4j is not running: {why}")
+
+
+def _set_initial_password(
+    settings: Settings, paths: _Paths, java: str, env: dict[str, str]
+) -> None:
+    if (paths.data / "dbms").exists():
+        return
+    command = [java, "-cp", f"{paths.lib}/*", "org.neo4j.cli.AdminTool",
+               "dbms", "set-initial-password", settings.neo4j_password]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        message = (done.stdout + done.stderr).strip().splitlines()
+        raise ServerError(
+            f"could not set the initial password: {message[-1] if message else done.returncode}"
+        )
+
+
+def start(settings: Settings) -> str:
+    """Start the managed server and return once Bolt answers; a no-op when it already runs."""
+    current = status(settings)
+    if current.running:
+        return f"already running: {current.message}"
+    paths = _paths(settings)
+    if current.pid is None and _port_open(settings.bolt_port):
+        raise ServerError(
+            f"port {settings.bolt_port} on 127.0.0.1 is taken by another process "
+            f"({current.message}); stop it or set GRAPHVC_NEO4J_BOLT_PORT"
+        )
+    java = _require_java()
+    install(settings)
+    conf = _write_conf(settings, paths)
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "NEO4J_HOME": str(paths.root), "NEO4J_CONF": str(conf.parent)}
+    _set_initial_password(settings, paths, java, env)
+    process = current.pid
+    if process is None:
+        command = [
+            java, f"-Xms{min_heap(settings.heap)}", f"-Xmx{settings.heap}", *_JVM_OPTIONS,
+            "-cp", f"{paths.lib}/*", ENTRY_POINT,
+            f"--home-dir={paths.root}", f"--config-dir={paths.conf}",
+        ]  # fmt: skip
+        with paths.console_log.open("ab") as log:
+            popen = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                env=env, start_new_session=True, cwd=paths.root,
+            )  # fmt: skip
+        paths.pid_file.write_text(str(popen.pid))
+        process = popen.pid
+    deadline = time.monotonic() + settings.start_timeout
+    while time.monotonic() < deadline:
+        answers, why = _bolt_answers(settings)
+        if answers:
+            return f"started Neo4j {NEO4J_VERSION} at {settings.uri} (pid {process}); logs in {paths.logs}"
+        if _read_pid(paths) is None:
+            raise ServerError(
+                f"Neo4j exited while starting ({why}); see {paths.console_log} and {paths.logs / 'neo4j.log'}"
+            )
+        time.sleep(0.5)
+    _terminate(process, grace=10)
+    paths.pid_file.unlink(missing_ok=True)
+    raise ServerError(
+        f"Neo4j did not answer on {settings.uri} within {settings.start_timeout:.0f}s; "
+        f"see {paths.logs / 'neo4j.log'}"
+    )
+
+
+def min_heap(heap: str) -> str:
+    """Initial heap: the max heap up to 1 GiB, so start-up stays quick on a small machine."""
+    units = {"k": 1, "m": 1024, "g": 1024 * 1024}
+    kib = int(heap[:-1]) * units[heap[-1].lower()]
+    return heap if kib <= 1024 * 1024 else "1g"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie child of this process is dead too
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def _terminate(pid: int, grace: float) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return
+        time.sleep(0.25)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+
+
+def stop(settings: Settings) -> str:
+    """Stop the managed server (a clean shutdown, killed after 60 s); a no-op when not running."""
+    paths = _paths(settings)
+    pid = _read_pid(paths)
+    if pid is None:
+        return f"not running (no graphvc Neo4j under {paths.root})"
+    _terminate(pid, grace=60)
+    paths.pid_file.unlink(missing_ok=True)
+    return f"stopped Neo4j (pid {pid})"
+
+
+def ensure_running(settings: Settings) -> None:
+    """Start the managed server when ``NEO4J_URI`` is unset and it is not up yet."""
+    if settings.uses_local_server and not status(settings).running:
+        start(settings)

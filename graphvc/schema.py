@@ -1,0 +1,49 @@
+"""Apply ``cypher/schema.cypher`` and count what the graph holds."""
+
+from __future__ import annotations
+
+import neo4j
+
+from graphvc.db import read_cypher, run_autocommit, run_query, split_statements
+from graphvc.model import NODE_LABELS, RELATIONSHIP_TYPES, quote_label
+
+__all__ = ["apply_schema", "graph_counts", "wipe"]
+
+
+def apply_schema(driver: neo4j.Driver, database: str = "neo4j") -> int:
+    """Create the constraints and indexes of the graph model if they do not exist.
+
+    Idempotent. Waits until every index is online. Returns the number of statements run.
+    """
+    statements = split_statements(read_cypher("schema"))
+    for statement in statements:
+        run_query(driver, statement, database=database, write=True)
+    run_query(driver, "CALL db.awaitIndexes(300)", database=database, write=True)
+    return len(statements)
+
+
+def graph_counts(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, int]:
+    """Nodes per label and relationships per type of the graph model (from the count store)."""
+    parts = [
+        f"MATCH (:{quote_label(label)}) WITH count(*) AS count RETURN $label_{i} AS name, count"
+        for i, label in enumerate(NODE_LABELS)
+    ]
+    parts += [
+        f"MATCH ()-[:{quote_label(rel)}]->() WITH count(*) AS count RETURN $rel_{i} AS name, count"
+        for i, rel in enumerate(RELATIONSHIP_TYPES)
+    ]
+    names = {f"label_{i}": label for i, label in enumerate(NODE_LABELS)}
+    names |= {f"rel_{i}": rel for i, rel in enumerate(RELATIONSHIP_TYPES)}
+    counts = run_query(driver, "\nUNION ALL\n".join(parts), names, database=database)
+    return {
+        str(name): int(count) for name, count in zip(counts["name"], counts["count"], strict=True)
+    }
+
+
+def wipe(driver: neo4j.Driver, database: str = "neo4j") -> None:
+    """Delete every node and relationship, in batches (for tests and demo rebuilds)."""
+    run_autocommit(
+        driver,
+        "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+        database=database,
+    )

@@ -1,0 +1,75 @@
+"""Shared fixtures: the test suite's own real Neo4j server.
+
+Integration tests run against a Neo4j of their own, never the demo's: the managed local
+server under ``.graphvc/test`` on port 7688 (``GRAPHVC_TEST_BOLT_PORT``), started here when it
+is not running and stopped at the end if this run started it. Set ``GRAPHVC_TEST_NEO4J_URI``
+(with ``NEO4J_USERNAME``/``NEO4J_PASSWORD``) to test against another server instead: its
+database is wiped. If the server cannot start, integration tests fail; they are never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import neo4j
+import pytest
+
+from graphvc import localserver
+from graphvc.config import Settings
+from graphvc.db import connect
+from graphvc.schema import apply_schema, wipe
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("GRAPHVC_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/integration/" in str(item.path).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def test_settings() -> Settings:
+    """Settings that point at the test suite's own server."""
+    uri = os.environ.get("GRAPHVC_TEST_NEO4J_URI")
+    base = Settings.from_env({k: v for k, v in os.environ.items() if k != "NEO4J_URI"})
+    if uri:
+        return replace(base, neo4j_uri=uri)
+    port = int(os.environ.get("GRAPHVC_TEST_BOLT_PORT", "7688"))
+    return replace(
+        base,
+        neo4j_uri=None,
+        neo4j_password=os.environ.get("NEO4J_PASSWORD") or base.neo4j_password,
+        home=ROOT / ".graphvc" / "test",
+        bolt_port=port,
+        heap="2g",
+        pagecache="1g",
+    )
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(test_settings: Settings) -> Iterator[neo4j.Driver]:
+    """A driver to the test server, started for this run when needed."""
+    started = False
+    if test_settings.uses_local_server and not localserver.status(test_settings).running:
+        localserver.start(test_settings)
+        started = True
+    driver = connect(test_settings)
+    try:
+        yield driver
+    finally:
+        driver.close()
+        if started:
+            localserver.stop(test_settings)
+
+
+@pytest.fixture(scope="module")
+def empty_graph(neo4j_driver: neo4j.Driver, test_settings: Settings) -> neo4j.Driver:
+    """The test database wiped and given the schema, once per test module."""
+    wipe(neo4j_driver, database=test_settings.neo4j_database)
+    apply_schema(neo4j_driver, database=test_settings.neo4j_database)
+    return neo4j_driver
