@@ -136,6 +136,121 @@ def db_counts(ctx: click.Context, as_json: bool) -> None:
             click.echo(f"{name:<16} {count:>12,}")
 
 
+def _print_load_summary(summary: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary, sort_keys=True))
+        return
+    for table, read in summary["rows_read"].items():
+        loaded, rejected = summary["rows_loaded"][table], summary["rows_rejected"][table]
+        click.echo(f"{table:<14} read {read:>9,}  loaded {loaded:>9,}  rejected {rejected:>7,}")
+    for key, value in summary.get("graph_changes", {}).items():
+        click.echo(f"  {key.replace('_', ' ')}: {value:,}")
+    if summary.get("rejects_file"):
+        click.echo(f"rejected rows and reasons: {summary['rejects_file']}")
+
+
+def _check_reject_rate(rejected: int, read: int, max_reject_rate: float) -> None:
+    rate = rejected / read if read else 0.0
+    if rate > max_reject_rate:
+        raise GraphvcError(
+            f"{rejected:,} of {read:,} rows rejected ({rate:.1%}), beyond --max-reject-rate "
+            f"{max_reject_rate:.1%}; the valid rows were loaded"
+        )
+
+
+@cli.command("load")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--rejects",
+    "rejects_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("rejects.csv"),
+    show_default=True,
+    help="Where rejected rows go, with file, row, field, value and reason.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--max-reject-rate",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.05,
+    show_default=True,
+    help="Exit non-zero when more than this share of rows is rejected.",
+)
+@click.pass_context
+def load_command(
+    ctx: click.Context, folder: Path, rejects_path: Path, as_json: bool, max_reject_rate: float
+) -> None:
+    """Validate and load a FOLDER of input tables (docs/input-contract.md).
+
+    Invalid rows are set aside in the rejects file; valid rows load. Loading the same
+    folder again changes nothing.
+    """
+    from loaders.folder import load_folder
+
+    settings = _settings(ctx)
+    with open_driver(settings) as driver:
+        schema.apply_schema(driver, database=settings.neo4j_database)
+        summary = load_folder(
+            driver,
+            folder,
+            database=settings.neo4j_database,
+            batch_size=settings.batch_size,
+            rejects_path=rejects_path,
+            progress=not as_json,
+        )
+    _print_load_summary(summary.as_dict(), as_json)
+    _check_reject_rate(summary.total_rejected, summary.total_read, max_reject_rate)
+
+
+@cli.command("load-police-uk")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--lookup",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="LSOA→ward→borough lookup CSV [default: GRAPHVC_SHARED_DATA's London lookup].",
+)
+@click.option(
+    "--rejects",
+    "rejects_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("rejects.csv"),
+    show_default=True,
+    help="Where rejected rows go.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def load_police_uk_command(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    lookup: Path | None,
+    rejects_path: Path,
+    as_json: bool,
+) -> None:
+    """Load data.police.uk street-level crime CSVs (files or folders) as incidents and places."""
+    from loaders.police_uk import load_police_uk
+
+    settings = _settings(ctx)
+    with open_driver(settings) as driver:
+        schema.apply_schema(driver, database=settings.neo4j_database)
+        summary, counts = load_police_uk(
+            driver,
+            paths,
+            lookup_path=lookup or settings.lsoa_lookup,
+            database=settings.neo4j_database,
+            batch_size=settings.batch_size,
+            rejects_path=rejects_path,
+            progress=not as_json,
+        )
+    report = summary.as_dict() | {"police_uk": dict(sorted(counts.items()))}
+    if as_json:
+        click.echo(json.dumps(report, sort_keys=True))
+        return
+    _print_load_summary(report, as_json=False)
+    for case, count in sorted(counts.items()):
+        click.echo(f"  police.uk {case.replace('_', ' ')}: {count:,}")
+
+
 @cli.command("app")
 @click.option("--address", default="127.0.0.1", show_default=True, help="Address to serve on.")
 @click.option("--port", default=8501, show_default=True, help="Port to serve on.")
@@ -157,5 +272,17 @@ def app_command(ctx: click.Context, address: str, port: int) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="graphvc")
+    """Console-script entry point.
+
+    A failure that is not a :class:`GraphvcError` is a graphvc bug: it is reported in one
+    line too, with the traceback only when ``GRAPHVC_DEBUG`` is set.
+    """
+    try:
+        cli(prog_name="graphvc", standalone_mode=True)
+    except Exception as e:  # the last line of defence for unexpected failures
+        if os.environ.get("GRAPHVC_DEBUG"):
+            raise
+        click.echo(
+            f"Error: unexpected {type(e).__name__}: {e} (set GRAPHVC_DEBUG=1 for details)", err=True
+        )
+        raise SystemExit(2) from None

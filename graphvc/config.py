@@ -17,6 +17,9 @@ from graphvc.errors import ConfigError
 
 __all__ = ["LOCAL_PASSWORD", "Settings"]
 
+#: Where the shared public data (geography lookups, police.uk files) lies in a checkout.
+_CHECKOUT_SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
 #: Password of the managed local server's ``neo4j`` user unless ``NEO4J_PASSWORD`` is set.
 LOCAL_PASSWORD = "graphvc-local"
 
@@ -57,6 +60,7 @@ class Settings:
     query_timeout: float = 60.0
     batch_size: int = 5000
     pseudonym_key: str | None = None
+    shared_data: Path = _CHECKOUT_SHARED_DATA
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -75,6 +79,7 @@ class Settings:
             query_timeout=_float(env, "GRAPHVC_QUERY_TIMEOUT", 60.0),
             batch_size=_int(env, "GRAPHVC_BATCH_SIZE", 5000),
             pseudonym_key=env.get("GRAPHVC_PSEUDONYM_KEY") or None,
+            shared_data=Path(env.get("GRAPHVC_SHARED_DATA") or _CHECKOUT_SHARED_DATA),
         )
         settings.validate()
         return settings
@@ -103,6 +108,11 @@ class Settings:
     def uri(self) -> str:
         """The Bolt URI to connect to."""
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.bolt_port}"
+
+    @property
+    def lsoa_lookup(self) -> Path:
+        """The LSOA (2011) -> ward (2019) -> borough lookup of London."""
+        return self.shared_data / "london_geography" / "london_lsoa11_ward19_borough19.csv"
 
     @property
     def auth(self) -> tuple[str, str]:

@@ -1,0 +1,306 @@
+"""Adapter for data.police.uk street-level crime CSVs: incidents and places, no persons.
+
+A street-level file has the columns Crime ID, Month, Reported by, Falls within, Longitude,
+Latitude, Location, LSOA code, LSOA name, Crime type, Last outcome category, Context. What real
+files contain is counted, never fatal:
+
+``no_crime_id``
+    rows without a Crime ID (anti-social behaviour): skipped.
+``duplicate_crime_id``
+    a Crime ID seen before (in this load): the later row is skipped.
+``not_violent``
+    crime types off the continuum of violence (theft, burglary, drugs, public order ...):
+    skipped. Loaded are Violence and sexual offences, Robbery and Possession of weapons.
+``outside_force_area``
+    the LSOA lies in a borough outside the reporting force's area: skipped.
+``no_location``
+    no coordinates ("No Location"): loaded as an incident without a place.
+``lsoa_not_in_lookup``
+    an LSOA code the 2011 LSOA→ward lookup lacks (e.g. 2021 codes): the place is loaded
+    without a ward.
+
+The month is the only time police.uk gives: ``occurred_at`` is the first of the month,
+00:00 London time. Places are police.uk's anonymised map points, one ``Location`` per
+point (id ``puk:<longitude>,<latitude>``), joined through their LSOA to ward and borough.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import neo4j
+import pandas as pd
+
+from graphvc.errors import InputError
+from graphvc.harm_index import load_harm_table
+from loaders.folder import LoadSummary
+from loaders.tables import ROW
+from loaders.validate import REJECT_COLUMNS, validate_table
+from loaders.write import write_tables
+
+__all__ = [
+    "CRIME_TYPES",
+    "FORCE_BOROUGHS",
+    "OUTCOMES",
+    "PoliceUkTables",
+    "load_police_uk",
+    "police_uk_tables",
+    "read_lookup",
+    "street_files",
+]
+
+COLUMNS = [
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+]  # fmt: skip
+
+#: police.uk crime type -> (offence code of the harm table, continuum category).
+CRIME_TYPES: dict[str, tuple[str, str]] = {
+    "Violence and sexual offences": ("violence_and_sexual_offences", "other_violence"),
+    "Robbery": ("personal_robbery", "personal_robbery"),
+    "Possession of weapons": ("possession_weapon", "knife_enabled"),
+}
+
+#: police.uk "Last outcome category" -> graphvc outcome.
+OUTCOMES: dict[str, str] = {
+    "Awaiting court outcome": "charged",
+    "Court result unavailable": "charged",
+    "Offender sent to prison": "charged",
+    "Offender given suspended prison sentence": "charged",
+    "Offender given community sentence": "charged",
+    "Offender fined": "charged",
+    "Offender given conditional discharge": "charged",
+    "Offender given absolute discharge": "charged",
+    "Offender otherwise dealt with": "charged",
+    "Court case unable to proceed": "charged",
+    "Defendant found not guilty": "charged",
+    "Suspect charged as part of another case": "charged",
+    "Offender given a caution": "cautioned",
+    "Offender given a drugs possession warning": "cautioned",
+    "Offender given penalty notice": "cautioned",
+    "Local resolution": "community_resolution",
+    "Investigation complete; no suspect identified": "no_suspect",
+    "Unable to prosecute suspect": "no_further_action",
+    "Formal action is not in the public interest": "no_further_action",
+    "Further investigation is not in the public interest": "no_further_action",
+    "Action to be taken by another organisation": "no_further_action",
+    "Under investigation": "under_investigation",
+    "Status update unavailable": "unknown",
+}
+
+#: Boroughs (LAD codes) that make up a force's area, for the London forces.
+FORCE_BOROUGHS: dict[str, frozenset[str]] = {
+    "City of London Police": frozenset({"E09000001"}),
+    "Metropolitan Police Service": frozenset(f"E09{n:06d}" for n in range(2, 34)),
+}
+
+
+@dataclass
+class PoliceUkTables:
+    """Contract tables made from police.uk files, per source file, and what was counted."""
+
+    incidents: dict[Path, pd.DataFrame] = field(default_factory=dict)
+    locations: dict[Path, pd.DataFrame] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def street_files(paths: Iterable[Path]) -> list[Path]:
+    """The CSV files named, or found (``*.csv``, sorted) in the folders named."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.csv"))
+            if not found:
+                raise InputError(f"{path}: no .csv files in this folder")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    return files
+
+
+def read_lookup(path: Path) -> pd.DataFrame:
+    """The LSOA→ward→borough lookup (LSOA11CD, WD19CD, WD19NM, LAD19CD, LAD19NM), by LSOA."""
+    try:
+        lookup = pd.read_csv(path, dtype="string")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
+        raise InputError(f"{path}: cannot read the LSOA lookup: {e}") from None
+    needed = ["LSOA11CD", "WD19CD", "WD19NM", "LAD19CD", "LAD19NM"]
+    missing = [c for c in needed if c not in lookup]
+    if missing:
+        raise InputError(f"{path}: the LSOA lookup lacks column(s) {', '.join(missing)}")
+    return lookup.set_index("LSOA11CD")[needed[1:]]
+
+
+def _read_street_file(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(
+            path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+        )
+    except UnicodeDecodeError as e:
+        raise InputError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        raise InputError(f"{path}: cannot be read: {str(e).splitlines()[0]}") from None
+    if list(frame.columns) != COLUMNS:
+        raise InputError(
+            f"{path}: not a police.uk street-level file: header is {', '.join(map(str, frame.columns))}; "
+            f"expected {', '.join(COLUMNS)}"
+        )
+    frame[ROW] = range(2, len(frame) + 2)
+    return frame
+
+
+def police_uk_tables(
+    files: Iterable[Path],
+    lookup: pd.DataFrame,
+    *,
+    force_boroughs: frozenset[str] | None = None,
+) -> PoliceUkTables:
+    """Turn street-level files into contract ``incidents`` and ``locations`` tables.
+
+    Parameters
+    ----------
+    files : iterable of Path
+        Street-level CSVs, read in order (so a Crime ID's first file wins).
+    lookup : DataFrame
+        From :func:`read_lookup`.
+    force_boroughs : frozenset of str, optional
+        Borough codes of the force's area; default from ``FORCE_BOROUGHS`` by "Falls within".
+
+    Every file is read and its header checked before any table is made, so one bad file
+    stops the whole load before anything is written.
+    """
+    frames = [(path, _read_street_file(path)) for path in files]
+    out = PoliceUkTables()
+    seen: set[str] = set()
+    for path, frame in frames:
+        out.counts["rows"] += len(frame)
+        no_id = frame["Crime ID"].isna()
+        out.counts["no_crime_id"] += int(no_id.sum())
+        frame = frame[~no_id]
+        repeated = frame["Crime ID"].duplicated() | frame["Crime ID"].isin(seen)
+        out.counts["duplicate_crime_id"] += int(repeated.sum())
+        frame = frame[~repeated]
+        seen.update(frame["Crime ID"])
+        violent = frame["Crime type"].isin(CRIME_TYPES)
+        out.counts["not_violent"] += int((~violent).sum())
+        frame = frame[violent]
+        places = frame["LSOA code"].map(lookup["LAD19CD"])
+        outside = pd.Series(False, index=frame.index)
+        for force, boroughs in FORCE_BOROUGHS.items():
+            of_force = frame["Falls within"] == force
+            outside |= of_force & places.notna() & ~places.isin(force_boroughs or boroughs)
+        out.counts["outside_force_area"] += int(outside.sum())
+        frame = frame[~outside]
+        out.counts["no_location"] += int(frame["Longitude"].isna().sum())
+        in_lookup = frame["LSOA code"].isin(lookup.index)
+        out.counts["lsoa_not_in_lookup"] += int((frame["LSOA code"].notna() & ~in_lookup).sum())
+        out.counts["incidents"] += len(frame)
+        out.incidents[path], out.locations[path] = _contract_tables(frame, lookup)
+    return out
+
+
+def _contract_tables(
+    frame: pd.DataFrame, lookup: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    located = frame["Longitude"].notna() & frame["Latitude"].notna()
+    location_id = ("puk:" + frame["Longitude"] + "," + frame["Latitude"]).where(located)
+    offences = {crime_type: offence for crime_type, (offence, _) in CRIME_TYPES.items()}
+    categories = {crime_type: category for crime_type, (_, category) in CRIME_TYPES.items()}
+    incidents = pd.DataFrame(
+        {
+            "incident_id": frame["Crime ID"],
+            "occurred_at": frame["Month"] + "-01T00:00:00",
+            "offence": frame["Crime type"].map(offences),
+            "category": frame["Crime type"].map(categories),
+            "weapon": (frame["Crime type"] == "Possession of weapons").map(
+                {True: "true", False: "false"}
+            ),
+            "alcohol": pd.NA,
+            "domestic": pd.NA,
+            "hate": pd.NA,
+            "harm": pd.NA,
+            "outcome": frame["Last outcome category"].map(OUTCOMES).fillna("unknown"),
+            "location_id": location_id,
+            ROW: frame[ROW],
+        },
+        index=frame.index,
+    ).astype({c: "string" for c in ("alcohol", "domestic", "hate", "harm")})
+    places = frame[located]
+    wards = lookup.reindex(places["LSOA code"])
+    locations = pd.DataFrame(
+        {
+            "location_id": location_id[located],
+            "name": places["Location"],
+            "lsoa_code": places["LSOA code"],
+            "ward_code": wards["WD19CD"].to_numpy(),
+            "ward_name": wards["WD19NM"].to_numpy(),
+            "borough_code": wards["LAD19CD"].to_numpy(),
+            "borough_name": wards["LAD19NM"].to_numpy(),
+            "latitude": places["Latitude"],
+            "longitude": places["Longitude"],
+            ROW: places[ROW],
+        },
+        index=places.index,
+    )
+    locations = locations.drop_duplicates("location_id").astype(
+        {c: "string" for c in ("ward_code", "ward_name", "borough_code", "borough_name")}
+    )
+    return incidents, locations
+
+
+def load_police_uk(
+    driver: neo4j.Driver,
+    paths: Iterable[Path],
+    *,
+    lookup_path: Path,
+    database: str = "neo4j",
+    batch_size: int = 5000,
+    rejects_path: Path | None = None,
+    progress: bool = False,
+) -> tuple[LoadSummary, Counter[str]]:
+    """Load street-level files into the graph; returns the load summary and the quirk counts.
+
+    Rows that survive the adapter still go through the contract's validation (a malformed
+    month or coordinate becomes a reject, not a crash).
+    """
+    files = street_files(paths)
+    made = police_uk_tables(files, read_lookup(lookup_path))
+    harm = load_harm_table()
+    folders = ", ".join(sorted({str(path.parent) for path in files}))
+    summary = LoadSummary(folder=f"{folders} ({len(files)} files)")
+    valid_locations = []
+    rejects = []
+    for path, frame in made.locations.items():
+        checked = validate_table("locations", frame, file=path, harm=harm)
+        valid_locations.append(checked.rows)
+        rejects.append(checked.rejects)
+    locations = pd.concat(valid_locations, ignore_index=True).drop_duplicates("location_id")
+    known = {"locations": set(locations["location_id"]), "persons": set(), "incidents": set()}
+    valid_incidents = []
+    for path, frame in made.incidents.items():
+        checked = validate_table("incidents", frame, file=path, harm=harm, known=known)
+        valid_incidents.append(checked.rows)
+        rejects.append(checked.rejects)
+    incidents = pd.concat(valid_incidents, ignore_index=True)
+    found = [r for r in rejects if len(r)]
+    summary.rejects = (
+        pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=REJECT_COLUMNS)
+    )
+    summary.rows_read = {"street rows": made.counts["rows"]}
+    summary.rows_valid = {"incidents": len(incidents), "locations": len(locations)}
+    summary.rows_rejected = {
+        "street rows": int(summary.rejects[["file", "row"]].drop_duplicates().shape[0])
+    }
+    if rejects_path is not None and len(summary.rejects):
+        summary.rejects.to_csv(rejects_path, index=False)
+        summary.rejects_file = str(rejects_path)
+    summary.counters = write_tables(
+        driver, {"locations": locations, "incidents": incidents},
+        database=database, batch_size=batch_size, progress=progress,
+    )  # fmt: skip
+    return summary, made.counts

@@ -1,0 +1,300 @@
+"""Row-level validation of the input tables with pandera, quarantining bad rows.
+
+Each table has a pandera schema (types, required fields, allowed values, dates, UK
+coordinates, duplicate ids, references to ids that exist neither in the folder nor in the
+graph). Validation is lazy: every failing cell is reported as a reject with the file, row,
+field, value and reason; a row with any failure is left out, and every other row goes on, typed
+and ready to write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from graphvc.harm_index import HarmTable
+from graphvc.model import CATEGORIES, OUTCOMES, ROLE_RELATIONSHIPS
+from loaders.tables import ROW
+
+__all__ = [
+    "AGE_BANDS",
+    "ASSOCIATION_TYPES",
+    "ETHNICITY_CODES",
+    "REJECT_COLUMNS",
+    "SEXES",
+    "UK_BOUNDS",
+    "Validated",
+    "validate_table",
+]
+
+AGE_BANDS = ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown")
+SEXES = ("F", "M", "X", "unknown")
+#: The self-defined ethnicity (18+1) codes; NS = not stated.
+ETHNICITY_CODES = (
+    "W1", "W2", "W3", "W9", "M1", "M2", "M3", "M9", "A1", "A2", "A3", "A4", "A9",
+    "B1", "B2", "B9", "O2", "O9", "NS",
+)  # fmt: skip
+ASSOCIATION_TYPES = ("family", "partner", "gang", "associate", "other")
+#: (min latitude, max latitude, min longitude, max longitude) of the United Kingdom, WGS84.
+UK_BOUNDS = (49.8, 60.9, -8.7, 1.8)
+REJECT_COLUMNS = ["file", "row", "field", "value", "reason"]
+
+_TRUE = {"true", "1", "yes", "y", "t"}
+_FALSE = {"false", "0", "no", "n", "f"}
+
+
+@dataclass
+class Validated:
+    """The outcome of validating one table: typed valid rows and the rejects."""
+
+    rows: pd.DataFrame
+    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
+
+
+def _one_of(values: tuple[str, ...], what: str) -> pa.Check:
+    allowed = set(values)
+    return pa.Check(
+        lambda s: s.isin(allowed), error=f"not a valid {what} (allowed: {', '.join(values)})"
+    )
+
+
+def _number(
+    low: float | None = None, high: float | None = None, *, above: float | None = None
+) -> list[pa.Check]:
+    def parsed(s: pd.Series) -> pd.Series:
+        return pd.to_numeric(s, errors="coerce")
+
+    checks = [pa.Check(lambda s: parsed(s).notna(), error="not a number")]
+    if above is not None:
+        checks.append(
+            pa.Check(lambda s: ~(parsed(s) <= above), error=f"must be greater than {above:g}")
+        )
+    if low is not None and high is not None:
+        checks.append(
+            pa.Check(
+                lambda s: ~((parsed(s) < low) | (parsed(s) > high)),
+                error=f"outside the UK range {low:g}..{high:g}",
+            )
+        )
+    elif low is not None:
+        checks.append(pa.Check(lambda s: ~(parsed(s) < low), error=f"must be at least {low:g}"))
+    return checks
+
+
+def _first_occurrence(what: str) -> pa.Check:
+    return pa.Check(
+        lambda s: ~s.duplicated(keep="first"), error=f"duplicate {what}: an earlier row has it"
+    )
+
+
+def _known(ids: set[str], what: str) -> pa.Check:
+    return pa.Check(
+        lambda s: s.isin(ids), error=f"unknown {what}: not in this folder nor in the graph"
+    )
+
+
+_BOOLEAN = pa.Check(
+    lambda s: s.str.lower().isin(_TRUE | _FALSE), error="not a boolean (true/false)"
+)
+_DATETIME = pa.Check(
+    lambda s: pd.to_datetime(s, errors="coerce", format="ISO8601").notna(),
+    error="not an ISO 8601 date-time such as 2024-03-01T22:15:00",
+)
+
+
+#: Row-level checks (over several fields): their message -> the fields a reject names.
+_ROW_CHECK_FIELDS: dict[str, list[str]] = {}
+
+
+def _row_check(fields: list[str], test, error: str) -> pa.Check:  # type: ignore[no-untyped-def]
+    _ROW_CHECK_FIELDS[error] = fields
+    return pa.Check(test, error=error)
+
+
+def _schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.DataFrameSchema:
+    if name == "persons":
+        columns = {
+            "person_id": pa.Column(checks=[_first_occurrence("person_id")], nullable=False),
+            "name": pa.Column(nullable=True),
+            "age_band": pa.Column(checks=[_one_of(AGE_BANDS, "age band")], nullable=True),
+            "sex": pa.Column(checks=[_one_of(SEXES, "sex")], nullable=True),
+            "ethnicity": pa.Column(
+                checks=[_one_of(ETHNICITY_CODES, "ethnicity code")], nullable=True
+            ),
+        }
+        return pa.DataFrameSchema(columns)
+    if name == "locations":
+        low_lat, high_lat, low_lon, high_lon = UK_BOUNDS
+        columns = {
+            "location_id": pa.Column(checks=[_first_occurrence("location_id")], nullable=False),
+            "latitude": pa.Column(checks=_number(low_lat, high_lat), nullable=True),
+            "longitude": pa.Column(checks=_number(low_lon, high_lon), nullable=True),
+        }
+        both = _row_check(
+            ["latitude", "longitude"],
+            lambda d: d["latitude"].isna() == d["longitude"].isna(),
+            "latitude and longitude must both be given or both be empty",
+        )
+        return pa.DataFrameSchema(columns, checks=[both])
+    if name == "incidents":
+        columns = {
+            "incident_id": pa.Column(checks=[_first_occurrence("incident_id")], nullable=False),
+            "occurred_at": pa.Column(checks=[_DATETIME], nullable=False),
+            "offence": pa.Column(checks=[_one_of(harm.offences, "offence code")], nullable=False),
+            "category": pa.Column(checks=[_one_of(CATEGORIES, "category")], nullable=True),
+            **{
+                flag: pa.Column(checks=[_BOOLEAN], nullable=True)
+                for flag in ("weapon", "alcohol", "domestic", "hate")
+            },
+            "harm": pa.Column(checks=_number(0.0), nullable=True),
+            "outcome": pa.Column(checks=[_one_of(OUTCOMES, "outcome")], nullable=True),
+            "location_id": pa.Column(
+                checks=[_known(known["locations"], "location_id")], nullable=True
+            ),
+        }
+        return pa.DataFrameSchema(columns)
+    if name == "involvements":
+        columns = {
+            "person_id": pa.Column(checks=[_known(known["persons"], "person_id")], nullable=False),
+            "incident_id": pa.Column(
+                checks=[_known(known["incidents"], "incident_id")], nullable=False
+            ),
+            "role": pa.Column(checks=[_one_of(tuple(ROLE_RELATIONSHIPS), "role")], nullable=False),
+        }
+        repeated = _row_check(
+            ["person_id", "incident_id", "role"],
+            lambda d: ~d.duplicated(["person_id", "incident_id", "role"], keep="first"),
+            "duplicate involvement: an earlier row has the same person, incident and role",
+        )
+        return pa.DataFrameSchema(columns, checks=[repeated])
+    if name == "associations":
+        columns = {
+            "person_a": pa.Column(nullable=False),
+            "person_b": pa.Column(nullable=False),
+            "type": pa.Column(
+                checks=[_one_of(ASSOCIATION_TYPES, "association type")], nullable=True
+            ),
+            "weight": pa.Column(checks=_number(above=0.0), nullable=True),
+        }
+        distinct = _row_check(
+            ["person_a", "person_b"],
+            lambda d: (d["person_a"] != d["person_b"]).fillna(True),
+            "person_a and person_b are the same person",
+        )
+        return pa.DataFrameSchema(columns, checks=[distinct])
+    raise ValueError(f"no schema for table {name!r}")
+
+
+def _rejects_from(errors: SchemaErrors, frame: pd.DataFrame, file: str) -> pd.DataFrame:
+    cases = errors.failure_cases
+    cases = cases[cases["index"].notna()]
+    rows = []
+    for case in cases.itertuples(index=False):
+        index, reason = case.index, str(case.check)
+        fields = _ROW_CHECK_FIELDS.get(reason) or [str(case.column)]
+        cells = [frame.at[index, f] for f in fields]
+        values = ["" if cell is None or cell is pd.NA else str(cell) for cell in cells]
+        if reason == "not_nullable":
+            reason = "required value is missing"
+        rows.append(
+            {
+                "file": file,
+                "row": int(str(frame.at[index, ROW])),
+                "field": "+".join(fields),
+                "value": "|".join(values),
+                "reason": reason,
+            }
+        )
+    rejects = pd.DataFrame(rows, columns=REJECT_COLUMNS)
+    return (
+        rejects.drop_duplicates()
+        .sort_values(["row", "field"], kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def _as_bool(s: pd.Series) -> pd.Series:
+    return s.fillna("false").str.lower().isin(_TRUE)
+
+
+def _typed(name: str, rows: pd.DataFrame, harm: HarmTable) -> pd.DataFrame:
+    rows = rows.copy()
+    if name == "locations":
+        for column in ("latitude", "longitude"):
+            rows[column] = pd.to_numeric(rows[column]).astype("float64")
+    elif name == "incidents":
+        when = pd.to_datetime(rows["occurred_at"], format="ISO8601", utc=False)
+        rows["occurred_at"] = _iso_with_offset(when)
+        defaults = harm.defaults_for(rows["offence"])
+        rows["category"] = rows["category"].fillna(defaults["category"])
+        rows["harm"] = pd.to_numeric(rows["harm"]).astype("float64").fillna(defaults["harm_days"])
+        rows["outcome"] = rows["outcome"].fillna("unknown")
+        for flag in ("weapon", "alcohol", "domestic", "hate"):
+            rows[flag] = _as_bool(rows[flag])
+    elif name == "persons":
+        rows["age_band"] = rows["age_band"].fillna("unknown")
+        rows["sex"] = rows["sex"].fillna("unknown")
+        rows["ethnicity"] = rows["ethnicity"].fillna("NS")
+    elif name == "associations":
+        rows["type"] = rows["type"].fillna("associate")
+        rows["weight"] = pd.to_numeric(rows["weight"]).astype("float64").fillna(1.0)
+        swap = rows["person_a"] > rows["person_b"]
+        rows.loc[swap, ["person_a", "person_b"]] = rows.loc[
+            swap, ["person_b", "person_a"]
+        ].to_numpy()
+        rows = rows.drop_duplicates(["person_a", "person_b", "type"], keep="last")
+    return rows.reset_index(drop=True)
+
+
+def _iso_with_offset(when: pd.Series) -> pd.Series:
+    """ISO 8601 strings with the UTC offset; local times without one are Europe/London."""
+    if when.dt.tz is None:
+        when = when.dt.tz_localize("Europe/London", ambiguous=False, nonexistent="shift_forward")
+    text = when.dt.strftime("%Y-%m-%dT%H:%M:%S%z")
+    return text.str.slice(0, -2) + ":" + text.str.slice(-2)
+
+
+def validate_table(
+    name: str,
+    frame: pd.DataFrame,
+    *,
+    file: Path | str,
+    harm: HarmTable,
+    known: Mapping[str, set[str]] | None = None,
+) -> Validated:
+    """Validate one contract table read by :func:`loaders.tables.read_table`.
+
+    Parameters
+    ----------
+    name : str
+        Table name (``persons``, ``locations``, ``incidents``, ``involvements``, ``associations``).
+    frame : DataFrame
+        The table as strings, with its ``_row`` column.
+    file : path or str
+        Named in every reject.
+    harm : HarmTable
+        Offence codes, their harm and default category.
+    known : mapping of str to set of str, optional
+        Ids that references may name, by table (``persons``, ``incidents``, ``locations``).
+
+    Returns
+    -------
+    Validated
+        ``rows``: the valid rows, typed (dates as ISO 8601 with offset, numbers, booleans,
+        defaults filled); ``rejects``: one row per failing cell (file, row, field, value, reason).
+    """
+    known = known or {"persons": set(), "incidents": set(), "locations": set()}
+    schema = _schema(name, harm, known)
+    try:
+        schema.validate(frame, lazy=True)
+    except SchemaErrors as e:
+        rejects = _rejects_from(e, frame, str(file))
+        bad_rows = set(rejects["row"])
+        valid = frame[~frame[ROW].isin(bad_rows)]
+        return Validated(_typed(name, valid, harm), rejects)
+    return Validated(_typed(name, frame, harm))

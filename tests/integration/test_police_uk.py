@@ -1,0 +1,93 @@
+"""Real data.police.uk files (City of London Police) into the real Neo4j."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import neo4j
+import pytest
+
+from graphvc.errors import InputError
+from graphvc.schema import apply_schema, graph_counts, wipe
+from loaders.police_uk import load_police_uk
+from tests.conftest import SHARED_DATA
+
+STREET = SHARED_DATA / "police_uk_city_of_london"
+LOOKUP = SHARED_DATA / "london_geography" / "london_lsoa11_ward19_borough19.csv"
+VIOLENT = {"Violence and sexual offences", "Robbery", "Possession of weapons"}
+
+
+def _expected(files: list[Path]) -> dict[str, int]:
+    """Counts worked out from the raw files with the csv module, apart from graphvc's code."""
+    borough = {row["LSOA11CD"]: row["LAD19CD"] for row in csv.DictReader(LOOKUP.open())}
+    seen: set[str] = set()
+    places: set[tuple[str, str]] = set()
+    incidents = located = 0
+    for path in files:
+        for row in csv.DictReader(path.open(encoding="utf-8-sig")):
+            crime_id = row["Crime ID"]
+            if not crime_id or crime_id in seen:
+                continue
+            seen.add(crime_id)
+            if row["Crime type"] not in VIOLENT:
+                continue
+            if row["LSOA code"] in borough and borough[row["LSOA code"]] != "E09000001":
+                continue  # outside the City of London Police area
+            incidents += 1
+            if row["Longitude"]:
+                located += 1
+                places.add((row["Longitude"], row["Latitude"]))
+    return {"Incident": incidents, "Location": len(places), "OCCURRED_AT": located}
+
+
+@pytest.fixture
+def graph(empty_graph: neo4j.Driver) -> neo4j.Driver:
+    wipe(empty_graph)
+    apply_schema(empty_graph)
+    return empty_graph
+
+
+def _counts(driver: neo4j.Driver) -> dict[str, int]:
+    counts = graph_counts(driver)
+    return {k: counts[k] for k in ("Incident", "Location", "OCCURRED_AT")}
+
+
+def test_one_month_loads_with_every_quirk_counted(graph: neo4j.Driver) -> None:
+    january = STREET / "2024-01-city-of-london-street.csv"
+    summary, quirks = load_police_uk(graph, [january], lookup_path=LOOKUP)
+    assert _counts(graph) == _expected([january])
+    assert graph_counts(graph)["Person"] == 0
+    rows = list(csv.DictReader(january.open(encoding="utf-8-sig")))
+    assert quirks["rows"] == len(rows)
+    assert quirks["no_crime_id"] == sum(1 for r in rows if not r["Crime ID"])
+    assert quirks["incidents"] == _expected([january])["Incident"]
+    assert summary.total_rejected == 0
+    with graph.session() as session:
+        wards = session.run(
+            "MATCH (:Incident)-[:OCCURRED_AT]->(:Location)-[:IN_WARD]->(w:Ward)-[:IN_BOROUGH]->(b:Borough) "
+            "RETURN collect(DISTINCT b.name) AS boroughs, count(DISTINCT w) AS wards"
+        ).single()
+    assert wards["boroughs"] == ["City of London"]
+    assert wards["wards"] >= 1
+
+
+def test_next_month_adds_only_what_is_new_and_reruns_change_nothing(graph: neo4j.Driver) -> None:
+    months = sorted(STREET.glob("2024-0[1-3]-*.csv"))
+    load_police_uk(graph, months[:2], lookup_path=LOOKUP)
+    assert _counts(graph) == _expected(months[:2])
+    load_police_uk(graph, months, lookup_path=LOOKUP)
+    assert _counts(graph) == _expected(months)
+    summary, _ = load_police_uk(graph, months, lookup_path=LOOKUP)
+    assert summary.counters.get("nodes_created", 0) == 0
+    assert summary.counters.get("relationships_created", 0) == 0
+    assert _counts(graph) == _expected(months)
+
+
+def test_a_file_that_is_not_police_uk_is_refused_whole(graph: neo4j.Driver, tmp_path: Path) -> None:
+    bogus = tmp_path / "2024-01-bogus.csv"
+    bogus.write_text("id,when\n1,2024-01\n")
+    january = STREET / "2024-01-city-of-london-street.csv"
+    with pytest.raises(InputError, match=r"2024-01-bogus\.csv: not a police\.uk street-level file"):
+        load_police_uk(graph, [january, bogus], lookup_path=LOOKUP)
+    assert sum(graph_counts(graph).values()) == 0
