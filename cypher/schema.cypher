@@ -13,4 +13,3 @@ CREATE INDEX incident_occurred_at IF NOT EXISTS FOR (i:Incident) ON (i.occurred_
 CREATE INDEX incident_category IF NOT EXISTS FOR (i:Incident) ON (i.category);
 CREATE INDEX location_lsoa IF NOT EXISTS FOR (l:Location) ON (l.lsoa);
 CREATE POINT INDEX location_point IF NOT EXISTS FOR (l:Location) ON (l.point);
-CREATE INDEX associate_type IF NOT EXISTS FOR ()-[a:ASSOCIATE_OF]-() ON (a.type);

@@ -251,24 +251,116 @@ def load_police_uk_command(
         click.echo(f"  police.uk {case.replace('_', ' ')}: {count:,}")
 
 
-@cli.command("app")
-@click.option("--address", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+@cli.command("synth")
+@click.option(
+    "--incidents",
+    "n_incidents",
+    type=int,
+    default=10_000,
+    show_default=True,
+    help="Number of incidents (1,000 to 1,000,000).",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder to write the tables and ground_truth.json into.",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+)
 @click.pass_context
-def app_command(ctx: click.Context, address: str, port: int) -> None:
-    """Serve the Streamlit app (read-only) on ADDRESS:PORT."""
-    settings = _settings(ctx)
-    localserver.ensure_running(settings)
+def synth_command(
+    ctx: click.Context, n_incidents: int, seed: int, out_dir: Path, file_format: str
+) -> None:
+    """Write a synthetic London in the input contract, the same for the same seed."""
+    from loaders import synth
+
+    dataset = synth.generate(n_incidents, seed)
+    synth.write(dataset, out_dir, file_format=file_format)  # type: ignore[arg-type]
+    sizes = ", ".join(f"{len(frame):,} {name}" for name, frame in dataset.tables.items())
+    click.echo(f"wrote {sizes} to {out_dir}")  # fmt: skip
+
+
+def _serve_app(address: str, port: int) -> None:
     app = Path(__file__).resolve().parent.parent / "app.py"
     if not app.exists():
         raise GraphvcError(f"app.py not found at {app}: run the app from a graphvc checkout")
-    click.echo(f"graphvc app: http://{address}:{port}", err=True)
+    click.echo(f"graphvc app: http://{address}:{port}  (Ctrl+C to stop)", err=True)
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.address", address, "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     raise SystemExit(subprocess.call(command, env=os.environ.copy()))
+
+
+_ADDRESS = click.option(
+    "--address", default="127.0.0.1", show_default=True, help="Address to serve on."
+)
+_PORT = click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+
+
+@cli.command("app")
+@_ADDRESS
+@_PORT
+@click.pass_context
+def app_command(ctx: click.Context, address: str, port: int) -> None:
+    """Serve the Streamlit app (read-only) on ADDRESS:PORT."""
+    localserver.ensure_running(_settings(ctx))
+    _serve_app(address, port)
+
+
+@cli.command("demo")
+@click.option(
+    "--incidents",
+    "n_incidents",
+    type=int,
+    default=5_000,
+    show_default=True,
+    help="Size of the synthetic demo graph.",
+)
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the demo graph.")
+@click.option(
+    "--serve/--no-serve", default=True, show_default=True, help="Serve the app afterwards."
+)
+@_ADDRESS
+@_PORT
+@click.pass_context
+def demo_command(
+    ctx: click.Context, n_incidents: int, seed: int, serve: bool, address: str, port: int
+) -> None:
+    """Start Neo4j, load a synthetic London into it and serve the app on it."""
+    from loaders import synth
+    from loaders.folder import load_folder
+
+    settings = _settings(ctx)
+    folder = settings.home / f"demo-{n_incidents}-{seed}"
+    if not (folder / "ground_truth.json").exists():
+        click.echo(
+            f"generating a synthetic London of {n_incidents:,} incidents (seed {seed}) in {folder}"
+        )
+        synth.write(synth.generate(n_incidents, seed), folder)
+    with open_driver(settings) as driver:
+        schema.apply_schema(driver, database=settings.neo4j_database)
+        summary = load_folder(
+            driver,
+            folder,
+            database=settings.neo4j_database,
+            batch_size=settings.batch_size,
+            progress=True,
+        )
+        counts = schema.graph_counts(driver, database=settings.neo4j_database)
+    click.echo(f"demo graph loaded from {folder} ({summary.total_read:,} rows)")
+    click.echo(", ".join(f"{count:,} {name}" for name, count in counts.items()))
+    if serve:
+        _serve_app(address, port)
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ from graphvc.db import connect
 from graphvc.schema import apply_schema, wipe
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(os.environ.get("GRAPHVC_SHARED_DATA", ROOT.parent / "shared" / "data"))
+SHARED_DATA = Settings.from_env().shared_data
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,0 +1,106 @@
+"""Loader throughput: the batched loader against a naive one-row-per-transaction loader.
+
+Both run in the same process against the same Neo4j (the benchmark's own server, see
+``bench/_server.py``), with the same Cypher statements: the only difference is batching.
+The naive loader runs on a sample (it would take too long on everything); rates are rows per
+second, so they compare. Prints a table and, last, one JSON line.
+
+    python bench/bench_load.py --incidents 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import neo4j
+import pandas as pd
+
+from bench._server import ROOT, bench_driver
+from graphvc.db import run_write
+from graphvc.harm_index import load_harm_table
+from graphvc.schema import apply_schema, graph_counts, wipe
+from loaders import synth
+from loaders.folder import load_folder, validate_folder
+from loaders.write import _steps, records
+
+
+def synthetic_folder(n_incidents: int, seed: int) -> Path:
+    folder = ROOT / ".graphvc" / "bench-data" / f"synth-{n_incidents}-{seed}"
+    if not (folder / "ground_truth.json").exists():
+        synth.write(synth.generate(n_incidents, seed), folder)
+    return folder
+
+
+def naive_load(
+    driver: neo4j.Driver, tables: dict[str, pd.DataFrame], sample: int
+) -> tuple[int, float]:
+    """Write the first ``sample`` rows of every step, one row per transaction."""
+    rows_written, started = 0, time.perf_counter()
+    for _, query, frame, columns in _steps(tables):
+        for row in records(frame.head(sample), columns):
+            run_write(driver, query, [row], batch_size=1)
+            rows_written += 1
+    return rows_written, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--naive-sample", type=int, default=300, help="rows per step for the naive loader"
+    )
+    parser.add_argument("--batch-size", type=int, default=5000)
+    args = parser.parse_args()
+
+    folder = synthetic_folder(args.incidents, args.seed)
+    driver, settings = bench_driver()
+    try:
+        wipe(driver)
+        apply_schema(driver)
+        valid, _ = validate_folder(folder, harm=load_harm_table())
+        naive_rows, naive_seconds = naive_load(driver, valid, args.naive_sample)
+
+        wipe(driver)
+        apply_schema(driver)
+        started = time.perf_counter()
+        summary = load_folder(driver, folder, batch_size=args.batch_size)
+        batched_seconds = time.perf_counter() - started
+        counts = graph_counts(driver)
+    finally:
+        driver.close()
+
+    steps_rows = sum(len(frame) for _, _, frame, _ in _steps(valid))
+    relationships = summary.counters.get("relationships_created", 0)
+    figures = {
+        "benchmark": "load",
+        "incidents": args.incidents,
+        "rows_written": steps_rows,
+        "relationships_created": relationships,
+        "nodes_created": summary.counters.get("nodes_created", 0),
+        "batched_seconds": round(batched_seconds, 2),
+        "batched_rows_per_s": round(steps_rows / batched_seconds),
+        "batched_relationships_per_s": round(relationships / batched_seconds),
+        "naive_rows": naive_rows,
+        "naive_seconds": round(naive_seconds, 2),
+        "naive_rows_per_s": round(naive_rows / naive_seconds),
+        "speedup_vs_naive": round((steps_rows / batched_seconds) / (naive_rows / naive_seconds), 1),
+        "graph": counts,
+        "server": settings.uri,
+    }
+    print(
+        f"batched: {steps_rows:,} rows in {batched_seconds:.1f} s = {figures['batched_rows_per_s']:,} rows/s, "
+        f"{figures['batched_relationships_per_s']:,} relationships/s (end to end, validation included)"
+    )
+    print(
+        f"naive:   {naive_rows:,} rows in {naive_seconds:.1f} s = {figures['naive_rows_per_s']:,} rows/s"
+    )
+    print(f"speed-up: {figures['speedup_vs_naive']}x")
+    print(json.dumps(figures, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
