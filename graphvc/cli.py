@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 import neo4j
+import pandas as pd
 
 from graphvc import __version__, localserver, schema
 from graphvc.config import Settings
@@ -249,6 +250,102 @@ def load_police_uk_command(
     _print_load_summary(report, as_json=False)
     for case, count in sorted(counts.items()):
         click.echo(f"  police.uk {case.replace('_', ' ')}: {count:,}")
+
+
+def default_as_of(driver: neo4j.Driver, database: str) -> pd.Timestamp:
+    """The day after the latest incident in the graph (midnight, London time)."""
+    from graphvc.db import read_cypher, run_query
+
+    latest = run_query(driver, read_cypher("analysis/latest_incident"), database=database).at[
+        0, "latest"
+    ]
+    if latest is None:
+        raise GraphvcError("the graph holds no incidents: load some first (graphvc load DIR)")
+    moment = pd.Timestamp(str(latest).split("[")[0]).tz_convert("Europe/London").tz_localize(None)
+    return moment.normalize() + pd.Timedelta(days=1)
+
+
+def _as_of(value: str | None) -> pd.Timestamp | None:
+    if value is None:
+        return None
+    try:
+        return pd.Timestamp(value)
+    except ValueError:
+        raise GraphvcError(f"--as-of {value!r} is not a date such as 2025-06-30") from None
+
+
+@cli.command("analyse")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Analyse as of this date [default: the day after the latest incident].",
+)
+@click.option(
+    "--window",
+    "window_days",
+    type=click.IntRange(1, 36500),
+    default=730,
+    show_default=True,
+    help="Days before --as-of that the network and scores look at.",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of sampled and community measures."
+)
+@click.option(
+    "--top",
+    type=click.IntRange(0, 1000),
+    default=10,
+    show_default=True,
+    help="How many people to list.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def analyse_command(
+    ctx: click.Context, as_of: str | None, window_days: int, seed: int, top: int, as_json: bool
+) -> None:
+    """Run every measure on the graph and write the scores back (score_* properties)."""
+    from graphvc.analysis.pipeline import (
+        AnalysisParameters,
+        analyse,
+        read_graph_tables,
+        write_scores,
+    )
+
+    settings = _settings(ctx)
+    run_at = pd.Timestamp.now(tz="UTC").floor("s").to_pydatetime()
+    with open_driver(settings) as driver:
+        moment = _as_of(as_of) or default_as_of(driver, settings.neo4j_database)
+        parameters = AnalysisParameters(as_of=moment, window_days=window_days, seed=seed)
+        tables = read_graph_tables(driver, database=settings.neo4j_database)
+        result = analyse(tables, parameters)
+        written = write_scores(
+            driver,
+            result,
+            run_at=run_at,
+            database=settings.neo4j_database,
+            batch_size=settings.batch_size,
+        )
+    leaders = result.people.head(top)
+    if as_json:
+        report = {"parameters": parameters.as_dict(), "summary": result.summary, "scored": written,
+                  "timings": result.timings, "top": [{"person_id": pid, "rank": int(row["rank"]),
+                  "priority": round(float(row["priority"]), 6)} for pid, row in leaders.iterrows()]}  # fmt: skip
+        click.echo(json.dumps(report, sort_keys=True, default=str))
+        return
+    click.echo(
+        f"analysis as of {moment.date()} over {window_days} days: {json.dumps(result.summary, default=str)}"
+    )
+    click.echo(
+        f"scores written at {run_at.isoformat()}: "
+        + ", ".join(f"{n:,} {label}" for label, n in written.items())
+    )
+    columns = [
+        c
+        for c in ("rank", "priority", "rfg", "betweenness", "harm_pagerank", "community")
+        if c in leaders
+    ]
+    click.echo(leaders[columns].to_string(float_format=lambda v: f"{v:.3f}"))
 
 
 @cli.command("synth")

@@ -149,6 +149,7 @@ def run_write(
     query: str,
     rows: Sequence[Mapping[str, Any]] | Iterable[Mapping[str, Any]],
     *,
+    parameters: Mapping[str, Any] | None = None,
     database: str = "neo4j",
     batch_size: int = 5000,
     on_batch: Any = None,
@@ -156,7 +157,8 @@ def run_write(
     """Run ``UNWIND $rows AS row ...`` over ``rows`` in batches, one transaction each.
 
     Every batch is all-or-nothing (a managed transaction, retried by the driver on transient
-    errors). Returns the summed update counters. ``on_batch(n)`` is called after each batch
+    errors). ``parameters`` go with every batch beside ``$rows``. Returns the summed update
+    counters. ``on_batch(n)`` is called after each batch
     with its row count, for progress bars.
     """
     totals: dict[str, int] = {}
@@ -164,7 +166,7 @@ def run_write(
         for batch in _batches(rows, batch_size):
             summary = driver.execute_query(
                 _query(query, None),
-                {"rows": batch},
+                {**(parameters or {}), "rows": batch},
                 database_=database,
                 routing_=neo4j.RoutingControl.WRITE,
                 result_transformer_=neo4j.Result.consume,

@@ -38,7 +38,11 @@ def test_standard_neo4j_variables_point_elsewhere() -> None:
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
-        ("GRAPHVC_NEO4J_BOLT_PORT", "seven", "GRAPHVC_NEO4J_BOLT_PORT='seven' is not a whole number"),
+        (
+            "GRAPHVC_NEO4J_BOLT_PORT",
+            "seven",
+            "GRAPHVC_NEO4J_BOLT_PORT='seven' is not a whole number",
+        ),
         ("GRAPHVC_NEO4J_BOLT_PORT", "70000", "GRAPHVC_NEO4J_BOLT_PORT=70000 is not a TCP port"),
         ("GRAPHVC_NEO4J_HEAP", "lots", "GRAPHVC_NEO4J_HEAP='lots' is not a size"),
         ("GRAPHVC_BATCH_SIZE", "0", "GRAPHVC_BATCH_SIZE=0 must be at least 1"),

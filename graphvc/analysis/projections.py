@@ -1,0 +1,458 @@
+"""Projections: the tables of the input contract turned into networkx graphs of people.
+
+Each function takes DataFrames with the columns of ``docs/input-contract.md`` (``persons``,
+``incidents``, ``involvements``, ``locations``, ``associations``), whether read by the loaders
+or returned from Neo4j under the same column names, and returns a networkx graph. Incidents
+pass through :func:`graphvc.analysis.harm.incident_harm` first, which reads ``occurred_at``
+and fills an empty ``harm`` or ``category`` from the harm table, so every measure sees the
+same harm. Only the columns a projection uses must be present; it says which are missing.
+
+The projections of incidents share their filters:
+
+* ``start``, ``end``: keep incidents with ``start <= occurred_at < end`` (``occurred_at`` may be
+  ISO 8601 text or a datetime column);
+* ``boroughs``: keep incidents whose location has one of these ``borough_code`` values (needs
+  ``locations``);
+* ``categories``: keep incidents of these continuum categories (:data:`graphvc.model.CATEGORIES`).
+
+Their edges carry ``incidents``, the number of incidents the two ends share (a **strength**),
+``harm``, the summed crime harm of those incidents, and ``distance = 1 / incidents``, the
+**cost** that path-based measures (betweenness, closeness, shortest paths) should read, so that
+repeated co-offending counts as close. A person's ``name`` never enters a graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from graphvc.analysis.harm import PERPETRATOR_ROLES, DateLike, incident_harm
+from graphvc.errors import AnalysisError
+from graphvc.model import CATEGORIES, ROLE_RELATIONSHIPS
+
+__all__ = [
+    "ASSOCIATION_TYPES",
+    "association_graph",
+    "co_offending_graph",
+    "person_location_graph",
+    "victim_offender_graph",
+]
+
+#: The kinds of association of the input contract.
+ASSOCIATION_TYPES: tuple[str, ...] = ("family", "partner", "gang", "associate", "other")
+
+#: The person columns a graph may carry; ``name`` stays in Neo4j.
+PERSON_ATTRIBUTES: tuple[str, ...] = ("age_band", "sex", "ethnicity")
+
+Names = str | Iterable[str]
+
+
+def _require(table: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
+    for column in columns:
+        if column not in table.columns:
+            raise AnalysisError(f"the {name} table has no column {column!r}")
+
+
+def _listed(values: Names) -> list[str]:
+    """``values`` as a list; one string is one value, not its letters."""
+    return [values] if isinstance(values, str) else list(values)
+
+
+def _allowed(values: Names, allowed: Collection[str], what: str) -> list[str]:
+    chosen = _listed(values)
+    for value in chosen:
+        if value not in allowed:
+            raise AnalysisError(f"{what} {value!r} is not one of {', '.join(allowed)}")
+    return chosen
+
+
+def _incident_events(
+    incidents: pd.DataFrame,
+    involvements: pd.DataFrame,
+    start: DateLike | None,
+    end: DateLike | None,
+    boroughs: Names | None,
+    categories: Names | None,
+    locations: pd.DataFrame | None,
+    harm_table: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """Every involvement in an incident in scope: ``person_id``, ``role`` and the incident's
+    columns from :func:`~graphvc.analysis.harm.incident_harm` (harm and category filled)."""
+    _require(involvements, "involvements", ["person_id", "incident_id", "role"])
+    chosen = incident_harm(incidents, start=start, end=end, harm_table=harm_table)
+    if categories is not None:
+        chosen = chosen.loc[chosen["category"].isin(_allowed(categories, CATEGORIES, "category"))]
+    if boroughs is not None:
+        if locations is None:
+            raise AnalysisError("filtering by borough needs the locations table")
+        _require(locations, "locations", ["location_id", "borough_code"])
+        _require(incidents, "incidents", ["location_id"])
+        places = locations.loc[locations["borough_code"].isin(_listed(boroughs)), "location_id"]
+        chosen = chosen.loc[chosen["location_id"].isin(places)]
+    return involvements[["person_id", "incident_id", "role"]].merge(chosen, on="incident_id")
+
+
+def _taking_part(events: pd.DataFrame, roles: Names) -> pd.DataFrame:
+    """One row per person and incident in which the person took one of ``roles``; someone
+    both offender and suspect in an incident counts once."""
+    wanted = _allowed(roles, tuple(ROLE_RELATIONSHIPS), "role")
+    return events.loc[events["role"].isin(wanted)].drop_duplicates(["person_id", "incident_id"])
+
+
+def _tally(rows: pd.DataFrame, by: str | list[str]) -> pd.DataFrame:
+    """Incidents counted and harm summed for each value of ``by``."""
+    return rows.groupby(by, sort=False).agg(incidents=("incident_id", "size"), harm=("harm", "sum"))
+
+
+def _records(frame: pd.DataFrame) -> Iterator[tuple[Any, dict[Any, Any]]]:
+    """(index, row as a dict of Python scalars) for each row of ``frame``."""
+    return zip(frame.index, frame.to_dict("records"), strict=True)
+
+
+def _add_edges(G: nx.Graph, pairs: pd.DataFrame, ends: list[str]) -> None:
+    """Edges between the two ``ends`` columns, with incidents, harm and distance."""
+    edges = _tally(pairs, ends)
+    edges["distance"] = 1 / edges["incidents"]
+    G.add_edges_from((u, v, data) for (u, v), data in _records(edges))
+
+
+def _describe(G: nx.Graph, table: pd.DataFrame | None, key: str, columns: Iterable[str]) -> None:
+    """Copy the present, non-missing ``columns`` of ``table`` onto the nodes of ``G``."""
+    if table is None:
+        return
+    present = [c for c in columns if c in table.columns]
+    rows = table.loc[table[key].isin(list(G)), [key, *present]].set_index(key)
+    nx.set_node_attributes(
+        G, {node: {c: v for c, v in row.items() if pd.notna(v)} for node, row in _records(rows)}
+    )
+
+
+def co_offending_graph(
+    incidents: pd.DataFrame,
+    involvements: pd.DataFrame,
+    *,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    boroughs: Names | None = None,
+    categories: Names | None = None,
+    roles: Names = PERPETRATOR_ROLES,
+    locations: pd.DataFrame | None = None,
+    persons: pd.DataFrame | None = None,
+    harm_table: pd.DataFrame | None = None,
+) -> nx.Graph:
+    """The co-offending network: people tied when they offended in the same incident.
+
+    Co-offending ties carry influence, recruitment and retaliation [1]_; the network of who
+    offends with whom is where violence concentrates [2]_. Everyone who offended in a chosen
+    incident is a node, including those who always offended alone.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        ``incident_id``, ``occurred_at``, and ``offence`` where ``harm`` or ``category`` is
+        empty or absent; ``location_id`` to filter by borough.
+    involvements : DataFrame
+        ``person_id``, ``incident_id``, ``role``.
+    start, end : str, date or Timestamp, optional
+        Keep incidents with ``start <= occurred_at < end``.
+    boroughs : str or iterable of str, optional
+        Keep incidents at locations with one of these ``borough_code`` values.
+    categories : str or iterable of str, optional
+        Keep incidents of these continuum categories.
+    roles : str or iterable of str, default ("offender", "suspect")
+        The roles that count as offending.
+    locations : DataFrame, optional
+        ``location_id`` and ``borough_code``; needed with ``boroughs``.
+    persons : DataFrame, optional
+        ``person_id`` and any of ``age_band``, ``sex``, ``ethnicity``, copied onto the nodes.
+    harm_table : DataFrame, optional
+        From :func:`graphvc.analysis.harm.load_harm_table`; default: the one shipped.
+
+    Returns
+    -------
+    nx.Graph
+        Nodes are ``person_id`` values with ``incidents`` (chosen incidents offended in) and
+        ``harm`` (their summed harm). Edges have ``incidents`` (shared), ``harm`` (of the
+        shared incidents) and ``distance`` (``1 / incidents``).
+
+    Raises
+    ------
+    AnalysisError
+        For a missing column, an unknown role or category, or ``boroughs`` without
+        ``locations``.
+    InputError
+        From :func:`~graphvc.analysis.harm.incident_harm`, for a bad date, harm or category
+        or an offence the harm table does not know.
+
+    Examples
+    --------
+    Harm comes from the offences (365, 20 and 10 days):
+
+    >>> incidents = pd.DataFrame({"incident_id": ["I1", "I2", "I3"],
+    ...     "occurred_at": ["2024-01-05", "2024-02-10T23:30:00", "2024-03-01"],
+    ...     "offence": ["personal_robbery", "racially_aggravated_public_order",
+    ...                 "violence_without_injury"]})
+    >>> involvements = pd.DataFrame({
+    ...     "person_id": ["P1", "P2", "P1", "P2", "P3", "P4", "P5"],
+    ...     "incident_id": ["I1", "I1", "I2", "I2", "I2", "I3", "I3"],
+    ...     "role": ["offender", "offender", "offender", "suspect", "offender", "offender",
+    ...              "victim"]})
+    >>> G = co_offending_graph(incidents, involvements)
+    >>> G.edges["P1", "P2"]
+    {'incidents': 2, 'harm': 385.0, 'distance': 0.5}
+    >>> sorted(G.nodes), G.nodes["P4"]
+    (['P1', 'P2', 'P3', 'P4'], {'incidents': 1, 'harm': 10.0})
+    >>> sorted(co_offending_graph(incidents, involvements, start="2024-02-01").edges)
+    [('P1', 'P2'), ('P1', 'P3'), ('P2', 'P3')]
+
+    References
+    ----------
+    .. [1] Reiss, A. J. (1988). Co-offending and criminal careers. *Crime and Justice* 10,
+       117–170. https://doi.org/10.1086/449145
+    .. [2] Papachristos, A. V. (2009). Murder by structure: dominance relations and the social
+       structure of gang homicide. *American Journal of Sociology* 115(1), 74–128.
+       https://doi.org/10.1086/597791
+    """
+    events = _incident_events(
+        incidents, involvements, start, end, boroughs, categories, locations, harm_table
+    )
+    offenders = _taking_part(events, roles)
+    pairs = offenders.merge(
+        offenders[["incident_id", "person_id"]], on="incident_id", suffixes=("", "_other")
+    )
+    pairs = pairs.loc[pairs["person_id"] < pairs["person_id_other"]]
+    G = nx.Graph(name="co-offending")
+    G.add_nodes_from(_records(_tally(offenders, "person_id")))
+    _add_edges(G, pairs, ["person_id", "person_id_other"])
+    _describe(G, persons, "person_id", PERSON_ATTRIBUTES)
+    return G
+
+
+def victim_offender_graph(
+    incidents: pd.DataFrame,
+    involvements: pd.DataFrame,
+    *,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    boroughs: Names | None = None,
+    categories: Names | None = None,
+    roles: Names = PERPETRATOR_ROLES,
+    locations: pd.DataFrame | None = None,
+    persons: pd.DataFrame | None = None,
+    harm_table: pd.DataFrame | None = None,
+) -> nx.DiGraph:
+    """The victimisation network: an arc from each offender to each victim of an incident.
+
+    Violence travels through networks in which the same people are offenders and victims
+    [1]_; following arcs shows who harms whom, and a node with arcs both in and out is a
+    victim-offender. Everyone with a role in a chosen incident is a node, including victims
+    of an unknown offender.
+
+    Parameters
+    ----------
+    incidents, involvements, start, end, boroughs, categories, locations, persons, harm_table
+        As for :func:`co_offending_graph`.
+    roles : str or iterable of str, default ("offender", "suspect")
+        The roles at the tail of an arc; the head is always a ``victim``.
+
+    Returns
+    -------
+    nx.DiGraph
+        Nodes are ``person_id`` values with ``offender_incidents``, ``offender_harm``,
+        ``victim_incidents`` and ``victim_harm`` (0 where the person had no such role). Arcs
+        have ``incidents``, ``harm`` and ``distance`` as in :func:`co_offending_graph`. A
+        person recorded as both offender and victim of one incident gets no loop.
+
+    Examples
+    --------
+    >>> incidents = pd.DataFrame({"incident_id": ["I1", "I2"],
+    ...     "occurred_at": ["2024-01-05", "2024-01-06"], "harm": [365.0, 20.0],
+    ...     "category": ["personal_robbery", "hate_crime"]})
+    >>> involvements = pd.DataFrame({"person_id": ["P1", "P2", "P2", "P1", "P3"],
+    ...     "incident_id": ["I1", "I1", "I2", "I2", "I2"],
+    ...     "role": ["offender", "victim", "offender", "victim", "victim"]})
+    >>> G = victim_offender_graph(incidents, involvements)
+    >>> sorted(G.edges(data="harm"))
+    [('P1', 'P2', 365.0), ('P2', 'P1', 20.0), ('P2', 'P3', 20.0)]
+    >>> G.nodes["P1"]
+    {'offender_incidents': 1, 'offender_harm': 365.0, 'victim_incidents': 1, 'victim_harm': 20.0}
+
+    References
+    ----------
+    .. [1] Papachristos, A. V., Braga, A. A., & Hureau, D. M. (2012). Social networks and the
+       risk of gunshot injury. *Journal of Urban Health* 89(6), 992–1003.
+       https://doi.org/10.1007/s11524-012-9703-9
+    """
+    events = _incident_events(
+        incidents, involvements, start, end, boroughs, categories, locations, harm_table
+    )
+    offenders = _taking_part(events, roles)
+    victims = _taking_part(events, "victim")
+    as_offender = _tally(offenders, "person_id").add_prefix("offender_")
+    as_victim = _tally(victims, "person_id").add_prefix("victim_")
+    people = as_offender.join(as_victim, how="outer", sort=False).fillna(0)
+    people = people.astype({"offender_incidents": int, "victim_incidents": int})
+    pairs = offenders.merge(
+        victims[["incident_id", "person_id"]], on="incident_id", suffixes=("", "_victim")
+    )
+    pairs = pairs.loc[pairs["person_id"] != pairs["person_id_victim"]]
+    G = nx.DiGraph(name="victim-offender")
+    G.add_nodes_from(_records(people))
+    _add_edges(G, pairs, ["person_id", "person_id_victim"])
+    _describe(G, persons, "person_id", PERSON_ATTRIBUTES)
+    return G
+
+
+def person_location_graph(
+    incidents: pd.DataFrame,
+    involvements: pd.DataFrame,
+    *,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    boroughs: Names | None = None,
+    categories: Names | None = None,
+    roles: Names = tuple(ROLE_RELATIONSHIPS),
+    locations: pd.DataFrame | None = None,
+    persons: pd.DataFrame | None = None,
+    harm_table: pd.DataFrame | None = None,
+) -> nx.Graph:
+    """The two-mode network of people and the places of their incidents.
+
+    People are tied to the locations where they were involved in a chosen incident; people
+    who share places without sharing incidents meet in it, as persons meet through groups
+    [1]_. Incidents without a ``location_id`` are left out.
+
+    Parameters
+    ----------
+    incidents : DataFrame
+        As for :func:`co_offending_graph`, with ``location_id``.
+    involvements, start, end, boroughs, categories, persons, harm_table
+        As for :func:`co_offending_graph`.
+    roles : str or iterable of str, default all four roles
+        The roles that tie a person to a place.
+    locations : DataFrame, optional
+        ``location_id`` and any other columns of the contract, copied onto the place nodes;
+        needed with ``boroughs``.
+
+    Returns
+    -------
+    nx.Graph
+        Bipartite: people have ``bipartite=0`` and ``kind="person"``, places ``bipartite=1``
+        and ``kind="location"``; both have ``incidents`` and ``harm`` (of the chosen
+        incidents they were in or saw). Edges have ``incidents``, ``harm`` and ``distance``.
+
+    Raises
+    ------
+    AnalysisError
+        As :func:`co_offending_graph`, and when a ``person_id`` equals a ``location_id``
+        (the two kinds of node would merge).
+
+    Examples
+    --------
+    >>> incidents = pd.DataFrame({"incident_id": ["I1", "I2", "I3"],
+    ...     "occurred_at": ["2024-01-05", "2024-01-06", "2024-01-07"],
+    ...     "offence": ["violence_without_injury", "racially_aggravated_public_order",
+    ...                 "harassment"], "location_id": ["L1", "L1", None]})
+    >>> involvements = pd.DataFrame({"person_id": ["P1", "P2", "P1", "P3"],
+    ...     "incident_id": ["I1", "I1", "I2", "I3"],
+    ...     "role": ["offender", "victim", "offender", "offender"]})
+    >>> G = person_location_graph(incidents, involvements)
+    >>> sorted(G.edges(data="incidents"))
+    [('P1', 'L1', 2), ('P2', 'L1', 1)]
+    >>> G.nodes["L1"]
+    {'bipartite': 1, 'kind': 'location', 'incidents': 2, 'harm': 30.0}
+
+    References
+    ----------
+    .. [1] Breiger, R. L. (1974). The duality of persons and groups. *Social Forces* 53(2),
+       181–190. https://doi.org/10.2307/2576011
+    """
+    _require(incidents, "incidents", ["location_id"])
+    events = _incident_events(
+        incidents, involvements, start, end, boroughs, categories, locations, harm_table
+    )
+    present = _taking_part(events.loc[events["location_id"].notna()], roles)
+    clash = set(present["person_id"]) & set(present["location_id"])
+    if clash:
+        raise AnalysisError(f"{sorted(clash)[0]!r} is both a person_id and a location_id")
+    G = nx.Graph(name="person-location")
+    G.add_nodes_from(_records(_tally(present, "person_id")), bipartite=0, kind="person")
+    places = _tally(present.drop_duplicates("incident_id"), "location_id")
+    G.add_nodes_from(_records(places), bipartite=1, kind="location")
+    _add_edges(G, present, ["person_id", "location_id"])
+    _describe(G, persons, "person_id", PERSON_ATTRIBUTES)
+    if locations is not None:
+        _describe(G, locations, "location_id", [c for c in locations.columns if c != "location_id"])
+    return G
+
+
+def association_graph(associations: pd.DataFrame, *, types: Names | None = None) -> nx.Graph:
+    """The network of known associations (family, partner, gang, associate) between people.
+
+    An association is undirected; rows for the same two people (in either order, of several
+    types) become one edge.
+
+    Parameters
+    ----------
+    associations : DataFrame
+        ``person_a``, ``person_b``, and optionally ``type`` (missing: ``"associate"``) and
+        ``weight`` (missing: 1).
+    types : str or iterable of str, optional
+        Keep only these kinds of association (:data:`ASSOCIATION_TYPES`).
+
+    Returns
+    -------
+    nx.Graph
+        Edges have ``weight`` (the summed strengths, a **strength**), ``type`` (the kinds,
+        sorted and comma-separated, e.g. ``"family,gang"``) and ``distance`` (``1 / weight``).
+
+    Raises
+    ------
+    AnalysisError
+        For a missing column, an unknown type, or a weight that is not a positive number.
+
+    Examples
+    --------
+    >>> associations = pd.DataFrame({"person_a": ["P2", "P1", "P3"],
+    ...     "person_b": ["P1", "P2", "P4"], "type": ["family", "gang", None],
+    ...     "weight": [1.0, 3.0, None]})
+    >>> G = association_graph(associations)
+    >>> G.edges["P1", "P2"]
+    {'weight': 4.0, 'type': 'family,gang', 'distance': 0.25}
+    >>> G.edges["P3", "P4"]["type"]
+    'associate'
+    >>> sorted(association_graph(associations, types="gang").edges)
+    [('P1', 'P2')]
+    """
+    _require(associations, "associations", ["person_a", "person_b"])
+    a, b = associations["person_a"], associations["person_b"]
+    in_order = a <= b
+    links = pd.DataFrame(
+        {
+            "person_a": a.where(in_order, b),
+            "person_b": b.where(in_order, a),
+            "type": associations["type"].fillna("associate")
+            if "type" in associations
+            else "associate",
+            "weight": associations["weight"].fillna(1.0) if "weight" in associations else 1.0,
+        }
+    )
+    if types is not None:
+        links = links.loc[links["type"].isin(_allowed(types, ASSOCIATION_TYPES, "type"))]
+    weak = ~(links["weight"] > 0)
+    if weak.any():
+        row = links.loc[weak].iloc[0]
+        raise AnalysisError(
+            f"association ({row['person_a']!r}, {row['person_b']!r}): "
+            f"weight {row['weight']} is not a positive number"
+        )
+    edges = links.groupby(["person_a", "person_b"], sort=False).agg(
+        weight=("weight", "sum"), type=("type", lambda kinds: ",".join(sorted(set(kinds))))
+    )
+    edges["distance"] = 1 / edges["weight"]
+    G = nx.Graph(name="associations")
+    G.add_edges_from((u, v, data) for (u, v), data in _records(edges))
+    return G

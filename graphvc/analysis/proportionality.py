@@ -1,0 +1,148 @@
+"""Proportionality: who is on a ranked list, beside who was eligible for it.
+
+A priority list drawn from police data can over-represent groups: the over-representation
+of young Black men on the Metropolitan Police's Gangs Violence Matrix drew sustained
+criticism (Williams & Clarke, 2016; Amnesty International, 2018). Monitoring compares the
+make-up of the list with the make-up of the population it was drawn from, as a
+disproportionality ratio: list share / population share. This equals the group's rate of
+selection divided by the whole population's, a relative rate index with everyone as the
+reference group (the Lammy Review, 2017, compares groups by relative rate indices).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+
+import pandas as pd
+
+from graphvc.errors import AnalysisError, InputError
+
+__all__ = ["ATTRIBUTE_VALUES", "proportionality"]
+
+#: The values of each monitored attribute, in report order; the last is the default for a
+#: missing value (see ``docs/input-contract.md``).
+ATTRIBUTE_VALUES: dict[str, tuple[str, ...]] = {
+    "age_band": ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown"),
+    "sex": ("F", "M", "X", "unknown"),
+    "ethnicity": (
+        *("W1", "W2", "W3", "W9", "M1", "M2", "M3", "M9", "A1", "A2", "A3", "A4", "A9"),
+        *("B1", "B2", "B9", "O2", "O9", "NS"),
+    ),
+}
+
+
+def proportionality(
+    person_ids: Iterable[Hashable],
+    persons: pd.DataFrame,
+    *,
+    population: Iterable[Hashable] | None = None,
+    attributes: Iterable[str] = ("age_band", "sex", "ethnicity"),
+) -> pd.DataFrame:
+    """The make-up of a list of people beside the make-up of the population it came from.
+
+    Parameters
+    ----------
+    person_ids : iterable
+        The people on the list (e.g. the top of
+        :func:`graphvc.analysis.priority.offender_priority`), each once.
+    persons : pandas.DataFrame
+        The persons table (``person_id`` and the attribute columns); a missing value or
+        column counts as the contract's default (``unknown``, or ``NS`` for ethnicity).
+    population : iterable, optional
+        The people the list was drawn from (e.g. everyone scored); default: every person
+        in ``persons``. The list must be part of it.
+    attributes : iterable of str, default ("age_band", "sex", "ethnicity")
+        The attributes to compare, from :data:`ATTRIBUTE_VALUES`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per attribute value present in the population: ``attribute``, ``value``,
+        ``list_count``, ``list_share``, ``population_count``, ``population_share`` and
+        ``ratio`` (list share / population share: 1 is proportionate, 2 twice the
+        group's share of the population). Shares are NaN for an empty list.
+
+    Raises
+    ------
+    AnalysisError
+        If the list repeats a person or names one who is not in ``persons`` or not in the
+        population, or ``persons`` has no ``person_id`` column.
+    InputError
+        If ``persons`` repeats a ``person_id``.
+
+    Examples
+    --------
+    >>> persons = pd.DataFrame({
+    ...     "person_id": ["A", "B", "C", "D"],
+    ...     "sex": ["M", "M", "F", "F"],
+    ... })
+    >>> table = proportionality(["A", "B"], persons, attributes=["sex"])
+    >>> table[["value", "list_share", "population_share", "ratio"]].to_numpy().tolist()
+    [['F', 0.0, 0.5, 0.0], ['M', 1.0, 0.5, 2.0]]
+
+    References
+    ----------
+    .. [1] Lammy, D. (2017). *The Lammy Review: an independent review into the treatment
+       of, and outcomes for, Black, Asian and Minority Ethnic individuals in the Criminal
+       Justice System*. London: Ministry of Justice.
+    .. [2] Amnesty International (2018). *Trapped in the Matrix: secrecy, stigma, and bias
+       in the Met's Gangs Database*. London: Amnesty International UK.
+    .. [3] Williams, P., & Clarke, B. (2016). *Dangerous associations: joint enterprise,
+       gangs and racism*. London: Centre for Crime and Justice Studies.
+    """
+    attributes = tuple(attributes)
+    for attribute in attributes:
+        if attribute not in ATTRIBUTE_VALUES:
+            raise AnalysisError(
+                f"attribute {attribute!r} is not one of {', '.join(ATTRIBUTE_VALUES)}"
+            )
+    if "person_id" not in persons.columns:
+        raise AnalysisError("the persons table has no column 'person_id'")
+    repeated = persons["person_id"][persons["person_id"].duplicated()]
+    if len(repeated):
+        raise InputError(f"persons: person_id {repeated.iloc[0]!r} appears twice")
+    people = persons.set_index("person_id")
+    listed = pd.Index(list(person_ids))
+    if listed.has_duplicates:
+        raise AnalysisError(f"the list names person {listed[listed.duplicated()][0]!r} twice")
+    pool = people.index if population is None else pd.Index(list(population)).unique()
+    for name, ids, where in (
+        ("list", listed, people.index),
+        ("population", pool, people.index),
+        ("list", listed, pool),
+    ):
+        missing = ids.difference(where)
+        if len(missing):
+            place = "the persons table" if where is people.index else "the population"
+            raise AnalysisError(f"the {name} names person {missing[0]!r}, who is not in {place}")
+
+    rows = []
+    for attribute in attributes:
+        known = ATTRIBUTE_VALUES[attribute]
+        values = (
+            people[attribute].astype(object).where(people[attribute].notna(), known[-1])
+            if attribute in people
+            else pd.Series(known[-1], index=people.index)
+        )
+        on_list = values.reindex(listed).value_counts()
+        in_pool = values.reindex(pool).value_counts()
+        extra = sorted(set(in_pool.index) - set(known), key=str)
+        for value in [*known, *extra]:
+            if value not in in_pool.index:
+                continue
+            list_count, pool_count = int(on_list.get(value, 0)), int(in_pool[value])
+            list_share = list_count / len(listed) if len(listed) else float("nan")
+            pool_share = pool_count / len(pool)
+            rows.append(
+                {
+                    "attribute": attribute,
+                    "value": value,
+                    "list_count": list_count,
+                    "list_share": list_share,
+                    "population_count": pool_count,
+                    "population_share": pool_share,
+                    "ratio": list_share / pool_share,
+                }
+            )
+    columns = ["attribute", "value", "list_count", "list_share"]
+    return pd.DataFrame(rows, columns=[*columns, "population_count", "population_share", "ratio"])
