@@ -88,7 +88,9 @@ def validate_folder(
     valid: dict[str, pd.DataFrame] = {}
     rejects: list[pd.DataFrame] = []
     for name, frame in raw.items():
-        known: dict[str, set[str]] = {table: set() for table in ("persons", "incidents", "locations")}
+        known: dict[str, set[str]] = {
+            table: set() for table in ("persons", "incidents", "locations")
+        }
         for column, (table, id_column, label) in _REFERENCES.get(name, {}).items():
             in_folder = set(valid[table][id_column]) if table in valid else set()
             outside = set(frame[column].dropna()) - in_folder

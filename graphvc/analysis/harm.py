@@ -533,7 +533,9 @@ def _timestamp(value: DateLike, name: str) -> pd.Timestamp:
         raise AnalysisError(f"{name}={value!r} is not a date") from e
     if pd.isna(stamp):
         raise AnalysisError(f"{name}={value!r} is not a date")
-    return stamp.tz_convert(LOCAL_TIME_ZONE).tz_localize(None) if stamp.tzinfo is not None else stamp
+    return (
+        stamp.tz_convert(LOCAL_TIME_ZONE).tz_localize(None) if stamp.tzinfo is not None else stamp
+    )
 
 
 def _datetimes(values: pd.Series, ids: pd.Series) -> pd.Series:

@@ -6,7 +6,7 @@ import neo4j
 import pytest
 
 from graphvc.db import run_query, run_write, server_version
-from graphvc.errors import QueryError
+from graphvc.errors import DatabaseError, QueryError
 from graphvc.schema import apply_schema, graph_counts
 
 
@@ -47,13 +47,20 @@ def test_schema_is_idempotent(empty_graph: neo4j.Driver) -> None:
         "ward_code",
     ]
     indexes = set(run_query(empty_graph, "SHOW INDEXES YIELD name RETURN name")["name"])
-    assert {"incident_occurred_at", "incident_category", "location_lsoa", "location_point"} <= indexes
+    assert {
+        "incident_occurred_at",
+        "incident_category",
+        "location_lsoa",
+        "location_point",
+    } <= indexes
 
 
 def test_unique_constraint_holds(empty_graph: neo4j.Driver) -> None:
     run_write(empty_graph, "UNWIND $rows AS row CREATE (:Incident {id: row.id})", [{"id": "I-dup"}])
-    with pytest.raises(Exception, match="already exists"):
-        run_write(empty_graph, "UNWIND $rows AS row CREATE (:Incident {id: row.id})", [{"id": "I-dup"}])
+    with pytest.raises(DatabaseError, match="already exists"):
+        run_write(
+            empty_graph, "UNWIND $rows AS row CREATE (:Incident {id: row.id})", [{"id": "I-dup"}]
+        )
 
 
 def test_read_session_refuses_to_write(empty_graph: neo4j.Driver) -> None:

@@ -125,7 +125,9 @@ def test_corrupt_rows_are_quarantined_and_every_valid_row_lands(
     )
     assert by_place[("associations.csv", 7, "type")].startswith("not a valid association type")
     assert by_place[("associations.csv", 8, "weight")] == "not a number"
-    values = dict(zip(zip(rejects["row"], rejects["field"], strict=True), rejects["value"], strict=True))
+    values = dict(
+        zip(zip(rejects["row"], rejects["field"], strict=True), rejects["value"], strict=True)
+    )
     assert values[("9", "offence")] == "stabbing"
 
 

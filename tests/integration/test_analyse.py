@@ -1,0 +1,109 @@
+"""`graphvc analyse` on the real Neo4j: scores computed from the graph and written back."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import neo4j
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from graphvc.analysis.pipeline import AnalysisParameters, analyse, read_graph_tables, write_scores
+from graphvc.cli import cli
+from graphvc.config import Settings
+from graphvc.db import run_query
+from graphvc.schema import apply_schema, wipe
+from loaders.folder import load_folder
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+AS_OF = pd.Timestamp("2025-01-03")  # the day after the fixture's latest incident
+
+
+@pytest.fixture(scope="module")
+def small_graph(empty_graph: neo4j.Driver) -> neo4j.Driver:
+    wipe(empty_graph)
+    apply_schema(empty_graph)
+    load_folder(empty_graph, FIXTURES / "small")
+    return empty_graph
+
+
+def _scores(driver: neo4j.Driver, query: str) -> pd.DataFrame:
+    return run_query(driver, query)
+
+
+def test_scores_written_back_can_be_read_with_cypher(small_graph: neo4j.Driver) -> None:
+    # Co-offending in the fixture (offenders and suspects): P1-P2 (I1), P1-P3 (I2), P1-P6 (I5);
+    # P5 and P7 offend alone. P1 is the centre of a star of three: betweenness 3, degree 3.
+    result = analyse(
+        read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF, window_days=730)
+    )
+    run_at = datetime(2026, 1, 1, tzinfo=UTC)
+    written = write_scores(small_graph, result, run_at=run_at)
+    assert written["Person"] == 6  # P1, P2, P3, P5, P6, P7
+    people = _scores(
+        small_graph,
+        "MATCH (p:Person) WHERE p.score_betweenness IS NOT NULL "
+        "RETURN p.id AS id, p.score_betweenness AS betweenness, p.score_degree AS degree, "
+        "toString(p.scored_at) AS scored_at ORDER BY id",
+    )
+    assert people["id"].tolist() == ["P1", "P2", "P3", "P5", "P6", "P7"]
+    by_id = people.set_index("id")
+    assert by_id.at["P1", "betweenness"] == pytest.approx(3.0)
+    assert by_id.at["P1", "degree"] == 3
+    assert (by_id.drop(index="P1")["betweenness"] == 0).all()
+    assert set(people["scored_at"]) == {"2026-01-01T00:00:00Z"}
+    places = _scores(
+        small_graph,
+        "MATCH (n) WHERE (n:Location OR n:Ward OR n:Borough) AND n.score_harm IS NOT NULL "
+        "RETURN coalesce(n.id, n.code) AS id, n.score_harm AS harm",
+    ).set_index("id")["harm"]
+    # L1: I1 + I2 = 365 + 365; L2: I3 + I4 = 10 + 365; L3: I5 = 274; the City of London: L1 + L2.
+    assert places["L1"] == pytest.approx(730.0)
+    assert places["L2"] == pytest.approx(375.0)
+    assert places["L3"] == pytest.approx(274.0)
+    assert places["E09000001"] == pytest.approx(1105.0)
+    assert places["E09000007"] == pytest.approx(274.0)
+
+
+def test_a_later_run_leaves_no_stale_score(small_graph: neo4j.Driver) -> None:
+    write_scores(small_graph, analyse(read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF)),
+                 run_at=datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
+    # A 30-day window holds only I6 (2025-01-02): P7 is the only offender left.
+    narrow = analyse(
+        read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF, window_days=30)
+    )
+    write_scores(small_graph, narrow, run_at=datetime(2026, 2, 1, tzinfo=UTC))
+    scored = _scores(
+        small_graph, "MATCH (p:Person) WHERE p.score_degree IS NOT NULL RETURN p.id AS id"
+    )
+    assert scored["id"].tolist() == ["P7"]
+
+
+def test_cli_analyse_prints_json_with_the_ranked_list(
+    small_graph: neo4j.Driver, test_settings: Settings
+) -> None:
+    env = {
+        "NEO4J_URI": test_settings.uri,
+        "NEO4J_USERNAME": test_settings.neo4j_username,
+        "NEO4J_PASSWORD": test_settings.neo4j_password,
+    }
+    result = CliRunner().invoke(cli, ["analyse", "--json", "--top", "3"], env=env)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["parameters"]["as_of"] == "2025-01-03T00:00:00"
+    assert report["summary"]["people_in_network"] == 6
+    assert [row["rank"] for row in report["top"]] == [1, 2, 3]
+    assert report["top"][0]["person_id"] == "P1"
+
+
+def test_cli_analyse_on_an_empty_graph_says_so(
+    empty_graph: neo4j.Driver, test_settings: Settings
+) -> None:
+    wipe(empty_graph)
+    env = {"NEO4J_URI": test_settings.uri, "NEO4J_PASSWORD": test_settings.neo4j_password}
+    result = CliRunner().invoke(cli, ["analyse"], env=env)
+    assert result.exit_code == 1
+    assert "the graph holds no incidents" in result.stderr
