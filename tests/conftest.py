@@ -1,7 +1,7 @@
 """Shared fixtures: the test suite's own real Neo4j server.
 
 Integration tests run against a Neo4j of their own, never the demo's: the managed local
-server under ``.graphvc/test`` on port 7688 (``GRAPHVC_TEST_BOLT_PORT``), started here when it
+server under ``.graphvc/test`` (``GRAPHVC_TEST_HOME``) on port 7688 (``GRAPHVC_TEST_BOLT_PORT``), started here when it
 is not running and stopped at the end if this run started it. Set ``GRAPHVC_TEST_NEO4J_URI``
 (with ``NEO4J_USERNAME``/``NEO4J_PASSWORD``) to test against another server instead: its
 database is wiped. If the server cannot start, integration tests fail; they are never skipped.
@@ -44,7 +44,7 @@ def test_settings() -> Settings:
         base,
         neo4j_uri=None,
         neo4j_password=os.environ.get("NEO4J_PASSWORD") or base.neo4j_password,
-        home=ROOT / ".graphvc" / "test",
+        home=Path(os.environ.get("GRAPHVC_TEST_HOME") or ROOT / ".graphvc" / "test"),
         bolt_port=port,
         heap="2g",
         pagecache="1g",
