@@ -274,6 +274,35 @@ def _as_of(value: str | None) -> pd.Timestamp | None:
         raise GraphvcError(f"--as-of {value!r} is not a date such as 2025-06-30") from None
 
 
+def _analyse_and_write(
+    driver: neo4j.Driver,
+    settings: Settings,
+    as_of: pd.Timestamp | None,
+    window_days: int,
+    seed: int,
+) -> tuple[Any, Any, dict[str, int], Any]:
+    """Analyse the whole graph as of ``as_of`` and write the scores back."""
+    from graphvc.analysis.pipeline import (
+        AnalysisParameters,
+        analyse,
+        read_graph_tables,
+        write_scores,
+    )
+
+    run_at = pd.Timestamp.now(tz="UTC").floor("s").to_pydatetime()
+    moment = as_of or default_as_of(driver, settings.neo4j_database)
+    parameters = AnalysisParameters(as_of=moment, window_days=window_days, seed=seed)
+    result = analyse(read_graph_tables(driver, database=settings.neo4j_database), parameters)
+    written = write_scores(
+        driver,
+        result,
+        run_at=run_at,
+        database=settings.neo4j_database,
+        batch_size=settings.batch_size,
+    )
+    return parameters, result, written, run_at
+
+
 @cli.command("analyse")
 @click.option(
     "--as-of",
@@ -305,27 +334,13 @@ def analyse_command(
     ctx: click.Context, as_of: str | None, window_days: int, seed: int, top: int, as_json: bool
 ) -> None:
     """Run every measure on the graph and write the scores back (score_* properties)."""
-    from graphvc.analysis.pipeline import (
-        AnalysisParameters,
-        analyse,
-        read_graph_tables,
-        write_scores,
-    )
 
     settings = _settings(ctx)
-    run_at = pd.Timestamp.now(tz="UTC").floor("s").to_pydatetime()
     with open_driver(settings) as driver:
-        moment = _as_of(as_of) or default_as_of(driver, settings.neo4j_database)
-        parameters = AnalysisParameters(as_of=moment, window_days=window_days, seed=seed)
-        tables = read_graph_tables(driver, database=settings.neo4j_database)
-        result = analyse(tables, parameters)
-        written = write_scores(
-            driver,
-            result,
-            run_at=run_at,
-            database=settings.neo4j_database,
-            batch_size=settings.batch_size,
+        parameters, result, written, run_at = _analyse_and_write(
+            driver, settings, _as_of(as_of), window_days, seed
         )
+    moment = parameters.as_of
     leaders = result.people.head(top)
     if as_json:
         report = {"parameters": parameters.as_dict(), "summary": result.summary, "scored": written,
@@ -454,8 +469,10 @@ def demo_command(
             progress=True,
         )
         counts = schema.graph_counts(driver, database=settings.neo4j_database)
+        parameters, result, _, _ = _analyse_and_write(driver, settings, None, 730, seed)
     click.echo(f"demo graph loaded from {folder} ({summary.total_read:,} rows)")
     click.echo(", ".join(f"{count:,} {name}" for name, count in counts.items()))
+    click.echo(f"scores written for {len(result.people):,} people as of {parameters.as_of.date()}")
     if serve:
         _serve_app(address, port)
 
