@@ -23,6 +23,7 @@ from graphvc.errors import DatabaseError, QueryError
 __all__ = [
     "connect",
     "cypher_dir",
+    "explain",
     "read_cypher",
     "run_autocommit",
     "run_query",
@@ -131,6 +132,45 @@ def run_query(
         raise DatabaseError(f"Neo4j refused the query: {e.message}") from e
     except Neo4jError as e:
         raise DatabaseError(f"Neo4j failed the query: {e.message}") from e
+
+
+def _operators(plan: Mapping[str, Any]) -> Iterator[str]:
+    operator = str(plan.get("operatorType", "")).split("@")[0]
+    if operator == "ProcedureCall":
+        # Details reads "db.labels() :: (label :: STRING)": keep the procedure's name.
+        operator += ":" + str(plan.get("args", {}).get("Details", "")).split("(")[0].strip()
+    yield operator
+    for child in plan.get("children", ()):
+        yield from _operators(child)
+
+
+def explain(
+    driver: neo4j.Driver,
+    query: str,
+    parameters: Mapping[str, Any] | None = None,
+    *,
+    database: str = "neo4j",
+) -> tuple[str, list[str]]:
+    """Plan ``query`` without running it: its query type and the operators of its plan.
+
+    The query type is Neo4j's: ``"r"`` (reads only), ``"rw"``, ``"w"`` or ``"s"`` (schema
+    or system). Operators are listed depth first without their ``@database`` suffix; a
+    procedure call is ``"ProcedureCall:<procedure name>"``. Nothing runs, so nothing is
+    written, whatever the query says.
+    """
+    try:
+        summary = driver.execute_query(
+            _query(f"EXPLAIN {query}", None),
+            dict(parameters or {}),
+            database_=database,
+            routing_=neo4j.RoutingControl.READ,
+            result_transformer_=neo4j.Result.consume,
+        )
+    except ServiceUnavailable as e:
+        raise DatabaseError(f"Neo4j is unreachable: {e}") from e
+    except Neo4jError as e:
+        raise QueryError(f"Neo4j cannot plan the query: {e.message}") from e
+    return str(summary.query_type), list(_operators(summary.plan or {}))
 
 
 def _batches(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
