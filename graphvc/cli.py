@@ -8,6 +8,7 @@ never a traceback: :class:`graphvc.errors.GraphvcError` is turned into a
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -33,7 +34,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except GraphvcError as e:
-            raise click.ClickException(str(e)) from None
+            # One line, even when the message quotes a multi-line driver error.
+            raise click.ClickException(" ".join(str(e).splitlines())) from None
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -303,14 +305,7 @@ def _analyse_and_write(
     return parameters, result, written, run_at
 
 
-@cli.command("analyse")
-@click.option(
-    "--as-of",
-    "as_of",
-    default=None,
-    help="Analyse as of this date [default: the day after the latest incident].",
-)
-@click.option(
+_WINDOW = click.option(
     "--window",
     "window_days",
     type=click.IntRange(1, 36500),
@@ -318,9 +313,20 @@ def _analyse_and_write(
     show_default=True,
     help="Days before --as-of that the network and scores look at.",
 )
-@click.option(
+_SEED = click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of sampled and community measures."
 )
+
+
+@cli.command("analyse")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Analyse as of this date [default: the day after the latest incident].",
+)
+@_WINDOW
+@_SEED
 @click.option(
     "--top",
     type=click.IntRange(0, 1000),
@@ -361,6 +367,89 @@ def analyse_command(
         if c in leaders
     ]
     click.echo(leaders[columns].to_string(float_format=lambda v: f"{v:.3f}"))
+
+
+@cli.group(cls=_Group)
+def report() -> None:
+    """Scheduled reports, one dated folder per run (for cron or a systemd timer)."""
+
+
+@contextmanager
+def _log_to_stderr(quiet: bool) -> Iterator[None]:
+    """Send graphvc's log records to stderr while a command runs (warnings only if quiet)."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("graphvc")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+@report.command("centrality")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder of reports: writes OUT/<as-of date>/ and points OUT/latest at the newest.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="Report as of the start of this date [default: the day after the latest incident].",
+)
+@_WINDOW
+@click.option(
+    "--top",
+    type=click.IntRange(1, 100_000),
+    default=20,
+    show_default=True,
+    help="How many people, victims and places each list holds (ties at the cut kept).",
+)
+@click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace person ids by keyed hashes (HMAC-SHA256 with GRAPHVC_PSEUDONYM_KEY).",
+)
+@_SEED
+@click.option("--quiet", is_flag=True, help="Print nothing on success; log warnings only.")
+@click.pass_context
+def report_centrality_command(
+    ctx: click.Context,
+    out_dir: Path,
+    as_of: str | None,
+    window_days: int,
+    top: int,
+    pseudonymise: bool,
+    seed: int,
+    quiet: bool,
+) -> None:
+    """Write the centrality report: the ranked offenders with every part of their scores,
+    changes since the previous report, repeat victims, places, communities, exposure and
+    proportionality, as CSV, Parquet and one self-contained HTML page.
+
+    The report is complete or absent: it is renamed into place only when every file is
+    written, and the exit status is 0 only then.
+    """
+    from graphvc.reports import build_report, check_options
+
+    settings = _settings(ctx)
+    moment = check_options(as_of=as_of, window_days=window_days, top=top,
+                           pseudonymise=pseudonymise, key=settings.pseudonym_key)  # fmt: skip
+    with _log_to_stderr(quiet), open_driver(settings) as driver:
+        if moment is None:
+            moment = default_as_of(driver, settings.neo4j_database)
+        folder = build_report(driver, out_dir, as_of=moment, window_days=window_days, top=top,
+                              pseudonymise=pseudonymise, key=settings.pseudonym_key, seed=seed,
+                              database=settings.neo4j_database)  # fmt: skip
+    if not quiet:
+        click.echo(str(folder))
 
 
 @cli.command("synth")
@@ -475,6 +564,156 @@ def demo_command(
     click.echo(f"scores written for {len(result.people):,} people as of {parameters.as_of.date()}")
     if serve:
         _serve_app(address, port)
+
+
+@cli.group("query", cls=_Group)
+def query_group() -> None:
+    """The specialist teams' Cypher library (cypher/*.cypher): list, show, run, check.
+
+    A query runs read-only unless its header says `mode: write` and --allow-write is given.
+    """
+
+
+def _query_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, separator, value = pair.partition("=")
+        if not separator or not key.strip():
+            raise GraphvcError(f"--param {pair!r} is not KEY=VALUE")
+        if key.strip() in values:
+            raise GraphvcError(f"--param {key.strip()!r} is given twice")
+        values[key.strip()] = value
+    return values
+
+
+def _json_default(value: Any) -> Any:
+    """Date-times as ISO 8601, numpy scalars as Python numbers, anything else as text."""
+    for method in ("isoformat", "item"):
+        if callable(getattr(value, method, None)):
+            return getattr(value, method)()
+    return str(value)
+
+
+def _csv_cell(value: Any) -> Any:
+    """Lists and maps as JSON, date-times as ISO 8601: one cell each."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, default=_json_default)
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _format_rows(frame: pd.DataFrame, output_format: str) -> str:
+    records = frame.astype(object).where(frame.notna(), None)
+    if output_format == "json":
+        rows = records.to_dict(orient="records")
+        return json.dumps(rows, default=_json_default, ensure_ascii=False) + "\n"
+    if output_format == "csv":
+        return str(records.map(_csv_cell).to_csv(index=False))
+    if frame.empty:
+        return f"no rows (columns: {', '.join(map(str, frame.columns))})\n"
+    return frame.to_string(index=False) + "\n"
+
+
+@query_group.command("list")
+@click.option("--team", default=None, help="Only this team's queries and those for all teams.")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+def query_list(team: str | None, as_json: bool) -> None:
+    """List the library's queries: name, team, mode and title."""
+    from graphvc.queries import TEAMS, list_queries
+
+    if team is not None and team not in TEAMS:
+        raise GraphvcError(f"--team {team!r} is not one of: {', '.join(TEAMS)}")
+    found = list_queries(team)
+    if as_json:
+        rows = [{"name": q.name, "title": q.title, "team": q.team, "mode": q.mode} for q in found]
+        click.echo(json.dumps(rows))
+        return
+    width = max((len(q.name) for q in found), default=0)
+    for q in found:
+        click.echo(f"{q.name:<{width}}  {q.title}  [{q.team}]")
+
+
+@query_group.command("show")
+@click.argument("name")
+def query_show(name: str) -> None:
+    """Show a query's header and Cypher (NAME, or the path of a .cypher file)."""
+    from graphvc.queries import load_query
+
+    query = load_query(name)
+    click.echo(f"{query.name}: {query.title}\n{query.description}")
+    click.echo(f"team: {query.team}    mode: {query.mode}\nparameters:")
+    for p in query.params:
+        given = "required" if p.required else f"default {json.dumps(p.default)}"
+        example = f", example {json.dumps(p.example)}" if p.example is not None else ""
+        click.echo(f"  {p.name} ({p.type}, {given}{example}): {p.description}")
+    click.echo("columns:")
+    for c in query.columns:
+        click.echo(f"  {c.name}: {c.description}")
+    click.echo(f"\n{query.body}")
+
+
+@query_group.command("run")
+@click.argument("name", required=False)
+@click.option("--param", "-p", "pairs", multiple=True, metavar="KEY=VALUE",
+              help="A parameter's value; repeat for each parameter.")  # fmt: skip
+@click.option("--format", "output_format", type=click.Choice(["table", "csv", "json"]),
+              default="table", show_default=True)  # fmt: skip
+@click.option("--out", "out_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the rows to this file instead of standard output.")  # fmt: skip
+@click.option("--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="Run your own query file (with the same header) instead.")  # fmt: skip
+@click.option("--allow-write", is_flag=True,
+              help="Let a query whose header says `mode: write` write to the graph.")  # fmt: skip
+@click.pass_context
+def query_run(
+    ctx: click.Context,
+    name: str | None,
+    pairs: tuple[str, ...],
+    output_format: str,
+    out_path: Path | None,
+    query_file: Path | None,
+    allow_write: bool,
+) -> None:
+    """Run library query NAME, or --file PATH, with --param KEY=VALUE values."""
+    from graphvc.queries import check_parameters, load_query, run_stored_query
+
+    if (name is None) == (query_file is None):
+        raise GraphvcError("give either a library query NAME or --file PATH")
+    query = load_query(query_file if query_file is not None else str(name))
+    values = check_parameters(query, _query_params(pairs))
+    settings = _settings(ctx)
+    with open_driver(settings) as driver:
+        frame = run_stored_query(driver, query, values, database=settings.neo4j_database,
+                                 timeout=settings.query_timeout, allow_write=allow_write)  # fmt: skip
+    text = _format_rows(frame, output_format)
+    if out_path is None:
+        click.echo(text, nl=False)
+    else:
+        out_path.write_text(text, encoding="utf-8")
+        click.echo(f"{len(frame):,} rows of {query.name} written to {out_path}", err=True)
+
+
+@query_group.command("check")
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.pass_context
+def query_check(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> None:
+    """Run every library query (or NAMES) with its example parameters; fail if any fails."""
+    from graphvc.queries import check_library, load_query
+
+    chosen = [load_query(name) for name in names] or None
+    settings = _settings(ctx)
+    with open_driver(settings) as driver:
+        results = check_library(driver, chosen, database=settings.neo4j_database,
+                                timeout=settings.query_timeout)  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(results.to_dict(orient="records"), default=_json_default))
+    else:
+        for row in results.itertuples(index=False):
+            verdict = "pass" if row.passed else f"FAIL  {row.message}"
+            click.echo(f"{row.name:<32} {row.rows:>6} rows {row.seconds:>7.3f}s  {verdict}")
+    failed = results.loc[~results["passed"], "name"].tolist()
+    if failed:
+        raise GraphvcError(f"{len(failed)} of {len(results)} queries failed: {', '.join(failed)}")
 
 
 def main() -> None:

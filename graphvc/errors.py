@@ -12,6 +12,7 @@ __all__ = [
     "GraphvcError",
     "InputError",
     "QueryError",
+    "ReportError",
     "ServerError",
 ]
 
@@ -43,3 +44,7 @@ class InputError(GraphvcError):
 class AnalysisError(GraphvcError):
     """A network analysis cannot run on its input: an unknown person, a missing column,
     an option out of range, or an edge weight that is not a positive number."""
+
+
+class ReportError(GraphvcError):
+    """A report cannot be written: its folder is unusable or another report is in the way."""

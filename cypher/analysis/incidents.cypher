@@ -4,7 +4,8 @@
 // mode: read
 // params: start, end ISO date-time or null; categories list of string or null; boroughs list of borough codes or null
 MATCH (i:Incident)
-WHERE ($start IS NULL OR i.occurred_at >= datetime($start))
+WHERE i.occurred_at IS NOT NULL
+  AND ($start IS NULL OR i.occurred_at >= datetime($start))
   AND ($end IS NULL OR i.occurred_at < datetime($end))
   AND ($categories IS NULL OR i.category IN $categories)
 OPTIONAL MATCH (i)-[:OCCURRED_AT]->(l:Location)

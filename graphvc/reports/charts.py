@@ -1,0 +1,296 @@
+"""Small charts as inline SVG text, for pages that must open without a network.
+
+Each function takes plain numbers and returns one ``<svg>`` element as a string: no
+scripts, no fonts or images to fetch, and the same text for the same input (coordinates
+are rounded to 0.1 px), so a report page is byte-for-byte reproducible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+
+import networkx as nx
+import numpy as np
+
+__all__ = ["PALETTE", "bar_chart", "histogram", "line_chart", "network_picture", "stacked_bars"]
+
+#: Okabe & Ito's colour-blind-safe palette, then two greys.
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+    "#999999",
+    "#666666",
+)
+
+_LABEL_WIDTH = 200
+_ROW = 22
+_FONT = 'font-family="sans-serif" font-size="12"'
+
+
+def _svg(width: float, height: float, body: list[str], title: str) -> str:
+    return (
+        f'<svg viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}" '
+        f'role="img" aria-label="{escape(title)}" {_FONT}><title>{escape(title)}</title>'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
+    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{extra}>{escape(text)}</text>'
+
+
+def _rect(x: float, y: float, w: float, h: float, fill: str, tip: str = "") -> str:
+    inner = f"<title>{escape(tip)}</title>" if tip else ""
+    return f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{h:.1f}" fill="{fill}">{inner}</rect>'
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+
+
+def bar_chart(
+    labels: Sequence[str], values: Sequence[float], *, title: str, width: int = 640
+) -> str:
+    """Horizontal bars, one per label, longest for the largest value.
+
+    Examples
+    --------
+    >>> svg = bar_chart(["Camden", "Hackney"], [274.0, 100.0], title="Harm")
+    >>> svg.startswith("<svg") and svg.count("<rect") == 2 and "Camden" in svg
+    True
+    """
+    top = max([*values, 0.0]) or 1.0
+    plot = width - _LABEL_WIDTH - 70
+    body = []
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = 10 + i * _ROW
+        body.append(_text(_LABEL_WIDTH - 6, y + 14, label[:32], "end"))
+        body.append(
+            _rect(
+                _LABEL_WIDTH,
+                y + 3,
+                plot * value / top,
+                _ROW - 6,
+                PALETTE[0],
+                f"{label}: {value:,.6g}",
+            )
+        )
+        body.append(_text(_LABEL_WIDTH + plot * value / top + 4, y + 14, _number(value)))
+    return _svg(width, 20 + len(labels) * _ROW, body, title)
+
+
+def stacked_bars(
+    labels: Sequence[str],
+    parts: Mapping[str, Sequence[float]],
+    *,
+    title: str,
+    width: int = 640,
+) -> str:
+    """Horizontal bars split into their parts (e.g. a score and the terms that sum to it).
+
+    Examples
+    --------
+    >>> svg = stacked_bars(["A", "B"], {"rfg": [0.3, 0.2], "betweenness": [0.5, 0.0]}, title="Score")
+    >>> svg.count("<rect")  # four part bars and two legend keys
+    6
+    """
+    names = list(parts)
+    totals = np.sum([list(parts[name]) for name in names], axis=0) if names else np.zeros(0)
+    top = float(max([*totals, 0.0])) or 1.0
+    plot = width - _LABEL_WIDTH - 70
+    body = []
+    for k, name in enumerate(names):
+        body.append(_rect(_LABEL_WIDTH + k * 130, 4, 10, 10, PALETTE[k % len(PALETTE)]))
+        body.append(_text(_LABEL_WIDTH + k * 130 + 14, 13, name))
+    for i, label in enumerate(labels):
+        y = 24 + i * _ROW
+        body.append(_text(_LABEL_WIDTH - 6, y + 14, label[:32], "end"))
+        x = float(_LABEL_WIDTH)
+        for k, name in enumerate(names):
+            value = float(parts[name][i])
+            body.append(
+                _rect(
+                    x,
+                    y + 3,
+                    plot * value / top,
+                    _ROW - 6,
+                    PALETTE[k % len(PALETTE)],
+                    f"{label} {name}: {value:.4g}",
+                )
+            )
+            x += plot * value / top
+        body.append(_text(x + 4, y + 14, f"{totals[i]:.3g}"))
+    return _svg(width, 34 + len(labels) * _ROW, body, title)
+
+
+def histogram(values: Sequence[float], *, title: str, bins: int = 20, width: int = 300) -> str:
+    """Columns counting ``values`` in ``bins`` equal bins between their least and largest.
+
+    Examples
+    --------
+    >>> svg = histogram([0.1, 0.2, 0.2, 0.9], title="priority", bins=4)
+    >>> svg.count("<rect")
+    4
+    """
+    finite = np.asarray([v for v in values if np.isfinite(v)], dtype=float)
+    height, plot_h = 150, 110
+    body = [_text(4, 14, title)]
+    if len(finite) == 0:
+        body.append(_text(width / 2, 80, "no values", "middle"))
+        return _svg(width, height, body, title)
+    low, high = float(finite.min()), float(finite.max())
+    counts, edges = np.histogram(finite, bins=bins, range=(low, high if high > low else low + 1))
+    tallest = max(int(counts.max()), 1)
+    column = (width - 20) / bins
+    for i, count in enumerate(counts):
+        h = plot_h * count / tallest
+        body.append(
+            _rect(
+                10 + i * column,
+                20 + plot_h - h,
+                column - 1,
+                h,
+                PALETTE[0],
+                f"{edges[i]:.3g}–{edges[i + 1]:.3g}: {count}",
+            )
+        )
+    body.append(_text(10, height - 4, f"{low:.3g}"))
+    body.append(_text(width - 10, height - 4, f"{high:.3g}", "end"))
+    body.append(_text(width - 10, 14, f"{len(finite):,} people; tallest {tallest:,}", "end"))
+    return _svg(width, height, body, title)
+
+
+def line_chart(
+    x_labels: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    *,
+    title: str,
+    width: int = 720,
+) -> str:
+    """One line per series over the same x positions, with a legend.
+
+    Examples
+    --------
+    >>> svg = line_chart(["2024-01", "2024-02"], {"knife": [1, 3], "gun": [0, 1]}, title="Trend")
+    >>> svg.count("<polyline")
+    2
+    """
+    height, left, top_y, plot_h = 260, 50, 20, 170
+    plot_w = width - left - 170
+    top = max([max(values, default=0) for values in series.values()] + [0]) or 1
+    step = plot_w / max(len(x_labels) - 1, 1)
+    body = [
+        f'<line x1="{left}" y1="{top_y + plot_h}" x2="{left + plot_w:.1f}" y2="{top_y + plot_h}" stroke="#999"/>',
+        _text(left - 4, top_y + 4, _number(top), "end"),
+        _text(left - 4, top_y + plot_h + 4, "0", "end"),
+    ]
+    every = max(1, len(x_labels) // 8)
+    for i, label in enumerate(x_labels):
+        if i % every == 0:
+            body.append(_text(left + i * step, top_y + plot_h + 18, label, "middle"))
+    for k, (name, values) in enumerate(series.items()):
+        colour = PALETTE[k % len(PALETTE)]
+        points = " ".join(
+            f"{left + i * step:.1f},{top_y + plot_h - plot_h * v / top:.1f}"
+            for i, v in enumerate(values)
+        )
+        body.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"><title>{escape(name)}</title></polyline>'
+        )
+        body.append(_rect(width - 160, top_y + k * 18, 10, 10, colour))
+        body.append(_text(width - 146, top_y + k * 18 + 9, name))
+    return _svg(width, height, body, title)
+
+
+def _packed_layout(
+    G: nx.Graph, seed: int, width: float
+) -> tuple[dict[object, tuple[float, float]], float]:
+    """Each connected component laid out on its own (force-directed, seeded) in a square cell
+    of a grid, largest first: far more legible than one layout that flings the components
+    apart and crushes each of them. Returns the positions and the drawing's height."""
+    order = {node: i for i, node in enumerate(G.nodes)}
+    components = sorted(
+        (sorted(c, key=order.__getitem__) for c in nx.connected_components(G)),
+        key=lambda c: (-len(c), order[c[0]]),
+    )
+    columns = max(min(int(np.ceil(np.sqrt(len(components)))), int(width // 110)), 1)
+    cell = width / columns
+    margin = 22.0
+    place: dict[object, tuple[float, float]] = {}
+    for i, members in enumerate(components):
+        left, top = (i % columns) * cell, (i // columns) * cell
+        if len(members) == 1:
+            place[members[0]] = (left + cell / 2, top + cell / 2)
+            continue
+        layout = nx.spring_layout(G.subgraph(members), seed=seed, weight=None)
+        xy = np.array([layout[node] for node in members])
+        low, span = xy.min(axis=0), np.ptp(xy, axis=0).max() or 1.0
+        for node, (x, y) in zip(members, xy, strict=True):
+            place[node] = (
+                left + margin + (cell - 2 * margin) * (x - low[0]) / span,
+                top + margin + (cell - 2 * margin) * (y - low[1]) / span,
+            )
+    return place, cell * int(np.ceil(len(components) / columns))
+
+
+def network_picture(
+    G: nx.Graph,
+    *,
+    labels: Mapping[object, str],
+    tips: Mapping[object, str],
+    sizes: Mapping[object, float],
+    groups: Mapping[object, int],
+    title: str,
+    seed: int = 0,
+    width: int = 720,
+) -> str:
+    """A drawing of ``G``: each connected component in its own cell, laid out by force
+    (seeded); edges as wide as their ``incidents``, nodes sized by ``sizes`` (0 to 1) and
+    coloured by ``groups``.
+
+    Examples
+    --------
+    >>> G = nx.Graph([("A", "B")])
+    >>> svg = network_picture(G, labels={"A": "1", "B": "2"}, tips={"A": "a", "B": "b"},
+    ...                       sizes={"A": 1.0, "B": 0.5}, groups={"A": 0, "B": 0}, title="core")
+    >>> svg.count("<circle"), svg.count("<line")
+    (2, 1)
+    """
+    if G.number_of_nodes() == 0:
+        return _svg(
+            width, 60, [_text(width / 2, 35, "no co-offending among these people", "middle")], title
+        )
+    place, height = _packed_layout(G, seed, width)
+    body = []
+    for a, b, data in G.edges(data=True):
+        (x1, y1), (x2, y2) = place[a], place[b]
+        body.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#999" '
+            f'stroke-width="{min(1 + data.get("incidents", 1), 8):.0f}"/>'
+        )
+    for node in G.nodes:
+        x, y = place[node]
+        radius = 7 + 9 * max(min(sizes.get(node, 0.0), 1.0), 0.0)
+        colour = PALETTE[groups.get(node, 0) % len(PALETTE)]
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="{colour}" stroke="#fff">'
+            f"<title>{escape(tips.get(node, ''))}</title></circle>"
+        )
+        body.append(
+            _text(
+                x,
+                y + 4,
+                labels.get(node, ""),
+                "middle",
+                ' font-weight="bold" stroke="#fff" stroke-width="3" paint-order="stroke"',
+            )
+        )
+    return _svg(width, height, body, title)

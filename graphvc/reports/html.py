@@ -1,0 +1,412 @@
+"""The report page: one self-contained HTML file of a centrality report.
+
+Everything is inline — the style sheet, and the charts as SVG (:mod:`graphvc.reports.charts`)
+— so the page opens from a file share or an e-mail with no network, and nothing on it is
+fetched from anywhere. Person ids on the page are those of the tables (pseudonyms when the
+report is pseudonymised); names are never on it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from html import escape
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from graphvc.reports import charts
+
+__all__ = ["render_report"]
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222;
+       padding: 0 1em; line-height: 1.4; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; border-bottom: 2px solid #0072B2; padding-bottom: 0.2em; margin-top: 2em; }
+h3 { font-size: 1.05em; margin-bottom: 0.3em; }
+p.note, figcaption { color: #555; font-size: 0.9em; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1em; }
+th, td { padding: 0.25em 0.6em; border-bottom: 1px solid #ddd; text-align: left; }
+th { background: #f3f6f9; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.flag { font-weight: bold; color: #D55E00; }
+.figures { display: flex; flex-wrap: wrap; gap: 1em; }
+.figure { background: #f3f6f9; padding: 0.6em 1em; border-radius: 4px; min-width: 9em; }
+.figure b { display: block; font-size: 1.4em; }
+.row { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
+code { font-size: 0.85em; }
+.scroll { overflow-x: auto; max-width: 100%; }
+"""
+
+#: Proportionality ratios at or beyond these bounds are flagged on the page.
+FLAG_ABOVE, FLAG_BELOW = 1.5, 2 / 3
+
+
+def _cell(column: str, value: Any) -> tuple[str, str]:
+    """The text and CSS class of one table cell."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return "", ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M"), ""
+    if isinstance(value, bool):
+        return ("yes" if value else "no"), ""
+    if isinstance(value, float) and np.isinf(value):
+        return "not linked", ""
+    if isinstance(value, int) or (isinstance(value, float) and column in _INTEGERS):
+        return f"{int(value):,}", "n"
+    if isinstance(value, float):
+        if column.endswith("_share"):
+            return f"{value:.1%}", "n"
+        return (f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"), "n"
+    return str(value), ""
+
+
+_INTEGERS = {
+    "rank",
+    "previous_rank",
+    "places_moved",
+    "community",
+    "people",
+    "listed",
+    "best_rank",
+    "links",
+    "incidents",
+    "victimisations",
+    "frequency",
+    "k_core",
+    "degree",
+    "distance",
+}
+
+
+def _table(frame: pd.DataFrame, columns: Mapping[str, str], *, flag: str | None = None) -> str:
+    """An HTML table of ``columns`` (column -> heading) of ``frame``; with ``flag``, cells of
+    that column beyond the proportionality bounds are marked."""
+    present = {c: h for c, h in columns.items() if c in frame.columns}
+    if frame.empty:
+        return '<p class="note">None.</p>'
+    head = "".join(f"<th>{escape(h)}</th>" for h in present.values())
+    rows = []
+    for record in frame[list(present)].itertuples(index=False):
+        cells = []
+        for column, value in zip(present, record, strict=True):
+            text, css = _cell(column, value)
+            if column == flag and text and not (FLAG_BELOW < float(value) < FLAG_ABOVE):
+                css = "n flag"
+            cells.append(
+                f'<td class="{css}">{escape(text)}</td>' if css else f"<td>{escape(text)}</td>"
+            )
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _figure(svg: str, caption: str) -> str:
+    return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
+
+
+def _header(manifest: Mapping[str, Any]) -> str:
+    p = manifest["parameters"]
+    window = manifest["data"]["analysis"].get("window", {})
+    named = "pseudonymised (keyed hashes of ids)" if p.get("pseudonymised") else "by their ids"
+    return (
+        f"<h1>Centrality report — as of {escape(manifest['as_of'])}</h1>"
+        f'<p class="note">Incidents from {escape(str(window.get("start", "")))[:10]} to the day '
+        f"before {escape(manifest['as_of'])} ({p['window_days']} days); top {p['top']} of each "
+        f"list, ties at the cut kept; people named {named}; seed {p['seed']}.</p>"
+    )
+
+
+def _key_figures(analysis: Mapping[str, Any]) -> str:
+    figures = {
+        "incidents in the window": analysis.get("incidents_in_window"),
+        "people in the co-offending network": analysis.get("people_in_network"),
+        "co-offending links": analysis.get("co_offending_links"),
+        "communities": analysis.get("communities"),
+        "repeat victims (year)": analysis.get("repeat_victims"),
+        "domestic repeat pairs": analysis.get("domestic_repeat_pairs"),
+        "escalated to knife or gun": analysis.get("escalated_to_knife_or_gun"),
+    }
+    boxes = "".join(
+        f'<div class="figure"><b>{value:,}</b>{escape(label)}</div>'
+        for label, value in figures.items()
+        if isinstance(value, int)
+    )
+    return f'<div class="figures">{boxes}</div>'
+
+
+def _offenders(offenders: pd.DataFrame, scores: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
+    weights = manifest["parameters"].get("priority_weights", {})
+    parts = {
+        name: offenders[f"{name}_part"].fillna(0).tolist()
+        for name in weights
+        if f"{name}_part" in offenders
+    }
+    labels = [f"{r}. {p}" for r, p in zip(offenders["rank"], offenders["person_id"], strict=True)]
+    columns = {
+        "rank": "rank",
+        "person_id": "person",
+        "priority": "priority",
+        "rfg": "RFG",
+        "betweenness": "betweenness",
+        "harm_pagerank": "harm PageRank",
+        "frequency": "incidents",
+        "gravity": "harm (days)",
+        "recency_days": "days since last",
+        "degree": "co-offenders",
+        "community": "community",
+        "escalated_to_knife_or_gun": "escalated to knife/gun",
+        "overlap_class": "victim–offender",
+        "exposure_distance": "steps to gun/knife victim",
+    }
+    histograms = "".join(
+        charts.histogram(scores[column].astype(float).tolist(), title=column)
+        for column in scores.columns
+    )
+    weights_text = ", ".join(f"{name} × {weight:g}" for name, weight in weights.items())
+    return (
+        "<h2>Who is central now</h2>"
+        f'<p class="note">Priority = the weighted mean of {escape(weights_text)}, each scaled '
+        "to its largest value; RFG is recency, frequency and gravity (harm) of offending. "
+        "offenders.csv has every part of every score.</p>"
+        + _figure(
+            charts.stacked_bars(labels, parts, title="priority and its parts"),
+            "Priority of each listed person, split into its weighted parts.",
+        )
+        + _table(offenders, columns)
+        + "<h3>Score distributions over everyone scored</h3>"
+        + f'<div class="row">{histograms}</div>'
+    )
+
+
+def _changes(changes: pd.DataFrame, previous: str | None) -> str:
+    if previous is None:
+        return (
+            "<h2>Who is new, who moved</h2>"
+            '<p class="note">No earlier report in this folder to compare with.</p>'
+        )
+    counts = changes["change"].value_counts()
+    summary = ", ".join(
+        f"{int(counts.get(kind, 0))} {kind}"
+        for kind in ("entered", "left", "up", "down", "unchanged")
+    )
+    columns = {
+        "change": "change",
+        "person_id": "person",
+        "rank": "rank now",
+        "previous_rank": "rank before",
+        "places_moved": "places moved",
+        "priority": "priority",
+        "previous_priority": "priority before",
+    }
+    return (
+        "<h2>Who is new, who moved</h2>"
+        f'<p class="note">Against the report of {escape(previous)}: {escape(summary)}. '
+        "Rank now of someone who left is their place in today's full ranking.</p>"
+        + _table(changes, columns)
+    )
+
+
+def _network(core: nx.Graph, communities: pd.DataFrame, seed: int) -> str:
+    largest = max([data["priority"] for _, data in core.nodes(data=True)] + [0.0]) or 1.0
+    svg = charts.network_picture(
+        core,
+        labels={node: str(data["rank"]) for node, data in core.nodes(data=True)},
+        tips={
+            node: f"rank {data['rank']}: {node}, priority {data['priority']:.3g}, "
+            f"community {data['community']}"
+            for node, data in core.nodes(data=True)
+        },
+        sizes={node: data["priority"] / largest for node, data in core.nodes(data=True)},
+        groups={node: data["community"] for node, data in core.nodes(data=True)},
+        title="co-offending among the listed people",
+        seed=seed,
+    )
+    columns = {
+        "community": "community",
+        "people": "people",
+        "listed": "listed",
+        "best_rank": "best rank",
+        "links": "co-offending links",
+        "incidents": "incidents",
+        "harm": "harm (days)",
+    }
+    return (
+        "<h2>The core network</h2>"
+        + _figure(
+            svg,
+            "Co-offending ties among the listed people in the window: each circle a "
+            "person labelled by rank, sized by priority, coloured by community; lines as "
+            "wide as the incidents shared.",
+        )
+        + "<h3>Their communities</h3>"
+        + _table(communities, columns)
+    )
+
+
+def _victims(victims: pd.DataFrame) -> str:
+    columns = {
+        "rank": "rank",
+        "person_id": "person",
+        "victimisations": "victimisations",
+        "harm": "harm suffered (days)",
+        "harm_share": "share of victims' harm",
+        "first_at": "first",
+        "last_at": "latest",
+    }
+    return (
+        "<h2>Repeat victims</h2>"
+        '<p class="note">Victims of two or more incidents in the year to the as-of date.</p>'
+        + _table(victims, columns)
+    )
+
+
+def _places(places: pd.DataFrame) -> str:
+    boroughs = places[places["level"] == "borough"]
+    chart = charts.bar_chart(
+        [
+            str(n if pd.notna(n) else c)
+            for n, c in zip(boroughs["name"], boroughs["code"], strict=True)
+        ],
+        boroughs["harm"].astype(float).tolist(),
+        title="harm by borough",
+    )
+    columns = {
+        "rank": "rank",
+        "code": "code",
+        "name": "name",
+        "incidents": "incidents",
+        "harm": "harm (days)",
+        "harm_share": "share of harm",
+        "cumulative_harm_share": "cumulative share",
+    }
+    tables = "".join(
+        f"<h3>{escape(level.capitalize())}s</h3>"
+        + _table(places[places["level"] == level], columns)
+        for level in ("ward", "location")
+    )
+    return (
+        "<h2>Where the harm falls</h2>"
+        + _figure(chart, "Crime harm (Cambridge Crime Harm Index days) in the window, by borough.")
+        + tables
+    )
+
+
+def _trend(trend: pd.DataFrame) -> str:
+    wide = trend.pivot_table(
+        index="month", columns="category", values="incidents", aggfunc="sum", sort=False
+    ).fillna(0)
+    series = {str(c): wide[c].astype(float).tolist() for c in wide.columns if wide[c].sum() > 0}
+    chart = charts.line_chart(list(map(str, wide.index)), series, title="incidents by month")
+    return "<h2>Trend by continuum category</h2>" + _figure(
+        chart,
+        "Incidents per month and category of the continuum of violence "
+        "(the first and last months may be partial).",
+    )
+
+
+def _exposure(exposure: pd.DataFrame) -> str:
+    columns = {
+        "person_id": "person",
+        "rank": "priority rank",
+        "distance": "steps",
+        "is_victim": "victim",
+        "victims_1": "victims 1 step away",
+        "neighbours_1": "people 1 step away",
+        "victims_2": "victims 2 steps away",
+        "neighbours_2": "people 2 steps away",
+    }
+    return (
+        "<h2>Exposure to gun and knife violence</h2>"
+        '<p class="note">People in the co-offending network at most two steps from a '
+        "victim of gun or knife violence in the window.</p>" + _table(exposure, columns)
+    )
+
+
+def _proportionality(table: pd.DataFrame) -> str:
+    columns = {
+        "value": "value",
+        "list_count": "on the list",
+        "list_share": "share of list",
+        "population_count": "in the pool",
+        "population_share": "share of pool",
+        "ratio": "ratio",
+    }
+    blocks = []
+    pools = {"offenders": "everyone scored", "repeat_victims": "every victim of the year"}
+    for name, group in table.groupby("list", sort=False):
+        panels = "".join(
+            f"<div><h3>{escape(str(name).replace('_', ' '))}: {escape(str(attribute).replace('_', ' '))}</h3>"
+            + _table(rows, columns, flag="ratio")
+            + "</div>"
+            for attribute, rows in group.groupby("attribute", sort=False)
+        )
+        blocks.append(
+            f'<p class="note">{escape(str(name).replace("_", " "))}, beside '
+            f"{escape(pools.get(str(name), 'their pool'))}:</p>"
+            f'<div class="row">{panels}</div>'
+        )
+    return (
+        "<h2>Proportionality</h2>"
+        '<p class="note">The make-up of each list beside the pool it was drawn from. Ratio = '
+        f"share of list / share of pool; ratios of {FLAG_ABOVE:g} or more, or {FLAG_BELOW:.2g} or "
+        "less, are marked. On short lists a single person moves a ratio a long way.</p>"
+        + "".join(blocks)
+    )
+
+
+def _provenance(manifest: Mapping[str, Any]) -> str:
+    about = {key: manifest[key] for key in ("parameters", "versions") if key in manifest}
+    return (
+        "<h2>How this report was made</h2>"
+        f"<p>Configuration hash <code>{escape(manifest['config_hash'])}</code>; data hash "
+        f"<code>{escape(manifest['data']['data_hash'])}</code>; previous report "
+        f"{escape(str(manifest.get('previous_report') or 'none'))}. The same data, "
+        "configuration and versions give the same tables; manifest.json lists each file's "
+        "SHA-256.</p>"
+        f"<pre>{escape(json.dumps(about, indent=2, sort_keys=True, default=str))}</pre>"
+    )
+
+
+def render_report(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    manifest: Mapping[str, Any],
+    scores: pd.DataFrame,
+    core: nx.Graph,
+    seed: int = 0,
+) -> str:
+    """The report page for ``tables`` (as :func:`graphvc.reports.centrality.build_report`
+    writes them) and ``manifest``.
+
+    ``scores`` holds the score columns of everyone scored (no ids), drawn as
+    distributions; ``core`` is :func:`graphvc.reports.centrality.core_network`.
+    """
+    body = "".join(
+        [
+            _header(manifest),
+            _key_figures(manifest["data"]["analysis"]),
+            _offenders(tables["offenders"], scores, manifest),
+            _changes(tables["changes"], manifest.get("previous_report")),
+            _network(core, tables["communities"], seed),
+            _victims(tables["repeat_victims"]),
+            _places(tables["places"]),
+            _trend(tables["trend"]),
+            _exposure(tables["exposure"]),
+            _proportionality(tables["proportionality"]),
+            _provenance(manifest),
+        ]
+    )
+    title = f"graphvc centrality report, as of {manifest['as_of']}"
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
