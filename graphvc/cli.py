@@ -25,6 +25,7 @@ from graphvc import __version__, localserver, schema
 from graphvc.config import Settings
 from graphvc.db import connect
 from graphvc.errors import GraphvcError
+from graphvc.model import LOCAL_TIME_ZONE
 
 __all__ = ["cli", "main"]
 
@@ -263,7 +264,7 @@ def default_as_of(driver: neo4j.Driver, database: str) -> pd.Timestamp:
     ]
     if latest is None:
         raise GraphvcError("the graph holds no incidents: load some first (graphvc load DIR)")
-    moment = pd.Timestamp(str(latest).split("[")[0]).tz_convert("Europe/London").tz_localize(None)
+    moment = pd.Timestamp(str(latest).split("[")[0]).tz_convert(LOCAL_TIME_ZONE).tz_localize(None)
     return moment.normalize() + pd.Timedelta(days=1)
 
 
@@ -305,6 +306,16 @@ def _analyse_and_write(
     return parameters, result, written, run_at
 
 
+def _incidents_option(default: int, help: str) -> Any:
+    return click.option(
+        "--incidents", "n_incidents", type=int, default=default, show_default=True, help=help
+    )
+
+
+def _seed_option(default: int, help: str) -> Any:
+    return click.option("--seed", type=int, default=default, show_default=True, help=help)
+
+
 _WINDOW = click.option(
     "--window",
     "window_days",
@@ -313,9 +324,7 @@ _WINDOW = click.option(
     show_default=True,
     help="Days before --as-of that the network and scores look at.",
 )
-_SEED = click.option(
-    "--seed", type=int, default=0, show_default=True, help="Seed of sampled and community measures."
-)
+_SEED = _seed_option(0, "Seed of sampled and community measures.")
 
 
 @cli.command("analyse")
@@ -453,15 +462,8 @@ def report_centrality_command(
 
 
 @cli.command("synth")
-@click.option(
-    "--incidents",
-    "n_incidents",
-    type=int,
-    default=10_000,
-    show_default=True,
-    help="Number of incidents (1,000 to 1,000,000).",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@_incidents_option(10_000, "Number of incidents (1,000 to 1,000,000).")
+@_seed_option(0, "Random seed.")
 @click.option(
     "--out",
     "out_dir",
@@ -519,15 +521,8 @@ def app_command(ctx: click.Context, address: str, port: int) -> None:
 
 
 @cli.command("demo")
-@click.option(
-    "--incidents",
-    "n_incidents",
-    type=int,
-    default=5_000,
-    show_default=True,
-    help="Size of the synthetic demo graph.",
-)
-@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the demo graph.")
+@_incidents_option(5_000, "Size of the synthetic demo graph.")
+@_seed_option(7, "Seed of the demo graph.")
 @click.option(
     "--serve/--no-serve", default=True, show_default=True, help="Serve the app afterwards."
 )

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 __all__ = [
     "CATEGORIES",
+    "LOCAL_TIME_ZONE",
     "NODE_LABELS",
     "OUTCOMES",
     "RELATIONSHIP_TYPES",
     "ROLE_RELATIONSHIPS",
     "quote_label",
 ]
+
+#: Local times without a UTC offset (in input files, parameters, analysis) are London's.
+LOCAL_TIME_ZONE = "Europe/London"
 
 NODE_LABELS: tuple[str, ...] = ("Person", "Incident", "Location", "Ward", "Borough")
 

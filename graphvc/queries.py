@@ -43,6 +43,7 @@ import pandas as pd
 
 from graphvc.db import cypher_dir, explain, run_query
 from graphvc.errors import GraphvcError, QueryError
+from graphvc.model import LOCAL_TIME_ZONE
 
 __all__ = [
     "PARAMETER_TYPES",
@@ -87,7 +88,6 @@ _ITEM = re.compile(
 )
 _CONTINUATION = re.compile(r"//\s{2,}(\S.*)")
 # The loaders read local times without an offset as London's; so do the parameters.
-_LOCAL_TIME_ZONE = "Europe/London"
 
 # Plan operators that write, and those refused even to a query allowed to write.
 _WRITE_OPERATORS = ("Create", "Merge", "Delete", "DetachDelete", "Set", "Remove", "Foreach")
@@ -474,7 +474,7 @@ def _iso_datetime(value: Any, bad: QueryError) -> str:
     if moment.tzinfo is None:
         moment = (
             pd.Timestamp(moment)
-            .tz_localize(_LOCAL_TIME_ZONE, ambiguous=False, nonexistent="shift_forward")
+            .tz_localize(LOCAL_TIME_ZONE, ambiguous=False, nonexistent="shift_forward")
             .to_pydatetime()
         )
     return moment.isoformat()

@@ -18,7 +18,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from graphvc.harm_index import HarmTable
-from graphvc.model import CATEGORIES, OUTCOMES, ROLE_RELATIONSHIPS
+from graphvc.model import CATEGORIES, LOCAL_TIME_ZONE, OUTCOMES, ROLE_RELATIONSHIPS
 from loaders.tables import ROW
 
 __all__ = [
@@ -254,7 +254,7 @@ def _typed(name: str, rows: pd.DataFrame, harm: HarmTable) -> pd.DataFrame:
 def _iso_with_offset(when: pd.Series) -> pd.Series:
     """ISO 8601 strings with the UTC offset; local times without one are Europe/London."""
     if when.dt.tz is None:
-        when = when.dt.tz_localize("Europe/London", ambiguous=False, nonexistent="shift_forward")
+        when = when.dt.tz_localize(LOCAL_TIME_ZONE, ambiguous=False, nonexistent="shift_forward")
     text = when.dt.strftime("%Y-%m-%dT%H:%M:%S%z")
     return text.str.slice(0, -2) + ":" + text.str.slice(-2)
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from graphvc import harm_index
 from graphvc.errors import AnalysisError, InputError
-from graphvc.model import CATEGORIES, ROLE_RELATIONSHIPS
+from graphvc.model import CATEGORIES, LOCAL_TIME_ZONE, ROLE_RELATIONSHIPS
 
 __all__ = [
     "PERPETRATOR_ROLES",
@@ -521,7 +521,6 @@ def _require(table: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
 
 
 #: Times are compared as wall-clock time here; offsets are converted to it first.
-LOCAL_TIME_ZONE = "Europe/London"
 _OFFSET = r"(?:[+-]\d\d:?\d\d|Z)$"
 
 
