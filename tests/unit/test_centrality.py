@@ -269,8 +269,11 @@ def test_pagerank_matches_gds_documentation():
     assert scores["Site D"] == pytest.approx(0.3278578964488539, rel=1e-12)
 
 
-def test_converged_pagerank_is_networkx_pagerank_times_n_without_dangling_nodes():
+@pytest.mark.parametrize("directed", [False, True])
+def test_converged_pagerank_is_networkx_pagerank_times_n_without_dangling_nodes(directed):
     G = nx.karate_club_graph()
+    G.add_edge(0, 0, weight=3)  # a loop is one arc, in networkx as here
+    G = G.to_directed() if directed else G
     ours = pagerank(G, weight="weight", max_iter=1000, tol=1e-13)
     theirs = nx.pagerank(G, weight="weight", tol=1e-14)
     assert ours.to_list() == pytest.approx([theirs[v] * len(G) for v in G], rel=1e-8)

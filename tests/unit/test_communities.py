@@ -69,6 +69,12 @@ def test_leiden_reaches_the_karate_optimum(seed):
     assert _modularity(G, leiden(G, seed=seed)) == pytest.approx(KARATE_OPTIMUM, abs=1e-4)
 
 
+def test_leiden_iterations_are_bounded_on_request():
+    G = nx.powerlaw_cluster_graph(300, 2, 0.2, seed=3)
+    single = leiden(G, iterations=1)
+    assert _modularity(G, leiden(G)) >= _modularity(G, single) > 0.3
+
+
 @pytest.mark.parametrize("detect", [louvain, leiden])
 def test_same_seed_same_partition(detect):
     G = nx.powerlaw_cluster_graph(300, 2, 0.2, seed=3)
