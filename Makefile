@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEMO_INCIDENTS ?= 5000
 DEMO_SEED ?= 7
 
-.PHONY: install demo app test lint neo4j-start neo4j-stop clean
+.PHONY: install browser demo app test lint neo4j-start neo4j-stop clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,13 @@ demo: install
 app: install
 	$(BIN)/graphvc app
 
+browser:
+	./scripts/install-browser.sh
+
 ## Quickstart 2: the whole test suite, against a real Neo4j of its own (port 7688).
-test: install
+test: install browser
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy graphvc
 	$(BIN)/python -m pytest
 

@@ -14,6 +14,11 @@ navigation = st.navigation(
             "app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True
         ),
         st.Page("app_pages/explorer.py", title="Network explorer", icon=":material/hub:"),
+        st.Page("app_pages/people.py", title="Dangerous people", icon=":material/person_alert:"),
+        st.Page("app_pages/victims.py", title="Victims", icon=":material/personal_injury:"),
+        st.Page("app_pages/places.py", title="Places", icon=":material/location_on:"),
+        st.Page("app_pages/cypher.py", title="Cypher", icon=":material/terminal:"),
+        st.Page("app_pages/reports.py", title="Reports", icon=":material/summarize:"),
     ]
 )
 navigation.run()

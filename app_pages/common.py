@@ -1,19 +1,35 @@
-"""What every page shares: the cached driver, cached read queries, one way to show errors."""
+"""What every page shares: the cached driver, cached reads and analyses, one way to show errors,
+and the map."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import neo4j
 import pandas as pd
+import pydeck as pdk
 import streamlit as st
 
+from graphvc.analysis.pipeline import (
+    AnalysisParameters,
+    AnalysisResult,
+    analyse,
+    default_as_of,
+    read_graph_tables,
+)
 from graphvc.config import Settings
 from graphvc.db import connect, read_cypher, run_query
 from graphvc.errors import GraphvcError
+from graphvc.reports import list_reports, read_manifest
+from graphvc.schema import graph_counts
 
 T = TypeVar("T")
+LONDON = ZoneInfo("Europe/London")
 
 
 @st.cache_resource
@@ -47,3 +63,195 @@ def guarded(action: Callable[[], T]) -> T:
         st.error(str(e), icon=":material/error:")
         st.stop()
         raise  # st.stop() raises; this line only satisfies type checkers
+
+
+def attempted(action: Callable[[], T]) -> T | None:
+    """Run ``action``; on a graphvc error show its message and carry on with ``None``."""
+    try:
+        return action()
+    except GraphvcError as e:
+        st.error(str(e), icon=":material/error:")
+        return None
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _counts() -> dict[str, int]:
+    return graph_counts(driver(), database=settings().neo4j_database)
+
+
+def require_graph() -> dict[str, int]:
+    """The graph's counts; on an empty graph, say so and stop the page."""
+    counts = guarded(_counts)
+    if counts["Incident"] == 0 and counts["Person"] == 0:
+        st.info(
+            "The graph is empty: load a folder with `graphvc load DIR`, or run `make demo` for "
+            "a synthetic London.",
+            icon=":material/info:",
+        )
+        st.stop()
+    return counts
+
+
+def boroughs() -> dict[str, str]:
+    """Borough code -> name, for filters."""
+    table = guarded(lambda: library_query("app/boroughs"))
+    return dict(zip(table["code"], table["name"], strict=True)) if len(table) else {}
+
+
+def table(frame: pd.DataFrame, *, empty: str) -> None:
+    """``frame`` as a table (a named index as its first columns), or ``empty`` when it has no
+    row."""
+    if frame.empty:
+        st.info(empty)
+    else:
+        named = any(name is not None for name in frame.index.names)
+        st.dataframe(frame.reset_index() if named else frame, hide_index=True, width="stretch")
+
+
+def top_slider(label: str, available: int, default: int) -> int:
+    """How many of ``available`` rows to show, chosen on a slider (no slider for one row)."""
+    if available <= 1:
+        return available
+    return int(st.slider(label, 1, available, min(default, available)))
+
+
+def window(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    """Calendar days picked on a page as ``[start, end)`` moments in London: ``end`` is included."""
+    return (
+        datetime.combine(start, time(), LONDON) if start else None,
+        datetime.combine(end + timedelta(days=1), time(), LONDON) if end else None,
+    )
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def graph_tables() -> dict[str, pd.DataFrame]:
+    """The graph as the input contract's tables (no names of people); cached ten minutes."""
+    return read_graph_tables(driver(), database=settings().neo4j_database)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def latest_as_of() -> date:
+    return default_as_of(driver(), database=settings().neo4j_database).date()
+
+
+@st.cache_data(ttl=600, show_spinner="Running the analysis on the graph…")
+def analysis(as_of: date, window_days: int, seed: int) -> AnalysisResult:
+    """Every measure of :func:`graphvc.analysis.pipeline.analyse`, cached ten minutes."""
+    parameters = AnalysisParameters(as_of=pd.Timestamp(as_of), window_days=window_days, seed=seed)
+    return analyse(graph_tables(), parameters)
+
+
+def analysis_controls() -> AnalysisResult:
+    """The analysis parameters in the sidebar, and the analysis they give."""
+    require_graph()
+    latest = guarded(latest_as_of)
+    with st.sidebar:
+        st.subheader("Analysis")
+        as_of = st.date_input(
+            "As of (excluded)", value=latest, key="as_of",
+            help="The analysis looks back from this day; default: the day after the latest incident.",
+        )  # fmt: skip
+        window_days = st.number_input(
+            "Window (days)", min_value=30, max_value=3650, value=730, step=30, key="window_days"
+        )
+        seed = st.number_input("Seed", min_value=0, value=0, step=1, key="seed")
+    result = guarded(lambda: analysis(as_of, int(window_days), int(seed)))
+    summary = result.summary
+    st.caption(
+        f"Analysis of {summary['incidents_in_window']:,} incidents from "
+        f"{summary['window']['start'][:10]} to {summary['window']['end'][:10]} (excluded); "
+        f"{summary['people_in_network']:,} people in the co-offending network, betweenness "
+        f"{summary['betweenness']}."
+    )
+    return result
+
+
+def place_map(
+    places: pd.DataFrame,
+    *,
+    value: str,
+    label: str,
+    tooltip: str,
+    radius: float,
+    columns: bool = True,
+    labelled: int = 40,
+) -> pdk.Deck:
+    """Places at ``latitude``/``longitude`` drawn by ``value``: columns whose height and colour
+    follow it, or (``columns=False``, for many small places) dots whose area does. The
+    ``labelled`` places with the largest values are named by their ``label`` column. No base
+    map: these machines reach no tile server."""
+    shown = places.dropna(subset=["latitude", "longitude"]).sort_values(value, ascending=False)
+    largest = float(shown[value].max()) if len(shown) else 0.0
+    share = shown[value] / largest if largest > 0 else shown[value] * 0.0
+    colours: Any = [(200, int(180 * (1 - h)), 40, 200) for h in share]  # amber to red
+    shown = shown.assign(
+        _share=share, _radius=radius * share.clip(lower=0.02) ** 0.5, _colour=colours
+    )
+    centre, zoom = (51.5072, -0.1276), 9.5
+    if len(shown):
+        centre = (float(shown["latitude"].mean()), float(shown["longitude"].mean()))
+        # The zoom that fits the places in about 500 x 380 pixels (Web Mercator: 256 pixels
+        # span 360° at zoom 0; a degree of latitude in London draws 1.6 times a longitude's).
+        width = max(float(shown["longitude"].max() - shown["longitude"].min()), 0.005)
+        height = max(float(shown["latitude"].max() - shown["latitude"].min()), 0.003) * 1.6
+        fit = min(math.log2(500 * 360 / (256 * width)), math.log2(380 * 360 / (256 * height)))
+        zoom = min(14.0, max(8.5, fit - 0.9))  # a margin for the tilt and the labels
+    common = {"data": shown, "get_position": ["longitude", "latitude"],
+              "get_fill_color": "_colour", "pickable": True, "auto_highlight": True}  # fmt: skip
+    places_layer = (
+        pdk.Layer("ColumnLayer", get_elevation="_share", elevation_scale=radius * 8,
+                  radius=radius, **common)
+        if columns
+        else pdk.Layer("ScatterplotLayer", get_radius="_radius", radius_min_pixels=2,
+                       opacity=0.8, **common)
+    )  # fmt: skip
+    labels = pdk.Layer(
+        "TextLayer",
+        data=shown.head(labelled),
+        get_position=["longitude", "latitude"],
+        get_text=label,
+        get_size=12,
+        get_color=[40, 40, 40, 220],
+        get_alignment_baseline="'top'",
+    )
+    return pdk.Deck(
+        layers=[places_layer, labels],
+        initial_view_state=pdk.ViewState(
+            latitude=centre[0], longitude=centre[1], zoom=zoom, pitch=45 if columns else 0
+        ),
+        map_style=None,
+        map_provider=None,
+        tooltip={"text": tooltip},
+    )
+
+
+def reports_dir() -> Path:
+    """Where the scheduled reports are written (``GRAPHVC_REPORTS_DIR``, default ``./reports``)."""
+    return settings().reports_dir
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def reports() -> pd.DataFrame:
+    """The complete reports, newest first (``graphvc.reports.list_reports``)."""
+    return list_reports(reports_dir())
+
+
+def report_headlines(report: pd.Series) -> None:
+    """A report's key figures and the head of its offender list."""
+    manifest = guarded(lambda: read_manifest(Path(report["path"])))
+    summary = manifest.get("data", {}).get("analysis", {})
+    figures = {
+        "incidents_in_window": "Incidents in the window",
+        "people_in_network": "People in the network",
+        "communities": "Communities",
+        "repeat_victims": "Repeat victims",
+        "domestic_repeat_pairs": "Domestic repeat pairs",
+        "escalated_to_knife_or_gun": "Escalated to knife or gun",
+    }
+    columns = st.columns(len(figures))
+    for column, (key, title) in zip(columns, figures.items(), strict=True):
+        column.metric(title, f"{summary[key]:,}" if isinstance(summary.get(key), int) else "–")
+    offenders = Path(report["path"]) / "offenders.csv"
+    if offenders.is_file():
+        top = pd.read_csv(offenders, dtype={"person_id": "string"}).head(5)
+        st.dataframe(top, hide_index=True, width="stretch")

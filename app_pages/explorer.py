@@ -1,81 +1,174 @@
 """Network explorer: the ego network of a person, incident, location, ward or borough."""
 
+from datetime import datetime
+
+import networkx as nx
+import pandas as pd
 import streamlit as st
-from pyvis.network import Network
 
-from app_pages.common import driver, guarded, settings
-from graphvc.explore import EgoNetwork, ego_network
-from graphvc.model import CATEGORIES
+from app_pages.common import attempted, boroughs, driver, guarded, require_graph, settings, window
+from app_pages.network_view import SIZE_BY, legend_html, network_html
+from graphvc.explore import (
+    MAX_NODES,
+    EgoNetwork,
+    combine,
+    ego_network,
+    network_graph,
+    network_tables,
+    node_details,
+    shortest_connection,
+)
+from graphvc.model import CATEGORIES, RELATIONSHIP_TYPES
 
-COLOURS = {
-    "Person": "#1f77b4",
-    "Incident": "#d62728",
-    "Location": "#2ca02c",
-    "Ward": "#9467bd",
-    "Borough": "#8c564b",
-}
-ROLE_COLOURS = {
-    "OFFENDER_IN": "#d62728",
-    "SUSPECT_IN": "#ff7f0e",
-    "VICTIM_IN": "#1f77b4",
-    "WITNESS_IN": "#7f7f7f",
-}
-# Stop the physics once the layout has settled, so the picture holds still for reading.
-FREEZE = "network.once('stabilizationIterationsDone', function () { network.setOptions({physics: false}); });"
+Filters = tuple[tuple[str, ...], datetime | None, datetime | None, tuple[str, ...], tuple[str, ...]]
 
 
-def draw(network: EgoNetwork) -> str:
-    view = Network(height="640px", width="100%", cdn_resources="in_line", bgcolor="#ffffff")
-    for node in network.nodes.to_dict("records"):
-        title = f"{node['label']} {node['id']}" + (
-            f" · {node['category']}" if node.get("category") else ""
-        )
-        view.add_node(
-            node["element_id"],
-            label=str(node["id"]),
-            title=title,
-            color=COLOURS.get(node["label"], "#999999"),
-            size=28 if node["hop"] == 0 else 14,
-        )
-    for edge in network.edges.to_dict("records"):
-        view.add_edge(
-            edge["source"],
-            edge["target"],
-            title=edge["type"],
-            color=ROLE_COLOURS.get(edge["type"], "#bbbbbb"),
-        )
-    view.toggle_physics(True)
-    html = view.generate_html()
-    return html.replace("return network;", FREEZE + "\n        return network;", 1)
+@st.cache_data(ttl=300, show_spinner="Reading the network…")
+def ego(node_id: str, hops: int, filters: Filters, expand: tuple[str, ...]) -> EgoNetwork:
+    rel_types, start, end, categories, places = filters
+    return ego_network(
+        driver(), node_id, hops=hops, rel_types=rel_types, start=start, end=end,
+        categories=categories, boroughs=places, expand=expand, max_nodes=MAX_NODES,
+        database=settings().neo4j_database, timeout=settings().query_timeout,
+    )  # fmt: skip
+
+
+@st.cache_data(ttl=300, show_spinner="Searching for the shortest connection…")
+def connection(a: str, b: str, filters: Filters) -> EgoNetwork:
+    rel_types, start, end, categories, places = filters
+    return shortest_connection(
+        driver(), a, b, rel_types=rel_types, start=start, end=end, categories=categories,
+        boroughs=places, database=settings().neo4j_database, timeout=settings().query_timeout,
+    )  # fmt: skip
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def details(element_id: str) -> pd.DataFrame:
+    properties = node_details(
+        driver(), element_id, database=settings().neo4j_database, timeout=settings().query_timeout
+    )
+    return pd.DataFrame({"property": list(properties), "value": map(str, properties.values())})
+
+
+def recentre(node_id: str) -> None:
+    st.session_state["node_id"] = node_id
+
+
+def expand(element_id: str) -> None:
+    st.session_state["expanded"] = [*st.session_state.get("expanded", []), element_id]
 
 
 st.title("Network explorer")
+require_graph()
+names = boroughs()
 with st.form("search"):
-    node_id = st.text_input(
-        "Person, incident or location id, or ward or borough code", key="node_id"
-    )
-    hops = st.slider("Hops", 1, 3, 2)
-    categories = st.multiselect("Continuum categories (all when empty)", CATEGORIES)
-    submitted = st.form_submit_button("Explore")
+    centre, reach, connect = st.columns([3, 2, 3])
+    node_id = centre.text_input(
+        "Person, incident or location id, or ward or borough code", key="node_id",
+        placeholder="e.g. P1",
+    ).strip()  # fmt: skip
+    hops = reach.slider("Hops", 1, 3, 2, key="hops")
+    connect_to = connect.text_input(
+        "Highlight the shortest connection to person", key="connect_to", placeholder="person id"
+    ).strip()
+    with st.expander("Filters: dates, categories, roles and links, boroughs"):
+        left, right = st.columns(2)
+        date_from = left.date_input("Incidents from", value=None, key="date_from")
+        date_to = right.date_input("Incidents to (included)", value=None, key="date_to")
+        categories = st.multiselect(
+            "Continuum categories (all when empty)", CATEGORIES, key="categories",
+            format_func=lambda c: c.replace("_", " "),
+        )  # fmt: skip
+        rel_types = st.multiselect(
+            "Roles and links to follow", RELATIONSHIP_TYPES, default=RELATIONSHIP_TYPES,
+            key="rel_types", format_func=lambda t: t.lower().replace("_", " "),
+        )  # fmt: skip
+        places = st.multiselect(
+            "Boroughs (all when empty)", list(names), format_func=names.__getitem__,
+            key="boroughs",
+        )  # fmt: skip
+    button, size = st.columns([1, 4], vertical_alignment="center")
+    button.form_submit_button("Explore", type="primary", icon=":material/search:")
+    size_by = size.radio(
+        "Size people by", list(SIZE_BY), format_func=SIZE_BY.__getitem__, horizontal=True,
+        key="size_by",
+    )  # fmt: skip
 
 if not node_id:
-    st.info("Enter an id to explore its network.")
+    st.info("Enter an id to explore its network.", icon=":material/search:")
     st.stop()
+if not rel_types:
+    st.warning("Choose at least one role or link to follow.")
+    st.stop()
+if st.session_state.get("expanded_around") != node_id:
+    st.session_state["expanded_around"] = node_id
+    st.session_state["expanded"] = []
 
-network = guarded(
-    lambda: ego_network(
-        driver(), node_id.strip(), hops=hops, categories=categories or None,
-        database=settings().neo4j_database, timeout=settings().query_timeout,
-    )
-)  # fmt: skip
+start, end = window(date_from, date_to)
+filters: Filters = (tuple(rel_types), start, end, tuple(categories), tuple(places))
+network = guarded(lambda: ego(node_id, hops, filters, tuple(st.session_state["expanded"])))
+path = attempted(lambda: connection(node_id, connect_to, filters)) if connect_to else None
+shown = combine(network, path) if path is not None else network
+
 if network.truncated:
     st.warning(
-        f"Showing the first {len(network.nodes):,} nodes: the node cap was reached. Narrow the filters."
+        f"This network reached the cap of {MAX_NODES:,} nodes, so it is cut short: only the "
+        "nodes found first are shown. Narrow it with fewer hops, a date window, categories, "
+        "roles or boroughs.",
+        icon=":material/content_cut:",
     )
+expanded = len(st.session_state["expanded"])
 st.caption(
-    f"{len(network.nodes):,} nodes, {len(network.edges):,} links within {hops} hops of {node_id}"
+    f"{len(network.nodes):,} nodes and {len(network.edges):,} links within {hops} "
+    f"hop{'s' * (hops > 1)} of {node_id}"
+    + (f", with {expanded} node{'s' * (expanded > 1)} expanded" if expanded else "")
 )
-st.iframe(draw(network), height=660)
-people = network.nodes[(network.nodes["label"] == "Person") & (network.nodes["hop"] > 0)]
-st.subheader("People in this network")
-st.dataframe(people[["id", "hop"]], hide_index=True, width="stretch")
+if path is not None:
+    steps = " → ".join(path.nodes["id"].astype(str))
+    st.success(f"Shortest connection ({len(path.edges)} links): {steps}", icon=":material/route:")
+st.iframe(network_html(shown, size_by=size_by, path=path), height=700)
+st.html(legend_html())
+if shown.nodes[list(SIZE_BY)].isna().all().all():
+    st.caption("No scores are written back yet (`graphvc analyse`): people have one size.")
+
+details_column, people_column = st.columns(2)
+with details_column:
+    st.subheader("Node details")
+    choices = {f"{n.label} {n.id}": n for n in shown.nodes.itertuples(index=False)}
+    chosen = choices[st.selectbox("Node", list(choices), key="detail")]
+    left, right = st.columns(2)
+    left.button(
+        f"Re-centre on {chosen.id}", on_click=recentre, args=(str(chosen.id),),
+        disabled=str(chosen.id) == node_id, icon=":material/center_focus_strong:",
+    )  # fmt: skip
+    right.button(
+        f"Expand {chosen.id} here", on_click=expand, args=(str(chosen.element_id),),
+        disabled=str(chosen.element_id) in st.session_state["expanded"],
+        icon=":material/add_circle:",
+    )  # fmt: skip
+    properties = attempted(lambda: details(str(chosen.element_id)))
+    if properties is not None:
+        st.dataframe(properties, hide_index=True, width="stretch")
+with people_column:
+    st.subheader("People in this network")
+    people = shown.nodes[(shown.nodes["label"] == "Person") & (shown.nodes["id"] != node_id)]
+    st.dataframe(
+        people[["id", "hop", *SIZE_BY]].sort_values(["hop", "id"]),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("Download this network")
+nodes, edges = network_tables(shown)
+graphml = "\n".join(nx.generate_graphml(network_graph(shown)))
+left, middle, right = st.columns(3)
+for column, (title, data, name, mime) in zip(
+    (left, middle, right),
+    [
+        ("Nodes (CSV)", nodes.to_csv(index=False), f"{node_id}-nodes.csv", "text/csv"),
+        ("Links (CSV)", edges.to_csv(index=False), f"{node_id}-links.csv", "text/csv"),
+        ("Network (GraphML)", graphml, f"{node_id}.graphml", "application/graphml+xml"),
+    ],
+    strict=True,
+):
+    column.download_button(title, data, name, mime, on_click="ignore")

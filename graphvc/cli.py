@@ -25,7 +25,6 @@ from graphvc import __version__, localserver, schema
 from graphvc.config import Settings
 from graphvc.db import connect
 from graphvc.errors import GraphvcError
-from graphvc.model import LOCAL_TIME_ZONE
 
 __all__ = ["cli", "main"]
 
@@ -255,19 +254,6 @@ def load_police_uk_command(
         click.echo(f"  police.uk {case.replace('_', ' ')}: {count:,}")
 
 
-def default_as_of(driver: neo4j.Driver, database: str) -> pd.Timestamp:
-    """The day after the latest incident in the graph (midnight, London time)."""
-    from graphvc.db import read_cypher, run_query
-
-    latest = run_query(driver, read_cypher("analysis/latest_incident"), database=database).at[
-        0, "latest"
-    ]
-    if latest is None:
-        raise GraphvcError("the graph holds no incidents: load some first (graphvc load DIR)")
-    moment = pd.Timestamp(str(latest).split("[")[0]).tz_convert(LOCAL_TIME_ZONE).tz_localize(None)
-    return moment.normalize() + pd.Timedelta(days=1)
-
-
 def _as_of(value: str | None) -> pd.Timestamp | None:
     if value is None:
         return None
@@ -288,12 +274,13 @@ def _analyse_and_write(
     from graphvc.analysis.pipeline import (
         AnalysisParameters,
         analyse,
+        default_as_of,
         read_graph_tables,
         write_scores,
     )
 
     run_at = pd.Timestamp.now(tz="UTC").floor("s").to_pydatetime()
-    moment = as_of or default_as_of(driver, settings.neo4j_database)
+    moment = as_of or default_as_of(driver, database=settings.neo4j_database)
     parameters = AnalysisParameters(as_of=moment, window_days=window_days, seed=seed)
     result = analyse(read_graph_tables(driver, database=settings.neo4j_database), parameters)
     written = write_scores(
@@ -446,6 +433,7 @@ def report_centrality_command(
     The report is complete or absent: it is renamed into place only when every file is
     written, and the exit status is 0 only then.
     """
+    from graphvc.analysis.pipeline import default_as_of
     from graphvc.reports import build_report, check_options
 
     settings = _settings(ctx)
@@ -453,7 +441,7 @@ def report_centrality_command(
                            pseudonymise=pseudonymise, key=settings.pseudonym_key)  # fmt: skip
     with _log_to_stderr(quiet), open_driver(settings) as driver:
         if moment is None:
-            moment = default_as_of(driver, settings.neo4j_database)
+            moment = default_as_of(driver, database=settings.neo4j_database)
         folder = build_report(driver, out_dir, as_of=moment, window_days=window_days, top=top,
                               pseudonymise=pseudonymise, key=settings.pseudonym_key, seed=seed,
                               database=settings.neo4j_database)  # fmt: skip

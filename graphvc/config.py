@@ -61,6 +61,7 @@ class Settings:
     batch_size: int = 5000
     pseudonym_key: str | None = None
     shared_data: Path = _CHECKOUT_SHARED_DATA
+    reports_dir: Path = field(default_factory=lambda: Path.cwd() / "reports")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -80,6 +81,7 @@ class Settings:
             batch_size=_int(env, "GRAPHVC_BATCH_SIZE", 5000),
             pseudonym_key=env.get("GRAPHVC_PSEUDONYM_KEY") or None,
             shared_data=Path(env.get("GRAPHVC_SHARED_DATA") or _CHECKOUT_SHARED_DATA),
+            reports_dir=Path(env.get("GRAPHVC_REPORTS_DIR") or Path.cwd() / "reports").absolute(),
         )
         settings.validate()
         return settings

@@ -1,9 +1,10 @@
 // title: One hop out from a set of nodes
-// description: Neighbours of the frontier nodes through the allowed relationship types; incidents
-//   outside the date window or categories are not crossed. Bounded by $limit rows.
+// description: Neighbours of the frontier nodes through the allowed relationship types. Incidents
+//   outside the date window, the categories or the boroughs are not crossed, nor are places
+//   outside the boroughs. Bounded by $limit rows. A person's name is never returned.
 // mode: read
 // params: frontier list of element ids; rel_types list of string; start, end ISO date-time or null;
-//   categories list of string or null; limit integer
+//   categories list of string or null; boroughs list of borough codes or null; limit integer
 UNWIND $frontier AS element_id
 MATCH (n) WHERE elementId(n) = element_id
 MATCH (n)-[r]-(m)
@@ -11,9 +12,15 @@ WHERE type(r) IN $rel_types
   AND (NOT m:Incident OR (
         ($start IS NULL OR m.occurred_at >= datetime($start))
     AND ($end IS NULL OR m.occurred_at < datetime($end))
-    AND ($categories IS NULL OR m.category IN $categories)))
-RETURN elementId(startNode(r)) AS source, elementId(endNode(r)) AS target, type(r) AS type,
-       elementId(m) AS element_id, labels(m)[0] AS label, coalesce(m.id, m.code) AS id,
-       m.category AS category, m.harm AS harm,
-       CASE WHEN m:Person THEN null ELSE m.name END AS name
+    AND ($categories IS NULL OR m.category IN $categories)
+    AND ($boroughs IS NULL OR EXISTS {
+          MATCH (m)-[:OCCURRED_AT]->(:Location)-[:IN_WARD]->(:Ward)-[:IN_BOROUGH]->(b:Borough)
+          WHERE b.code IN $boroughs })))
+  AND ($boroughs IS NULL OR NOT (m:Location OR m:Ward OR m:Borough) OR EXISTS {
+        MATCH (m)-[:IN_WARD|IN_BOROUGH*0..2]->(b:Borough) WHERE b.code IN $boroughs })
+RETURN elementId(n) AS via, elementId(startNode(r)) AS source, elementId(endNode(r)) AS target,
+       type(r) AS type, elementId(m) AS element_id, labels(m)[0] AS label,
+       coalesce(m.id, m.code) AS id, m.category AS category, m.harm AS harm,
+       CASE WHEN m:Person THEN null ELSE m.name END AS name,
+       m.score_priority AS score_priority, m.score_betweenness AS score_betweenness
 LIMIT $limit

@@ -28,12 +28,13 @@ from graphvc.analysis.harm import harm_pagerank, incident_harm, rolling_window
 from graphvc.analysis.projections import co_offending_graph
 from graphvc.db import read_cypher, run_query, run_write
 from graphvc.errors import AnalysisError
-from graphvc.model import quote_label
+from graphvc.model import LOCAL_TIME_ZONE, quote_label
 
 __all__ = [
     "AnalysisParameters",
     "AnalysisResult",
     "analyse",
+    "default_as_of",
     "read_graph_tables",
     "write_scores",
 ]
@@ -133,6 +134,20 @@ def read_graph_tables(
         name: frame if len(frame) else pd.DataFrame(columns=columns[name])
         for name, frame in tables.items()
     }
+
+
+def default_as_of(driver: neo4j.Driver, *, database: str = "neo4j") -> pd.Timestamp:
+    """The day after the latest incident in the graph (midnight, London time).
+
+    Raises :class:`AnalysisError` when the graph holds no incidents.
+    """
+    latest = run_query(driver, read_cypher("analysis/latest_incident"), database=database).at[
+        0, "latest"
+    ]
+    if latest is None:
+        raise AnalysisError("the graph holds no incidents: load some first (graphvc load DIR)")
+    moment = pd.Timestamp(str(latest).split("[")[0]).tz_convert(LOCAL_TIME_ZONE).tz_localize(None)
+    return moment.normalize() + pd.Timedelta(days=1)
 
 
 def _timed(timings: dict[str, float], name: str, started: float) -> float:

@@ -571,7 +571,7 @@ def _data_hash(tables: Mapping[str, pd.DataFrame]) -> str:
 
 def _versions(neo4j_version: Mapping[str, str]) -> dict[str, Any]:
     packages: dict[str, str | None] = {}
-    for package in ("neo4j", "pandas", "numpy", "networkx", "igraph", "leidenalg", "pyarrow"):
+    for package in ("neo4j", "pandas", "numpy", "networkx", "igraph", "pyarrow"):
         try:
             packages[package] = package_version(package)
         except PackageNotFoundError:

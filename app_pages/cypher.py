@@ -1,0 +1,95 @@
+"""Cypher: run a query of the library with parameters from a form; read-only."""
+
+import json
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import attempted, driver, guarded, settings
+from graphvc.queries import TEAMS, Parameter, StoredQuery, list_queries, run_stored_query
+
+
+@st.cache_data(ttl=300, show_spinner="Running the query…")
+def run(name: str, values: str) -> pd.DataFrame:
+    """``values`` is the parameters as JSON, so that the cache can key on them."""
+    return run_stored_query(
+        driver(), name, json.loads(values),
+        database=settings().neo4j_database, timeout=settings().query_timeout,
+    )  # fmt: skip
+
+
+def field(query: StoredQuery, parameter: Parameter) -> Any:
+    """The widget for one parameter; ``None`` when left empty (the default then applies)."""
+    key = f"param_{query.name}_{parameter.name}"
+    label = f"{parameter.name} ({parameter.type}{', required' if parameter.required else ''})"
+    tip = parameter.description
+    example = "" if parameter.example is None else f"e.g. {json.dumps(parameter.example)}"
+    if parameter.choices:
+        if parameter.type == "list<string>":
+            chosen = st.multiselect(
+                label, list(parameter.choices), default=parameter.default, key=key, help=tip
+            )
+            return chosen or None
+        return st.selectbox(label, list(parameter.choices), index=None, key=key, help=tip)
+    if parameter.type in ("integer", "float"):
+        integer = parameter.type == "integer"
+        number: Any = int if integer else float
+        return st.number_input(
+            label, value=parameter.default, step=1 if integer else None, placeholder=example,
+            min_value=None if parameter.minimum is None else number(parameter.minimum),
+            max_value=None if parameter.maximum is None else number(parameter.maximum),
+            key=key, help=tip,
+        )  # fmt: skip
+    if parameter.type == "boolean":
+        return st.checkbox(label, value=bool(parameter.default), key=key, help=tip)
+    if parameter.type == "date":
+        value = date.fromisoformat(parameter.default) if parameter.default else None
+        picked = st.date_input(label, value=value, key=key, help=tip)
+        return picked.isoformat() if isinstance(picked, date) else None
+    default = parameter.default
+    text = ", ".join(default) if isinstance(default, list) else (default or "")
+    typed = st.text_input(label, value=text, placeholder=example, key=key, help=tip)
+    return typed.strip() or None
+
+
+st.title("Cypher")
+st.caption(
+    "The specialist teams' stored queries. The app only reads: a query whose plan would write "
+    "is refused, and every query runs in a read transaction with a timeout."
+)
+team = st.selectbox("Team", [None, *TEAMS], format_func=lambda t: "Every team" if t is None else t)
+queries = {q.name: q for q in guarded(lambda: list_queries(team))}
+if not queries:
+    st.info("The library holds no query for this team.")
+    st.stop()
+name = st.selectbox("Query", list(queries), format_func=lambda n: f"{queries[n].title} ({n})")
+query = queries[name]
+st.markdown(query.description)
+with st.expander("Cypher"):
+    st.code(query.body, language="cypher")
+
+with st.form(f"params_{name}"):
+    values = {parameter.name: field(query, parameter) for parameter in query.params}
+    if st.form_submit_button("Run", type="primary", icon=":material/play_arrow:"):
+        st.session_state["cypher_run"] = (name, json.dumps(values, sort_keys=True))
+
+ran = st.session_state.get("cypher_run")
+if not ran or ran[0] != name:
+    st.stop()
+submitted: str = ran[1]
+result = attempted(lambda: run(name, submitted))
+if result is None:
+    st.stop()
+if result.empty:
+    st.info("The query found no rows.")
+    st.stop()
+st.caption(f"{len(result):,} rows")
+shown = result.map(lambda v: json.dumps(v, default=str) if isinstance(v, list | dict) else v)
+st.dataframe(shown, hide_index=True, width="stretch")
+st.download_button(
+    "Download (CSV)", result.to_csv(index=False), f"{name}.csv", "text/csv", on_click="ignore"
+)
+if query.columns:
+    st.caption(" · ".join(f"**{c.name}**: {c.description}" for c in query.columns))

@@ -1,0 +1,79 @@
+"""Dangerous people: the offender priority list, every part of each score, and who is on it."""
+
+import streamlit as st
+
+from app_pages.common import analysis_controls, graph_tables, guarded, top_slider
+from graphvc.analysis.proportionality import proportionality
+
+RFG_PARTS = ["recency_part", "frequency_part", "gravity_part"]
+RAW = ["recency_days", "frequency", "gravity", "betweenness", "harm_pagerank", "degree"]
+CONTEXT = ["community", "escalated_to_knife_or_gun", "exposure_victims_1", "overlap_class"]
+
+st.title("Dangerous people")
+result = analysis_controls()
+people = result.people.dropna(subset=["priority"])
+if people.empty:
+    st.info("Nobody offended in this window: widen it or move the date.")
+    st.stop()
+weights = dict(result.parameters.priority_weights)
+priority_parts = [f"{name}_part" for name in weights if f"{name}_part" in people]
+
+top = top_slider("People on the list", len(people), 20)
+listed = people.head(top)
+st.markdown(
+    "**Priority** = the sum of its weighted parts: recency–frequency–gravity (RFG) of "
+    "offending and the network measures, each scaled to the highest; weights "
+    + ", ".join(f"{name} {weight:g}" for name, weight in weights.items())
+    + ". **RFG** = the sum of its recency, frequency and gravity (harm) parts."
+)
+columns = ["rank", "priority", *priority_parts, "rfg", *RFG_PARTS, *RAW, *CONTEXT]
+st.dataframe(
+    listed[[c for c in columns if c in listed]].reset_index(),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "priority": st.column_config.ProgressColumn(
+            "priority", min_value=0.0, max_value=1.0, format="%.3f"
+        )
+    },
+)
+st.bar_chart(
+    listed[priority_parts].reset_index(), x="person_id", y=priority_parts, horizontal=True,
+    sort=False,
+)  # fmt: skip
+
+st.subheader("One person's score, part by part")
+person = st.selectbox("Person", listed.index.tolist(), key="person")
+row = listed.loc[person]
+parts = st.columns(len(priority_parts) + 1)
+parts[0].metric("priority", f"{row['priority']:.3f}", help=f"rank {int(row['rank'])}")
+for column, part in zip(parts[1:], priority_parts, strict=True):
+    name = part.removesuffix("_part")
+    column.metric(
+        part,
+        f"{row[part]:.3f}",
+        help=f"{name} = {row[name]:.4g}, scaled {row.get(f'{name}_score', float('nan')):.3f}",
+    )
+rfg = st.columns(4)
+rfg[0].metric("rfg", f"{row['rfg']:.3f}")
+for column, part, raw in zip(
+    rfg[1:], RFG_PARTS, ["recency_days", "frequency", "gravity"], strict=True
+):
+    column.metric(part, f"{row[part]:.3f}", help=f"{raw} = {row[raw]:.4g}")
+if st.button(f"Open {person} in the network explorer", icon=":material/hub:"):
+    st.session_state["node_id"] = person
+    st.switch_page("app_pages/explorer.py")
+
+st.subheader("Proportionality of the list")
+persons = guarded(graph_tables)["persons"]
+table = guarded(lambda: proportionality(listed.index, persons, population=people.index))
+st.caption(
+    f"The {len(listed)} people listed beside the {len(people):,} people scored. Ratio = share "
+    "of the list / share of those scored: 1 is proportionate, 2 twice the group's share. "
+    "A list drawn from police data can over-represent groups; read ratios far from 1 with care."
+)
+st.dataframe(
+    table, hide_index=True, width="stretch",
+    column_config={"ratio": st.column_config.NumberColumn(format="%.2f")},
+)  # fmt: skip
+st.bar_chart(table.assign(group=table["attribute"] + " " + table["value"]), x="group", y="ratio")

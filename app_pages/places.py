@@ -1,0 +1,103 @@
+"""Places: where harm concentrates, which locations repeat, and whether violence comes in
+near repeats (the Knox test)."""
+
+import pandas as pd
+import streamlit as st
+
+from app_pages.common import analysis_controls, graph_tables, guarded, place_map, table, top_slider
+from graphvc.analysis.places import knox_test, repeat_locations
+
+#: Each level of place: its key column, name column, map label, radius (metres) and whether
+#: it is drawn as columns (few, large places) or dots (many small ones).
+LEVELS = {
+    "location": ("location_id", "name", "name", 600, False),
+    "ward": ("ward_code", "ward_name", "ward_name", 350, True),
+}
+
+
+def parse_bands(text: str) -> list[float]:
+    return [float(part) for part in text.replace(" ", "").split(",") if part]
+
+
+@st.cache_data(ttl=600, show_spinner="Running the Knox test…")
+def knox(
+    distance: tuple[float, ...], days: tuple[float, ...], simulations: int, start: str, end: str
+) -> pd.DataFrame:
+    tables = graph_tables()
+    return knox_test(
+        tables["incidents"], tables["locations"], distance_bands=distance, time_bands=days,
+        simulations=simulations, start=start, end=end,
+    )  # fmt: skip
+
+
+st.title("Places")
+result = analysis_controls()
+parameters, window = result.parameters, result.summary["window"]
+tables = guarded(graph_tables)
+locations = tables["locations"]
+
+st.subheader("Where harm concentrates")
+level = st.radio("Places", list(LEVELS), horizontal=True, format_func=str.capitalize)
+key, name, label, radius, columns = LEVELS[level]
+places = result.places[level]
+if places.empty:
+    st.info("No incident in this window has a place.")
+else:
+    centroids = locations.dropna(subset=[key]).groupby(key)[["latitude", "longitude"]].mean()
+    hot = places.join(centroids).reset_index()
+    top = top_slider("Most harmful places on the map", len(hot), 50)
+    st.pydeck_chart(
+        place_map(hot.head(top), value="harm", label=label, radius=radius, columns=columns,
+                  labelled=10, tooltip=f"{{{key}}} {{{name}}}\n{{incidents}} incidents\n{{harm}} days of harm"),
+        height=480,
+    )  # fmt: skip
+    half = int(hot["cumulative_harm_share"].searchsorted(0.5)) + 1
+    st.caption(
+        f"{half:,} of {len(hot):,} {level}s ({half / len(hot):.0%}) hold half of the harm in the window."
+    )
+    st.dataframe(hot.drop(columns=["latitude", "longitude"]), hide_index=True, width="stretch")
+
+st.subheader("Repeat locations")
+repeats = guarded(
+    lambda: repeat_locations(tables["incidents"], locations, as_of=parameters.as_of,
+                             window_days=parameters.repeat_window_days)
+)  # fmt: skip
+st.caption(
+    f"Locations with two or more incidents in the {parameters.repeat_window_days} days before "
+    f"{parameters.as_of.date()}."
+)
+table(repeats, empty="No location saw two incidents in this window.")
+
+st.subheader("Near repeats (Knox test)")
+st.caption(
+    "Are incidents close in space also close in time, more than chance allows? Pairs of "
+    f"incidents of the window ({window['start'][:10]} to {window['end'][:10]}) are counted by "
+    "distance and days apart, against the counts when the dates are shuffled (Ratcliffe & "
+    "Rengert 2008; Knox 1964)."
+)
+with st.form("knox"):
+    left, middle, right = st.columns(3)
+    distance = left.text_input("Distance bands (metres)", "0, 100, 200, 400", key="knox_distance")
+    days = middle.text_input("Time bands (days)", "0, 7, 14, 30, 60", key="knox_days")
+    simulations = right.number_input("Simulations", 9, 999, 99, key="knox_simulations")
+    run = st.form_submit_button("Run the near-repeat test")
+if run or st.session_state.get("knox_ran"):
+    st.session_state["knox_ran"] = True
+    try:
+        bands = tuple(parse_bands(distance)), tuple(parse_bands(days))
+    except ValueError:
+        st.error(
+            f"Bands are numbers separated by commas, such as 0, 100, 200: {distance!r}, {days!r}"
+        )
+        st.stop()
+    knox_table = guarded(lambda: knox(*bands, int(simulations), window["start"], window["end"]))
+    st.caption(
+        f"{knox_table.attrs['incidents']:,} incidents tested ({knox_table.attrs['dropped']:,} without "
+        f"coordinates left out), {knox_table.attrs['simulations']} simulations. Knox ratio > 1 with "
+        "p ≤ 0.05: more near repeats than chance."
+    )
+    st.dataframe(
+        knox_table.style.highlight_between(subset=["p_value"], left=0, right=0.05, color="#ffd8a8"),
+        hide_index=True,
+        width="stretch",
+    )

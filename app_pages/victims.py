@@ -1,0 +1,63 @@
+"""Victims: repeat victims, domestic-abuse repeats, and the victim–offender overlap."""
+
+import streamlit as st
+
+from app_pages.common import analysis_controls, table
+from graphvc.analysis.overlap import OVERLAP_CLASSES
+
+st.title("Victims")
+result = analysis_controls()
+parameters = result.parameters
+victims, domestic, overlap = result.repeat_victims, result.domestic_repeats, result.overlap
+
+left, middle, right = st.columns(3)
+left.metric("Repeat victims", f"{len(victims):,}", help="Two or more victimisations in the year")
+middle.metric("Domestic-abuse repeat pairs", f"{len(domestic):,}")
+right.metric(
+    "Victim-offenders", f"{int(overlap['overlap_class'].isin(OVERLAP_CLASSES[1:4]).sum()):,}"
+)
+
+st.subheader("Repeat victims")
+st.caption(
+    f"People victimised at least twice in the {parameters.repeat_window_days} days before "
+    f"{parameters.as_of.date()}, most often first (Farrell & Pease, *Once bitten, twice bitten*)."
+)
+table(victims, empty="No repeat victim in this window.")
+
+st.subheader("Domestic-abuse repeats")
+st.caption(
+    f"Victim–perpetrator pairs who meet again in domestic abuse within {parameters.repeat_window_days} "
+    "days of their previous incident."
+)
+table(
+    domestic.set_index(["victim_id", "perpetrator_id"]),
+    empty="No domestic-abuse repeat before this date.",
+)
+
+st.subheader("Victim–offender overlap")
+st.caption(
+    f"Harm suffered against harm caused over the {parameters.window_days} days before "
+    f"{parameters.as_of.date()}; a victim-offender is predominantly one or the other at a ratio "
+    f"of {parameters.overlap_cut:g} : 1."
+)
+if overlap.empty:
+    st.info("Nobody was a victim or an offender in this window.")
+else:
+    classes = (
+        overlap["overlap_class"].astype(str).value_counts().reindex(OVERLAP_CLASSES, fill_value=0)
+    )
+    st.bar_chart(
+        classes.rename("people").rename_axis("class").reset_index(),
+        x="class",
+        y="people",
+        sort=False,
+    )
+    chosen = st.multiselect(
+        "Classes", OVERLAP_CLASSES, default=list(OVERLAP_CLASSES[1:4]), key="classes"
+    )
+    shown = overlap[overlap["overlap_class"].astype(str).isin(chosen)]
+    st.dataframe(
+        shown.assign(overlap_class=shown["overlap_class"].astype(str)).reset_index(),
+        hide_index=True,
+        width="stretch",
+    )

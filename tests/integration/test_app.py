@@ -1,0 +1,423 @@
+"""The Streamlit app against the real Neo4j: every page with AppTest, and the explorer in Chromium.
+
+The graph is the small fixture (``tests/fixtures/small``) with the scores of
+``graphvc.analysis.pipeline`` written back and one report built, as ``graphvc analyse`` and
+``graphvc report`` would leave it. What the explorer must show, worked out from the CSVs:
+
+* P1 offended in I1, I2 and I5 (involvements.csv) and is a gang associate of P6
+  (associations.csv): hop 1 is I1, I2, I5 and P6.
+* I1 brings its co-offender P2, its victim P3 and its place L1; I2 its suspect P3, its victim
+  P4 and L1 again; I5 its co-offender P6 (already at hop 1) and its place L3 (incidents.csv);
+  P6 offended only in I5. Hop 2 is P2, P3, P4, L1 and L3.
+* So P1's 2-hop people are P2, P3, P4 and P6; 10 nodes in all, joined by 12 links (P1's four;
+  P6–I5; P2–I1, P3–I1, P3–I2, P4–I2; I1–L1, I2–L1, I5–L3).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import neo4j
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from graphvc.analysis.pipeline import AnalysisParameters, analyse, read_graph_tables, write_scores
+from graphvc.config import Settings
+from graphvc.reports import build_report
+from graphvc.schema import apply_schema, wipe
+from loaders.folder import load_folder
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = ROOT / "tests" / "fixtures" / "small"
+AS_OF = pd.Timestamp("2025-01-03")  # the day after the fixture's latest incident
+P1_TWO_HOPS = {"P1", "I1", "I2", "I5", "P6", "P2", "P3", "P4", "L1", "L3"}
+
+OpenPage = Callable[..., AppTest]
+
+
+@pytest.fixture(scope="module")
+def reports_dir(empty_graph: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small graph, scored and reported on; the folder of its one report."""
+    wipe(empty_graph)
+    apply_schema(empty_graph)
+    load_folder(empty_graph, SMALL)
+    result = analyse(read_graph_tables(empty_graph), AnalysisParameters(as_of=AS_OF))
+    write_scores(empty_graph, result, run_at=datetime(2026, 1, 1, tzinfo=UTC))
+    folder = tmp_path_factory.mktemp("reports")
+    build_report(empty_graph, folder, as_of=AS_OF.date())
+    return folder
+
+
+def _app_env(settings: Settings, reports: Path) -> dict[str, str]:
+    return {
+        "NEO4J_URI": settings.uri,
+        "NEO4J_USERNAME": settings.neo4j_username,
+        "NEO4J_PASSWORD": settings.neo4j_password,
+        "NEO4J_DATABASE": settings.neo4j_database,
+        "GRAPHVC_REPORTS_DIR": str(reports),
+    }
+
+
+@pytest.fixture
+def open_page(
+    reports_dir: Path, test_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[OpenPage]:
+    """Open a page of the app on the test server, with fresh caches."""
+    for name, value in _app_env(test_settings, reports_dir).items():
+        monkeypatch.setenv(name, value)
+
+    def opened(page: str = "overview") -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+        if page != "overview":
+            at.switch_page(f"app_pages/{page}.py").run()
+        assert not at.exception, at.exception[0].stack_trace if at.exception else ""
+        return at
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield opened
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label.startswith(label))
+
+
+def _explore(at: AppTest, node_id: str, **widgets) -> AppTest:
+    at.text_input(key="node_id").input(node_id)
+    for key, value in widgets.items():
+        getattr(at, "text_input" if key == "connect_to" else "multiselect")(key=key).set_value(
+            value
+        )
+    _button(at, "Explore").click().run()
+    assert not at.exception, at.exception[0].stack_trace if at.exception else ""
+    return at
+
+
+def _drawn(at: AppTest) -> list[dict]:
+    """The nodes of the pyvis picture, read from its HTML."""
+    html = at.get("iframe")[0].proto.srcdoc
+    return json.loads(re.search(r"nodes = new vis\.DataSet\((\[.*?\])\);", html).group(1))
+
+
+def _people_table(at: AppTest) -> set[str]:
+    return set(next(d.value for d in at.dataframe if "hop" in d.value.columns)["id"])
+
+
+def _no_names(at: AppTest) -> None:
+    """No person's name (every one in the fixture starts "Synthetic") reaches the page."""
+    shown = [d.value.to_csv() for d in at.dataframe] + [m.value for m in at.markdown]
+    shown += [e.proto.srcdoc for e in at.get("iframe")]
+    assert not any("Synthetic" in text for text in shown)
+
+
+def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
+    at = open_page("overview")
+    metrics = {m.label: m.value for m in at.metric}
+    assert {k: metrics[k] for k in ("Persons", "Incidents", "Locations", "Wards", "Boroughs")} == {
+        "Persons": "9", "Incidents": "6", "Locations": "4", "Wards": "3", "Boroughs": "2"
+    }  # fmt: skip
+    # The latest report's headlines: 6 incidents in the window, 6 offenders in the network.
+    assert any("Latest report: as of 2025-01-03" in s.value for s in at.subheader)
+    assert metrics["People in the network"] == "6"
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    columns = {row["borough"]: row["harm"] for row in deck["layers"][0]["data"]}
+    # City of London: I1 365 + I2 365 + I3 10 + I4 365; Camden: I5 274 (I6 has no place).
+    assert columns == {"City of London": 1105.0, "Camden": 274.0}
+    assert "mapProvider" not in deck  # no tile server is ever asked
+    pivot = at.dataframe[-1].value
+    assert pivot.loc["City of London", "all"] == 4 and pivot.loc["Camden", "knife_enabled"] == 1
+
+
+def test_explorer_shows_the_two_hop_network_of_p1(open_page: OpenPage) -> None:
+    at = _explore(open_page("explorer"), "P1")
+    assert at.caption[0].value == "10 nodes and 12 links within 2 hops of P1"
+    assert _people_table(at) == {"P2", "P3", "P4", "P6"}
+    drawn = {node["label"]: node for node in _drawn(at)}
+    assert set(drawn) == P1_TWO_HOPS
+    # Scores were written back: P1 (priority 0.99) is drawn larger than P2 (0.26).
+    assert drawn["P1"]["size"] > drawn["P2"]["size"] > 10
+    # P3 was suspect in I2 and victim in I1: a victim-offender, coloured as one.
+    assert drawn["P3"]["title"].startswith("Person P3 · victim-offender")
+    assert [b.label for b in at.get("download_button")] == [
+        "Nodes (CSV)", "Links (CSV)", "Network (GraphML)"
+    ]  # fmt: skip
+    _no_names(at)
+
+
+@pytest.mark.parametrize(
+    ("widgets", "people"),
+    [
+        # Offending and associations only: P3 (suspect, victim) and P4 (victim) drop out.
+        ({"rel_types": ["OFFENDER_IN", "ASSOCIATE_OF"]}, {"P2", "P6"}),
+        # Alcohol-related violence only: I1 (P2, P3) is crossed; P6 is still an associate.
+        ({"categories": ["alcohol_related"]}, {"P2", "P3", "P6"}),
+        # Camden only: I5 (Camden High Street) is crossed, I1 and I2 (the City) are not.
+        ({"boroughs": ["E09000007"]}, {"P6"}),
+    ],
+)
+def test_explorer_filters(open_page: OpenPage, widgets: dict, people: set[str]) -> None:
+    assert _people_table(_explore(open_page("explorer"), "P1", **widgets)) == people
+
+
+def test_explorer_unknown_id_says_so(open_page: OpenPage) -> None:
+    at = _explore(open_page("explorer"), "P404")
+    assert [e.value for e in at.error] == [
+        "no person, incident, location, ward or borough has the id 'P404'"
+    ]
+    assert not at.get("iframe")
+
+
+def test_explorer_details_expand_and_recentre(open_page: OpenPage) -> None:
+    at = _explore(open_page("explorer"), "P1")
+    at.selectbox(key="detail").set_value("Person P4").run()
+    details = dict(at.dataframe[0].value.itertuples(index=False, name=None))
+    assert details == {"age_band": "25-34", "ethnicity": "W1", "id": "P4", "sex": "F"}
+
+    _button(at, "Expand P4 here").click().run()
+    # P4 was the victim of I3 and I4 (offender P5) and is P5's partner.
+    assert {n["label"] for n in _drawn(at)} == P1_TWO_HOPS | {"I3", "I4", "P5"}
+    assert "with 1 node expanded" in at.caption[0].value
+
+    _button(at, "Re-centre on P4").click().run()
+    # Around P4: I2, I3, I4 and P5 (hop 1); P1 and P3 through I2, L1 and L2 (hop 2).
+    assert at.text_input(key="node_id").value == "P4"
+    assert _people_table(at) == {"P1", "P3", "P5"}
+    drawn = {n["label"] for n in _drawn(at)}
+    assert drawn == {"P4", "I2", "I3", "I4", "P5", "P1", "P3", "L1", "L2"}
+
+
+def test_explorer_highlights_the_shortest_connection(open_page: OpenPage) -> None:
+    at = _explore(open_page("explorer"), "P1", connect_to="P5")
+    # P1 robbed P4 (I2), P4 is P5's partner; P5 lies beyond two hops and is drawn in too.
+    assert at.success[0].value == "Shortest connection (3 links): P1 → I2 → P4 → P5"
+    drawn = {n["label"]: n for n in _drawn(at)}
+    assert set(drawn) == P1_TWO_HOPS | {"P5"}
+    assert drawn["P5"]["color"]["border"] == drawn["I2"]["color"]["border"] == "#ffbf00"
+
+    at = _explore(open_page("explorer"), "P1", connect_to="P404")
+    assert [e.value for e in at.error] == ["no person has the id 'P404'"]
+    assert {n["label"] for n in _drawn(at)} == P1_TWO_HOPS  # the network still shows
+
+
+def test_explorer_says_when_the_node_cap_cuts(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("graphvc.explore.MAX_NODES", 5)
+    at = _explore(open_page("explorer"), "P1")
+    assert "reached the cap of 5 nodes" in at.warning[0].value
+    assert len(_drawn(at)) == 5
+
+
+def test_explorer_says_when_a_query_times_out(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A search that outlasts GRAPHVC_QUERY_TIMEOUT, stopped by the server itself.
+    slow = "UNWIND range(1, 10000000000) AS x WITH x WHERE x < 0 RETURN x AS element_id"
+    monkeypatch.setenv("GRAPHVC_QUERY_TIMEOUT", "1")
+    monkeypatch.setattr("graphvc.explore.read_cypher", lambda name: slow)
+    at = open_page("explorer")
+    at.text_input(key="node_id").input("P1")
+    _button(at, "Explore").click().run()
+    assert [e.value for e in at.error] == ["the query ran past its 1.0s timeout and was stopped"]
+
+
+def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) -> None:
+    at = open_page("people")
+    ranked = at.dataframe[0].value
+    # Co-offending (offenders and suspects): P1 joins P2 (I1), P3 (I2) and P6 (I5).
+    assert ranked["person_id"].tolist()[0] == "P1"
+    assert set(ranked["person_id"]) == {"P1", "P2", "P3", "P5", "P6", "P7"}
+    parts = ranked[["rfg_part", "betweenness_part", "harm_pagerank_part"]].sum(axis=1)
+    assert parts.tolist() == pytest.approx(ranked["priority"].tolist())
+    rfg = ranked[["recency_part", "frequency_part", "gravity_part"]].sum(axis=1)
+    assert rfg.tolist() == pytest.approx(ranked["rfg"].tolist())
+    assert ranked.set_index("person_id").at["P1", "betweenness"] == pytest.approx(3.0)
+    panel = at.dataframe[-1].value
+    sexes = panel[panel["attribute"] == "sex"].set_index("value")["population_count"]
+    assert sexes.to_dict() == {"F": 1, "M": 5}  # P5 is the one woman who offended
+    _no_names(at)
+    at.selectbox(key="person").set_value("P6").run()
+    _button(at, "Open P6 in the network explorer").click().run()
+    # P6: gang associate of P1 and co-offender in I5; then P1's I1 and I2, and L3.
+    assert _people_table(at) == {"P1"}
+    assert {n["label"] for n in _drawn(at)} == {"P6", "P1", "I5", "I1", "I2", "L3"}
+
+
+def test_victims(open_page: OpenPage) -> None:
+    at = open_page("victims")
+    victims, domestic, overlap = (d.value for d in at.dataframe)
+    # P4: robbed in I2, then abused by P5 in I3 and I4, all in 2024.
+    assert victims[["person_id", "victimisations"]].to_numpy().tolist() == [["P4", 3]]
+    assert domestic[["victim_id", "perpetrator_id", "repeats"]].to_numpy().tolist() == [
+        ["P4", "P5", 1]
+    ]
+    # P3: victim of I1 and suspect in I2, both 365 days of harm: the one victim-offender.
+    assert overlap[["person_id", "overlap_class"]].to_numpy().tolist() == [["P3", "balanced"]]
+    assert {m.label: m.value for m in at.metric}["Victim-offenders"] == "1"
+
+
+def test_places_and_the_knox_test(open_page: OpenPage) -> None:
+    at = open_page("places")
+    hot, repeats = at.dataframe[0].value, at.dataframe[1].value
+    # L1: I1 + I2 = 730; L2: I3 + I4 = 375; L3: I5 = 274.
+    assert dict(zip(hot["location_id"], hot["harm"], strict=True)) == {
+        "L1": 730.0, "L2": 375.0, "L3": 274.0
+    }  # fmt: skip
+    assert "1 of 3 locations (33%) hold half of the harm" in at.caption[1].value
+    assert repeats["location_id"].tolist() == ["L1", "L2"]
+    _button(at, "Run the near-repeat test").click().run()
+    knox = at.dataframe[-1].value
+    assert len(knox) == 3 * 4  # distance bands 0-100-200-400 m by time bands 0-7-14-30-60 days
+    # I6 has no place: five incidents tested.
+    assert any("5 incidents tested (1 without coordinates" in c.value for c in at.caption)
+
+
+def test_cypher_runs_a_library_query_read_only(open_page: OpenPage) -> None:
+    at = open_page("cypher")
+    at.selectbox[1].set_value("co_offenders").run()
+    _button(at, "Run").click().run()
+    assert [e.value for e in at.error] == [
+        "query 'co_offenders' needs parameter 'person_id' (string, e.g. 'P1')"
+    ]
+    at.text_input(key="param_co_offenders_person_id").input("P1")
+    _button(at, "Run").click().run()
+    assert not at.error
+    # P1 offended with P2 (I1), P3 (I2, suspect) and P6 (I5).
+    assert set(at.dataframe[0].value["co_offender_id"]) == {"P2", "P3", "P6"}
+    assert at.get("download_button")[0].label == "Download (CSV)"
+
+
+def test_reports_lists_and_opens_the_report(open_page: OpenPage) -> None:
+    at = open_page("reports")
+    assert at.dataframe[0].value["as_of"].tolist() == ["2025-01-03"]
+    assert "Centrality report" in at.get("iframe")[0].proto.srcdoc
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[0] == "The whole report (zip)"
+    assert {"report.html", "manifest.json", "offenders.csv"} <= set(labels)
+
+
+def test_no_report_yet_says_so(open_page: OpenPage, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("GRAPHVC_REPORTS_DIR", str(tmp_path))
+    at = open_page("reports")
+    assert at.info[0].value.startswith(f"No report in {tmp_path} yet")
+
+
+@pytest.mark.parametrize("page", ["overview", "explorer", "people", "victims", "places"])
+def test_an_unreachable_database_is_a_message(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{closed}")
+    at = open_page(page)
+    assert at.error[0].value.startswith(f"Neo4j at bolt://127.0.0.1:{closed} is unreachable")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served_app(reports_dir: Path, test_settings: Settings) -> Iterator[str]:
+    """The real app, served by Streamlit on a free port against the test server."""
+    port = _free_port()
+    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, **_app_env(test_settings, reports_dir)},
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(
+                        f"streamlit did not start: {Path(log.name).read_text()}"
+                    ) from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        os.unlink(log.name)
+
+
+def test_explorer_in_chromium(served_app: str, tmp_path: Path) -> None:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+                 "--window-size=1400,1500"):  # fmt: skip
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        wait = WebDriverWait(browser, 30)
+        browser.get(f"{served_app}/explorer")
+        search = wait.until(
+            ec.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label^='Person, incident']"))
+        )
+        search.send_keys("P1")
+        browser.find_element(By.XPATH, "//button[.//p[text()='Explore']]").click()
+        canvas = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "iframe[srcdoc]")))
+        browser.switch_to.frame(canvas)
+        # The layout settles, then the physics stops so that the picture holds still.
+        wait.until(
+            lambda b: b.execute_script(
+                "return typeof network !== 'undefined' && network.physics.options.enabled === false"
+            )
+        )
+        labels = browser.execute_script("return network.body.data.nodes.get().map(n => n.label)")
+        assert set(labels) == P1_TWO_HOPS
+        browser.switch_to.default_content()
+        wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"))
+        shot = tmp_path / "explorer.png"
+        assert browser.save_screenshot(str(shot))
+        if os.environ.get("GRAPHVC_TEST_SCREENSHOT"):
+            shutil.copyfile(shot, os.environ["GRAPHVC_TEST_SCREENSHOT"])
+    finally:
+        browser.quit()
+
+
+@pytest.mark.parametrize("page", ["overview", "explorer", "people", "victims", "places"])
+def test_an_empty_graph_says_so(open_page: OpenPage, empty_graph: neo4j.Driver, page: str) -> None:
+    wipe(empty_graph)  # the last tests of the module: nothing after them needs the graph
+    at = open_page(page)
+    assert at.info[0].value.startswith("The graph is empty")
