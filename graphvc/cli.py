@@ -303,6 +303,12 @@ def _seed_option(default: int, help: str) -> Any:
     return click.option("--seed", type=int, default=default, show_default=True, help=help)
 
 
+_AS_OF = click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="As of the start of this date [default: the day after the latest incident].",
+)
 _WINDOW = click.option(
     "--window",
     "window_days",
@@ -315,12 +321,7 @@ _SEED = _seed_option(0, "Seed of sampled and community measures.")
 
 
 @cli.command("analyse")
-@click.option(
-    "--as-of",
-    "as_of",
-    default=None,
-    help="Analyse as of this date [default: the day after the latest incident].",
-)
+@_AS_OF
 @_WINDOW
 @_SEED
 @click.option(
@@ -394,12 +395,7 @@ def _log_to_stderr(quiet: bool) -> Iterator[None]:
     required=True,
     help="Folder of reports: writes OUT/<as-of date>/ and points OUT/latest at the newest.",
 )
-@click.option(
-    "--as-of",
-    "as_of",
-    default=None,
-    help="Report as of the start of this date [default: the day after the latest incident].",
-)
+@_AS_OF
 @_WINDOW
 @click.option(
     "--top",
