@@ -326,7 +326,7 @@ _SEED = _seed_option(0, "Seed of sampled and community measures.")
 @_SEED
 @click.option(
     "--top",
-    type=click.IntRange(0, 1000),
+    type=click.IntRange(1, 1000),
     default=10,
     show_default=True,
     help="How many people to list.",
@@ -667,7 +667,10 @@ def query_run(
     if out_path is None:
         click.echo(text, nl=False)
     else:
-        out_path.write_text(text, encoding="utf-8")
+        try:
+            out_path.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise GraphvcError(f"cannot write {out_path}: {e.strerror}") from None
         click.echo(f"{len(frame):,} rows of {query.name} written to {out_path}", err=True)
 
 

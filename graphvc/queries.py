@@ -557,6 +557,11 @@ def _plain(value: Any, column: str, name: str) -> Any:
     if isinstance(value, list):
         return [_plain(v, column, name) for v in value]
     if isinstance(value, dict):
+        if "name" in value:
+            raise QueryError(
+                f"query {name!r} returns a map with a 'name' key in column {column!r}: "
+                "a person's name never leaves the database"
+            )
         return {k: _plain(v, column, name) for k, v in value.items()}
     to_native = getattr(value, "to_native", None)
     return to_native() if callable(to_native) else value

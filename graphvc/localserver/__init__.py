@@ -256,6 +256,8 @@ def start(settings: Settings) -> str:
     if current.running:
         return f"already running: {current.message}"
     paths = _paths(settings)
+    if "refused user" in current.message:
+        raise _refused(settings)
     if current.pid is None and _port_open(settings.bolt_port):
         raise ServerError(
             f"port {settings.bolt_port} on 127.0.0.1 is taken by another process "
@@ -286,6 +288,8 @@ def start(settings: Settings) -> str:
         answers, why = _bolt_answers(settings)
         if answers:
             return f"started Neo4j {NEO4J_VERSION} at {settings.uri} (pid {process}); logs in {paths.logs}"
+        if "refused user" in why:
+            raise _refused(settings)
         if _read_pid(paths) is None:
             raise ServerError(
                 f"Neo4j exited while starting ({why}); see {paths.console_log} and {paths.logs / 'neo4j.log'}"
@@ -296,6 +300,13 @@ def start(settings: Settings) -> str:
     raise ServerError(
         f"Neo4j did not answer on {settings.uri} within {settings.start_timeout:.0f}s; "
         f"see {paths.logs / 'neo4j.log'}"
+    )
+
+
+def _refused(settings: Settings) -> ServerError:
+    return ServerError(
+        f"Neo4j on {settings.uri} refused user {settings.neo4j_username!r}: check NEO4J_PASSWORD "
+        "(the local server keeps the password it was first started with)"
     )
 
 

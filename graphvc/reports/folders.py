@@ -234,6 +234,13 @@ def _locked(out_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def _restrict(folder: Path) -> None:
+    """Reports hold person-level data: readable by the owner and their group only."""
+    folder.chmod(0o750)
+    for path in folder.rglob("*"):
+        path.chmod(0o750 if path.is_dir() else 0o640)
+
+
 def publish(staged: Path, out_dir: Path, name: str) -> Path:
     """Rename the complete report in ``staged`` to ``out_dir/name`` and point ``latest`` at
     the newest complete report. A report of the same name is replaced.
@@ -242,6 +249,7 @@ def publish(staged: Path, out_dir: Path, name: str) -> Path:
     """
     target = out_dir / name
     try:
+        _restrict(staged)
         _fsync_folder(staged)
         with _locked(out_dir):
             if target.is_symlink() or (target.exists() and not target.is_dir()):

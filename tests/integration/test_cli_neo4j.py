@@ -51,6 +51,10 @@ def test_start_stop_status_lifecycle(server_env: dict[str, str]) -> None:
     up = _graphvc(server_env, "neo4j", "status")
     assert (up.exit_code, "is running" in up.output) == (0, True)
 
+    wrong = _graphvc({**server_env, "NEO4J_PASSWORD": "not-the-password"}, "db", "counts")
+    assert wrong.exit_code == 1
+    assert "refused user 'neo4j': check NEO4J_PASSWORD" in wrong.output
+
     stopped = _graphvc(server_env, "neo4j", "stop")
     assert (stopped.exit_code, stopped.output.startswith("stopped Neo4j")) == (0, True)
 

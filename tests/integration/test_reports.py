@@ -386,3 +386,10 @@ def test_an_empty_graph_fails_in_one_line(
         "Error: the graph holds no incidents: load some first (graphvc load DIR)"
     )
     assert _snapshot(out) == before
+
+
+def test_report_files_are_readable_by_owner_and_group_only(reports: dict[str, Path]) -> None:
+    folder = reports["second"]
+    assert folder.stat().st_mode & 0o777 == 0o750
+    modes = {path.name: path.stat().st_mode & 0o777 for path in folder.iterdir()}
+    assert modes and set(modes.values()) == {0o640}, modes

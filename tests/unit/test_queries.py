@@ -325,3 +325,14 @@ def test_every_pattern_is_bounded_and_every_result_limited(path: Path) -> None:
     assert re.search(r"\bLIMIT \$limit\s*$", last), "the result must end with LIMIT $limit"
     limit = load_query(path).parameter("limit")
     assert limit.type == "integer" and limit.maximum is not None and limit.default is not None
+
+
+def test_a_map_holding_a_name_is_refused() -> None:
+    from graphvc.queries import _plain
+
+    assert _plain({"id": "P1", "age_band": "18-24"}, "person", "mine") == {
+        "id": "P1",
+        "age_band": "18-24",
+    }
+    with pytest.raises(QueryError, match="a map with a 'name' key in column 'person'"):
+        _plain([{"id": "P1", "name": "Synthetic One"}], "person", "mine")
