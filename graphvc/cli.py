@@ -161,9 +161,7 @@ def _check_reject_rate(rejected: int, read: int, max_reject_rate: float) -> None
         )
 
 
-@cli.command("load")
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.option(
+_REJECTS = click.option(
     "--rejects",
     "rejects_path",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -171,7 +169,13 @@ def _check_reject_rate(rejected: int, read: int, max_reject_rate: float) -> None
     show_default=True,
     help="Where rejected rows go, with file, row, field, value and reason.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+_JSON_SUMMARY = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+
+
+@cli.command("load")
+@click.argument("folder", type=click.Path(path_type=Path))
+@_REJECTS
+@_JSON_SUMMARY
 @click.option(
     "--max-reject-rate",
     type=click.FloatRange(0.0, 1.0),
@@ -213,15 +217,8 @@ def load_command(
     default=None,
     help="LSOA→ward→borough lookup CSV [default: GRAPHVC_SHARED_DATA's London lookup].",
 )
-@click.option(
-    "--rejects",
-    "rejects_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=Path("rejects.csv"),
-    show_default=True,
-    help="Where rejected rows go.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@_REJECTS
+@_JSON_SUMMARY
 @click.pass_context
 def load_police_uk_command(
     ctx: click.Context,
@@ -331,7 +328,7 @@ _SEED = _seed_option(0, "Seed of sampled and community measures.")
     show_default=True,
     help="How many people to list.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@_JSON_SUMMARY
 @click.pass_context
 def analyse_command(
     ctx: click.Context, as_of: str | None, window_days: int, seed: int, top: int, as_json: bool
