@@ -202,6 +202,7 @@ def load_command(
             folder,
             database=settings.neo4j_database,
             batch_size=settings.batch_size,
+            workers=settings.load_workers,
             rejects_path=rejects_path,
             progress=not as_json,
         )
@@ -239,6 +240,7 @@ def load_police_uk_command(
             lookup_path=lookup or settings.lsoa_lookup,
             database=settings.neo4j_database,
             batch_size=settings.batch_size,
+            workers=settings.load_workers,
             rejects_path=rejects_path,
             progress=not as_json,
         )
@@ -531,6 +533,7 @@ def demo_command(
             folder,
             database=settings.neo4j_database,
             batch_size=settings.batch_size,
+            workers=settings.load_workers,
             progress=True,
         )
         counts = schema.graph_counts(driver, database=settings.neo4j_database)

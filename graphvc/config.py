@@ -59,6 +59,7 @@ class Settings:
     start_timeout: float = 180.0
     query_timeout: float = 60.0
     batch_size: int = 5000
+    load_workers: int = 2
     pseudonym_key: str | None = None
     shared_data: Path = _CHECKOUT_SHARED_DATA
     reports_dir: Path = field(default_factory=lambda: Path.cwd() / "reports")
@@ -79,6 +80,7 @@ class Settings:
             start_timeout=_float(env, "GRAPHVC_NEO4J_START_TIMEOUT", 180.0),
             query_timeout=_float(env, "GRAPHVC_QUERY_TIMEOUT", 60.0),
             batch_size=_int(env, "GRAPHVC_BATCH_SIZE", 5000),
+            load_workers=_int(env, "GRAPHVC_LOAD_WORKERS", 2),
             pseudonym_key=env.get("GRAPHVC_PSEUDONYM_KEY") or None,
             shared_data=Path(env.get("GRAPHVC_SHARED_DATA") or _CHECKOUT_SHARED_DATA),
             reports_dir=Path(env.get("GRAPHVC_REPORTS_DIR") or Path.cwd() / "reports").absolute(),
@@ -92,6 +94,8 @@ class Settings:
             raise ConfigError(f"GRAPHVC_NEO4J_BOLT_PORT={self.bolt_port!r} is not a TCP port")
         if self.batch_size < 1:
             raise ConfigError(f"GRAPHVC_BATCH_SIZE={self.batch_size!r} must be at least 1")
+        if self.load_workers < 1:
+            raise ConfigError(f"GRAPHVC_LOAD_WORKERS={self.load_workers!r} must be at least 1")
         if self.query_timeout <= 0:
             raise ConfigError(f"GRAPHVC_QUERY_TIMEOUT={self.query_timeout!r} must be positive")
         for name, size in (

@@ -116,6 +116,7 @@ def load_folder(
     *,
     database: str = "neo4j",
     batch_size: int = 5000,
+    workers: int = 2,
     rejects_path: Path | None = None,
     harm: HarmTable | None = None,
     progress: bool = False,
@@ -131,6 +132,8 @@ def load_folder(
     database : str
     batch_size : int
         Rows per write transaction.
+    workers : int
+        Write transactions at once (see :func:`loaders.write.write_tables`).
     rejects_path : Path, optional
         Where to write rejected rows (CSV: file, row, field, value, reason). Written only when
         there are rejects; an older file at that path is replaced.
@@ -148,6 +151,6 @@ def load_folder(
         else:
             rejects_path.unlink(missing_ok=True)
     summary.counters = write_tables(
-        driver, valid, database=database, batch_size=batch_size, progress=progress
+        driver, valid, database=database, batch_size=batch_size, workers=workers, progress=progress
     )
     return summary

@@ -260,6 +260,7 @@ def load_police_uk(
     lookup_path: Path,
     database: str = "neo4j",
     batch_size: int = 5000,
+    workers: int = 2,
     rejects_path: Path | None = None,
     progress: bool = False,
 ) -> tuple[LoadSummary, Counter[str]]:
@@ -301,6 +302,6 @@ def load_police_uk(
         summary.rejects_file = str(rejects_path)
     summary.counters = write_tables(
         driver, {"locations": locations, "incidents": incidents},
-        database=database, batch_size=batch_size, progress=progress,
+        database=database, batch_size=batch_size, workers=workers, progress=progress,
     )  # fmt: skip
     return summary, made.counts

@@ -7,7 +7,9 @@ transaction) reaches the same end state when run again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import neo4j
@@ -17,7 +19,7 @@ from tqdm import tqdm
 from graphvc.db import read_cypher, run_query, run_write
 from graphvc.model import ROLE_RELATIONSHIPS, quote_label
 
-__all__ = ["existing_ids", "records", "write_tables"]
+__all__ = ["Step", "batches", "existing_ids", "records", "steps", "write_tables"]
 
 
 def records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
@@ -37,36 +39,57 @@ def existing_ids(
     return set(found["id"]) if len(found) else set()
 
 
-def _steps(tables: Mapping[str, pd.DataFrame]) -> list[tuple[str, str, pd.DataFrame, list[str]]]:
-    """(label for the progress bar, Cypher, rows, columns) in writing order."""
-    steps: list[tuple[str, str, pd.DataFrame, list[str]]] = []
+@dataclass(frozen=True)
+class Step:
+    """One statement over one set of rows.
+
+    ``partition`` names the end a relationship step is split on and ``order`` the other end:
+    concurrent batches then never share a ``partition`` node, and each batch takes its
+    ``order`` nodes in the same order, so parallel writers cannot deadlock. A step without
+    them writes nodes with distinct ids, which never conflict; ``parallel=False`` keeps a step
+    to one writer.
+    """
+
+    label: str
+    query: str
+    rows: pd.DataFrame
+    columns: list[str]
+    partition: str | None = None
+    order: str | None = None
+    parallel: bool = True
+
+
+def steps(tables: Mapping[str, pd.DataFrame]) -> list[Step]:
+    """The writing steps for ``tables``, nodes before relationships."""
+    found: list[Step] = []
     if "locations" in tables:
         places = tables["locations"]
         boroughs = places.dropna(subset=["borough_code"]).drop_duplicates("borough_code")
         wards = places.dropna(subset=["ward_code"]).drop_duplicates("ward_code")
-        steps += [
-            ("boroughs", read_cypher("load/boroughs"), boroughs, ["borough_code", "borough_name"]),
-            ("wards", read_cypher("load/wards"), wards, ["ward_code", "ward_name"]),
-            ("locations", read_cypher("load/locations"), places,
-             ["location_id", "name", "lsoa_code", "latitude", "longitude"]),
-            ("ward→borough", read_cypher("load/ward_boroughs"),
-             wards.dropna(subset=["borough_code"]), ["ward_code", "borough_code"]),
-            ("location→ward", read_cypher("load/location_wards"),
-             places.dropna(subset=["ward_code"]), ["location_id", "ward_code"]),
+        found += [
+            Step("boroughs", read_cypher("load/boroughs"), boroughs, ["borough_code", "borough_name"]),
+            Step("wards", read_cypher("load/wards"), wards, ["ward_code", "ward_name"]),
+            Step("locations", read_cypher("load/locations"), places,
+                 ["location_id", "name", "lsoa_code", "latitude", "longitude"]),
+            Step("ward→borough", read_cypher("load/ward_boroughs"), wards.dropna(subset=["borough_code"]),
+                 ["ward_code", "borough_code"], partition="ward_code", order="borough_code"),
+            Step("location→ward", read_cypher("load/location_wards"), places.dropna(subset=["ward_code"]),
+                 ["location_id", "ward_code"], partition="location_id", order="ward_code"),
         ]  # fmt: skip
     if "persons" in tables:
-        steps.append(
-            ("persons", read_cypher("load/persons"), tables["persons"],
-             ["person_id", "name", "age_band", "sex", "ethnicity"])
+        found.append(
+            Step("persons", read_cypher("load/persons"), tables["persons"],
+                 ["person_id", "name", "age_band", "sex", "ethnicity"])
         )  # fmt: skip
     if "incidents" in tables:
         incidents = tables["incidents"]
-        steps += [
-            ("incidents", read_cypher("load/incidents"), incidents,
-             ["incident_id", "occurred_at", "offence", "category", "weapon", "alcohol", "domestic",
-              "hate", "harm", "outcome"]),
-            ("incident→location", read_cypher("load/incident_locations"),
-             incidents.dropna(subset=["location_id"]), ["incident_id", "location_id"]),
+        found += [
+            Step("incidents", read_cypher("load/incidents"), incidents,
+                 ["incident_id", "occurred_at", "offence", "category", "weapon", "alcohol",
+                  "domestic", "hate", "harm", "outcome"]),
+            Step("incident→location", read_cypher("load/incident_locations"),
+                 incidents.dropna(subset=["location_id"]), ["incident_id", "location_id"],
+                 partition="incident_id", order="location_id"),
         ]  # fmt: skip
     if "involvements" in tables:
         template = read_cypher("load/involvements")
@@ -75,13 +98,28 @@ def _steps(tables: Mapping[str, pd.DataFrame]) -> list[tuple[str, str, pd.DataFr
             of_role = involvements[involvements["role"] == role]
             if len(of_role):
                 query = template.replace("ROLE_TYPE", quote_label(rel_type))
-                steps.append((f"{role}s", query, of_role, ["person_id", "incident_id"]))
+                found.append(Step(f"{role}s", query, of_role, ["person_id", "incident_id"],
+                                  partition="incident_id", order="person_id"))  # fmt: skip
     if "associations" in tables:
-        steps.append(
-            ("associations", read_cypher("load/associations"), tables["associations"],
-             ["person_a", "person_b", "type", "weight", "source"])
+        # Both ends are people MERGEd by the statement itself: one writer.
+        found.append(
+            Step("associations", read_cypher("load/associations"), tables["associations"],
+                 ["person_a", "person_b", "type", "weight", "source"], parallel=False)
         )  # fmt: skip
-    return steps
+    return found
+
+
+def batches(step: Step, batch_size: int) -> list[list[dict[str, Any]]]:
+    """The step's rows cut into transactions; see :class:`Step` for the ordering."""
+    frame = step.rows
+    if step.partition is not None:
+        frame = frame.sort_values(step.partition, kind="stable")
+    rows = records(frame, step.columns)
+    cut = [rows[i : i + batch_size] for i in range(0, len(rows), batch_size)]
+    if step.order is not None:
+        order = step.order
+        cut = [sorted(batch, key=lambda row: str(row[order])) for batch in cut]
+    return cut
 
 
 def write_tables(
@@ -90,6 +128,7 @@ def write_tables(
     *,
     database: str = "neo4j",
     batch_size: int = 5000,
+    workers: int = 2,
     progress: bool = False,
 ) -> dict[str, int]:
     """Write validated contract tables to the graph; returns the summed update counters.
@@ -102,29 +141,33 @@ def write_tables(
     database : str
     batch_size : int
         Rows per transaction.
+    workers : int
+        Transactions written at once within a step (steps still run one after another, nodes
+        before relationships). Two keep both cores of a small server busy.
     progress : bool
         Show a progress bar per step on stderr.
     """
     totals: dict[str, int] = {}
-    for label, query, frame, columns in _steps(tables):
-        if frame.empty:
+    for step in steps(tables):
+        if step.rows.empty:
             continue
         with tqdm(
-            total=len(frame),
-            desc=f"load {label}",
+            total=len(step.rows),
+            desc=f"load {step.label}",
             unit="row",
             disable=None if progress else True,
             leave=False,
         ) as bar:
-            update: Callable[[int], object] = bar.update
-            counters = run_write(
-                driver,
-                query,
-                records(frame, columns),
-                database=database,
-                batch_size=batch_size,
-                on_batch=update,
-            )
-        for key, value in counters.items():
-            totals[key] = totals.get(key, 0) + value
+
+            def write(
+                batch: list[dict[str, Any]], bar: tqdm = bar, query: str = step.query
+            ) -> dict[str, int]:
+                counters = run_write(driver, query, batch, database=database, batch_size=len(batch))
+                bar.update(len(batch))
+                return counters
+
+            with ThreadPoolExecutor(max_workers=workers if step.parallel else 1) as pool:
+                for counters in pool.map(write, batches(step, batch_size)):
+                    for key, value in counters.items():
+                        totals[key] = totals.get(key, 0) + value
     return totals
