@@ -8,6 +8,7 @@ constraints and indexes, and the README draws the model.
 from __future__ import annotations
 
 __all__ = [
+    "ASSOCIATION_TYPES",
     "CATEGORIES",
     "LOCAL_TIME_ZONE",
     "NODE_LABELS",
@@ -49,6 +50,9 @@ CATEGORIES: tuple[str, ...] = (
     "rape_sexual",
     "other_violence",
 )
+
+#: Kinds of intelligence link between two people (``ASSOCIATE_OF.type``).
+ASSOCIATION_TYPES: tuple[str, ...] = ("family", "partner", "gang", "associate", "other")
 
 #: Outcomes; the first three are sanction detections (offences brought to justice).
 OUTCOMES: tuple[str, ...] = (

@@ -18,7 +18,13 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from graphvc.harm_index import HarmTable
-from graphvc.model import CATEGORIES, LOCAL_TIME_ZONE, OUTCOMES, ROLE_RELATIONSHIPS
+from graphvc.model import (
+    ASSOCIATION_TYPES,
+    CATEGORIES,
+    LOCAL_TIME_ZONE,
+    OUTCOMES,
+    ROLE_RELATIONSHIPS,
+)
 from loaders.tables import ROW
 
 __all__ = [
@@ -39,7 +45,6 @@ ETHNICITY_CODES = (
     "W1", "W2", "W3", "W9", "M1", "M2", "M3", "M9", "A1", "A2", "A3", "A4", "A9",
     "B1", "B2", "B9", "O2", "O9", "NS",
 )  # fmt: skip
-ASSOCIATION_TYPES = ("family", "partner", "gang", "associate", "other")
 #: (min latitude, max latitude, min longitude, max longitude) of the United Kingdom, WGS84.
 UK_BOUNDS = (49.8, 60.9, -8.7, 1.8)
 REJECT_COLUMNS = ["file", "row", "field", "value", "reason"]

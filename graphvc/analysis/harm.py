@@ -35,6 +35,7 @@ __all__ = [
     "incident_harm",
     "load_harm_table",
     "person_incidents",
+    "require_columns",
     "rolling_window",
 ]
 
@@ -168,7 +169,7 @@ def incident_harm(
        Index: measuring total harm from crime based on sentencing guidelines. *Policing:
        A Journal of Policy and Practice*, 10(3), 171-183. doi:10.1093/police/paw003
     """
-    _require(incidents, "incidents", ("incident_id", "occurred_at"))
+    require_columns(incidents, "incidents", ("incident_id", "occurred_at"))
     table = incidents.copy()
     repeated = table["incident_id"][table["incident_id"].duplicated()]
     if len(repeated):
@@ -260,7 +261,7 @@ def person_incidents(
     for role in roles:
         if role not in ROLE_RELATIONSHIPS:
             raise AnalysisError(f"role {role!r} is not one of {', '.join(ROLE_RELATIONSHIPS)}")
-    _require(involvements, "involvements", ("person_id", "incident_id", "role"))
+    require_columns(involvements, "involvements", ("person_id", "incident_id", "role"))
     unknown = ~involvements["role"].isin(list(ROLE_RELATIONSHIPS))
     if unknown.any():
         row = involvements[unknown].iloc[0]
@@ -367,13 +368,13 @@ def harm_by(
         )
         key = "person_id"
     elif by in ("location", "ward", "borough"):
-        _require(incidents, "incidents", ("location_id",))
+        require_columns(incidents, "incidents", ("location_id",))
         events = incident_harm(incidents, start=start, end=end, harm_table=harm_table)
         key = "location_id" if by == "location" else f"{by}_code"
         if by != "location":
             if locations is None:
                 raise AnalysisError(f"harm_by(by={by!r}) needs the locations table")
-            _require(locations, "locations", ("location_id", key))
+            require_columns(locations, "locations", ("location_id", key))
             names = [f"{by}_name"] if f"{by}_name" in locations else []
             events = events.merge(
                 locations[["location_id", key, *names]], on="location_id", how="left"
@@ -513,7 +514,7 @@ def harm_pagerank(G: nx.Graph, *, weight: str = "harm", alpha: float = 0.85) -> 
     return _rank_order(result, ["harm_pagerank"])
 
 
-def _require(table: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
+def require_columns(table: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
     """Raise AnalysisError naming the first of ``columns`` that ``table`` lacks."""
     for column in columns:
         if column not in table.columns:
@@ -574,7 +575,7 @@ def _offence_lookup(
     )
     if not needed.any():
         return empty
-    _require(table, "incidents", ("offence",))
+    require_columns(table, "incidents", ("offence",))
     reference = (load_harm_table() if harm_table is None else harm_table).set_index("offence")
     offences = table.loc[needed, "offence"]
     known = offences.isin(reference.index)

@@ -29,9 +29,9 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from graphvc.analysis.harm import PERPETRATOR_ROLES, DateLike, incident_harm
+from graphvc.analysis.harm import PERPETRATOR_ROLES, DateLike, incident_harm, require_columns
 from graphvc.errors import AnalysisError
-from graphvc.model import CATEGORIES, ROLE_RELATIONSHIPS
+from graphvc.model import ASSOCIATION_TYPES, CATEGORIES, ROLE_RELATIONSHIPS
 
 __all__ = [
     "ASSOCIATION_TYPES",
@@ -41,19 +41,11 @@ __all__ = [
     "victim_offender_graph",
 ]
 
-#: The kinds of association of the input contract.
-ASSOCIATION_TYPES: tuple[str, ...] = ("family", "partner", "gang", "associate", "other")
 
 #: The person columns a graph may carry; ``name`` stays in Neo4j.
 PERSON_ATTRIBUTES: tuple[str, ...] = ("age_band", "sex", "ethnicity")
 
 Names = str | Iterable[str]
-
-
-def _require(table: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
-    for column in columns:
-        if column not in table.columns:
-            raise AnalysisError(f"the {name} table has no column {column!r}")
 
 
 def _listed(values: Names) -> list[str]:
@@ -81,15 +73,15 @@ def _incident_events(
 ) -> pd.DataFrame:
     """Every involvement in an incident in scope: ``person_id``, ``role`` and the incident's
     columns from :func:`~graphvc.analysis.harm.incident_harm` (harm and category filled)."""
-    _require(involvements, "involvements", ["person_id", "incident_id", "role"])
+    require_columns(involvements, "involvements", ["person_id", "incident_id", "role"])
     chosen = incident_harm(incidents, start=start, end=end, harm_table=harm_table)
     if categories is not None:
         chosen = chosen.loc[chosen["category"].isin(_allowed(categories, CATEGORIES, "category"))]
     if boroughs is not None:
         if locations is None:
             raise AnalysisError("filtering by borough needs the locations table")
-        _require(locations, "locations", ["location_id", "borough_code"])
-        _require(incidents, "incidents", ["location_id"])
+        require_columns(locations, "locations", ["location_id", "borough_code"])
+        require_columns(incidents, "incidents", ["location_id"])
         places = locations.loc[locations["borough_code"].isin(_listed(boroughs)), "location_id"]
         chosen = chosen.loc[chosen["location_id"].isin(places)]
     return involvements[["person_id", "incident_id", "role"]].merge(chosen, on="incident_id")
@@ -370,7 +362,7 @@ def person_location_graph(
     .. [1] Breiger, R. L. (1974). The duality of persons and groups. *Social Forces* 53(2),
        181–190. https://doi.org/10.2307/2576011
     """
-    _require(incidents, "incidents", ["location_id"])
+    require_columns(incidents, "incidents", ["location_id"])
     events = _incident_events(
         incidents, involvements, start, end, boroughs, categories, locations, harm_table
     )
@@ -427,7 +419,7 @@ def association_graph(associations: pd.DataFrame, *, types: Names | None = None)
     >>> sorted(association_graph(associations, types="gang").edges)
     [('P1', 'P2')]
     """
-    _require(associations, "associations", ["person_a", "person_b"])
+    require_columns(associations, "associations", ["person_a", "person_b"])
     a, b = associations["person_a"], associations["person_b"]
     in_order = a <= b
     links = pd.DataFrame(
