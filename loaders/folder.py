@@ -56,6 +56,15 @@ class LoadSummary:
     def reject_rate(self) -> float:
         return self.total_rejected / self.total_read if self.total_read else 0.0
 
+    def write_rejects(self, path: Path) -> None:
+        """Write the rejects to ``path`` (CSV), or remove an older file there when there are none."""
+        if len(self.rejects):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.rejects.to_csv(path, index=False)
+            self.rejects_file = str(path)
+        else:
+            path.unlink(missing_ok=True)
+
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready summary (without the rejects themselves)."""
         return {
@@ -144,12 +153,7 @@ def load_folder(
     """
     valid, summary = validate_folder(folder, harm=harm, driver=driver, database=database)
     if rejects_path is not None:
-        if len(summary.rejects):
-            rejects_path.parent.mkdir(parents=True, exist_ok=True)
-            summary.rejects.to_csv(rejects_path, index=False)
-            summary.rejects_file = str(rejects_path)
-        else:
-            rejects_path.unlink(missing_ok=True)
+        summary.write_rejects(rejects_path)
     summary.counters = write_tables(
         driver, valid, database=database, batch_size=batch_size, workers=workers, progress=progress
     )

@@ -297,9 +297,8 @@ def load_police_uk(
     summary.rows_rejected = {
         "street rows": int(summary.rejects[["file", "row"]].drop_duplicates().shape[0])
     }
-    if rejects_path is not None and len(summary.rejects):
-        summary.rejects.to_csv(rejects_path, index=False)
-        summary.rejects_file = str(rejects_path)
+    if rejects_path is not None:
+        summary.write_rejects(rejects_path)
     summary.counters = write_tables(
         driver, {"locations": locations, "incidents": incidents},
         database=database, batch_size=batch_size, workers=workers, progress=progress,
