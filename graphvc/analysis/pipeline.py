@@ -173,11 +173,13 @@ def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) 
     """
     timings: dict[str, float] = {}
     clock = time.perf_counter()
-    incidents, involvements = tables["incidents"], tables["involvements"]
+    involvements = tables["involvements"]
     locations = tables.get("locations")
     start, end = rolling_window(parameters.as_of, parameters.window_days)
-    if incidents.empty:
+    if tables["incidents"].empty:
         raise AnalysisError("the graph holds no incidents to analyse")
+    # Dates parsed and harm filled once, not again by every measure below.
+    incidents = incident_harm(tables["incidents"])
     G = co_offending_graph(incidents, involvements, start=start, end=end, locations=locations)
     if G.number_of_nodes() == 0:
         raise AnalysisError(
