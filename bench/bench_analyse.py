@@ -6,7 +6,8 @@ same tables; the ratio is networkx time / graphvc time. The tables come straight
 synthetic generator (no database), so the figures are the analysis alone. Prints a table and,
 last, one JSON line.
 
-    python -m bench.bench_analyse --sizes 10000 100000 1000000 --networkx-cap 100000
+    python -m bench.bench_analyse --sizes 10000 100000 1000000 --networkx-cap 100000 \
+        [--reference ../shared/data]
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from pathlib import Path
 
 import pandas as pd
 
-from graphvc.analysis.pipeline import AnalysisParameters, analyse
-from loaders import synth
+from bench.bench_load import geography
+from graphvc.runs import AnalysisParameters, analyse
+from graphvc.synth import generate
 
 
 def _run(tables: dict[str, pd.DataFrame], as_of: pd.Timestamp, engine: str) -> tuple[float, dict]:
@@ -33,11 +36,15 @@ def main() -> None:
     parser.add_argument("--networkx-cap", type=int, default=100_000,
                         help="largest size also run with pure networkx")  # fmt: skip
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reference", type=Path, metavar="DIR",
+                        help="London from this folder (laid out like shared/data) "
+                        "instead of the synthetic city")  # fmt: skip
     args = parser.parse_args()
+    place = geography(args.seed, args.reference)
 
     rows = []
     for size in args.sizes:
-        data = synth.generate(size, args.seed)
+        data = generate(size, args.seed, place)
         as_of = pd.to_datetime(data.incidents["occurred_at"]).max().normalize() + pd.Timedelta(
             days=1
         )

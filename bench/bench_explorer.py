@@ -3,7 +3,7 @@
 For centres of each kind (a typical person, the busiest person, location, ward and borough)
 it times the view the app draws: the ego network (``graphvc.explore.ego_network``: one
 bounded query per hop, capped at ``MAX_NODES`` nodes) plus the pyvis HTML
-(``app_pages.network_view.network_html``). The baseline is what a first explorer would do:
+(``graphvc.app.network_view.network_html``). The baseline is what a first explorer would do:
 one variable-length Cypher query ``(c)-[*1..hops]-(m)`` returning every path, unbounded,
 deduplicated in Python and drawn whole. Both run in this process against the benchmark's own
 server (``bench/_server.py``) on the graph already loaded there; times are the median of
@@ -26,8 +26,8 @@ from typing import Any
 import neo4j
 import pandas as pd
 
-from app_pages.network_view import network_html
 from bench._server import bench_driver
+from graphvc.app.network_view import network_html
 from graphvc.db import run_query
 from graphvc.errors import QueryError
 from graphvc.explore import MAX_NODES, EgoNetwork, ego_network

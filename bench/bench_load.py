@@ -5,7 +5,7 @@ Both run in the same process against the same Neo4j (the benchmark's own server,
 The naive loader runs on a sample (it would take too long on everything); rates are rows per
 second, so they compare. Prints a table and, last, one JSON line.
 
-    python bench/bench_load.py --incidents 100000
+    python bench/bench_load.py --incidents 100000 [--reference ../shared/data]
 """
 
 from __future__ import annotations
@@ -22,15 +22,30 @@ from bench._server import ROOT, bench_driver
 from graphvc.db import run_write
 from graphvc.harm_index import load_harm_table
 from graphvc.schema import apply_schema, graph_counts, wipe
-from loaders import synth
+from graphvc.synth import Geography, generate, london, synthetic_city, write
 from loaders.folder import validate_folder
 from loaders.write import records, steps, write_tables
 
 
-def synthetic_folder(n_incidents: int, seed: int) -> Path:
-    folder = ROOT / ".graphvc" / "bench-data" / f"synth-{n_incidents}-{seed}"
+def geography(seed: int, reference: Path | None = None) -> Geography:
+    """The synthetic city of ``seed``, or London from a folder laid out like shared/data."""
+    if reference is None:
+        return synthetic_city(seed)
+    return london(
+        reference / "london_geography" / "london_lsoa11_ward19_borough19.csv",
+        reference / "london_geography" / "london_lsoa11_centroids.csv",
+        {
+            family: reference / "mps_lsoa_crime" / f"london-2011-2021-major-{family}.csv"
+            for family in ("violence", "robbery", "weapons")
+        },
+    )
+
+
+def synthetic_folder(n_incidents: int, seed: int, reference: Path | None = None) -> Path:
+    place = "city" if reference is None else "london"
+    folder = ROOT / ".graphvc" / "bench-data" / f"{place}-{n_incidents}-{seed}"
     if not (folder / "ground_truth.json").exists():
-        synth.write(synth.generate(n_incidents, seed), folder)
+        write(generate(n_incidents, seed, geography(seed, reference)), folder)
     return folder
 
 
@@ -55,9 +70,12 @@ def main() -> None:
     )
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=2, help="write transactions at once")
+    parser.add_argument("--reference", type=Path, metavar="DIR",
+                        help="London from this folder (laid out like shared/data) "
+                        "instead of the synthetic city")  # fmt: skip
     args = parser.parse_args()
 
-    folder = synthetic_folder(args.incidents, args.seed)
+    folder = synthetic_folder(args.incidents, args.seed, args.reference)
     driver, settings = bench_driver()
     try:
         wipe(driver)

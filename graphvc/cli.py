@@ -14,28 +14,30 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 import neo4j
 import pandas as pd
 
-from graphvc import __version__, localserver, schema
+from graphvc import __version__, localserver, reference, schema, synth
+from graphvc.commandline import OneLineErrors
 from graphvc.config import Settings
-from graphvc.db import connect
+from graphvc.db import connect, server_version
 from graphvc.errors import GraphvcError
+from graphvc.geography import Choice, demo_geography
+from graphvc.reports import write_report
+from graphvc.runs import (
+    DEFAULT_WINDOW_DAYS,
+    AnalysisParameters,
+    AnalysisResult,
+    parse_as_of,
+    run_analysis,
+)
 
 __all__ = ["cli", "main"]
-
-
-class _Group(click.Group):
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except GraphvcError as e:
-            # One line, even when the message quotes a multi-line driver error.
-            raise click.ClickException(" ".join(str(e).splitlines())) from None
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -55,7 +57,7 @@ def open_driver(settings: Settings) -> Iterator[neo4j.Driver]:
         driver.close()
 
 
-@click.group(cls=_Group)
+@click.group(cls=OneLineErrors)
 @click.version_option(__version__, prog_name="graphvc")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -70,12 +72,13 @@ def cli(ctx: click.Context) -> None:
         raise click.ClickException(str(e)) from None
 
 
-@cli.group(cls=_Group)
+@cli.group(cls=OneLineErrors)
 def neo4j_group() -> None:
     """Manage the local Neo4j server (used when NEO4J_URI is unset)."""
 
 
 cli.add_command(neo4j_group, name="neo4j")
+cli.add_command(reference.data_group, name="data")
 
 
 @neo4j_group.command("install")
@@ -109,7 +112,7 @@ def neo4j_status(ctx: click.Context) -> None:
     ctx.exit(0 if found.running else 3)
 
 
-@cli.group(cls=_Group)
+@cli.group(cls=OneLineErrors)
 def db() -> None:
     """The graph database: schema and counts."""
 
@@ -216,7 +219,7 @@ def load_command(
     "--lookup",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="LSOA→ward→borough lookup CSV [default: GRAPHVC_SHARED_DATA's London lookup].",
+    help="LSOA→ward→borough lookup CSV [default: the installed reference data's].",
 )
 @_REJECTS
 @_JSON_SUMMARY
@@ -237,7 +240,7 @@ def load_police_uk_command(
         summary, counts = load_police_uk(
             driver,
             paths,
-            lookup_path=lookup or settings.lsoa_lookup,
+            lookup_path=lookup or reference.lsoa_lookup(settings.home),
             database=settings.neo4j_database,
             batch_size=settings.batch_size,
             workers=settings.load_workers,
@@ -253,43 +256,18 @@ def load_police_uk_command(
         click.echo(f"  police.uk {case.replace('_', ' ')}: {count:,}")
 
 
-def _as_of(value: str | None) -> pd.Timestamp | None:
-    if value is None:
-        return None
-    try:
-        return pd.Timestamp(value)
-    except ValueError:
-        raise GraphvcError(f"--as-of {value!r} is not a date such as 2025-06-30") from None
-
-
 def _analyse_and_write(
-    driver: neo4j.Driver,
-    settings: Settings,
-    as_of: pd.Timestamp | None,
-    window_days: int,
-    seed: int,
-) -> tuple[Any, Any, dict[str, int], Any]:
-    """Analyse the whole graph as of ``as_of`` and write the scores back."""
-    from graphvc.analysis.pipeline import (
-        AnalysisParameters,
-        analyse,
-        default_as_of,
-        read_graph_tables,
-        write_scores,
-    )
+    driver: neo4j.Driver, settings: Settings, parameters: AnalysisParameters
+) -> tuple[AnalysisResult, dict[str, int], datetime]:
+    """Run the analysis on the graph and write the scores back; returns the run, how many
+    nodes of each label were scored and when."""
+    from graphvc.scores import write_scores
 
     run_at = pd.Timestamp.now(tz="UTC").floor("s").to_pydatetime()
-    moment = as_of or default_as_of(driver, database=settings.neo4j_database)
-    parameters = AnalysisParameters(as_of=moment, window_days=window_days, seed=seed)
-    result = analyse(read_graph_tables(driver, database=settings.neo4j_database), parameters)
-    written = write_scores(
-        driver,
-        result,
-        run_at=run_at,
-        database=settings.neo4j_database,
-        batch_size=settings.batch_size,
-    )
-    return parameters, result, written, run_at
+    result = run_analysis(driver, parameters, database=settings.neo4j_database)
+    written = write_scores(driver, result, run_at=run_at, database=settings.neo4j_database,
+                           batch_size=settings.batch_size)  # fmt: skip
+    return result, written, run_at
 
 
 def _incidents_option(default: int, help: str) -> Any:
@@ -306,15 +284,16 @@ _AS_OF = click.option(
     "--as-of",
     "as_of",
     default=None,
+    callback=lambda ctx, param, value: parse_as_of(value),
     help="As of the start of this date [default: the day after the latest incident].",
 )
 _WINDOW = click.option(
     "--window",
     "window_days",
     type=click.IntRange(1, 36500),
-    default=730,
+    default=DEFAULT_WINDOW_DAYS,
     show_default=True,
-    help="Days before --as-of that the network and scores look at.",
+    help="Days before --as-of that the network and offending scores look at.",
 )
 _SEED = _seed_option(0, "Seed of sampled and community measures.")
 
@@ -333,16 +312,20 @@ _SEED = _seed_option(0, "Seed of sampled and community measures.")
 @_JSON_SUMMARY
 @click.pass_context
 def analyse_command(
-    ctx: click.Context, as_of: str | None, window_days: int, seed: int, top: int, as_json: bool
+    ctx: click.Context,
+    as_of: pd.Timestamp | None,
+    window_days: int,
+    seed: int,
+    top: int,
+    as_json: bool,
 ) -> None:
     """Run every measure on the graph and write the scores back (score_* properties)."""
-
     settings = _settings(ctx)
+    asked = AnalysisParameters(as_of=as_of, window_days=window_days, seed=seed)
     with open_driver(settings) as driver:
-        parameters, result, written, run_at = _analyse_and_write(
-            driver, settings, _as_of(as_of), window_days, seed
-        )
-    moment = parameters.as_of
+        result, written, run_at = _analyse_and_write(driver, settings, asked)
+    parameters = result.parameters
+    moment = parameters.moment
     leaders = result.people.head(top)
     if as_json:
         report = {"parameters": parameters.as_dict(), "summary": result.summary, "scored": written,
@@ -365,7 +348,7 @@ def analyse_command(
     click.echo(leaders[columns].to_string(float_format=lambda v: f"{v:.3f}"))
 
 
-@cli.group(cls=_Group)
+@cli.group(cls=OneLineErrors)
 def report() -> None:
     """Scheduled reports, one dated folder per run (for cron or a systemd timer)."""
 
@@ -414,7 +397,7 @@ def _log_to_stderr(quiet: bool) -> Iterator[None]:
 def report_centrality_command(
     ctx: click.Context,
     out_dir: Path,
-    as_of: str | None,
+    as_of: pd.Timestamp | None,
     window_days: int,
     top: int,
     pseudonymise: bool,
@@ -428,20 +411,25 @@ def report_centrality_command(
     The report is complete or absent: it is renamed into place only when every file is
     written, and the exit status is 0 only then.
     """
-    from graphvc.analysis.pipeline import default_as_of
     from graphvc.reports import build_report, check_options
 
     settings = _settings(ctx)
-    moment = check_options(as_of=as_of, window_days=window_days, top=top,
-                           pseudonymise=pseudonymise, key=settings.pseudonym_key)  # fmt: skip
+    check_options(top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key)
+    parameters = AnalysisParameters(as_of=as_of, window_days=window_days, seed=seed)
     with _log_to_stderr(quiet), open_driver(settings) as driver:
-        if moment is None:
-            moment = default_as_of(driver, database=settings.neo4j_database)
-        folder = build_report(driver, out_dir, as_of=moment, window_days=window_days, top=top,
-                              pseudonymise=pseudonymise, key=settings.pseudonym_key, seed=seed,
-                              database=settings.neo4j_database)  # fmt: skip
+        folder = build_report(driver, out_dir, parameters, top=top, pseudonymise=pseudonymise,
+                              key=settings.pseudonym_key, database=settings.neo4j_database)  # fmt: skip
     if not quiet:
         click.echo(str(folder))
+
+
+_GEOGRAPHY = click.option(
+    "--geography",
+    type=click.Choice(["auto", "city", "london"]),
+    default="auto",
+    show_default=True,
+    help="auto: London when its reference data is installed, else the synthetic city.",
+)
 
 
 @cli.command("synth")
@@ -461,23 +449,27 @@ def report_centrality_command(
     default="csv",
     show_default=True,
 )
+@_GEOGRAPHY
 @click.pass_context
 def synth_command(
-    ctx: click.Context, n_incidents: int, seed: int, out_dir: Path, file_format: str
+    ctx: click.Context,
+    n_incidents: int,
+    seed: int,
+    out_dir: Path,
+    file_format: Literal["csv", "parquet"],
+    geography: Choice,
 ) -> None:
-    """Write a synthetic London in the input contract, the same for the same seed."""
-    from loaders import synth
-
-    dataset = synth.generate(n_incidents, seed)
-    synth.write(dataset, out_dir, file_format=file_format)  # type: ignore[arg-type]
+    """Write synthetic data in the input contract, the same for the same seed: on real London
+    when its reference data is installed (graphvc data install), else on the synthetic city."""
+    city = demo_geography(_settings(ctx).home, geography)
+    dataset = synth.generate(n_incidents, seed, city)
+    synth.write(dataset, out_dir, file_format=file_format)
     sizes = ", ".join(f"{len(frame):,} {name}" for name, frame in dataset.tables.items())
-    click.echo(f"wrote {sizes} to {out_dir}")  # fmt: skip
+    click.echo(f"wrote {sizes} on {city.name} to {out_dir}")
 
 
 def _serve_app(address: str, port: int) -> None:
-    app = Path(__file__).resolve().parent.parent / "app.py"
-    if not app.exists():
-        raise GraphvcError(f"app.py not found at {app}: run the app from a graphvc checkout")
+    app = Path(__file__).resolve().parent / "app" / "main.py"
     click.echo(f"graphvc app: http://{address}:{port}  (Ctrl+C to stop)", err=True)
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
@@ -511,21 +503,28 @@ def app_command(ctx: click.Context, address: str, port: int) -> None:
 )
 @_ADDRESS
 @_PORT
+@_GEOGRAPHY
 @click.pass_context
 def demo_command(
-    ctx: click.Context, n_incidents: int, seed: int, serve: bool, address: str, port: int
+    ctx: click.Context,
+    n_incidents: int,
+    seed: int,
+    serve: bool,
+    address: str,
+    port: int,
+    geography: Choice,
 ) -> None:
-    """Start Neo4j, load a synthetic London into it and serve the app on it."""
-    from loaders import synth
+    """Start Neo4j, load synthetic data into it (real London when its reference data is
+    installed, else the synthetic city), analyse it, write a first report and serve the app."""
     from loaders.folder import load_folder
 
     settings = _settings(ctx)
-    folder = settings.home / f"demo-{n_incidents}-{seed}"
+    city = demo_geography(settings.home, geography)
+    kind = "london" if city.name == "London" else "city"
+    folder = settings.home / f"demo-{kind}-{n_incidents}-{seed}"
     if not (folder / "ground_truth.json").exists():
-        click.echo(
-            f"generating a synthetic London of {n_incidents:,} incidents (seed {seed}) in {folder}"
-        )
-        synth.write(synth.generate(n_incidents, seed), folder)
+        click.echo(f"generating {n_incidents:,} incidents (seed {seed}) on {city.name} in {folder}")
+        synth.write(synth.generate(n_incidents, seed, city), folder)
     with open_driver(settings) as driver:
         schema.apply_schema(driver, database=settings.neo4j_database)
         summary = load_folder(
@@ -537,15 +536,20 @@ def demo_command(
             progress=True,
         )
         counts = schema.graph_counts(driver, database=settings.neo4j_database)
-        parameters, result, _, _ = _analyse_and_write(driver, settings, None, 730, seed)
+        result, _, _ = _analyse_and_write(driver, settings, AnalysisParameters(seed=seed))
+        report = write_report(result, settings.reports_dir, neo4j_version=server_version(driver),
+                              database=settings.neo4j_database)  # fmt: skip
     click.echo(f"demo graph loaded from {folder} ({summary.total_read:,} rows)")
     click.echo(", ".join(f"{count:,} {name}" for name, count in counts.items()))
-    click.echo(f"scores written for {len(result.people):,} people as of {parameters.as_of.date()}")
+    click.echo(
+        f"scores written for {len(result.people):,} people as of "
+        f"{result.parameters.moment.date()}; first report in {report}"
+    )
     if serve:
         _serve_app(address, port)
 
 
-@cli.group("query", cls=_Group)
+@cli.group("query", cls=OneLineErrors)
 def query_group() -> None:
     """The specialist teams' Cypher library (cypher/*.cypher): list, show, run, check.
 

@@ -13,12 +13,29 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import platformdirs
+
 from graphvc.errors import ConfigError
 
-__all__ = ["LOCAL_PASSWORD", "Settings"]
+__all__ = ["LOCAL_PASSWORD", "REFERENCE_URL_PREFIX", "Settings", "default_home"]
 
-#: Where the shared public data (geography lookups, police.uk files) lies in a checkout.
-_CHECKOUT_SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+#: The prefix of the settings that override a reference data file's download address,
+#: e.g. ``GRAPHVC_REFERENCE_URL_LSOA_LOOKUP`` (see :mod:`graphvc.reference`).
+REFERENCE_URL_PREFIX = "GRAPHVC_REFERENCE_URL_"
+
+
+def default_home(cwd: Path | None = None) -> Path:
+    """Where graphvc keeps its server, reference data and demo data by default.
+
+    ``.graphvc`` in the current folder when that is a graphvc checkout (it holds
+    ``pyproject.toml`` and ``graphvc/``), else the per-user data folder that ``platformdirs``
+    gives (``~/.local/share/graphvc`` on Linux).
+    """
+    cwd = cwd or Path.cwd()
+    if (cwd / "pyproject.toml").is_file() and (cwd / "graphvc").is_dir():
+        return cwd / ".graphvc"
+    return Path(platformdirs.user_data_dir("graphvc", appauthor=False))
+
 
 #: Password of the managed local server's ``neo4j`` user unless ``NEO4J_PASSWORD`` is set.
 LOCAL_PASSWORD = "graphvc-local"
@@ -52,7 +69,7 @@ class Settings:
     neo4j_username: str = "neo4j"
     neo4j_password: str = LOCAL_PASSWORD
     neo4j_database: str = "neo4j"
-    home: Path = field(default_factory=lambda: Path.cwd() / ".graphvc")
+    home: Path = field(default_factory=default_home)
     bolt_port: int = 7687
     heap: str = "4g"
     pagecache: str = "4g"
@@ -61,8 +78,8 @@ class Settings:
     batch_size: int = 5000
     load_workers: int = 2
     pseudonym_key: str | None = None
-    shared_data: Path = _CHECKOUT_SHARED_DATA
-    reports_dir: Path = field(default_factory=lambda: Path.cwd() / "reports")
+    reference_urls: Mapping[str, str] = field(default_factory=dict)
+    reports_dir: Path = field(default_factory=lambda: default_home() / "reports")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -73,7 +90,7 @@ class Settings:
             neo4j_username=env.get("NEO4J_USERNAME") or "neo4j",
             neo4j_password=env.get("NEO4J_PASSWORD") or LOCAL_PASSWORD,
             neo4j_database=env.get("NEO4J_DATABASE") or "neo4j",
-            home=Path(env.get("GRAPHVC_HOME") or Path.cwd() / ".graphvc").absolute(),
+            home=Path(env.get("GRAPHVC_HOME") or default_home()).absolute(),
             bolt_port=_int(env, "GRAPHVC_NEO4J_BOLT_PORT", 7687),
             heap=env.get("GRAPHVC_NEO4J_HEAP") or "4g",
             pagecache=env.get("GRAPHVC_NEO4J_PAGECACHE") or "4g",
@@ -82,8 +99,15 @@ class Settings:
             batch_size=_int(env, "GRAPHVC_BATCH_SIZE", 5000),
             load_workers=_int(env, "GRAPHVC_LOAD_WORKERS", 2),
             pseudonym_key=env.get("GRAPHVC_PSEUDONYM_KEY") or None,
-            shared_data=Path(env.get("GRAPHVC_SHARED_DATA") or _CHECKOUT_SHARED_DATA),
-            reports_dir=Path(env.get("GRAPHVC_REPORTS_DIR") or Path.cwd() / "reports").absolute(),
+            reference_urls={
+                name.removeprefix(REFERENCE_URL_PREFIX).lower(): url
+                for name, url in env.items()
+                if name.startswith(REFERENCE_URL_PREFIX) and url
+            },
+            reports_dir=Path(
+                env.get("GRAPHVC_REPORTS_DIR")
+                or Path(env.get("GRAPHVC_HOME") or default_home()) / "reports"
+            ).absolute(),
         )
         settings.validate()
         return settings
@@ -116,9 +140,9 @@ class Settings:
         return self.neo4j_uri or f"bolt://127.0.0.1:{self.bolt_port}"
 
     @property
-    def lsoa_lookup(self) -> Path:
-        """The LSOA (2011) -> ward (2019) -> borough lookup of London."""
-        return self.shared_data / "london_geography" / "london_lsoa11_ward19_borough19.csv"
+    def reference_dir(self) -> Path:
+        """Where ``graphvc data install`` puts the reference data (``GRAPHVC_HOME/reference``)."""
+        return self.home / "reference"
 
     @property
     def auth(self) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavaila
 
 from graphvc.config import Settings
 from graphvc.errors import DatabaseError, QueryError
+from graphvc.model import quote_label
 
 __all__ = [
     "connect",
@@ -65,13 +66,41 @@ def cypher_dir() -> Path:
     raise QueryError(f"graphvc's cypher/ folder is missing beside {package}")
 
 
-def read_cypher(name: str) -> str:
-    """The text of ``cypher/<name>.cypher``."""
+#: A label or relationship type to fill in: ``{{NAME}}`` (not Cypher, so a missed one fails).
+_PLACEHOLDER = re.compile(r"\{\{([A-Z][A-Z_]*)\}\}")
+
+
+def read_cypher(name: str, labels: Mapping[str, str] | None = None) -> str:
+    """The text of ``cypher/<name>.cypher``, its ``{{PLACEHOLDER}}`` s filled from ``labels``.
+
+    Labels and relationship types cannot be Cypher parameters; a file that needs one names it
+    ``{{PLACEHOLDER}}``, and each is filled with a label or type of the graph model (checked
+    against its allow-list, then backticked by :func:`graphvc.model.quote_label`). Every
+    placeholder must be given, and nothing else.
+
+    Examples
+    --------
+    >>> print(read_cypher("load/existing_ids", labels={"NODE": "Person"}).splitlines()[-2])
+    MATCH (n:`Person` {id: id})
+    >>> read_cypher("load/existing_ids", labels={"NODE": "Person) DETACH DELETE (n"})
+    Traceback (most recent call last):
+    ...
+    graphvc.errors.QueryError: 'Person) DETACH DELETE (n' is not a label or relationship type of the graph model
+    """
     path = cypher_dir() / f"{name}.cypher"
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise QueryError(f"no Cypher file {path.name!r} in {path.parent}") from None
+    given = dict(labels or {})
+    wanted = set(_PLACEHOLDER.findall(text))
+    if wanted != set(given):
+        raise QueryError(
+            f"cypher/{name}.cypher fills {sorted(wanted) or 'no placeholders'}, "
+            f"not {sorted(given) or 'none'}"
+        )
+    quoted = {placeholder: quote_label(label) for placeholder, label in given.items()}
+    return _PLACEHOLDER.sub(lambda match: quoted[match.group(1)], text)
 
 
 def split_statements(text: str) -> list[str]:

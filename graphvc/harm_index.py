@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from graphvc.contract import CATEGORIES
 from graphvc.errors import InputError
-from graphvc.model import CATEGORIES
 
 __all__ = ["DEFAULT_HARM_TABLE", "HarmTable", "load_harm_table"]
 

@@ -1,35 +1,21 @@
-"""The graph model: the allow-lists of labels, relationship types, roles and categories.
+"""The graph model: the allow-lists of labels and relationship types.
 
 Labels and relationship types reach Cypher only from these tuples (and then in backticks);
 every value travels as a ``$parameter``. ``cypher/schema.cypher`` holds the matching
-constraints and indexes, and the README draws the model.
+constraints and indexes, and the README draws the model. The tables that load into it, and
+their value lists, are declared in :mod:`graphvc.contract`.
 """
 
 from __future__ import annotations
 
-__all__ = [
-    "ASSOCIATION_TYPES",
-    "CATEGORIES",
-    "LOCAL_TIME_ZONE",
-    "NODE_LABELS",
-    "OUTCOMES",
-    "RELATIONSHIP_TYPES",
-    "ROLE_RELATIONSHIPS",
-    "quote_label",
-]
+from graphvc.contract import ROLES
 
-#: Local times without a UTC offset (in input files, parameters, analysis) are London's.
-LOCAL_TIME_ZONE = "Europe/London"
+__all__ = ["NODE_LABELS", "RELATIONSHIP_TYPES", "ROLE_RELATIONSHIPS", "quote_label"]
 
 NODE_LABELS: tuple[str, ...] = ("Person", "Incident", "Location", "Ward", "Borough")
 
 #: A person's role in an incident -> the relationship type that records it.
-ROLE_RELATIONSHIPS: dict[str, str] = {
-    "offender": "OFFENDER_IN",
-    "suspect": "SUSPECT_IN",
-    "victim": "VICTIM_IN",
-    "witness": "WITNESS_IN",
-}
+ROLE_RELATIONSHIPS: dict[str, str] = {role: f"{role.upper()}_IN" for role in ROLES}
 
 RELATIONSHIP_TYPES: tuple[str, ...] = (
     *ROLE_RELATIONSHIPS.values(),
@@ -37,32 +23,6 @@ RELATIONSHIP_TYPES: tuple[str, ...] = (
     "IN_WARD",
     "IN_BOROUGH",
     "ASSOCIATE_OF",
-)
-
-#: The continuum of violence, from the most to the least severe weapon-enabled harm first.
-CATEGORIES: tuple[str, ...] = (
-    "gun_enabled",
-    "knife_enabled",
-    "personal_robbery",
-    "alcohol_related",
-    "domestic_abuse",
-    "hate_crime",
-    "rape_sexual",
-    "other_violence",
-)
-
-#: Kinds of intelligence link between two people (``ASSOCIATE_OF.type``).
-ASSOCIATION_TYPES: tuple[str, ...] = ("family", "partner", "gang", "associate", "other")
-
-#: Outcomes; the first three are sanction detections (offences brought to justice).
-OUTCOMES: tuple[str, ...] = (
-    "charged",
-    "cautioned",
-    "community_resolution",
-    "no_further_action",
-    "under_investigation",
-    "no_suspect",
-    "unknown",
 )
 
 

@@ -41,9 +41,9 @@ from typing import Any
 import neo4j
 import pandas as pd
 
+from graphvc.contract import LOCAL_TIME_ZONE
 from graphvc.db import cypher_dir, explain, run_query
 from graphvc.errors import GraphvcError, QueryError
-from graphvc.model import LOCAL_TIME_ZONE
 
 __all__ = [
     "PARAMETER_TYPES",

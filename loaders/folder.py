@@ -15,8 +15,9 @@ from typing import Any
 import neo4j
 import pandas as pd
 
+from graphvc.contract import TABLES
 from graphvc.harm_index import HarmTable, load_harm_table
-from loaders.tables import TABLES, find_tables, read_table
+from loaders.tables import find_tables, read_table
 from loaders.validate import REJECT_COLUMNS, validate_table
 from loaders.write import existing_ids, write_tables
 

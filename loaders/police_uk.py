@@ -44,7 +44,7 @@ from loaders.write import write_tables
 __all__ = [
     "CRIME_TYPES",
     "FORCE_BOROUGHS",
-    "OUTCOMES",
+    "OUTCOME_OF_LAST_OUTCOME",
     "PoliceUkTables",
     "load_police_uk",
     "police_uk_tables",
@@ -64,8 +64,8 @@ CRIME_TYPES: dict[str, tuple[str, str]] = {
     "Possession of weapons": ("possession_weapon", "knife_enabled"),
 }
 
-#: police.uk "Last outcome category" -> graphvc outcome.
-OUTCOMES: dict[str, str] = {
+#: police.uk "Last outcome category" -> graphvc outcome (:data:`graphvc.contract.OUTCOMES`).
+OUTCOME_OF_LAST_OUTCOME: dict[str, str] = {
     "Awaiting court outcome": "charged",
     "Court result unavailable": "charged",
     "Offender sent to prison": "charged",
@@ -224,7 +224,9 @@ def _contract_tables(
             "domestic": pd.NA,
             "hate": pd.NA,
             "harm": pd.NA,
-            "outcome": frame["Last outcome category"].map(OUTCOMES).fillna("unknown"),
+            "outcome": frame["Last outcome category"]
+            .map(OUTCOME_OF_LAST_OUTCOME)
+            .fillna("unknown"),
             "location_id": location_id,
             ROW: frame[ROW],
         },

@@ -1,6 +1,6 @@
 """The input contract's tables and how a folder of them is read.
 
-See ``docs/input-contract.md``. A table is ``NAME.csv`` (UTF-8) or ``NAME.parquet``. Reading
+The tables and their columns are :data:`graphvc.contract.TABLES` (``docs/input-contract.md``). A table is ``NAME.csv`` (UTF-8) or ``NAME.parquet``. Reading
 checks only what makes a file unusable as a whole (missing, undecodable, wrong header): such a
 file raises :class:`graphvc.errors.InputError` before anything is written. Row-level problems are
 left to :mod:`loaders.validate`, which quarantines the bad rows.
@@ -11,60 +11,17 @@ column: the row's number in its file, counting the header as row 1, as a spreads
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.lib
 
+from graphvc.contract import TABLES, TableSpec
 from graphvc.errors import InputError
 
-__all__ = ["TABLES", "TableSpec", "find_tables", "read_table"]
+__all__ = ["ROW", "find_tables", "read_table"]
 
 ROW = "_row"
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """Columns of one table of the input contract."""
-
-    name: str
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return self.required + self.optional
-
-
-#: The tables in the order they are validated and written (nodes before relationships).
-TABLES: dict[str, TableSpec] = {
-    spec.name: spec
-    for spec in (
-        TableSpec("persons", ("person_id",), ("name", "age_band", "sex", "ethnicity")),
-        TableSpec(
-            "locations",
-            ("location_id",),
-            (
-                "name",
-                "lsoa_code",
-                "ward_code",
-                "ward_name",
-                "borough_code",
-                "borough_name",
-                "latitude",
-                "longitude",
-            ),
-        ),
-        TableSpec(
-            "incidents",
-            ("incident_id", "occurred_at", "offence"),
-            ("category", "weapon", "alcohol", "domestic", "hate", "harm", "outcome", "location_id"),
-        ),
-        TableSpec("involvements", ("person_id", "incident_id", "role")),
-        TableSpec("associations", ("person_a", "person_b"), ("type", "weight", "source")),
-    )
-}
 
 
 def find_tables(folder: Path) -> dict[str, Path]:

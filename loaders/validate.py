@@ -17,34 +17,26 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from graphvc.harm_index import HarmTable
-from graphvc.model import (
+from graphvc.contract import (
+    AGE_BANDS,
     ASSOCIATION_TYPES,
     CATEGORIES,
+    ETHNICITY_CODES,
     LOCAL_TIME_ZONE,
     OUTCOMES,
-    ROLE_RELATIONSHIPS,
+    ROLES,
+    SEXES,
 )
+from graphvc.harm_index import HarmTable
 from loaders.tables import ROW
 
 __all__ = [
-    "AGE_BANDS",
-    "ASSOCIATION_TYPES",
-    "ETHNICITY_CODES",
     "REJECT_COLUMNS",
-    "SEXES",
     "UK_BOUNDS",
     "Validated",
     "validate_table",
 ]
 
-AGE_BANDS = ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown")
-SEXES = ("F", "M", "X", "unknown")
-#: The self-defined ethnicity (18+1) codes; NS = not stated.
-ETHNICITY_CODES = (
-    "W1", "W2", "W3", "W9", "M1", "M2", "M3", "M9", "A1", "A2", "A3", "A4", "A9",
-    "B1", "B2", "B9", "O2", "O9", "NS",
-)  # fmt: skip
 #: (min latitude, max latitude, min longitude, max longitude) of the United Kingdom, WGS84.
 UK_BOUNDS = (49.8, 60.9, -8.7, 1.8)
 REJECT_COLUMNS = ["file", "row", "field", "value", "reason"]
@@ -169,7 +161,7 @@ def _schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.Dat
             "incident_id": pa.Column(
                 checks=[_known(known["incidents"], "incident_id")], nullable=False
             ),
-            "role": pa.Column(checks=[_one_of(tuple(ROLE_RELATIONSHIPS), "role")], nullable=False),
+            "role": pa.Column(checks=[_one_of(ROLES, "role")], nullable=False),
         }
         repeated = _row_check(
             ["person_id", "incident_id", "role"],

@@ -16,8 +16,9 @@ import neo4j
 import pandas as pd
 from tqdm import tqdm
 
+from graphvc.contract import TABLES
 from graphvc.db import read_cypher, run_query, run_write
-from graphvc.model import ROLE_RELATIONSHIPS, quote_label
+from graphvc.model import ROLE_RELATIONSHIPS
 
 __all__ = ["Step", "batches", "existing_ids", "records", "steps", "write_tables"]
 
@@ -34,7 +35,7 @@ def existing_ids(
     """Which of ``ids`` exist in the graph as ``label`` nodes."""
     if not ids:
         return set()
-    query = read_cypher("load/existing_ids").replace("NODE_LABEL", quote_label(label))
+    query = read_cypher("load/existing_ids", labels={"NODE": label})
     found = run_query(driver, query, {"ids": sorted(ids)}, database=database)
     return set(found["id"]) if len(found) else set()
 
@@ -59,6 +60,11 @@ class Step:
     parallel: bool = True
 
 
+def _columns(table: str, *, without: tuple[str, ...] = ()) -> list[str]:
+    """The contract's columns of ``table`` that a node step writes."""
+    return [column for column in TABLES[table].columns if column not in without]
+
+
 def steps(tables: Mapping[str, pd.DataFrame]) -> list[Step]:
     """The writing steps for ``tables``, nodes before relationships."""
     found: list[Step] = []
@@ -66,11 +72,11 @@ def steps(tables: Mapping[str, pd.DataFrame]) -> list[Step]:
         places = tables["locations"]
         boroughs = places.dropna(subset=["borough_code"]).drop_duplicates("borough_code")
         wards = places.dropna(subset=["ward_code"]).drop_duplicates("ward_code")
+        area = ("ward_code", "ward_name", "borough_code", "borough_name")
         found += [
             Step("boroughs", read_cypher("load/boroughs"), boroughs, ["borough_code", "borough_name"]),
             Step("wards", read_cypher("load/wards"), wards, ["ward_code", "ward_name"]),
-            Step("locations", read_cypher("load/locations"), places,
-                 ["location_id", "name", "lsoa_code", "latitude", "longitude"]),
+            Step("locations", read_cypher("load/locations"), places, _columns("locations", without=area)),
             Step("ward→borough", read_cypher("load/ward_boroughs"), wards.dropna(subset=["borough_code"]),
                  ["ward_code", "borough_code"], partition="ward_code", order="borough_code"),
             Step("location→ward", read_cypher("load/location_wards"), places.dropna(subset=["ward_code"]),
@@ -78,33 +84,30 @@ def steps(tables: Mapping[str, pd.DataFrame]) -> list[Step]:
         ]  # fmt: skip
     if "persons" in tables:
         found.append(
-            Step("persons", read_cypher("load/persons"), tables["persons"],
-                 ["person_id", "name", "age_band", "sex", "ethnicity"])
-        )  # fmt: skip
+            Step("persons", read_cypher("load/persons"), tables["persons"], _columns("persons"))
+        )
     if "incidents" in tables:
         incidents = tables["incidents"]
         found += [
             Step("incidents", read_cypher("load/incidents"), incidents,
-                 ["incident_id", "occurred_at", "offence", "category", "weapon", "alcohol",
-                  "domestic", "hate", "harm", "outcome"]),
+                 _columns("incidents", without=("location_id",))),
             Step("incident→location", read_cypher("load/incident_locations"),
                  incidents.dropna(subset=["location_id"]), ["incident_id", "location_id"],
                  partition="incident_id", order="location_id"),
         ]  # fmt: skip
     if "involvements" in tables:
-        template = read_cypher("load/involvements")
         involvements = tables["involvements"]
         for role, rel_type in ROLE_RELATIONSHIPS.items():
             of_role = involvements[involvements["role"] == role]
             if len(of_role):
-                query = template.replace("ROLE_TYPE", quote_label(rel_type))
+                query = read_cypher("load/involvements", labels={"ROLE": rel_type})
                 found.append(Step(f"{role}s", query, of_role, ["person_id", "incident_id"],
                                   partition="incident_id", order="person_id"))  # fmt: skip
     if "associations" in tables:
         # Both ends are people MERGEd by the statement itself: one writer.
         found.append(
             Step("associations", read_cypher("load/associations"), tables["associations"],
-                 ["person_a", "person_b", "type", "weight", "source"], parallel=False)
+                 _columns("associations"), parallel=False)
         )  # fmt: skip
     return found
 

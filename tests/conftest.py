@@ -23,7 +23,29 @@ from graphvc.db import connect
 from graphvc.schema import apply_schema, wipe
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = Settings.from_env().shared_data
+
+
+def _test_reference() -> Path | None:
+    """The folder of real reference data the tests install from (``GRAPHVC_TEST_REFERENCE``,
+    default ``../shared/data`` beside the checkout when it exists), or None."""
+    named = os.environ.get("GRAPHVC_TEST_REFERENCE")
+    folder = Path(named) if named else ROOT.parent / "shared" / "data"
+    return folder if folder.is_dir() else None
+
+
+#: Real public data for the tests that need it; None on a machine without it.
+TEST_REFERENCE = _test_reference()
+NO_REFERENCE = (
+    "no real reference data: set GRAPHVC_TEST_REFERENCE to a folder laid out like shared/data"
+)
+
+
+@pytest.fixture(scope="session")
+def reference_source() -> Path:
+    """The real reference data folder; the test is skipped, with that reason, without one."""
+    if TEST_REFERENCE is None:
+        pytest.skip(NO_REFERENCE)
+    return TEST_REFERENCE
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

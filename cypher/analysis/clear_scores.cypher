@@ -1,9 +1,9 @@
 // title: Clear scores of an earlier run
 // description: Remove the score properties from nodes scored before this run, so no stale score
-//   survives. graphvc replaces NODE_LABEL with an allow-listed label and SCORE_KEYS with the
-//   score property names (checked to be plain identifiers).
+//   survives. {{NODE}} is an allow-listed label (graphvc.db.read_cypher); $cleared maps every
+//   score property to null, and setting a property to null removes it.
 // mode: write
-// params: run_at ISO date-time
-MATCH (n:NODE_LABEL)
+// params: run_at ISO date-time; cleared map of score property -> null
+MATCH (n:{{NODE}})
 WHERE n.scored_at IS NOT NULL AND n.scored_at <> datetime($run_at)
-REMOVE SCORE_KEYS, n.scored_at
+SET n += $cleared, n.scored_at = null

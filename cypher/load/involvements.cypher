@@ -1,10 +1,10 @@
 // title: Load involvements of one role
-// description: (:Person)-[:ROLE_TYPE]->(:Incident). graphvc replaces ROLE_TYPE with the
-//   allow-listed relationship type of the batch's role (OFFENDER_IN, SUSPECT_IN, VICTIM_IN,
-//   WITNESS_IN), in backticks; relationship types cannot be parameters.
+// description: (:Person)-[:{{ROLE}}]->(:Incident). {{ROLE}} is the allow-listed relationship
+//   type of the batch's role (OFFENDER_IN, SUSPECT_IN, VICTIM_IN, WITNESS_IN), filled in by
+//   graphvc.db.read_cypher: relationship types cannot be parameters.
 // mode: write
 // params: rows list of {person_id, incident_id}
 UNWIND $rows AS row
 MATCH (p:Person {id: row.person_id})
 MATCH (i:Incident {id: row.incident_id})
-MERGE (p)-[:ROLE_TYPE]->(i)
+MERGE (p)-[:{{ROLE}}]->(i)

@@ -14,9 +14,10 @@ from collections.abc import Hashable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from graphvc.analysis.harm import PERPETRATOR_ROLES, DateLike, person_incidents
+from graphvc.analysis.events import DateLike, person_incidents
+from graphvc.contract import CATEGORIES, PERPETRATOR_ROLES
 from graphvc.errors import AnalysisError
-from graphvc.model import CATEGORIES
+from graphvc.harm_index import HarmTable
 
 __all__ = [
     "WEAPON_CATEGORIES",
@@ -42,7 +43,7 @@ def category_sequences(
     roles: Iterable[str] = PERPETRATOR_ROLES,
     start: DateLike | None = None,
     end: DateLike | None = None,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> pd.DataFrame:
     """Each person's offending as the sequence of its categories in time order.
 
@@ -54,7 +55,7 @@ def category_sequences(
         The roles that count as offending.
     start, end : date-like, optional
         Keep incidents with ``start <= occurred_at < end``.
-    harm_table : pandas.DataFrame, optional
+    harm_table : HarmTable, optional
         As in :func:`graphvc.analysis.harm.incident_harm`.
 
     Returns
@@ -250,7 +251,7 @@ def escalation_profile(
     roles: Iterable[str] = PERPETRATOR_ROLES,
     start: DateLike | None = None,
     end: DateLike | None = None,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> pd.DataFrame:
     """One row per offender with every measure of the continuum of violence.
 

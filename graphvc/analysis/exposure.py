@@ -15,9 +15,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphvc.analysis.harm import DateLike, incident_harm, person_incidents
+from graphvc.analysis.events import DateLike, incident_harm, person_incidents
+from graphvc.contract import CATEGORIES
 from graphvc.errors import AnalysisError
-from graphvc.model import CATEGORIES
+from graphvc.harm_index import HarmTable
 
 __all__ = ["network_exposure"]
 
@@ -41,7 +42,7 @@ def network_exposure(
     start: DateLike | None = None,
     end: DateLike | None = None,
     categories: Iterable[str] = ("gun_enabled", "knife_enabled"),
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> pd.DataFrame:
     """Each person's exposure to victims of gun or knife violence in a co-offending network.
 
@@ -59,7 +60,7 @@ def network_exposure(
         The window of the victimisations.
     categories : iterable of str, default ("gun_enabled", "knife_enabled")
         The categories of violence whose victims count.
-    harm_table : pandas.DataFrame, optional
+    harm_table : HarmTable, optional
         As in :func:`graphvc.analysis.harm.incident_harm` (it fills missing categories).
 
     Returns

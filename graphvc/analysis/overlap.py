@@ -14,8 +14,11 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from graphvc.analysis.harm import PERPETRATOR_ROLES, DateLike, harm_by, rolling_window
+from graphvc.analysis.events import DateLike, rolling_window
+from graphvc.analysis.harm import harm_by
+from graphvc.contract import PERPETRATOR_ROLES
 from graphvc.errors import AnalysisError
+from graphvc.harm_index import HarmTable
 
 __all__ = ["OVERLAP_CLASSES", "victim_offender_overlap"]
 
@@ -37,7 +40,7 @@ def victim_offender_overlap(
     window_days: float = 730,
     cut: float = 3.5,
     perpetrator_roles: Iterable[str] = PERPETRATOR_ROLES,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> pd.DataFrame:
     """Harm suffered and harm caused by every person, and their overlap class.
 
@@ -75,7 +78,7 @@ def victim_offender_overlap(
         be greater than 1 so that the two cannot both hold.
     perpetrator_roles : iterable of str, default ("offender", "suspect")
         The roles that make a person a perpetrator.
-    harm_table : pandas.DataFrame, optional
+    harm_table : HarmTable, optional
         As in :func:`graphvc.analysis.harm.incident_harm`.
 
     Returns

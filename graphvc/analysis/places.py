@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from graphvc.analysis.harm import DateLike, harm_by, incident_harm
+from graphvc.analysis.events import DateLike, incident_harm
+from graphvc.analysis.harm import harm_by
 from graphvc.analysis.repeat_victims import repeat_targets
 from graphvc.errors import AnalysisError
+from graphvc.harm_index import HarmTable
 
 __all__ = ["EARTH_RADIUS_M", "knox_test", "place_harm", "repeat_locations"]
 
@@ -32,7 +34,7 @@ def place_harm(
     level: Literal["location", "ward", "borough"] = "location",
     start: DateLike | None = None,
     end: DateLike | None = None,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> pd.DataFrame:
     """Incidents and crime harm per location, ward or borough, most harmful first.
 
@@ -46,7 +48,7 @@ def place_harm(
         The unit of place.
     start, end : date-like, optional
         Count incidents with ``start <= occurred_at < end``.
-    harm_table : pandas.DataFrame, optional
+    harm_table : HarmTable, optional
         As in :func:`graphvc.analysis.harm.incident_harm`.
 
     Returns
@@ -93,7 +95,7 @@ def repeat_locations(
     as_of: DateLike,
     window_days: float = 365,
     min_count: int = 2,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> pd.DataFrame:
     """Locations with at least ``min_count`` incidents in the window to ``as_of``.
 

@@ -22,8 +22,11 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from graphvc.analysis.harm import PERPETRATOR_ROLES, DateLike, harm_by, rolling_window
+from graphvc.analysis.events import DateLike, rolling_window
+from graphvc.analysis.harm import harm_by
+from graphvc.contract import PERPETRATOR_ROLES
 from graphvc.errors import AnalysisError
+from graphvc.harm_index import HarmTable
 
 __all__ = ["offender_priority", "rfg_scores"]
 
@@ -40,7 +43,7 @@ def rfg_scores(
     frequency_weight: float = 1.0,
     gravity_weight: float = 1.0,
     roles: Iterable[str] = PERPETRATOR_ROLES,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> pd.DataFrame:
     """Recency–Frequency–Gravity score of every person who offended in the window.
 
@@ -56,7 +59,7 @@ def rfg_scores(
         Weights ≥ 0 (not all 0) of the three scaled components; equal by default.
     roles : iterable of str, default ("offender", "suspect")
         The roles in an incident that count as offending.
-    harm_table : pandas.DataFrame, optional
+    harm_table : HarmTable, optional
         As in :func:`graphvc.analysis.harm.incident_harm`.
 
     Returns

@@ -29,9 +29,10 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from graphvc.analysis.harm import PERPETRATOR_ROLES, DateLike, incident_harm, require_columns
+from graphvc.analysis.events import DateLike, incident_harm, require_columns
+from graphvc.contract import ASSOCIATION_TYPES, CATEGORIES, PERPETRATOR_ROLES, ROLES
 from graphvc.errors import AnalysisError
-from graphvc.model import ASSOCIATION_TYPES, CATEGORIES, ROLE_RELATIONSHIPS
+from graphvc.harm_index import HarmTable
 
 __all__ = [
     "ASSOCIATION_TYPES",
@@ -69,7 +70,7 @@ def _incident_events(
     boroughs: Names | None,
     categories: Names | None,
     locations: pd.DataFrame | None,
-    harm_table: pd.DataFrame | None,
+    harm_table: HarmTable | None,
 ) -> pd.DataFrame:
     """Every involvement in an incident in scope: ``person_id``, ``role`` and the incident's
     columns from :func:`~graphvc.analysis.harm.incident_harm` (harm and category filled)."""
@@ -90,7 +91,7 @@ def _incident_events(
 def _taking_part(events: pd.DataFrame, roles: Names) -> pd.DataFrame:
     """One row per person and incident in which the person took one of ``roles``; someone
     both offender and suspect in an incident counts once."""
-    wanted = _allowed(roles, tuple(ROLE_RELATIONSHIPS), "role")
+    wanted = _allowed(roles, tuple(ROLES), "role")
     return events.loc[events["role"].isin(wanted)].drop_duplicates(["person_id", "incident_id"])
 
 
@@ -133,7 +134,7 @@ def co_offending_graph(
     roles: Names = PERPETRATOR_ROLES,
     locations: pd.DataFrame | None = None,
     persons: pd.DataFrame | None = None,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> nx.Graph:
     """The co-offending network: people tied when they offended in the same incident.
 
@@ -160,8 +161,8 @@ def co_offending_graph(
         ``location_id`` and ``borough_code``; needed with ``boroughs``.
     persons : DataFrame, optional
         ``person_id`` and any of ``age_band``, ``sex``, ``ethnicity``, copied onto the nodes.
-    harm_table : DataFrame, optional
-        From :func:`graphvc.analysis.harm.load_harm_table`; default: the one shipped.
+    harm_table : HarmTable, optional
+        From :func:`graphvc.harm_index.load_harm_table`; default: the one shipped.
 
     Returns
     -------
@@ -234,7 +235,7 @@ def victim_offender_graph(
     roles: Names = PERPETRATOR_ROLES,
     locations: pd.DataFrame | None = None,
     persons: pd.DataFrame | None = None,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> nx.DiGraph:
     """The victimisation network: an arc from each offender to each victim of an incident.
 
@@ -306,10 +307,10 @@ def person_location_graph(
     end: DateLike | None = None,
     boroughs: Names | None = None,
     categories: Names | None = None,
-    roles: Names = tuple(ROLE_RELATIONSHIPS),
+    roles: Names = tuple(ROLES),
     locations: pd.DataFrame | None = None,
     persons: pd.DataFrame | None = None,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> nx.Graph:
     """The two-mode network of people and the places of their incidents.
 

@@ -14,15 +14,11 @@ from typing import Literal
 
 import pandas as pd
 
-from graphvc.analysis.harm import (
-    PERPETRATOR_ROLES,
-    DateLike,
-    harm_by,
-    incident_harm,
-    person_incidents,
-    rolling_window,
-)
+from graphvc.analysis.events import DateLike, incident_harm, person_incidents, rolling_window
+from graphvc.analysis.harm import harm_by
+from graphvc.contract import PERPETRATOR_ROLES
 from graphvc.errors import AnalysisError
+from graphvc.harm_index import HarmTable
 
 __all__ = [
     "domestic_repeats",
@@ -42,7 +38,7 @@ def repeat_victimisation(
     population: float | None = None,
     start: DateLike | None = None,
     end: DateLike | None = None,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> dict[str, float | int | None]:
     """Prevalence, incidence and concentration of victimisation, and the repeat victims' share.
 
@@ -54,7 +50,7 @@ def repeat_victimisation(
         The number of people at risk. Without it, prevalence and incidence are counts.
     start, end : date-like, optional
         Count incidents with ``start <= occurred_at < end``.
-    harm_table : pandas.DataFrame, optional
+    harm_table : HarmTable, optional
         As in :func:`graphvc.analysis.harm.incident_harm`.
 
     Returns
@@ -126,7 +122,7 @@ def time_to_repeat(
     *,
     start: DateLike | None = None,
     end: DateLike | None = None,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> pd.DataFrame:
     """Days between each repeat victim's successive victimisations.
 
@@ -196,7 +192,7 @@ def repeat_targets(
     as_of: DateLike,
     window_days: float = 365,
     min_count: int = 2,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> pd.DataFrame:
     """The repeat targets — victims or locations — of the window to ``as_of``.
 
@@ -220,7 +216,7 @@ def repeat_targets(
         The length of the window.
     min_count : int, default 2
         The fewest incidents that make a repeat target.
-    harm_table : pandas.DataFrame, optional
+    harm_table : HarmTable, optional
         As in :func:`graphvc.analysis.harm.incident_harm`.
 
     Returns
@@ -271,7 +267,7 @@ def repeat_victims(
     as_of: DateLike,
     window_days: float = 365,
     min_count: int = 2,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> pd.DataFrame:
     """The victims with at least ``min_count`` victimisations in the year (window) to ``as_of``.
 
@@ -329,7 +325,7 @@ def domestic_repeats(
     perpetrator_roles: Iterable[str] = PERPETRATOR_ROLES,
     start: DateLike | None = None,
     end: DateLike | None = None,
-    harm_table: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
 ) -> pd.DataFrame:
     """Victim–perpetrator pairs who meet again in domestic abuse within ``window_days``.
 

@@ -1,7 +1,8 @@
 """Scheduled reports, written as dated folders for cron or a systemd timer."""
 
-from graphvc.reports.centrality import build_report, check_options, pseudonym
 from graphvc.reports.folders import complete_reports, list_reports, read_manifest
+from graphvc.reports.pseudonyms import pseudonym
+from graphvc.reports.weekly_centrality import build_report, check_options, write_report
 
 __all__ = [
     "build_report",
@@ -10,4 +11,5 @@ __all__ = [
     "list_reports",
     "pseudonym",
     "read_manifest",
+    "write_report",
 ]

@@ -15,7 +15,6 @@ next run once its process is gone.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import json
@@ -34,6 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from graphvc.errors import ReportError
+from graphvc.files import fsync_folder, locked
 
 __all__ = [
     "LATEST",
@@ -47,6 +47,7 @@ __all__ = [
     "staging_folder",
     "table_files",
     "write_file",
+    "write_report_files",
 ]
 
 MANIFEST = "manifest.json"
@@ -120,14 +121,6 @@ def write_file(path: Path, data: bytes) -> str:
         handle.flush()
         os.fsync(handle.fileno())
     return hashlib.sha256(data).hexdigest()
-
-
-def _fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def read_manifest(report: Path) -> dict[str, Any]:
@@ -223,17 +216,6 @@ def staging_folder(out_dir: Path, name: str) -> Iterator[Path]:
         shutil.rmtree(staged, ignore_errors=True)
 
 
-@contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
-    """Hold ``out_dir``'s lock, so two runs never publish into it at the same moment."""
-    with (out_dir / ".lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _restrict(folder: Path) -> None:
     """Reports hold person-level data: readable by the owner and their group only."""
     folder.chmod(0o750)
@@ -250,8 +232,8 @@ def publish(staged: Path, out_dir: Path, name: str) -> Path:
     target = out_dir / name
     try:
         _restrict(staged)
-        _fsync_folder(staged)
-        with _locked(out_dir):
+        fsync_folder(staged)
+        with locked(out_dir / ".lock"):
             if target.is_symlink() or (target.exists() and not target.is_dir()):
                 raise ReportError(f"{target} exists and is not a report folder")
             if target.exists():
@@ -262,7 +244,7 @@ def publish(staged: Path, out_dir: Path, name: str) -> Path:
             else:
                 staged.rename(target)
             _point_latest(out_dir)
-            _fsync_folder(out_dir)
+            fsync_folder(out_dir)
     except OSError as e:
         raise ReportError(f"cannot publish report {target}: {e}") from e
     return target
@@ -326,3 +308,21 @@ def list_reports(out_dir: str | Path) -> pd.DataFrame:
         "config_hash",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def write_report_files(
+    folder: Path,
+    tables: Mapping[str, pd.DataFrame],
+    page: str,
+    about: Mapping[str, Any],
+) -> None:
+    """Every table (in the order given) as CSV and Parquet, the HTML page, and last the
+    manifest ``about`` with every file's rows and SHA-256."""
+    files: dict[str, dict[str, Any]] = {}
+    for name, frame in tables.items():
+        for suffix, data in zip(("csv", "parquet"), table_files(frame), strict=True):
+            digest = write_file(folder / f"{name}.{suffix}", data)
+            files[f"{name}.{suffix}"] = {"rows": len(frame), "sha256": digest}
+    files["report.html"] = {"sha256": write_file(folder / "report.html", page.encode())}
+    text = json.dumps({**about, "files": files}, indent=2, sort_keys=True, default=str)
+    write_file(folder / MANIFEST, (text + "\n").encode("utf-8"))

@@ -11,11 +11,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from graphvc.analysis.pipeline import AnalysisParameters, analyse, read_graph_tables, write_scores
 from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import run_query
+from graphvc.graph_tables import read_graph_tables
+from graphvc.runs import AnalysisParameters, analyse
 from graphvc.schema import apply_schema, wipe
+from graphvc.scores import write_scores
 from loaders.folder import load_folder
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

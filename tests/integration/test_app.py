@@ -1,7 +1,7 @@
 """The Streamlit app against the real Neo4j: every page with AppTest, and the explorer in Chromium.
 
 The graph is the small fixture (``tests/fixtures/small``) with the scores of
-``graphvc.analysis.pipeline`` written back and one report built, as ``graphvc analyse`` and
+``graphvc.runs`` written back and one report built, as ``graphvc analyse`` and
 ``graphvc report`` would leave it. What the explorer must show, worked out from the CSVs:
 
 * P1 offended in I1, I2 and I5 (involvements.csv) and is a gang associate of P6
@@ -35,10 +35,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from graphvc.analysis.pipeline import AnalysisParameters, analyse, read_graph_tables, write_scores
+from graphvc.app import page as page_path
 from graphvc.config import Settings
+from graphvc.graph_tables import read_graph_tables
 from graphvc.reports import build_report
+from graphvc.runs import AnalysisParameters, analyse
 from graphvc.schema import apply_schema, wipe
+from graphvc.scores import write_scores
 from loaders.folder import load_folder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +61,7 @@ def reports_dir(empty_graph: neo4j.Driver, tmp_path_factory: pytest.TempPathFact
     result = analyse(read_graph_tables(empty_graph), AnalysisParameters(as_of=AS_OF))
     write_scores(empty_graph, result, run_at=datetime(2026, 1, 1, tzinfo=UTC))
     folder = tmp_path_factory.mktemp("reports")
-    build_report(empty_graph, folder, as_of=AS_OF.date())
+    build_report(empty_graph, folder, AnalysisParameters(as_of=AS_OF))
     return folder
 
 
@@ -83,7 +86,7 @@ def open_page(
     def opened(page: str = "overview") -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
         if page != "overview":
-            at.switch_page(f"app_pages/{page}.py").run()
+            at.switch_page(page_path(page)).run()
         assert not at.exception, at.exception[0].stack_trace if at.exception else ""
         return at
 
@@ -414,6 +417,44 @@ def test_explorer_in_chromium(served_app: str, tmp_path: Path) -> None:
             shutil.copyfile(shot, os.environ["GRAPHVC_TEST_SCREENSHOT"])
     finally:
         browser.quit()
+
+
+def test_a_persons_priority_is_one_number_everywhere(
+    open_page: OpenPage, reports_dir: Path, empty_graph: neo4j.Driver, test_settings: Settings
+) -> None:
+    """The explorer (written-back score), the people page, `graphvc analyse --json` and the
+    report of the same run show each person's priority as the same number."""
+    from click.testing import CliRunner
+
+    from graphvc.cli import cli
+    from graphvc.explore import ego_network
+
+    analysed = CliRunner().invoke(
+        cli, ["analyse", "--json", "--as-of", "2025-01-03", "--top", "10"],
+        env=_app_env(test_settings, reports_dir),
+    )  # fmt: skip
+    assert analysed.exit_code == 0, (analysed.output, analysed.stderr)
+    from_cli = {row["person_id"]: row["priority"] for row in json.loads(analysed.stdout)["top"]}
+    assert len(from_cli) == 6  # P1, P2, P3, P5, P6, P7 offended in the window
+
+    shown = ego_network(empty_graph, "P1", hops=3).nodes
+    people = shown[shown["label"] == "Person"].dropna(subset=["score_priority"])
+    from_explorer = dict(zip(people["id"], people["score_priority"], strict=True))
+
+    at = open_page("people")
+    listed = next(d.value for d in at.dataframe if "priority" in d.value.columns)
+    from_page = dict(zip(listed["person_id"], listed["priority"], strict=True))
+
+    offenders = pd.read_csv(reports_dir / "latest" / "offenders.csv", dtype={"person_id": str})
+    from_report = dict(zip(offenders["person_id"], offenders["priority"], strict=True))
+
+    assert set(from_page) == set(from_report) == set(from_cli)
+    assert set(from_explorer) <= set(from_cli) and "P1" in from_explorer
+    for person, priority in from_cli.items():
+        assert from_page[person] == pytest.approx(priority, abs=1e-6)
+        assert from_report[person] == pytest.approx(priority, abs=1e-6)
+        if person in from_explorer:
+            assert from_explorer[person] == pytest.approx(priority, abs=1e-6)
 
 
 @pytest.mark.parametrize("page", ["overview", "explorer", "people", "victims", "places"])

@@ -33,13 +33,15 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from graphvc.analysis.pipeline import AnalysisParameters, analyse, read_graph_tables, write_scores
 from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import run_query
 from graphvc.errors import QueryError
+from graphvc.graph_tables import read_graph_tables
 from graphvc.queries import check_library, list_queries, load_query, run_stored_query
+from graphvc.runs import AnalysisParameters, analyse
 from graphvc.schema import apply_schema, graph_counts, wipe
+from graphvc.scores import write_scores
 from loaders.folder import load_folder
 from tests.integration.test_loaders import SMALL_COUNTS
 

@@ -27,6 +27,7 @@ from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.errors import ReportError
 from graphvc.reports import build_report, folders, list_reports, pseudonym
+from graphvc.runs import AnalysisParameters
 from graphvc.schema import apply_schema, wipe
 from loaders.folder import load_folder
 
@@ -71,7 +72,7 @@ def _pseudonymised_report(settings: Settings, out: Path, *as_of: str) -> Path:
         env=_env(settings, GRAPHVC_PSEUDONYM_KEY=KEY),
     )
     assert result.exit_code == 0, result.output
-    assert "INFO graphvc.reports.centrality" in result.stderr  # logs go to stderr
+    assert "INFO graphvc.reports.weekly_centrality" in result.stderr  # logs go to stderr
     return Path(result.stdout.strip())
 
 
@@ -85,7 +86,13 @@ def reports(
     root = tmp_path_factory.mktemp("reports")
     plain, named = root / "plain", root / "pseudonymised"
     made = {
-        "first": build_report(empty_graph, plain, as_of="2024-07-01", top=TOP, database=database),
+        "first": build_report(
+            empty_graph,
+            plain,
+            AnalysisParameters(as_of=pd.Timestamp("2024-07-01")),
+            top=TOP,
+            database=database,
+        ),
         "named_first": _pseudonymised_report(test_settings, named, "--as-of", "2024-07-01"),
     }
     extra = root / "extra"
@@ -95,7 +102,11 @@ def reports(
     summary = load_folder(empty_graph, extra, database=database, rejects_path=root / "rejects.csv")
     assert summary.total_rejected == 0
     made["second"] = build_report(
-        empty_graph, plain, as_of="2025-01-03", top=TOP, database=database
+        empty_graph,
+        plain,
+        AnalysisParameters(as_of=pd.Timestamp("2025-01-03")),
+        top=TOP,
+        database=database,
     )
     # No --as-of: the day after the latest incident (I6, 2025-01-02).
     made["named_second"] = _pseudonymised_report(test_settings, named)
@@ -240,13 +251,23 @@ def test_reruns_are_byte_identical(
     second = reports["second"]
     elsewhere = tmp_path / "again"
     shutil.copytree(reports["first"], elsewhere / "2024-07-01")
-    again = build_report(empty_graph, elsewhere, as_of="2025-01-03", top=TOP)
+    again = build_report(
+        empty_graph, elsewhere, AnalysisParameters(as_of=pd.Timestamp("2025-01-03")), top=TOP
+    )
     files = sorted(p.name for p in second.iterdir())
     assert files == sorted(p.name for p in again.iterdir())
     assert [f for f in files if (second / f).read_bytes() != (again / f).read_bytes()] == []
     # The same report into the same folder replaces it with the same bytes.
     before = {f: (second / f).read_bytes() for f in files}
-    assert build_report(empty_graph, second.parent, as_of="2025-01-03", top=TOP) == second
+    assert (
+        build_report(
+            empty_graph,
+            second.parent,
+            AnalysisParameters(as_of=pd.Timestamp("2025-01-03")),
+            top=TOP,
+        )
+        == second
+    )
     assert {f: (second / f).read_bytes() for f in files} == before
     assert os.readlink(second.parent / "latest") == "2025-01-03"
 
@@ -289,7 +310,12 @@ def test_a_pseudonymised_report_is_not_compared_with_a_plain_one(
 ) -> None:
     shutil.copytree(reports["first"], tmp_path / "2024-07-01")
     report = build_report(
-        empty_graph, tmp_path, as_of="2025-01-03", top=TOP, pseudonymise=True, key=KEY
+        empty_graph,
+        tmp_path,
+        AnalysisParameters(as_of=pd.Timestamp("2025-01-03")),
+        top=TOP,
+        pseudonymise=True,
+        key=KEY,
     )
     assert _manifest(report)["previous_report"] is None
     assert _csv(report, "changes").empty
@@ -367,7 +393,9 @@ def test_a_run_failing_while_writing_leaves_no_half_report(
 
     monkeypatch.setattr(folders, "write_file", failing)
     with pytest.raises(ReportError, match=r"cannot write report 2025-02-01 into .*No space left"):
-        build_report(empty_graph, out, as_of="2025-02-01", top=TOP)
+        build_report(
+            empty_graph, out, AnalysisParameters(as_of=pd.Timestamp("2025-02-01")), top=TOP
+        )
     assert len(written) == 5
     assert _snapshot(out) == before
 

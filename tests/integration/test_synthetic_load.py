@@ -10,7 +10,7 @@ import neo4j
 import pytest
 
 from graphvc.schema import apply_schema, graph_counts, wipe
-from loaders import synth
+from graphvc.synth import generate, synthetic_city, write
 from loaders.folder import load_folder
 
 
@@ -50,7 +50,7 @@ def _expected_counts(folder: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def synthetic_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("synth")
-    synth.write(synth.generate(2000, seed=11), folder)
+    write(generate(2000, seed=11, geography=synthetic_city(11)), folder)
     return folder
 
 

@@ -6,16 +6,10 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from graphvc.analysis.harm import (
-    harm_by,
-    harm_pagerank,
-    harm_weighted_degree,
-    incident_harm,
-    load_harm_table,
-    person_incidents,
-    rolling_window,
-)
+from graphvc.analysis.events import incident_harm, person_incidents, rolling_window
+from graphvc.analysis.harm import harm_by, harm_pagerank, harm_weighted_degree
 from graphvc.errors import AnalysisError, InputError
+from graphvc.harm_index import load_harm_table
 
 # Harm from graphvc/data/harm_index.csv: personal_robbery 365, violence_with_injury 365,
 # violence_without_injury 10, stalking 182 (domestic_abuse), possession_weapon 274.
@@ -69,7 +63,7 @@ LOCATIONS = pd.DataFrame(
 
 
 def test_default_harm_table_is_the_shipped_one():
-    table = load_harm_table()
+    table = load_harm_table().table
     assert list(table.columns) == ["offence", "description", "harm_days", "category"]
     assert table.set_index("offence").loc["homicide", "harm_days"] == 5475.0
 

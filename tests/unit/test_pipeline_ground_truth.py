@@ -5,13 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from graphvc.analysis.pipeline import AnalysisParameters, AnalysisResult, analyse
-from loaders import synth
+from graphvc.runs import AnalysisParameters, AnalysisResult, analyse
+from graphvc.synth import generate, synthetic_city
 
 
 @pytest.fixture(scope="module")
 def planted() -> tuple[AnalysisResult, dict]:
-    data = synth.generate(3000, seed=5)
+    data = generate(3000, seed=5, geography=synthetic_city(5))
     latest = pd.to_datetime(data.incidents["occurred_at"]).max()
     parameters = AnalysisParameters(
         as_of=latest.normalize() + pd.Timedelta(days=1), window_days=3650, repeat_window_days=3650

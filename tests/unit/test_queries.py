@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from graphvc.contract import CATEGORIES
 from graphvc.db import cypher_dir
 from graphvc.errors import QueryError
-from graphvc.model import CATEGORIES
 from graphvc.queries import (
     TEAMS,
     _refusals,

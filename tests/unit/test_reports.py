@@ -15,24 +15,23 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from graphvc.analysis.pipeline import AnalysisParameters
 from graphvc.errors import ConfigError, ReportError
-from graphvc.reports import centrality, charts, folders
-from graphvc.reports.centrality import (
-    check_options,
+from graphvc.reports import charts, folders, pseudonyms
+from graphvc.reports.changes import rank_changes
+from graphvc.reports.html import render_report
+from graphvc.reports.manifest import manifest
+from graphvc.reports.pseudonyms import pseudonym, pseudonymise_ids
+from graphvc.reports.tables import (
     communities_table,
     exposure_table,
-    manifest,
     offenders_table,
     places_table,
-    pseudonym,
-    pseudonymise_ids,
-    rank_changes,
     repeat_victims_table,
     top_with_ties,
     trend_table,
 )
-from graphvc.reports.html import render_report
+from graphvc.reports.weekly_centrality import check_options
+from graphvc.runs import AnalysisParameters, parse_as_of
 
 KEY = "a test key, long enough"
 
@@ -40,21 +39,38 @@ KEY = "a test key, long enough"
 # --- options ---------------------------------------------------------------------------
 
 
-def test_check_options_returns_the_date_as_a_timestamp() -> None:
-    assert check_options(as_of="2025-01-03") == pd.Timestamp("2025-01-03")
-    assert check_options() is None
+def test_parse_as_of_returns_the_date_as_a_timestamp() -> None:
+    assert parse_as_of("2025-01-03") == pd.Timestamp("2025-01-03")
+    assert parse_as_of(None) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2025-13-45", r"--as-of '2025-13-45' is not a date"),
+        ("2025-01-03T12:00", r"must be a plain date"),
+        ("2025-01-03T00:00+01:00", r"must be a plain date"),
+    ],
+)
+def test_parse_as_of_refuses_anything_but_a_plain_date_in_one_line(
+    value: str, message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        parse_as_of(value)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_window_below_one_day_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"window_days=0 must be a whole number of days"):
+        AnalysisParameters(window_days=0)
 
 
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"window_days": 0}, r"--window 0 must be a whole number of days"),
         ({"top": 0}, r"--top 0 must be a whole number, at least 1"),
         ({"pseudonymise": True}, r"--pseudonymise needs GRAPHVC_PSEUDONYM_KEY"),
         ({"pseudonymise": True, "key": "short"}, r"is 5 characters long; use at least 16"),
-        ({"as_of": "2025-13-45"}, r"--as-of '2025-13-45' is not a date"),
-        ({"as_of": "2025-01-03T12:00"}, r"must be a plain date"),
-        ({"as_of": "2025-01-03T00:00+01:00"}, r"must be a plain date"),
     ],
 )
 def test_check_options_refuses_bad_options_in_one_line(options: dict, message: str) -> None:
@@ -64,7 +80,7 @@ def test_check_options_refuses_bad_options_in_one_line(options: dict, message: s
 
 
 def test_a_key_is_not_needed_without_pseudonymisation() -> None:
-    assert check_options(as_of="2025-01-03", key="short") == pd.Timestamp("2025-01-03")
+    check_options(key="short")
 
 
 # --- pseudonyms ------------------------------------------------------------------------
@@ -85,7 +101,7 @@ def test_pseudonymise_ids_keeps_missing_values_and_order() -> None:
 
 
 def test_pseudonymise_ids_refuses_a_collision(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(centrality, "pseudonym", lambda person_id, key: "Xsame")
+    monkeypatch.setattr(pseudonyms, "pseudonym", lambda person_id, key: "Xsame")
     with pytest.raises(ConfigError, match="share a pseudonym"):
         pseudonymise_ids(pd.Index(["P1", "P2"]), KEY)
 
@@ -370,7 +386,7 @@ def _manifest(**changes: object) -> dict:
         "versions": {"graphvc": "0.1.0"},
         "previous": None,
     }
-    return manifest(**(options | changes))
+    return manifest(report="centrality", **(options | changes))
 
 
 def test_the_config_hash_follows_the_configuration_only() -> None:

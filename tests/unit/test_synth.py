@@ -1,33 +1,55 @@
-"""The synthetic London generator: contract, determinism and the structure it plants."""
+"""The synthetic data generator: its geographies, the contract, determinism and what it plants."""
 
 from __future__ import annotations
 
 import itertools
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
+from graphvc.contract import (
+    AGE_BANDS,
+    CATEGORIES,
+    ETHNICITY_CODES,
+    OUTCOMES,
+    ROLES,
+    SEXES,
+    TABLES,
+)
 from graphvc.errors import ConfigError, InputError
 from graphvc.harm_index import load_harm_table
-from graphvc.model import CATEGORIES, OUTCOMES, ROLE_RELATIONSHIPS
+from graphvc.synth import (
+    Geography,
+    SyntheticDataset,
+    generate,
+    london,
+    synthetic_city,
+    write,
+)
 from loaders.folder import validate_folder
-from loaders.synth import SyntheticDataset, default_shared_data_dir, generate, write
-from loaders.tables import TABLES
-from loaders.validate import AGE_BANDS, ETHNICITY_CODES, SEXES, UK_BOUNDS
+from loaders.validate import UK_BOUNDS
 
 N = 2000
 SEED = 11
 OFFENDING = ["offender", "suspect"]
 WEAPON_ENABLED = {"knife_enabled", "gun_enabled"}
+FAMILIES = ("violence", "robbery", "weapons")
 
 
 @pytest.fixture(scope="module")
-def data() -> SyntheticDataset:
-    return generate(N, seed=SEED)
+def city() -> Geography:
+    return synthetic_city(SEED)
+
+
+@pytest.fixture(scope="module")
+def data(city: Geography) -> SyntheticDataset:
+    return generate(N, seed=SEED, geography=city)
 
 
 @pytest.fixture(scope="module")
@@ -42,21 +64,201 @@ def _offending(timed: pd.DataFrame, person: str) -> pd.DataFrame:
     return rows.sort_values("when")
 
 
-def test_the_same_seed_makes_the_same_tables(data: SyntheticDataset) -> None:
-    again = generate(N, seed=SEED)
+def _shapes(city: Geography, level: str) -> dict[str, shapely.Geometry]:
+    return {
+        feature["properties"]["code"]: shapely.geometry.shape(feature["geometry"])
+        for feature in city.outlines[level]["features"]
+    }
+
+
+# --- The synthetic city ----------------------------------------------------------------------------
+
+
+def test_the_same_seed_makes_the_same_city(city: Geography) -> None:
+    again = synthetic_city(SEED)
+    pd.testing.assert_frame_equal(again.areas, city.areas)
+    np.testing.assert_array_equal(again.weights, city.weights)
+    assert again.outlines == city.outlines
+    assert again.name == city.name == f"Synthetic city (seed {SEED})"
+    other = synthetic_city(SEED + 1)
+    assert not other.areas[["latitude", "longitude"]].equals(city.areas[["latitude", "longitude"]])
+
+
+def test_city_codes_are_unique_nested_and_never_real(city: Geography) -> None:
+    areas = city.areas
+    assert (len(areas), areas["ward_code"].nunique(), areas["borough_code"].nunique()) == (
+        500,
+        60,
+        8,
+    )
+    assert areas["code"].is_unique and areas["code"].is_monotonic_increasing
+    assert areas["code"].str.fullmatch(r"Z01\d{6}").all()
+    assert areas["ward_code"].str.fullmatch(r"Z05\d{6}").all()
+    assert areas["borough_code"].str.fullmatch(r"Z09\d{6}").all()
+    assert sorted(areas["borough_code"].unique()) == [f"Z09{n:06d}" for n in range(1, 9)]
+    # Every ward lies in one borough, and a code has one name.
+    for code, other in [
+        ("ward_code", "borough_code"),
+        ("ward_code", "ward_name"),
+        ("borough_code", "borough_name"),
+    ]:
+        assert areas[[code, other]].drop_duplicates()[code].is_unique, (code, other)
+    assert areas.drop_duplicates("ward_code")["ward_name"].is_unique
+    assert areas["name"].is_unique
+    assert (areas.groupby("ward_code").size() >= 2).all()
+
+
+def test_city_names_are_invented_words(city: Geography) -> None:
+    areas = city.areas
+    assert areas["borough_name"].str.fullmatch(r"[A-Z][a-z]{3,}").all()
+    assert areas["ward_name"].str.fullmatch(r"[A-Z][a-z]{3,}( [A-Z][a-z]+)?").all()
+    # Small areas are named like LSOAs: the borough, a number and a letter.
+    for name, borough in zip(areas["name"], areas["borough_name"], strict=True):
+        assert re.fullmatch(rf"{borough} \d{{3}}[A-Z]+", name), name
+
+
+def test_city_lies_over_the_north_sea_inside_the_uk_box(city: Geography) -> None:
+    latitude, longitude = city.areas["latitude"], city.areas["longitude"]
+    south, north, west, east = UK_BOUNDS
+    assert latitude.between(south, north).all() and longitude.between(west, east).all()
+    # Some 20 km across, around 54.2 N 1.0 E, 80 km off the Yorkshire coast.
+    assert latitude.between(54.05, 54.35).all() and longitude.between(0.75, 1.25).all()
+    assert 0.1 < latitude.max() - latitude.min() < 0.25
+
+
+@pytest.mark.parametrize("level", ["ward", "borough"])
+def test_every_outline_is_a_valid_polygon_named_like_its_areas(city: Geography, level: str) -> None:
+    features = city.outlines[level]["features"]
+    assert city.outlines[level]["type"] == "FeatureCollection"
+    names = city.areas.drop_duplicates(f"{level}_code").set_index(f"{level}_code")[f"{level}_name"]
+    assert {f["properties"]["code"]: f["properties"]["name"] for f in features} == names.to_dict()
+    for code, shape in _shapes(city, level).items():
+        assert shape.geom_type == "Polygon" and shape.is_valid, code
+
+
+@pytest.mark.parametrize("level", ["ward", "borough"])
+def test_each_area_point_lies_in_its_ward_and_borough(city: Geography, level: str) -> None:
+    shapes = _shapes(city, level)
+    areas = city.areas
+    for code, points in areas.groupby(f"{level}_code"):
+        inside = shapely.contains_xy(shapes[str(code)], points["longitude"], points["latitude"])
+        assert inside.all(), code
+
+
+def test_wards_tile_their_borough_exactly(city: Geography) -> None:
+    wards, boroughs = _shapes(city, "ward"), _shapes(city, "borough")
+    borough_of = city.areas.drop_duplicates("ward_code").set_index("ward_code")["borough_code"]
+    for borough, shape in boroughs.items():
+        parts = [wards[ward] for ward in borough_of.index[borough_of == borough]]
+        union = shapely.union_all(parts)
+        assert shapely.symmetric_difference(union, shape).area < 1e-9 * shape.area, borough
+        # Wards do not overlap: their areas add up to the borough's.
+        assert sum(part.area for part in parts) == pytest.approx(shape.area, rel=1e-6)
+
+
+def test_city_crime_is_heavy_tailed_and_busiest_in_the_centre(city: Geography) -> None:
+    assert city.weights.shape == (len(FAMILIES), len(city.areas)) and (city.weights > 0).all()
+    for family, weights in zip(FAMILIES, city.weights, strict=True):
+        top_tenth = np.sort(weights)[::-1][: len(weights) // 10]
+        assert top_tenth.sum() / weights.sum() > 0.25, family
+    km_from_centre = 111.32 * np.hypot(
+        city.areas["latitude"] - 54.2,
+        (city.areas["longitude"] - 1.0) * np.cos(np.radians(54.2)),
+    )
+    violence = city.weights[FAMILIES.index("violence")]
+    assert violence[km_from_centre < 3].mean() > 2 * violence[km_from_centre > 6].mean()
+
+
+def test_a_geography_refuses_weights_that_do_not_fit(city: Geography) -> None:
+    with pytest.raises(ValueError, match=r"weights has shape \(3, 499\)"):
+        Geography("broken", city.areas, city.weights[:, 1:])
+    with pytest.raises(ValueError, match="positive"):
+        Geography("broken", city.areas, city.weights * 0)
+
+
+# --- London ----------------------------------------------------------------------------------------
+
+
+def _london(reference: Path) -> Geography:
+    geography = reference / "london_geography"
+    return london(
+        geography / "london_lsoa11_ward19_borough19.csv",
+        geography / "london_lsoa11_centroids.csv",
+        {
+            family: reference / "mps_lsoa_crime" / f"london-2011-2021-major-{family}.csv"
+            for family in FAMILIES
+        },
+    )
+
+
+def test_missing_london_file_is_a_one_line_input_error(tmp_path: Path) -> None:
+    lookup = tmp_path / "london_lsoa11_ward19_borough19.csv"
+    with pytest.raises(InputError, match=r"london_lsoa11_ward19_borough19\.csv not found$"):
+        london(lookup, tmp_path / "centroids.csv", dict.fromkeys(FAMILIES, tmp_path / "x.csv"))
+
+
+def test_london_file_without_a_column_is_an_input_error(tmp_path: Path) -> None:
+    lookup = tmp_path / "lookup.csv"
+    lookup.write_text("LSOA11CD,LSOA11NM\nE01000001,City of London 001A\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"lookup\.csv: .*WD19CD") as raised:
+        london(lookup, tmp_path / "centroids.csv", dict.fromkeys(FAMILIES, tmp_path / "x.csv"))
+    assert "\n" not in str(raised.value)
+
+
+def test_london_needs_counts_for_every_family(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="mps_counts lacks a file for weapons"):
+        london(tmp_path / "a.csv", tmp_path / "b.csv", {"violence": tmp_path, "robbery": tmp_path})
+
+
+def test_london_has_every_lsoa_and_a_quiet_city(reference_source: Path) -> None:
+    geography = _london(reference_source)
+    assert geography.name == "London"
+    assert len(geography.areas) == 4835 and geography.areas["code"].is_monotonic_increasing
+    assert geography.outlines == {}
+    city = (geography.areas["borough_name"] == "City of London").to_numpy()
+    assert city.sum() == 6
+    violence = geography.weights[FAMILIES.index("violence")]
+    assert np.all(violence[city] == violence[city][0])
+    assert violence[city][0] < np.median(violence[~city])
+
+
+def test_places_are_real_lsoas_of_london(reference_source: Path) -> None:
+    geography = _london(reference_source)
+    data = generate(1000, seed=SEED, geography=geography)
+    assert data.ground_truth["geography"] == "London"
+    lookup = pd.read_csv(
+        reference_source / "london_geography" / "london_lsoa11_ward19_borough19.csv"
+    ).set_index("LSOA11CD")
+    locations = data.locations.set_index("lsoa_code")
+    assert set(locations.index) <= set(lookup.index)
+    real = lookup.loc[locations.index]
+    assert (locations["ward_code"] == real["WD19CD"]).all()
+    assert (locations["borough_name"] == real["LAD19NM"]).all()
+    # Within a few hundred metres of London's LSOA centroids.
+    assert locations["latitude"].between(51.28, 51.70).all()
+    assert locations["longitude"].between(-0.52, 0.30).all()
+    site = data.locations["location_id"].str.extract(r"^LOC-(E01\d{6})-([1-5])$")
+    assert (site[0] == data.locations["lsoa_code"]).all()
+
+
+# --- The tables ------------------------------------------------------------------------------------
+
+
+def test_the_same_seed_makes_the_same_tables(data: SyntheticDataset, city: Geography) -> None:
+    again = generate(N, seed=SEED, geography=city)
     for name, frame in data.tables.items():
         pd.testing.assert_frame_equal(frame, again.tables[name], obj=name)
     assert again.ground_truth == data.ground_truth
 
 
-def test_another_seed_makes_other_tables(data: SyntheticDataset) -> None:
-    other = generate(N, seed=SEED + 1)
+def test_another_seed_makes_other_tables(data: SyntheticDataset, city: Geography) -> None:
+    other = generate(N, seed=SEED + 1, geography=city)
     assert not other.incidents.equals(data.incidents)
     assert other.ground_truth["brokers"] != data.ground_truth["brokers"]
 
 
-def test_sizes_grow_with_n(data: SyntheticDataset) -> None:
-    larger = generate(2 * N, seed=SEED)
+def test_sizes_grow_with_n(data: SyntheticDataset, city: Geography) -> None:
+    larger = generate(2 * N, seed=SEED, geography=city)
     for dataset, n in ((data, N), (larger, 2 * N)):
         assert len(dataset.incidents) == n
         assert 0.6 * n <= len(dataset.persons) <= 1.0 * n
@@ -66,29 +268,17 @@ def test_sizes_grow_with_n(data: SyntheticDataset) -> None:
         assert len(larger.tables[name]) / len(data.tables[name]) == pytest.approx(2, rel=0.2)
 
 
-@pytest.mark.parametrize("n_incidents", [999, 1_000_001])
-def test_refuses_sizes_out_of_range(n_incidents: int) -> None:
-    with pytest.raises(ConfigError, match=f"n_incidents={n_incidents}"):
-        generate(n_incidents, seed=1)
+@pytest.mark.parametrize(("n_incidents", "seed"), [(999, 1), (1_000_001, 1), (1000, -1)])
+def test_refuses_sizes_and_seeds_out_of_range(city: Geography, n_incidents: int, seed: int) -> None:
+    bad = f"n_incidents={n_incidents}" if seed >= 0 else f"seed={seed}"
+    with pytest.raises(ConfigError, match=bad):
+        generate(n_incidents, seed=seed, geography=city)
 
 
-def test_missing_real_data_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"london_lsoa11_ward19_borough19\.csv not found"):
-        generate(1000, seed=1, geography_dir=tmp_path)
-
-
-def test_shared_data_dir_follows_the_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setenv("GRAPHVC_SHARED_DATA", str(tmp_path))
-    assert default_shared_data_dir() == tmp_path.resolve()
-    monkeypatch.delenv("GRAPHVC_SHARED_DATA")
-    assert default_shared_data_dir() == (Path(__file__).parents[3] / "shared" / "data").resolve()
-
-
-def test_tables_have_exactly_the_contract_columns(data: SyntheticDataset) -> None:
+def test_tables_are_the_contract_tables_in_order(data: SyntheticDataset) -> None:
+    assert list(data.tables) == list(TABLES)
     for name, frame in data.tables.items():
-        assert set(frame.columns) == set(TABLES[name].columns), name
+        assert list(frame.columns) == list(TABLES[name].columns), name
 
 
 def test_ids_are_unique_and_references_resolve(data: SyntheticDataset) -> None:
@@ -107,12 +297,24 @@ def test_ids_are_unique_and_references_resolve(data: SyntheticDataset) -> None:
     assert not data.involvements.duplicated(["person_id", "incident_id"]).any()
 
 
+def test_locations_are_sites_of_the_city_areas(data: SyntheticDataset, city: Geography) -> None:
+    locations = data.locations
+    site = locations["location_id"].str.extract(r"^LOC-(Z01\d{6})-([1-5])$")
+    assert (site[0] == locations["lsoa_code"]).all()
+    area = city.areas.set_index("code").loc[locations["lsoa_code"]]
+    for column in ("ward_code", "ward_name", "borough_code", "borough_name"):
+        assert (locations[column].to_numpy() == area[column].to_numpy()).all(), column
+    assert (locations["name"].str.rsplit(", place ", n=1).str[0] == area["name"].to_numpy()).all()
+    # Within 150 m of the area's point.
+    assert np.abs(locations["latitude"].to_numpy() - area["latitude"].to_numpy()).max() < 0.0014
+
+
 def test_values_come_from_the_allow_lists(data: SyntheticDataset) -> None:
     incidents, persons = data.incidents, data.persons
     harm = load_harm_table().table.set_index("offence")["harm_days"]
     assert set(incidents["category"]) == set(CATEGORIES)
     assert set(incidents["outcome"]) <= set(OUTCOMES)
-    assert set(data.involvements["role"]) == set(ROLE_RELATIONSHIPS)
+    assert set(data.involvements["role"]) == set(ROLES)
     assert (incidents["harm"] == incidents["offence"].map(harm)).all()
     assert set(persons["age_band"]) <= set(AGE_BANDS)
     assert set(persons["sex"]) <= set(SEXES)
@@ -186,27 +388,10 @@ def test_time_has_the_rhythm_of_violence(data: SyntheticDataset) -> None:
     assert weekend > 3 / 7 + 0.03
 
 
-def test_places_are_real_lsoas_inside_the_uk(data: SyntheticDataset) -> None:
-    lookup = pd.read_csv(
-        default_shared_data_dir() / "london_geography" / "london_lsoa11_ward19_borough19.csv"
-    ).set_index("LSOA11CD")
-    locations = data.locations.set_index("lsoa_code")
-    assert set(locations.index) <= set(lookup.index)
-    real = lookup.loc[locations.index]
-    assert (locations["ward_code"] == real["WD19CD"]).all()
-    assert (locations["borough_name"] == real["LAD19NM"]).all()
-    south, north, west, east = UK_BOUNDS
-    assert locations["latitude"].between(south, north).all()
-    assert locations["longitude"].between(west, east).all()
-    # Within a few hundred metres of London's LSOA centroids.
-    assert locations["latitude"].between(51.28, 51.70).all()
-    assert locations["longitude"].between(-0.52, 0.30).all()
-    site = data.locations["location_id"].str.extract(r"^LOC-(E01\d{6})-([1-5])$")
-    assert (site[0] == data.locations["lsoa_code"]).all()
-
-
-def test_the_same_place_has_the_same_point_whatever_the_seed(data: SyntheticDataset) -> None:
-    other = generate(1000, seed=SEED + 5).locations
+def test_the_same_place_has_the_same_point_whatever_the_seed(
+    data: SyntheticDataset, city: Geography
+) -> None:
+    other = generate(1000, seed=SEED + 5, geography=city).locations
     both = data.locations.merge(other, on="location_id", suffixes=("", "_other"))
     assert len(both) > 0
     assert (both["latitude"] == both["latitude_other"]).all()
@@ -234,6 +419,9 @@ def test_parquet_holds_the_same_tables(data: SyntheticDataset, tmp_path: Path) -
 def test_write_refuses_an_unknown_format(data: SyntheticDataset, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="file_format='xlsx'"):
         write(data, tmp_path, file_format="xlsx")  # type: ignore[arg-type]
+
+
+# --- What is planted -------------------------------------------------------------------------------
 
 
 def test_brokers_co_offend_with_two_or_more_groups(
@@ -326,5 +514,62 @@ def test_ground_truth_names_only_people_in_the_tables(data: SyntheticDataset) ->
     named |= set(itertools.chain(*truth["groups"], *truth["crews"], *truth["domestic_pairs"]))
     assert named <= people
     assert (truth["seed"], truth["n_incidents"]) == (SEED, N)
+    assert truth["geography"] == f"Synthetic city (seed {SEED})"
     assert not set(truth["brokers"]) & set(itertools.chain(*truth["groups"]))
     assert np.all([len(group) >= 3 for group in truth["groups"]])
+
+
+# --- When each planted structure was active --------------------------------------------------------
+
+
+def _dates(when: pd.Series) -> dict[str, str]:
+    return {"first": f"{when.min():%Y-%m-%d}", "last": f"{when.max():%Y-%m-%d}"}
+
+
+def _co_offending_dates(timed: pd.DataFrame, people: set[str], *, with_: set[str]) -> dict:
+    """The dates of the incidents where one of ``people`` offends with one of ``with_``."""
+    offending = timed[timed["role"].isin(OFFENDING)]
+    mine = set(offending.loc[offending["person_id"].isin(people), "incident_id"])
+    theirs = offending[offending["incident_id"].isin(mine) & offending["person_id"].isin(with_)]
+    partners = theirs.groupby("incident_id")["person_id"].nunique()
+    shared = partners.index[partners >= (2 if people == with_ else 1)]
+    return _dates(offending.loc[offending["incident_id"].isin(shared), "when"])
+
+
+@pytest.mark.parametrize("kind", ["group", "crew"])
+def test_periods_date_each_group_and_crew(
+    data: SyntheticDataset, timed: pd.DataFrame, kind: str
+) -> None:
+    truth = data.ground_truth
+    periods = truth[f"{kind}_periods"]
+    assert len(periods) == len(truth[f"{kind}s"])
+    for members, period in zip(truth[f"{kind}s"], periods, strict=True):
+        assert period == _co_offending_dates(timed, set(members), with_=set(members))
+
+
+def test_periods_date_each_broker(data: SyntheticDataset, timed: pd.DataFrame) -> None:
+    truth = data.ground_truth
+    assert len(truth["broker_periods"]) == len(truth["brokers"])
+    for broker, period in zip(truth["brokers"], truth["broker_periods"], strict=True):
+        members = {p for g in truth["broker_groups"][broker] for p in truth["groups"][g]}
+        assert period == _co_offending_dates(timed, {broker}, with_=members)
+
+
+def test_periods_date_each_escalator_pair_and_repeat_victim(
+    data: SyntheticDataset, timed: pd.DataFrame
+) -> None:
+    truth = data.ground_truth
+    for person, period in zip(truth["escalators"], truth["escalator_periods"], strict=True):
+        assert period == _dates(_offending(timed, person)["when"])
+    victims = timed[timed["role"] == "victim"]
+    for person, period in zip(truth["repeat_victims"], truth["repeat_victim_periods"], strict=True):
+        assert period == _dates(victims.loc[victims["person_id"] == person, "when"])
+    for (victim, perpetrator), period in zip(
+        truth["domestic_pairs"], truth["domestic_pair_periods"], strict=True
+    ):
+        theirs = set(victims.loc[victims["person_id"] == victim, "incident_id"])
+        theirs &= set(_offending(timed, perpetrator)["incident_id"])
+        assert period == _dates(timed.loc[timed["incident_id"].isin(theirs), "when"])
+    for key in ("escalator", "repeat_victim", "domestic_pair"):
+        assert len(truth[f"{key}_periods"]) == len(truth[f"{key}s"])
+        assert all(p["first"] <= p["last"] for p in truth[f"{key}_periods"])

@@ -4,7 +4,7 @@ and the map."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,17 +15,13 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from graphvc.analysis.pipeline import (
-    AnalysisParameters,
-    AnalysisResult,
-    analyse,
-    default_as_of,
-    read_graph_tables,
-)
 from graphvc.config import Settings
 from graphvc.db import connect, read_cypher, run_query
 from graphvc.errors import GraphvcError
+from graphvc.geography import MapGeography, map_geography
+from graphvc.graph_tables import default_as_of
 from graphvc.reports import list_reports, read_manifest
+from graphvc.runs import DEFAULT_WINDOW_DAYS, AnalysisParameters, AnalysisResult, run_analysis
 from graphvc.schema import graph_counts
 
 T = TypeVar("T")
@@ -124,21 +120,15 @@ def window(start: date | None, end: date | None) -> tuple[datetime | None, datet
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def graph_tables() -> dict[str, pd.DataFrame]:
-    """The graph as the input contract's tables (no names of people); cached ten minutes."""
-    return read_graph_tables(driver(), database=settings().neo4j_database)
-
-
-@st.cache_data(ttl=600, show_spinner=False)
 def latest_as_of() -> date:
     return default_as_of(driver(), database=settings().neo4j_database).date()
 
 
 @st.cache_data(ttl=600, show_spinner="Running the analysis on the graph…")
 def analysis(as_of: date, window_days: int, seed: int) -> AnalysisResult:
-    """Every measure of :func:`graphvc.analysis.pipeline.analyse`, cached ten minutes."""
+    """The run of :func:`graphvc.runs.run_analysis` for these parameters, cached ten minutes."""
     parameters = AnalysisParameters(as_of=pd.Timestamp(as_of), window_days=window_days, seed=seed)
-    return analyse(graph_tables(), parameters)
+    return run_analysis(driver(), parameters, database=settings().neo4j_database)
 
 
 def analysis_controls() -> AnalysisResult:
@@ -152,7 +142,12 @@ def analysis_controls() -> AnalysisResult:
             help="The analysis looks back from this day; default: the day after the latest incident.",
         )  # fmt: skip
         window_days = st.number_input(
-            "Window (days)", min_value=30, max_value=3650, value=730, step=30, key="window_days"
+            "Window (days)",
+            min_value=30,
+            max_value=3650,
+            value=DEFAULT_WINDOW_DAYS,
+            step=30,
+            key="window_days",
         )
         seed = st.number_input("Seed", min_value=0, value=0, step=1, key="seed")
     result = guarded(lambda: analysis(as_of, int(window_days), int(seed)))
@@ -175,11 +170,14 @@ def place_map(
     radius: float,
     columns: bool = True,
     labelled: int = 40,
+    outlines: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> pdk.Deck:
     """Places at ``latitude``/``longitude`` drawn by ``value``: columns whose height and colour
     follow it, or (``columns=False``, for many small places) dots whose area does. The
-    ``labelled`` places with the largest values are named by their ``label`` column. No base
-    map: these machines reach no tile server."""
+    ``labelled`` places with the largest values are named by their ``label`` column. Beneath
+    them, the ward and borough ``outlines`` (GeoJSON by level, from
+    :func:`map_outlines`) so a reader can tell one borough from another without a tile
+    server; no base map is fetched."""
     shown = places.dropna(subset=["latitude", "longitude"]).sort_values(value, ascending=False)
     largest = float(shown[value].max()) if len(shown) else 0.0
     share = shown[value] / largest if largest > 0 else shown[value] * 0.0
@@ -214,8 +212,15 @@ def place_map(
         get_color=[40, 40, 40, 220],
         get_alignment_baseline="'top'",
     )
+    drawn = [
+        pdk.Layer("GeoJsonLayer", data=dict(shape), stroked=True, filled=False,
+                  get_line_color=colour, line_width_min_pixels=width, pickable=False)
+        for level, colour, width in (("ward", [150, 150, 150, 120], 0.5),
+                                     ("borough", [60, 60, 60, 220], 1.5))
+        if (shape := (outlines or {}).get(level))
+    ]  # fmt: skip
     return pdk.Deck(
-        layers=[places_layer, labels],
+        layers=[*drawn, places_layer, labels],
         initial_view_state=pdk.ViewState(
             latitude=centre[0], longitude=centre[1], zoom=zoom, pitch=45 if columns else 0
         ),
@@ -223,6 +228,24 @@ def place_map(
         map_provider=None,
         tooltip={"text": tooltip},
     )
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def map_outlines() -> MapGeography:
+    """The graph's city (the synthetic city or London) and its outlines, for every map."""
+    return map_geography(settings().home, boroughs())
+
+
+def geography_caption() -> None:
+    """Say which city the maps show, and how their outlines were made."""
+    city = map_outlines()
+    if not city.outlines:
+        how = "no outlines installed (graphvc data install adds London's)"
+    elif city.approximate:
+        how = "outlines approximate: Voronoi cells of the LSOA centroids, by ward and borough"
+    else:
+        how = "outlines generated with the city"
+    st.caption(f"Geography: {city.name}; {how}.")
 
 
 def reports_dir() -> Path:

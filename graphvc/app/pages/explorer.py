@@ -6,8 +6,9 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import attempted, boroughs, driver, guarded, require_graph, settings, window
-from app_pages.network_view import SIZE_BY, legend_html, network_html
+from graphvc.app.common import attempted, boroughs, driver, guarded, require_graph, settings, window
+from graphvc.app.network_view import SIZE_BY, legend_html, network_html
+from graphvc.contract import CATEGORIES
 from graphvc.explore import (
     MAX_NODES,
     EgoNetwork,
@@ -18,7 +19,7 @@ from graphvc.explore import (
     node_details,
     shortest_connection,
 )
-from graphvc.model import CATEGORIES, RELATIONSHIP_TYPES
+from graphvc.model import RELATIONSHIP_TYPES
 
 Filters = tuple[tuple[str, ...], datetime | None, datetime | None, tuple[str, ...], tuple[str, ...]]
 

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from app_pages.common import analysis_controls, graph_tables, guarded, top_slider
 from graphvc.analysis.proportionality import proportionality
+from graphvc.app import page
+from graphvc.app.common import analysis_controls, guarded, top_slider
 
 RFG_PARTS = ["recency_part", "frequency_part", "gravity_part"]
 RAW = ["recency_days", "frequency", "gravity", "betweenness", "harm_pagerank", "degree"]
@@ -62,10 +63,10 @@ for column, part, raw in zip(
     column.metric(part, f"{row[part]:.3f}", help=f"{raw} = {row[raw]:.4g}")
 if st.button(f"Open {person} in the network explorer", icon=":material/hub:"):
     st.session_state["node_id"] = person
-    st.switch_page("app_pages/explorer.py")
+    st.switch_page(page("explorer"))
 
 st.subheader("Proportionality of the list")
-persons = guarded(graph_tables)["persons"]
+persons = result.tables["persons"]
 table = guarded(lambda: proportionality(listed.index, persons, population=people.index))
 st.caption(
     f"The {len(listed)} people listed beside the {len(people):,} people scored. Ratio = share "

@@ -2,11 +2,14 @@
 
 import streamlit as st
 
-from app_pages.common import (
+from graphvc.app import page
+from graphvc.app.common import (
     attempted,
     boroughs,
+    geography_caption,
     guarded,
     library_query,
+    map_outlines,
     place_map,
     report_headlines,
     reports,
@@ -28,7 +31,7 @@ latest = attempted(reports)
 if latest is not None and len(latest):
     st.subheader(f"Latest report: as of {latest.iloc[0]['as_of']}")
     report_headlines(latest.iloc[0])
-    st.page_link("app_pages/reports.py", label="Open the reports", icon=":material/summarize:")
+    st.page_link(page("reports"), label="Open the reports", icon=":material/summarize:")
 
 by_category = guarded(lambda: library_query("app/overview_by_category"))
 by_borough = guarded(lambda: library_query("app/overview_by_borough"))
@@ -46,6 +49,7 @@ with right:
         st.pydeck_chart(
             place_map(
                 by_borough, value="harm", label="borough", radius=600,
+                outlines=map_outlines().outlines,
                 tooltip="{borough}\n{incidents} incidents\n{harm} days of harm",
             ),
             height=460,
@@ -53,6 +57,7 @@ with right:
         st.caption(
             "Column height and colour: crime harm (days), at the mean of each borough's locations."
         )
+        geography_caption()
 
 st.subheader("Monthly trend by category")
 names = boroughs()

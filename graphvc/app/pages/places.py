@@ -1,11 +1,22 @@
 """Places: where harm concentrates, which locations repeat, and whether violence comes in
 near repeats (the Knox test)."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import analysis_controls, graph_tables, guarded, place_map, table, top_slider
 from graphvc.analysis.places import knox_test, repeat_locations
+from graphvc.app.common import (
+    analysis,
+    analysis_controls,
+    geography_caption,
+    guarded,
+    map_outlines,
+    place_map,
+    table,
+    top_slider,
+)
 
 #: Each level of place: its key column, name column, map label, radius (metres) and whether
 #: it is drawn as columns (few, large places) or dots (many small ones).
@@ -21,19 +32,24 @@ def parse_bands(text: str) -> list[float]:
 
 @st.cache_data(ttl=600, show_spinner="Running the Knox test…")
 def knox(
-    distance: tuple[float, ...], days: tuple[float, ...], simulations: int, start: str, end: str
+    run: tuple[date, int, int],
+    distance: tuple[float, ...],
+    days: tuple[float, ...],
+    simulations: int,
 ) -> pd.DataFrame:
-    tables = graph_tables()
+    """The Knox test on the network window of the run with these (as-of, window, seed)."""
+    result = analysis(*run)
+    window = result.summary["window"]
     return knox_test(
-        tables["incidents"], tables["locations"], distance_bands=distance, time_bands=days,
-        simulations=simulations, start=start, end=end,
+        result.tables["incidents"], result.tables["locations"], distance_bands=distance,
+        time_bands=days, simulations=simulations, start=window["start"], end=window["end"],
     )  # fmt: skip
 
 
 st.title("Places")
 result = analysis_controls()
 parameters, window = result.parameters, result.summary["window"]
-tables = guarded(graph_tables)
+tables = result.tables
 locations = tables["locations"]
 
 st.subheader("Where harm concentrates")
@@ -48,6 +64,7 @@ else:
     top = top_slider("Most harmful places on the map", len(hot), 50)
     st.pydeck_chart(
         place_map(hot.head(top), value="harm", label=label, radius=radius, columns=columns,
+                  outlines=map_outlines().outlines,
                   labelled=10, tooltip=f"{{{key}}} {{{name}}}\n{{incidents}} incidents\n{{harm}} days of harm"),
         height=480,
     )  # fmt: skip
@@ -55,16 +72,17 @@ else:
     st.caption(
         f"{half:,} of {len(hot):,} {level}s ({half / len(hot):.0%}) hold half of the harm in the window."
     )
+    geography_caption()
     st.dataframe(hot.drop(columns=["latitude", "longitude"]), hide_index=True, width="stretch")
 
 st.subheader("Repeat locations")
 repeats = guarded(
-    lambda: repeat_locations(tables["incidents"], locations, as_of=parameters.as_of,
+    lambda: repeat_locations(tables["incidents"], locations, as_of=parameters.moment,
                              window_days=parameters.repeat_window_days)
 )  # fmt: skip
 st.caption(
     f"Locations with two or more incidents in the {parameters.repeat_window_days} days before "
-    f"{parameters.as_of.date()}."
+    f"{parameters.moment.date()}."
 )
 table(repeats, empty="No location saw two incidents in this window.")
 
@@ -90,7 +108,8 @@ if run or st.session_state.get("knox_ran"):
             f"Bands are numbers separated by commas, such as 0, 100, 200: {distance!r}, {days!r}"
         )
         st.stop()
-    knox_table = guarded(lambda: knox(*bands, int(simulations), window["start"], window["end"]))
+    chosen = (parameters.moment.date(), parameters.window_days, parameters.seed)
+    knox_table = guarded(lambda: knox(chosen, *bands, int(simulations)))
     st.caption(
         f"{knox_table.attrs['incidents']:,} incidents tested ({knox_table.attrs['dropped']:,} without "
         f"coordinates left out), {knox_table.attrs['simulations']} simulations. Knox ratio > 1 with "

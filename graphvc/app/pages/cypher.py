@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import attempted, driver, guarded, settings
+from graphvc.app.common import attempted, driver, guarded, settings
 from graphvc.queries import TEAMS, Parameter, StoredQuery, list_queries, run_stored_query
 
 

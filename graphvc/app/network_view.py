@@ -8,8 +8,9 @@ import math
 
 from pyvis.network import Network
 
+from graphvc.contract import CATEGORIES
 from graphvc.explore import EgoNetwork
-from graphvc.model import CATEGORIES, ROLE_RELATIONSHIPS
+from graphvc.model import ROLE_RELATIONSHIPS
 
 __all__ = ["SIZE_BY", "legend_html", "network_html"]
 

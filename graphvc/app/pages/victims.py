@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app_pages.common import analysis_controls, table
 from graphvc.analysis.overlap import OVERLAP_CLASSES
+from graphvc.app.common import analysis_controls, table
 
 st.title("Victims")
 result = analysis_controls()
@@ -20,7 +20,7 @@ right.metric(
 st.subheader("Repeat victims")
 st.caption(
     f"People victimised at least twice in the {parameters.repeat_window_days} days before "
-    f"{parameters.as_of.date()}, most often first (Farrell & Pease, *Once bitten, twice bitten*)."
+    f"{parameters.moment.date()}, most often first (Farrell & Pease, *Once bitten, twice bitten*)."
 )
 table(victims, empty="No repeat victim in this window.")
 
@@ -37,7 +37,7 @@ table(
 st.subheader("Victim–offender overlap")
 st.caption(
     f"Harm suffered against harm caused over the {parameters.window_days} days before "
-    f"{parameters.as_of.date()}; a victim-offender is predominantly one or the other at a ratio "
+    f"{parameters.moment.date()}; a victim-offender is predominantly one or the other at a ratio "
     f"of {parameters.overlap_cut:g} : 1."
 )
 if overlap.empty:

@@ -1,15 +1,14 @@
-"""Synthetic London: seeded input tables with known network structure planted in them.
+"""Planting known network structure in seeded synthetic tables, on any :class:`Geography`.
 
-:func:`generate` makes the five tables of the input contract (``docs/input-contract.md``) for a
-number of violent incidents on the real geography of London, with a ``ground_truth`` naming what
-was planted, so that every measure of graphvc can be checked against a known answer.
-:func:`write` saves them in a folder that ``graphvc load`` reads.
+:func:`generate` makes the five tables of the input contract (:data:`graphvc.contract.TABLES`)
+for a number of violent incidents on a geography (:func:`~graphvc.synth.geography.london` or
+:func:`~graphvc.synth.geography.synthetic_city`), with a ``ground_truth`` naming what was
+planted and when it was active, so that every measure of graphvc can be checked against a
+known answer.
 
-Only places and counts are real: the 4,835 London LSOAs (2011) with their 2019 wards, boroughs
-and population-weighted centroids, and the Metropolitan Police's 2019 counts per LSOA, which
-weigh where each kind of incident happens (robbery counts for robbery, weapons counts for knife
-and gun crime, violence against the person for the rest). People are invented, with synthetic
-ids and names.
+Places and their weights come from the geography: each family of crime (robbery, weapons for
+knife and gun crime, violence against the person for the rest) happens in each small area in
+proportion to the area's weight. People are invented, with synthetic ids and names.
 
 What is planted
 ---------------
@@ -36,11 +35,11 @@ weapon or firearm) are found by police and always name a suspect. Most witnesses
 already in the data. Incident ids follow time; person ids are shuffled, so that they say
 nothing about what was planted.
 
-Places: each LSOA has ``SITES_PER_LSOA`` places scattered up to ``SITE_RADIUS_M`` around its
-centroid, the first the busiest, so that a few places hold much of the crime [4]_. Only places
-that saw an incident become locations (``LOC-E01000001-1``), so there are at most 5 x 4,835;
-a location id names the same point in every dataset. The City of London, policed apart and so
-absent from the MPS counts, weighs as a quiet LSOA.
+Places: each small area has ``SITES_PER_AREA`` places scattered up to ``SITE_RADIUS_M`` around
+its point, the first the busiest, so that a few places hold much of the crime [4]_. Only places
+that saw an incident become locations (``LOC-<area code>-<site>``, as ``LOC-E01000001-1``), so
+there are at most five per area; a location id names the same point in every dataset on the
+same geography.
 Time: 2023-01-01 to 2025-12-31, with summer, weekend and evening-to-night peaks, to the minute.
 Harm is the offence's ``harm_days`` from the harm table [5]_. Ethnicity follows the London
 census mix whatever the role, so any disparity a report shows is noise.
@@ -63,50 +62,34 @@ References
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from graphvc.config import Settings
-from graphvc.errors import ConfigError, InputError
+from graphvc.contract import (
+    AGE_BANDS,
+    CATEGORIES,
+    ETHNICITY_CODES,
+    OUTCOMES,
+    ROLES,
+    SANCTION_DETECTIONS,
+    SEXES,
+    TABLES,
+)
+from graphvc.errors import ConfigError
 from graphvc.harm_index import DEFAULT_HARM_TABLE, load_harm_table
-from graphvc.model import CATEGORIES, OUTCOMES, ROLE_RELATIONSHIPS
-from loaders.validate import AGE_BANDS, ETHNICITY_CODES, SEXES
+from graphvc.synth.geography import FAMILIES, Geography
 
-__all__ = ["SyntheticDataset", "default_shared_data_dir", "generate", "write"]
+__all__ = ["MAX_INCIDENTS", "MIN_INCIDENTS", "SyntheticDataset", "generate"]
 
 MIN_INCIDENTS = 1_000
 MAX_INCIDENTS = 1_000_000
-TABLES = ("persons", "incidents", "involvements", "locations", "associations")
 ID_DIGITS = 7
-
-# --- Where the real data is -------------------------------------------------------------------
-SHARED_DATA_ENV = "GRAPHVC_SHARED_DATA"
-LOOKUP_FILE = "london_lsoa11_ward19_borough19.csv"
-LOOKUP_COLUMNS = ("LSOA11CD", "LSOA11NM", "WD19CD", "WD19NM", "LAD19CD", "LAD19NM")
-CENTROIDS_FILE = "london_lsoa11_centroids.csv"
-MPS_FILE = "london-2011-2021-major-{family}.csv"
-#: The 2020 column of the MPS copy is double-counted (see its README); 2019 is the last sound year.
-MPS_YEAR = "2019"
-#: The MPS crime families, in the row order of the LSOA weights.
-FAMILIES = ("violence", "robbery", "weapons")
-FAMILY_OF_CATEGORY = {
-    "personal_robbery": "robbery",
-    "knife_enabled": "weapons",
-    "gun_enabled": "weapons",
-}
-#: Added to every count so that an LSOA with no recorded crime of a kind still sees one, rarely.
-COUNT_SMOOTHING = 0.1
-#: The City of London has its own police, so the MPS counts lack its six LSOAs: each counts as a
-#: quiet LSOA, this quantile of the others.
-CITY_QUANTILE = 0.1
 
 # --- When --------------------------------------------------------------------------------------
 WINDOW_START = np.datetime64("2023-01-01", "D")
@@ -217,8 +200,6 @@ OUTCOME_WEIGHTS = {
     "community_resolution": 0.03,
     "unknown": 0.05,
 }
-#: A person named in a sanction detection is an offender; otherwise they stay a suspect.
-SANCTION_DETECTIONS = OUTCOMES[:3]
 
 # --- Who ---------------------------------------------------------------------------------------
 #: Planted structure per incident: one group for this many incidents, and so on.
@@ -234,7 +215,7 @@ BROKER_JOINS_ROUTINE = 0.25
 #: Groups per constellation, by weight; a constellation of three or more is sometimes a star.
 CONSTELLATION_SIZES = np.array([0.25, 0.35, 0.25, 0.15])
 STAR_SHARE = 0.3
-TERRITORY_LSOAS = 3
+TERRITORY_AREAS = 3
 CREW_SIZE_WEIGHTS = np.array([0.7, 0.3])  # crews of 2 or 3
 CAREER_MIN_LENGTH, CAREER_MAX_LENGTH = 4, 8
 CAREER_WINDOW_DAYS = 730
@@ -281,7 +262,13 @@ ETHNICITY_WEIGHTS = {
 }  # fmt: skip
 
 # --- Where -------------------------------------------------------------------------------------
-SITES_PER_LSOA = 5
+#: The family of crime whose area weights place a category; every other category is violence.
+FAMILY_OF_CATEGORY = {
+    "personal_robbery": "robbery",
+    "knife_enabled": "weapons",
+    "gun_enabled": "weapons",
+}
+SITES_PER_AREA = 5
 SITE_WEIGHTS = np.array([0.4, 0.25, 0.15, 0.12, 0.08])
 SITE_RADIUS_M = 150.0
 SITES_SEED = 2011
@@ -298,7 +285,6 @@ ASSOCIATE_LINKS_PER_INCIDENT = 0.02
 # Kinds of involvement, in order of precedence: a person has one part per incident, and when a
 # drawn victim or witness already has one, they are replaced by a new person.
 _OFFENDER, _FIXED_VICTIM, _DRAWN_VICTIM, _EXTRA_VICTIM, _WITNESS = range(5)
-_ROLES = tuple(ROLE_RELATIONSHIPS)
 
 
 @dataclass(frozen=True, eq=False)
@@ -307,47 +293,38 @@ class SyntheticDataset:
 
     Attributes
     ----------
-    persons, incidents, involvements, locations, associations : pandas.DataFrame
-        One frame per table of ``docs/input-contract.md``, with exactly its columns; dates are
-        ISO 8601 strings and ids strings (``P0000001``, ``I0000001``, ``LOC-E01000001-1``).
+    persons, locations, incidents, involvements, associations : pandas.DataFrame
+        One frame per table of :data:`graphvc.contract.TABLES`, with exactly its columns in
+        its order; dates are ISO 8601 strings and ids strings (``P0000001``, ``I0000001``,
+        ``LOC-E01000001-1``).
     ground_truth : dict
         What was planted, by person id: ``brokers``, ``broker_groups`` (broker -> indexes into
         ``groups``), ``groups`` and ``crews`` (lists of members, brokers apart),
         ``repeat_victims``, ``domestic_pairs`` ([victim, perpetrator]), ``escalators``,
-        ``victim_offenders``, ``prolific_offenders``, with ``seed`` and ``n_incidents``.
+        ``victim_offenders``, ``prolific_offenders``, with ``seed``, ``n_incidents`` and
+        ``geography`` (its name). When each structure was active, as the dates of the first
+        and last of the incidents that make it up (``{"first": "2023-02-01", "last":
+        "2025-11-30"}``), in lists aligned with the lists they date: ``group_periods``,
+        ``crew_periods``, ``broker_periods`` (a broker's incidents with its groups),
+        ``domestic_pair_periods``, ``escalator_periods`` and ``repeat_victim_periods`` (the
+        incidents they were a victim of).
     """
 
     persons: pd.DataFrame
+    locations: pd.DataFrame
     incidents: pd.DataFrame
     involvements: pd.DataFrame
-    locations: pd.DataFrame
     associations: pd.DataFrame
     ground_truth: dict[str, Any]
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The five tables by name, in the order of the input contract."""
+        """The five tables by name, in the order of :data:`graphvc.contract.TABLES`."""
         return {name: getattr(self, name) for name in TABLES}
 
 
-def default_shared_data_dir() -> Path:
-    """The folder of real public data: the ``GRAPHVC_SHARED_DATA`` setting (see :mod:`graphvc.config`).
-
-    Examples
-    --------
-    >>> (default_shared_data_dir() / "london_geography").is_dir()
-    True
-    """
-    return Settings.from_env().shared_data
-
-
-def generate(
-    n_incidents: int,
-    seed: int,
-    geography_dir: Path | None = None,
-    mps_dir: Path | None = None,
-) -> SyntheticDataset:
-    """Make a synthetic London of ``n_incidents`` violent incidents, the same for the same seed.
+def generate(n_incidents: int, seed: int, geography: Geography) -> SyntheticDataset:
+    """Make ``n_incidents`` violent incidents on ``geography``, the same for the same seed.
 
     Time and memory grow linearly with ``n_incidents``: about 2.3 involvements and 0.8 persons
     per incident.
@@ -358,9 +335,9 @@ def generate(
         How many incidents, from 1,000 to 1,000,000.
     seed : int
         Seed of the random generator (``numpy.random.default_rng``), at least 0.
-    geography_dir, mps_dir : Path, optional
-        The folders ``london_geography`` and ``mps_lsoa_crime``; by default those in
-        :func:`default_shared_data_dir`.
+    geography : Geography
+        Where incidents happen: :func:`~graphvc.synth.geography.synthetic_city` or
+        :func:`~graphvc.synth.geography.london`.
 
     Returns
     -------
@@ -371,18 +348,17 @@ def generate(
     ------
     ConfigError
         If ``n_incidents`` or ``seed`` is out of range.
-    InputError
-        If a file of real data is missing or lacks a column.
 
     Examples
     --------
-    >>> data = generate(1000, seed=7)
+    >>> from graphvc.synth import synthetic_city
+    >>> data = generate(1000, seed=7, geography=synthetic_city(7))
     >>> len(data.incidents), data.incidents["incident_id"].iloc[0]
     (1000, 'I0000001')
     >>> sorted(data.involvements["role"].unique())
     ['offender', 'suspect', 'victim', 'witness']
-    >>> len(data.ground_truth["brokers"]) >= 2
-    True
+    >>> len(data.ground_truth["brokers"]) >= 2, data.ground_truth["geography"]
+    (True, 'Synthetic city (seed 7)')
     """
     if not MIN_INCIDENTS <= n_incidents <= MAX_INCIDENTS:
         raise ConfigError(
@@ -390,10 +366,6 @@ def generate(
         )
     if seed < 0:
         raise ConfigError(f"seed={seed!r} must be at least 0")
-    shared = default_shared_data_dir()
-    geography = _load_geography(
-        geography_dir or shared / "london_geography", mps_dir or shared / "mps_lsoa_crime"
-    )
     rng = np.random.default_rng(seed)
     times = _draw_times(rng, n_incidents)
     # The offence mixes are written in the codes of the bundled table, whatever GRAPHVC_HARM_TABLE.
@@ -416,92 +388,29 @@ def generate(
     person_ids = _ids("P", person_number)
     role = _roles(kind, incidents["outcome"][incident])
 
+    # The frames draw from ``rng`` in this order (persons, incidents, associations), which
+    # keeps a seed's data the same from one version to the next.
+    persons = _persons_frame(
+        rng, plan, incidents, person, incident, kind, person_number, person_ids
+    )
+    incidents_frame = _incidents_frame(
+        rng, draft, geography, incidents, chronological, incident_ids
+    )
     return SyntheticDataset(
-        persons=_persons_frame(
-            rng, plan, incidents, person, incident, kind, person_number, person_ids
-        ),
-        incidents=_incidents_frame(rng, draft, geography, incidents, chronological, incident_ids),
+        persons=persons,
+        locations=_locations_frame(geography, incidents),
+        incidents=incidents_frame,
         involvements=_involvements_frame(
             person, incident, role, person_number, incident_number, person_ids, incident_ids
         ),
-        locations=_locations_frame(geography, incidents),
         associations=_associations_frame(rng, plan, n_incidents, person_ids),
-        ground_truth=_ground_truth(plan, person, role, person_ids, seed, n_incidents),
+        ground_truth={
+            "seed": seed,
+            "n_incidents": n_incidents,
+            **_ground_truth(plan, incidents["time"], incident, person, role, person_ids),
+            "geography": geography.name,
+        },
     )
-
-
-def write(
-    dataset: SyntheticDataset,
-    out_dir: Path,
-    file_format: Literal["csv", "parquet"] = "csv",
-) -> None:
-    """Write the five tables and ``ground_truth.json`` into ``out_dir`` (created if missing).
-
-    Parameters
-    ----------
-    dataset : SyntheticDataset
-        What :func:`generate` made.
-    out_dir : Path
-        The folder; files of the same names are overwritten.
-    file_format : {"csv", "parquet"}
-        CSV (UTF-8, header, no index, booleans as ``true``/``false``) or Parquet.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     write(generate(1000, seed=1), Path(folder))
-    ...     sorted(path.name for path in Path(folder).iterdir())
-    ['associations.csv', 'ground_truth.json', 'incidents.csv', 'involvements.csv', 'locations.csv', 'persons.csv']
-    """
-    if file_format not in ("csv", "parquet"):
-        raise ConfigError(f"file_format={file_format!r} must be 'csv' or 'parquet'")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, frame in dataset.tables.items():
-        path = out_dir / f"{name}.{file_format}"
-        if file_format == "csv":
-            booleans = frame.select_dtypes(bool).columns
-            words = {column: np.where(frame[column], "true", "false") for column in booleans}
-            frame.assign(**words).to_csv(path, index=False)
-        else:
-            frame.to_parquet(path, index=False)
-    (out_dir / "ground_truth.json").write_text(
-        json.dumps(dataset.ground_truth, indent=1) + "\n", encoding="utf-8"
-    )
-
-
-# --- Reading the real data ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Geography:
-    lsoas: pd.DataFrame  # LOOKUP_COLUMNS + lat, lon; sorted by LSOA11CD
-    weights: np.ndarray  # (len(FAMILIES), len(lsoas)): 2019 counts, smoothed
-
-
-def _read_csv(path: Path, columns: Sequence[str]) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, usecols=list(columns))
-    except FileNotFoundError:
-        raise InputError(
-            f"{path} not found: set {SHARED_DATA_ENV} to the folder that holds "
-            "london_geography/ and mps_lsoa_crime/"
-        ) from None
-    except ValueError as e:
-        raise InputError(f"{path}: {e}") from None
-
-
-def _load_geography(geography_dir: Path, mps_dir: Path) -> _Geography:
-    lookup = _read_csv(geography_dir / LOOKUP_FILE, LOOKUP_COLUMNS)
-    centroids = _read_csv(geography_dir / CENTROIDS_FILE, ("LSOA11CD", "lat", "lon"))
-    lsoas = lookup.merge(centroids, on="LSOA11CD", validate="one_to_one")
-    lsoas = lsoas.sort_values("LSOA11CD", ignore_index=True)
-    weights = np.empty((len(FAMILIES), len(lsoas)))
-    for row, family in enumerate(FAMILIES):
-        counts = _read_csv(mps_dir / MPS_FILE.format(family=family), ("LSOA11CD", MPS_YEAR))
-        per_lsoa = lsoas["LSOA11CD"].map(counts.set_index("LSOA11CD")[MPS_YEAR])
-        weights[row] = per_lsoa.fillna(per_lsoa.quantile(CITY_QUANTILE)).to_numpy()
-    return _Geography(lsoas, weights + COUNT_SMOOTHING)
 
 
 # --- Drawing -----------------------------------------------------------------------------------
@@ -609,7 +518,7 @@ def _sequence_times(
 class _Draft:
     """Incidents and involvements under construction, as integer codes.
 
-    Incident times, LSOAs and sites are -1 until drawn, for those a scenario leaves open.
+    Incident times, areas and sites are -1 until drawn, for those a scenario leaves open.
     """
 
     def __init__(self, rng: np.random.Generator, harm_index: pd.DataFrame) -> None:
@@ -638,7 +547,7 @@ class _Draft:
         suspect_named: bool,
         outcome: str | None = None,
         time: np.ndarray | None = None,
-        lsoa: np.ndarray | None = None,
+        area: np.ndarray | None = None,
         site: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Add incidents of the given mixes; return their indexes and outcome codes."""
@@ -656,7 +565,7 @@ class _Draft:
                 "offence": offence,
                 "outcome": outcomes,
                 "time": unset if time is None else time,
-                "lsoa": unset if lsoa is None else lsoa,
+                "area": unset if area is None else area,
                 "site": unset if site is None else site,
             }
         )
@@ -712,17 +621,33 @@ class _Cliques:
 
 
 @dataclass(frozen=True)
+class _Owned:
+    """The incidents that make up planted structures: ``incident[i]`` belongs to ``owner[i]``.
+
+    ``owner`` indexes the structures (groups, crews, brokers, ...) in their planting order.
+    """
+
+    incident: np.ndarray
+    owner: np.ndarray
+
+
+@dataclass(frozen=True)
 class _Plan:
-    """What was planted, by internal person index."""
+    """What was planted, by internal person index, and the incidents of each structure."""
 
     groups: _Cliques
+    group_incidents: _Owned
     brokers: np.ndarray
+    broker_incidents: _Owned
     bridge_broker: np.ndarray  # one row per (broker, group) bridge: index into ``brokers``
     bridge_group: np.ndarray
     crews: _Cliques
+    crew_incidents: _Owned
     escalators: np.ndarray
+    escalator_incidents: _Owned
     domestic_victims: np.ndarray
     domestic_perpetrators: np.ndarray
+    domestic_incidents: _Owned
     solo_offenders: np.ndarray
     solo_counts: np.ndarray
     victim_offenders: np.ndarray
@@ -730,17 +655,17 @@ class _Plan:
     drawn_victim_counts: np.ndarray
 
 
-def _plant(draft: _Draft, geography: _Geography, n_incidents: int, pool: np.ndarray) -> _Plan:
+def _plant(draft: _Draft, geography: Geography, n_incidents: int, pool: np.ndarray) -> _Plan:
     """Add every scenario's incidents and people to ``draft``; the background fills up to N."""
     rng = draft.rng
-    groups, brokers, bridge_broker, bridge_group = _plant_groups(
+    groups, group_incidents, brokers, broker_incidents, bridge_broker, bridge_group = _plant_groups(
         draft, geography, max(MIN_GROUPS, n_incidents // INCIDENTS_PER_GROUP)
     )
-    crews = _plant_crews(draft, geography, round(CREW_INCIDENT_SHARE * n_incidents))
-    escalators = _plant_escalators(
+    crews, crew_incidents = _plant_crews(draft, geography, round(CREW_INCIDENT_SHARE * n_incidents))
+    escalators, escalator_incidents = _plant_escalators(
         draft, max(MIN_ESCALATORS, n_incidents // INCIDENTS_PER_ESCALATOR), pool
     )
-    domestic_victims, domestic_perpetrators = _plant_domestic_pairs(
+    domestic_victims, domestic_perpetrators, domestic_incidents = _plant_domestic_pairs(
         draft, geography, max(MIN_DOMESTIC_PAIRS, n_incidents // INCIDENTS_PER_DOMESTIC_PAIR), pool
     )
     also_solo = np.concatenate(
@@ -765,13 +690,18 @@ def _plant(draft: _Draft, geography: _Geography, n_incidents: int, pool: np.ndar
     _add_witnesses(draft)
     return _Plan(
         groups,
+        group_incidents,
         brokers,
+        broker_incidents,
         bridge_broker,
         bridge_group,
         crews,
+        crew_incidents,
         escalators,
+        escalator_incidents,
         domestic_victims,
         domestic_perpetrators,
+        domestic_incidents,
         solo_offenders,
         solo_counts,
         victim_offenders,
@@ -795,14 +725,14 @@ def _deal_to_persons(
     return persons[owner], persons, np.bincount(owner, minlength=n_dealt)
 
 
-def _territories(rng: np.random.Generator, geography: _Geography, n: int) -> np.ndarray:
-    """``TERRITORY_LSOAS`` home LSOAs for each of ``n`` groups or crews, where violence is."""
-    lsoas = _draw_from(rng, geography.weights[FAMILIES.index("violence")], n * TERRITORY_LSOAS)
-    return lsoas.reshape(n, TERRITORY_LSOAS)
+def _territories(rng: np.random.Generator, geography: Geography, n: int) -> np.ndarray:
+    """``TERRITORY_AREAS`` home areas for each of ``n`` groups or crews, where violence is."""
+    areas = _draw_from(rng, geography.weights[FAMILIES.index("violence")], n * TERRITORY_AREAS)
+    return areas.reshape(n, TERRITORY_AREAS)
 
 
 def _in_territory(rng: np.random.Generator, territory: np.ndarray, owner: np.ndarray) -> np.ndarray:
-    return territory[owner, rng.integers(0, TERRITORY_LSOAS, len(owner))]
+    return territory[owner, rng.integers(0, TERRITORY_AREAS, len(owner))]
 
 
 def _bridges(rng: np.random.Generator, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
@@ -834,9 +764,13 @@ def _bridges(rng: np.random.Generator, n_groups: int) -> tuple[np.ndarray, np.nd
 
 
 def _plant_groups(
-    draft: _Draft, geography: _Geography, n_groups: int
-) -> tuple[_Cliques, np.ndarray, np.ndarray, np.ndarray]:
-    """Co-offending groups and their brokers, with founding and routine incidents."""
+    draft: _Draft, geography: Geography, n_groups: int
+) -> tuple[_Cliques, _Owned, np.ndarray, _Owned, np.ndarray, np.ndarray]:
+    """Co-offending groups and their brokers, with founding and routine incidents.
+
+    Returns the groups and their incidents, the brokers and the incidents they share with
+    their groups, and the bridges (broker, group).
+    """
     rng = draft.rng
     size = GROUP_MIN_SIZE + rng.binomial(GROUP_MAX_SIZE - GROUP_MIN_SIZE, 0.4, n_groups)
     groups = _Cliques.new(draft, size)
@@ -850,7 +784,7 @@ def _plant_groups(
         _draw_mixes(rng, GROUP_MIXES, n_groups),
         suspect_named=True,
         outcome="charged",
-        lsoa=_in_territory(rng, territory, np.arange(n_groups)),
+        area=_in_territory(rng, territory, np.arange(n_groups)),
     )
     run, members = groups.all_members(np.arange(n_groups))
     draft.involve(founding[run], members, _OFFENDER)
@@ -860,7 +794,7 @@ def _plant_groups(
     routine, _ = draft.add_incidents(
         _draw_mixes(rng, GROUP_MIXES, len(group)),
         suspect_named=True,
-        lsoa=_in_territory(rng, territory, group),
+        area=_in_territory(rng, territory, group),
     )
     # Two or more members each time, drawn without replacement by sorting random keys.
     n_offenders = 2 + (
@@ -881,11 +815,19 @@ def _plant_groups(
     pick = first_bridge[group[joins]] + (
         rng.random(int(joins.sum())) * n_bridges[group[joins]]
     ).astype(np.int64)
-    draft.involve(routine[joins], brokers[bridge_broker[by_group[pick]]], _OFFENDER)
-    return groups, brokers, bridge_broker, bridge_group
+    joining_broker = bridge_broker[by_group[pick]]
+    draft.involve(routine[joins], brokers[joining_broker], _OFFENDER)
+    group_incidents = _Owned(
+        np.concatenate([founding, routine]), np.concatenate([np.arange(n_groups), group])
+    )
+    broker_incidents = _Owned(
+        np.concatenate([founding[bridge_group], routine[joins]]),
+        np.concatenate([bridge_broker, joining_broker]),
+    )
+    return groups, group_incidents, brokers, broker_incidents, bridge_broker, bridge_group
 
 
-def _plant_crews(draft: _Draft, geography: _Geography, n_incidents: int) -> _Cliques:
+def _plant_crews(draft: _Draft, geography: Geography, n_incidents: int) -> tuple[_Cliques, _Owned]:
     """Crews of two or three who always offend together, some of them often."""
     rng = draft.rng
     crew = _deal(rng, n_incidents, _activity(rng, n_incidents, CREW_ACTIVITY))
@@ -894,14 +836,14 @@ def _plant_crews(draft: _Draft, geography: _Geography, n_incidents: int) -> _Cli
     incidents, _ = draft.add_incidents(
         _draw_mixes(rng, CREW_MIXES, n_incidents),
         suspect_named=True,
-        lsoa=_in_territory(rng, _territories(rng, geography, n_crews), crew),
+        area=_in_territory(rng, _territories(rng, geography, n_crews), crew),
     )
     run, members = crews.all_members(crew)
     draft.involve(incidents[run], members, _OFFENDER)
-    return crews
+    return crews, _Owned(incidents, crew)
 
 
-def _plant_escalators(draft: _Draft, n: int, pool: np.ndarray) -> np.ndarray:
+def _plant_escalators(draft: _Draft, n: int, pool: np.ndarray) -> tuple[np.ndarray, _Owned]:
     """Careers of low-harm incidents that end in one or two knife or gun enabled ones."""
     rng = draft.rng
     escalators = draft.new_persons(n)
@@ -918,30 +860,30 @@ def _plant_escalators(draft: _Draft, n: int, pool: np.ndarray) -> np.ndarray:
         mixes, suspect_named=True, time=_sequence_times(rng, pool, length, CAREER_WINDOW_DAYS)
     )
     draft.involve(incidents, escalators[career], _OFFENDER)
-    return escalators
+    return escalators, _Owned(incidents, career)
 
 
 def _plant_domestic_pairs(
-    draft: _Draft, geography: _Geography, n: int, pool: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+    draft: _Draft, geography: Geography, n: int, pool: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, _Owned]:
     """The same victim and perpetrator again and again at one home, within a year."""
     rng = draft.rng
     victims, perpetrators = draft.new_persons(n), draft.new_persons(n)
     extra = np.minimum(rng.poisson(DOMESTIC_EXTRA_INCIDENTS, n), DOMESTIC_MAX_INCIDENTS - 2)
     length = 2 + extra
     pair = np.repeat(np.arange(n), length)
-    home_lsoa = _draw_from(rng, geography.weights[FAMILIES.index("violence")], n)
+    home_area = _draw_from(rng, geography.weights[FAMILIES.index("violence")], n)
     home_site = _draw_from(rng, SITE_WEIGHTS, n)
     incidents, _ = draft.add_incidents(
         np.full(len(pair), MIX_NAMES.index("domestic")),
         suspect_named=True,
         time=_sequence_times(rng, pool, length, DOMESTIC_WINDOW_DAYS),
-        lsoa=home_lsoa[pair],
+        area=home_area[pair],
         site=home_site[pair],
     )
     draft.involve(incidents, victims[pair], _FIXED_VICTIM)
     draft.involve(incidents, perpetrators[pair], _OFFENDER)
-    return victims, perpetrators
+    return victims, perpetrators, _Owned(incidents, pair)
 
 
 def _add_victims(draft: _Draft, victim_offenders: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -991,10 +933,10 @@ def _redraw_second_parts(
 
 
 def _roles(kind: np.ndarray, outcome: np.ndarray) -> np.ndarray:
-    """Role codes (into ``_ROLES``): offenders named in a sanction detection, else suspects."""
+    """Role codes (into ``ROLES``): offenders named in a sanction detection, else suspects."""
     sanctioned = np.isin(outcome, [OUTCOMES.index(name) for name in SANCTION_DETECTIONS])
-    role = np.where(kind == _WITNESS, _ROLES.index("witness"), _ROLES.index("victim"))
-    offender = np.where(sanctioned, _ROLES.index("offender"), _ROLES.index("suspect"))
+    role = np.where(kind == _WITNESS, ROLES.index("witness"), ROLES.index("victim"))
+    offender = np.where(sanctioned, ROLES.index("offender"), ROLES.index("suspect"))
     return np.where(kind == _OFFENDER, offender, role)
 
 
@@ -1004,13 +946,13 @@ def _category(mix: np.ndarray) -> np.ndarray:
 
 
 def _place(
-    rng: np.random.Generator, geography: _Geography, incidents: dict[str, np.ndarray]
+    rng: np.random.Generator, geography: Geography, incidents: dict[str, np.ndarray]
 ) -> None:
-    """Draw the LSOA and site of every incident a scenario left open."""
+    """Draw the area and site of every incident a scenario left open."""
     family_of = [FAMILIES.index(FAMILY_OF_CATEGORY.get(c, "violence")) for c in CATEGORIES]
     family = np.array(family_of)[_category(incidents["mix"])]
-    unset = incidents["lsoa"] < 0
-    incidents["lsoa"][unset] = _draw(rng, geography.weights, family[unset])
+    unset = incidents["area"] < 0
+    incidents["area"][unset] = _draw(rng, geography.weights, family[unset])
     unset = incidents["site"] < 0
     incidents["site"][unset] = _draw_from(rng, SITE_WEIGHTS, int(unset.sum()))
 
@@ -1029,8 +971,8 @@ def _strings(values: Sequence[str] | np.ndarray, index: np.ndarray | None = None
     return pd.array(strings if index is None else strings.take(pa.array(index)), dtype="str")
 
 
-def _location_ids(geography: _Geography, lsoa: np.ndarray, site: np.ndarray) -> np.ndarray:
-    codes = geography.lsoas["LSOA11CD"].to_numpy(dtype=str)[lsoa]
+def _location_ids(geography: Geography, area: np.ndarray, site: np.ndarray) -> np.ndarray:
+    codes = geography.areas["code"].to_numpy(dtype=str)[area]
     return np.strings.add(
         np.strings.add("LOC-", codes), np.strings.add("-", (site + 1).astype(str))
     )
@@ -1039,7 +981,7 @@ def _location_ids(geography: _Geography, lsoa: np.ndarray, site: np.ndarray) -> 
 def _incidents_frame(
     rng: np.random.Generator,
     draft: _Draft,
-    geography: _Geography,
+    geography: Geography,
     incidents: dict[str, np.ndarray],
     chronological: np.ndarray,
     incident_ids: np.ndarray,
@@ -1049,11 +991,13 @@ def _incidents_frame(
     flag_chances = np.array([[getattr(m, flag) for flag in FLAGS] for m in MIXES.values()])
     flags = rng.random((len(mix), len(FLAGS))) < flag_chances[mix]
     time = incidents["time"][chronological].astype("datetime64[s]")
-    lsoa = np.arange(len(geography.lsoas)).repeat(SITES_PER_LSOA)
+    n_areas = len(geography.areas)
     every_location = _location_ids(
-        geography, lsoa, np.tile(np.arange(SITES_PER_LSOA), len(geography.lsoas))
+        geography,
+        np.arange(n_areas).repeat(SITES_PER_AREA),
+        np.tile(np.arange(SITES_PER_AREA), n_areas),
     )
-    location = incidents["lsoa"][chronological] * SITES_PER_LSOA + incidents["site"][chronological]
+    location = incidents["area"][chronological] * SITES_PER_AREA + incidents["site"][chronological]
     return pd.DataFrame(
         {
             "incident_id": _strings(incident_ids, chronological),
@@ -1082,7 +1026,7 @@ def _involvements_frame(
         {
             "person_id": _strings(person_ids, person[order]),
             "incident_id": _strings(incident_ids, incident[order]),
-            "role": _strings(_ROLES, role[order]),
+            "role": _strings(ROLES, role[order]),
         }
     )
 
@@ -1129,40 +1073,40 @@ def _persons_frame(
     )
 
 
-def _locations_frame(geography: _Geography, incidents: dict[str, np.ndarray]) -> pd.DataFrame:
-    """The places that saw an incident, each a random point near its LSOA's centroid.
+def _locations_frame(geography: Geography, incidents: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The places that saw an incident, each a random point near its area's point.
 
     The points come from a generator of their own, so that a location id names the same point
-    in every dataset, whatever the seed and size.
+    in every dataset on the same geography, whatever the seed and size.
     """
-    lsoas = geography.lsoas
+    areas = geography.areas
     places = np.random.default_rng(SITES_SEED)
-    distance = SITE_RADIUS_M * np.sqrt(places.random((len(lsoas), SITES_PER_LSOA)))
-    bearing = 2 * np.pi * places.random((len(lsoas), SITES_PER_LSOA))
-    centre_lat = lsoas["lat"].to_numpy()[:, np.newaxis]
-    centre_lon = lsoas["lon"].to_numpy()[:, np.newaxis]
+    distance = SITE_RADIUS_M * np.sqrt(places.random((len(areas), SITES_PER_AREA)))
+    bearing = 2 * np.pi * places.random((len(areas), SITES_PER_AREA))
+    centre_lat = areas["latitude"].to_numpy()[:, np.newaxis]
+    centre_lon = areas["longitude"].to_numpy()[:, np.newaxis]
     latitude = centre_lat + distance * np.cos(bearing) / METRES_PER_DEGREE
     longitude = centre_lon + distance * np.sin(bearing) / (
         METRES_PER_DEGREE * np.cos(np.radians(centre_lat))
     )
-    lsoa, site = np.divmod(
-        np.unique(incidents["lsoa"] * SITES_PER_LSOA + incidents["site"]), SITES_PER_LSOA
+    area, site = np.divmod(
+        np.unique(incidents["area"] * SITES_PER_AREA + incidents["site"]), SITES_PER_AREA
     )
-    used = lsoas.iloc[lsoa]
+    used = areas.iloc[area]
     return pd.DataFrame(
         {
-            "location_id": _location_ids(geography, lsoa, site),
+            "location_id": _location_ids(geography, area, site),
             "name": np.strings.add(
-                used["LSOA11NM"].to_numpy(dtype=str),
+                used["name"].to_numpy(dtype=str),
                 np.strings.add(", place ", (site + 1).astype(str)),
             ),
-            "lsoa_code": used["LSOA11CD"].to_numpy(dtype=str),
-            "ward_code": used["WD19CD"].to_numpy(dtype=str),
-            "ward_name": used["WD19NM"].to_numpy(dtype=str),
-            "borough_code": used["LAD19CD"].to_numpy(dtype=str),
-            "borough_name": used["LAD19NM"].to_numpy(dtype=str),
-            "latitude": latitude[lsoa, site].round(6),
-            "longitude": longitude[lsoa, site].round(6),
+            "lsoa_code": used["code"].to_numpy(dtype=str),
+            **{
+                column: used[column].to_numpy(dtype=str)
+                for column in ("ward_code", "ward_name", "borough_code", "borough_name")
+            },
+            "latitude": latitude[area, site].round(6),
+            "longitude": longitude[area, site].round(6),
         }
     )
 
@@ -1230,24 +1174,47 @@ def _associations_frame(
 
 def _ground_truth(
     plan: _Plan,
+    time: np.ndarray,
+    incident: np.ndarray,
     person: np.ndarray,
     role: np.ndarray,
     person_ids: np.ndarray,
-    seed: int,
-    n_incidents: int,
 ) -> dict[str, Any]:
-    """What was planted, checked against what the tables hold (a redrawn part can undo one)."""
+    """What was planted and when it was active, by person id.
+
+    Checked against what the tables hold, since a redrawn part can undo a planted one.
+    """
     n = len(person_ids)
-    victim_count = np.bincount(person[role == _ROLES.index("victim")], minlength=n)
-    offending = np.isin(role, [_ROLES.index("offender"), _ROLES.index("suspect")])
+    victim = role == ROLES.index("victim")
+    victim_count = np.bincount(person[victim], minlength=n)
+    offending = np.isin(role, [ROLES.index("offender"), ROLES.index("suspect")])
     offence_count = np.bincount(person[offending], minlength=n)
     repeat = np.concatenate(
         [plan.drawn_victims[plan.drawn_victim_counts >= 2], plan.domestic_victims]
     )
+    repeat = np.unique(repeat[victim_count[repeat] >= 2])
     both = plan.victim_offenders
 
+    def by_id(persons: np.ndarray) -> np.ndarray:
+        """Positions in ``persons`` in the order of their ids (ids share one width)."""
+        return np.argsort(person_ids[persons], kind="stable")
+
     def ids(persons: np.ndarray) -> list[str]:
-        return sorted(person_ids[persons].tolist())
+        return person_ids[persons[by_id(persons)]].tolist()
+
+    def periods(owned: _Owned, order: np.ndarray) -> list[dict[str, str]]:
+        """The first and last date of each owner's incidents, owners taken in ``order``."""
+        first = np.full(len(order), np.iinfo(np.int64).max)
+        last = np.full(len(order), np.iinfo(np.int64).min)
+        np.minimum.at(first, owned.owner, time[owned.incident])
+        np.maximum.at(last, owned.owner, time[owned.incident])
+        first_day, last_day = (
+            np.datetime_as_string(seconds[order].astype("datetime64[s]"), unit="D").tolist()
+            for seconds in (first, last)
+        )
+        return [
+            {"first": start, "last": end} for start, end in zip(first_day, last_day, strict=True)
+        ]
 
     broker_groups: dict[str, list[int]] = {}
     for broker, group in zip(
@@ -1256,23 +1223,26 @@ def _ground_truth(
         strict=True,
     ):
         broker_groups.setdefault(broker, []).append(group)
+    victim_ids = person_ids[plan.domestic_victims]
+    perpetrator_ids = person_ids[plan.domestic_perpetrators]
+    pair_order = np.lexsort((perpetrator_ids, victim_ids))
+    # Every victim part of a repeat victim, owned by the victim's place in ``repeat``.
+    repeat_parts = np.flatnonzero(victim & np.isin(person, repeat))
+    repeat_owned = _Owned(incident[repeat_parts], np.searchsorted(repeat, person[repeat_parts]))
     return {
-        "seed": seed,
-        "n_incidents": n_incidents,
         "brokers": ids(plan.brokers),
         "broker_groups": dict(sorted(broker_groups.items())),
         "groups": plan.groups.lists(person_ids),
         "crews": plan.crews.lists(person_ids),
-        "repeat_victims": ids(np.unique(repeat[victim_count[repeat] >= 2])),
-        "domestic_pairs": sorted(
-            [victim, perpetrator]
-            for victim, perpetrator in zip(
-                person_ids[plan.domestic_victims].tolist(),
-                person_ids[plan.domestic_perpetrators].tolist(),
-                strict=True,
-            )
-        ),
+        "repeat_victims": ids(repeat),
+        "domestic_pairs": np.column_stack([victim_ids, perpetrator_ids])[pair_order].tolist(),
         "escalators": ids(plan.escalators),
         "victim_offenders": ids(both[(victim_count[both] > 0) & (offence_count[both] > 0)]),
         "prolific_offenders": ids(plan.solo_offenders[plan.solo_counts >= PROLIFIC]),
+        "group_periods": periods(plan.group_incidents, np.arange(len(plan.groups.size))),
+        "crew_periods": periods(plan.crew_incidents, np.arange(len(plan.crews.size))),
+        "broker_periods": periods(plan.broker_incidents, by_id(plan.brokers)),
+        "domestic_pair_periods": periods(plan.domestic_incidents, pair_order),
+        "escalator_periods": periods(plan.escalator_incidents, by_id(plan.escalators)),
+        "repeat_victim_periods": periods(repeat_owned, by_id(repeat)),
     }

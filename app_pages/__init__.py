@@ -1,1 +1,0 @@
-"""Pages of the Streamlit app; each is a short script that reads widgets, calls graphvc, draws."""

@@ -1,0 +1,18 @@
+"""graphvc's Streamlit app: a thin router (:mod:`graphvc.app.main`) over small pages
+(``graphvc/app/pages/``), each a short script that reads widgets, calls graphvc and draws.
+
+It ships inside the package, so ``graphvc app`` serves it from a checkout or an installed
+wheel alike; ``app.py`` at the top of a checkout is the documented entry for
+``streamlit run app.py``.
+"""
+
+from pathlib import Path
+
+__all__ = ["PAGES_DIR", "page"]
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+
+
+def page(name: str) -> str:
+    """The path of page ``name`` (e.g. ``"explorer"``), for ``st.switch_page`` and links."""
+    return str(PAGES_DIR / f"{name}.py")

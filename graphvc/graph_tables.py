@@ -1,0 +1,90 @@
+"""Reading the graph back out as the input contract's tables.
+
+The analysis never speaks to Neo4j: a run (:mod:`graphvc.runs`) reads the graph here, as the
+contract's tables (:mod:`graphvc.contract`), and hands them to the pure measures of
+:mod:`graphvc.analysis`. Each table is one read query (``cypher/analysis/``), its rows put in
+the contract's canonical order (by each table's key), so the same graph always gives the same
+tables, whatever order the database returns rows in. No identifying column (a person's name)
+is read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import neo4j
+import pandas as pd
+
+from graphvc.contract import LOCAL_TIME_ZONE, TABLES, read_columns
+from graphvc.db import read_cypher, run_query
+
+__all__ = ["canonical", "default_as_of", "latest_incident", "read_graph_tables"]
+
+
+def canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the columns of ``table`` as read from the graph, in the order of its key.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"person_id": ["P2", "P1"], "age_band": ["18-24", "65+"]})
+    >>> canonical("persons", frame)["person_id"].tolist()
+    ['P1', 'P2']
+    >>> list(canonical("persons", frame).columns)
+    ['person_id', 'age_band', 'sex', 'ethnicity']
+    """
+    columns = read_columns(table)
+    frame = frame.reindex(columns=columns)
+    key = list(TABLES[table].key)
+    return frame.sort_values(key, kind="stable", ignore_index=True)
+
+
+def read_graph_tables(
+    driver: neo4j.Driver,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    categories: list[str] | None = None,
+    boroughs: list[str] | None = None,
+    database: str = "neo4j",
+) -> dict[str, pd.DataFrame]:
+    """The graph as the input contract's tables, one read query each, in canonical order.
+
+    Incidents and involvements are filtered by the window ``[start, end)``, continuum
+    categories and borough codes (``None``: no filter); persons, locations and associations
+    are read whole. ``occurred_at`` comes back as London wall-clock time.
+    """
+    filters = {
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
+        "categories": categories,
+        "boroughs": boroughs,
+    }
+    tables = {}
+    for table in TABLES:
+        parameters = filters if table in ("incidents", "involvements") else {}
+        frame = run_query(driver, read_cypher(f"analysis/{table}"), parameters, database=database)
+        tables[table] = canonical(table, frame)
+    return tables
+
+
+def latest_incident(driver: neo4j.Driver, *, database: str = "neo4j") -> pd.Timestamp | None:
+    """When the latest incident in the graph occurred (London wall-clock time), or None."""
+    latest = run_query(driver, read_cypher("analysis/latest_incident"), database=database).at[
+        0, "latest"
+    ]
+    if latest is None:
+        return None
+    moment = pd.Timestamp(str(latest).split("[")[0])
+    return moment.tz_convert(LOCAL_TIME_ZONE).tz_localize(None)
+
+
+def default_as_of(driver: neo4j.Driver, *, database: str = "neo4j") -> pd.Timestamp:
+    """The day after the latest incident (midnight, London time); today when there is none.
+
+    A graph of people and intelligence links alone has no incidents: its network is
+    analysed as it stands today.
+    """
+    latest = latest_incident(driver, database=database)
+    if latest is None:
+        return pd.Timestamp.now(tz=LOCAL_TIME_ZONE).tz_localize(None).normalize()
+    return latest.normalize() + pd.Timedelta(days=1)

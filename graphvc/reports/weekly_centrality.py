@@ -1,0 +1,199 @@
+"""The scheduled (weekly) centrality report: who is central now, who is new, who moved, which
+victims are repeating and which places carry the harm.
+
+:func:`build_report` runs the analysis (:func:`graphvc.runs.run_analysis`, the same run as
+``graphvc analyse`` and the app) and :func:`write_report` writes one dated folder
+(see :mod:`graphvc.reports.folders`)::
+
+    offenders.csv        the top of the priority list, every part of the score as a column
+    changes.csv          entered, left, moved up or down, against the previous report
+    repeat_victims.csv   the victims victimised most often in the year to the as-of date
+    places.csv           the locations, wards and boroughs carrying the most harm
+    communities.csv      the co-offending communities of the listed people
+    exposure.csv         people within two co-offending steps of a gun or knife victim
+    trend.csv            incidents and harm per month and continuum category
+    proportionality.csv  the lists' make-up by age band, sex and ethnicity beside their pools
+    report.html          one self-contained page of all of it, with charts
+    manifest.json        parameters, versions, data counts and hashes, to trace every figure
+
+with a Parquet copy of every table. The same data, parameters and seed give the same bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+
+import neo4j
+import pandas as pd
+
+from graphvc import harm_index
+from graphvc.db import server_version
+from graphvc.errors import ConfigError, ReportError
+from graphvc.reports import folders
+from graphvc.reports.changes import comparable, rank_changes, read_list
+from graphvc.reports.html import render_report
+from graphvc.reports.manifest import data_hash, manifest, sha256, versions
+from graphvc.reports.pseudonyms import MIN_KEY_LENGTH, key_id, pseudonymise_ids
+from graphvc.reports.tables import core_network, report_tables
+from graphvc.runs import AnalysisParameters, AnalysisResult, run_analysis
+
+__all__ = ["REPORT", "TABLES", "build_report", "check_options", "write_report"]
+
+log = logging.getLogger(__name__)
+
+REPORT = "centrality"
+#: The tables of the report, in the order of the page.
+TABLES = (
+    "offenders",
+    "changes",
+    "repeat_victims",
+    "places",
+    "communities",
+    "exposure",
+    "trend",
+    "proportionality",
+)
+#: The scores whose distribution over everyone scored the page draws.
+_DISTRIBUTIONS = ("priority", "rfg", "betweenness", "harm_pagerank")
+
+
+def check_options(*, top: int = 20, pseudonymise: bool = False, key: str | None = None) -> None:
+    """Check a report's options before any work.
+
+    Raises :class:`ConfigError` with a one-line reason: a list length below 1,
+    ``pseudonymise`` without a key (``GRAPHVC_PSEUDONYM_KEY``) or with one shorter than
+    :data:`~graphvc.reports.pseudonyms.MIN_KEY_LENGTH`.
+
+    Examples
+    --------
+    >>> check_options(pseudonymise=True)
+    Traceback (most recent call last):
+    ...
+    graphvc.errors.ConfigError: --pseudonymise needs GRAPHVC_PSEUDONYM_KEY: set it to a secret of at least 16 characters, the same for every run
+    """
+    if not (isinstance(top, int) and top >= 1):
+        raise ConfigError(f"--top {top!r} must be a whole number, at least 1")
+    if pseudonymise and not key:
+        raise ConfigError(
+            "--pseudonymise needs GRAPHVC_PSEUDONYM_KEY: set it to a secret of at least "
+            f"{MIN_KEY_LENGTH} characters, the same for every run"
+        )
+    if pseudonymise and key is not None and len(key) < MIN_KEY_LENGTH:
+        raise ConfigError(
+            f"GRAPHVC_PSEUDONYM_KEY is {len(key)} characters long; use at least {MIN_KEY_LENGTH}"
+        )
+
+
+def write_report(
+    result: AnalysisResult,
+    out_dir: str | Path,
+    *,
+    top: int = 20,
+    pseudonymise: bool = False,
+    key: str | None = None,
+    neo4j_version: Mapping[str, str] | None = None,
+    database: str = "neo4j",
+) -> Path:
+    """Write the report of the run ``result`` to ``out_dir/<as-of date>/``.
+
+    The report is written into a staging folder in ``out_dir`` and renamed into place only
+    when complete; ``out_dir/latest`` then points at the newest complete report. A failure
+    leaves no folder behind and ``latest`` unmoved. Changes are counted against the newest
+    complete report dated before this one that names people the same way (pseudonymised with
+    the same key, or not).
+
+    Raises :class:`ConfigError` for bad options and :class:`ReportError` when ``out_dir``
+    or a file in it cannot be written.
+    """
+    check_options(top=top, pseudonymise=pseudonymise, key=key)
+    parameters = result.parameters
+    name = parameters.moment.date().isoformat()
+    out = Path(out_dir)
+    report = report_tables(result, top=top)
+
+    fingerprint = key_id(key) if pseudonymise and key else None
+    tables = result.tables
+    every_id = (
+        pd.Index(pd.concat([tables["persons"]["person_id"], tables["involvements"]["person_id"]]))
+        .astype("string")
+        .unique()
+    )
+    shown = pseudonymise_ids(every_id, key) if fingerprint and key else every_id
+    names = dict(zip(every_id, shown, strict=True))
+    ranking = result.people["rank"].rename(index=lambda person: names[str(person)])
+    core = core_network(result.graph, report["offenders"], names)
+    for table in ("offenders", "repeat_victims", "exposure"):
+        report[table]["person_id"] = report[table]["person_id"].map(names).astype("string")
+    previous = folders.previous_report(
+        out, name, comparable=comparable(REPORT, fingerprint, pseudonymise)
+    )
+    report["changes"] = rank_changes(
+        report["offenders"], read_list(previous) if previous else None, ranking=ranking
+    )
+    harm = harm_index.load_harm_table()
+    about = manifest(
+        report=REPORT,
+        parameters=parameters,
+        top=top,
+        pseudonymised=pseudonymise,
+        key_id=fingerprint,
+        harm_table_sha256=sha256(harm.table.to_csv(index=False).encode("utf-8")),
+        database=database,
+        graph_counts={table: len(frame) for table, frame in tables.items()},
+        data_hash=data_hash(tables),
+        summary=result.summary,
+        versions=versions(neo4j_version or {}),
+        previous=previous.name if previous else None,
+    )
+    scores = result.people[[c for c in _DISTRIBUTIONS if c in result.people]]
+    ordered = {table: report[table] for table in TABLES}
+    page = render_report(ordered, manifest=about, scores=scores, core=core, seed=parameters.seed)
+    with folders.staging_folder(out, name) as staged:
+        try:
+            folders.write_report_files(staged, ordered, page, about)
+        except OSError as e:
+            raise ReportError(f"cannot write report {name} into {out}: {e}") from e
+        published = folders.publish(staged, out, name)
+    log.info(
+        "report %s: %d people listed, %s; written to %s",
+        name,
+        len(report["offenders"]),
+        f"changes against {previous.name}" if previous else "no earlier report to compare",
+        published,
+    )
+    return published
+
+
+def build_report(
+    driver: neo4j.Driver,
+    out_dir: str | Path,
+    parameters: AnalysisParameters | None = None,
+    *,
+    top: int = 20,
+    pseudonymise: bool = False,
+    key: str | None = None,
+    database: str = "neo4j",
+) -> Path:
+    """Run the analysis on the graph (:func:`graphvc.runs.run_analysis`) and write its report
+    (:func:`write_report`); returns the report's folder.
+
+    Raises
+    ------
+    ConfigError
+        Bad options (see :func:`check_options`).
+    AnalysisError
+        The graph holds no incident, or no offender in the window.
+    DatabaseError
+        Neo4j is unreachable or fails a query.
+    ReportError
+        ``out_dir`` or a file in it cannot be written.
+    """
+    check_options(top=top, pseudonymise=pseudonymise, key=key)
+    log.info("report: reading and analysing the graph (database %r)", database)
+    result = run_analysis(driver, parameters, database=database)
+    return write_report(
+        result, out_dir, top=top, pseudonymise=pseudonymise, key=key,
+        neo4j_version=server_version(driver, database=database), database=database,
+    )  # fmt: skip

@@ -1,0 +1,109 @@
+"""Writing a run back: person and place scores as ``score_*`` properties on their nodes.
+
+Every score is stamped with the run's time (``scored_at``), so Cypher users can query them
+and tell which run they came from; scores of earlier runs that this run did not produce are
+removed, so no stale score survives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import neo4j
+import numpy as np
+import pandas as pd
+
+from graphvc.db import read_cypher, run_query, run_write
+from graphvc.runs import AnalysisResult
+
+__all__ = ["PERSON_SCORES", "PLACE_SCORES", "write_scores"]
+
+#: The person scores written back, as (``AnalysisResult.people`` column, node property).
+PERSON_SCORES = {
+    "rank": "score_priority_rank",
+    "priority": "score_priority",
+    "rfg": "score_rfg",
+    "degree": "score_degree",
+    "weighted_degree": "score_weighted_degree",
+    "betweenness": "score_betweenness",
+    "pagerank": "score_pagerank",
+    "harm_pagerank": "score_harm_pagerank",
+    "eigenvector": "score_eigenvector",
+    "k_core": "score_k_core",
+    "community": "score_community",
+    "escalated_to_knife_or_gun": "score_escalated",
+    "exposure_distance": "score_exposure_distance",
+    "exposure_victims_1": "score_exposure_victims_1",
+    "overlap_class": "score_overlap_class",
+}
+#: The place scores written back, as (``AnalysisResult.places`` column, node property).
+PLACE_SCORES = {"incidents": "score_incidents", "harm": "score_harm", "rank": "score_harm_rank"}
+#: Each level of place: its label and the Cypher file that writes its scores.
+_PLACES = {
+    "location": ("Location", "analysis/write_location_scores", None),
+    "ward": ("Ward", "analysis/write_area_scores", {"AREA": "Ward"}),
+    "borough": ("Borough", "analysis/write_area_scores", {"AREA": "Borough"}),
+}
+
+
+def _plain(value: Any) -> Any:
+    """A value Neo4j can store: numpy scalars to Python, NaN and infinity to None."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    if value is pd.NA or value is None:
+        return None
+    return value if isinstance(value, (bool, int, float, str)) else str(value)
+
+
+def _score_rows(table: pd.DataFrame, names: Mapping[str, str]) -> list[dict[str, Any]]:
+    present = {column: prop for column, prop in names.items() if column in table}
+    rows = []
+    for key, values in zip(table.index, table[list(present)].itertuples(index=False), strict=True):
+        scores = {prop: _plain(v) for prop, v in zip(present.values(), values, strict=True)}
+        rows.append({"id": str(key), "scores": {k: v for k, v in scores.items() if v is not None}})
+    return rows
+
+
+def _clear(
+    driver: neo4j.Driver, label: str, names: Mapping[str, str], stamp: str, database: str
+) -> None:
+    cleared = dict.fromkeys(names.values())
+    run_query(
+        driver,
+        read_cypher("analysis/clear_scores", labels={"NODE": label}),
+        {"run_at": stamp, "cleared": cleared},
+        database=database,
+        write=True,
+    )
+
+
+def write_scores(
+    driver: neo4j.Driver,
+    result: AnalysisResult,
+    *,
+    run_at: datetime,
+    database: str = "neo4j",
+    batch_size: int = 5000,
+) -> dict[str, int]:
+    """Write the person and place scores of ``result`` onto their nodes; clear older scores.
+
+    Returns how many nodes of each label were scored.
+    """
+    stamp = run_at.isoformat()
+    written: dict[str, int] = {}
+    person_rows = _score_rows(result.people, PERSON_SCORES)
+    run_write(driver, read_cypher("analysis/write_person_scores"), person_rows,
+              parameters={"run_at": stamp}, database=database, batch_size=batch_size)  # fmt: skip
+    _clear(driver, "Person", PERSON_SCORES, stamp, database)
+    written["Person"] = len(person_rows)
+    for level, (label, cypher, labels) in _PLACES.items():
+        rows = _score_rows(result.places[level], PLACE_SCORES)
+        run_write(driver, read_cypher(cypher, labels=labels), rows,
+                  parameters={"run_at": stamp}, database=database, batch_size=batch_size)  # fmt: skip
+        _clear(driver, label, PLACE_SCORES, stamp, database)
+        written[label] = len(rows)
+    return written
