@@ -12,11 +12,11 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import click
 import neo4j
@@ -27,7 +27,7 @@ from graphvc.commandline import OneLineErrors
 from graphvc.config import Settings
 from graphvc.db import connect, server_version
 from graphvc.errors import GraphvcError
-from graphvc.geography import Choice, demo_geography
+from graphvc.geography import Choice, demo_geography, map_geography
 from graphvc.reports import write_report
 from graphvc.runs import (
     DEFAULT_WINDOW_DAYS,
@@ -270,13 +270,35 @@ def _analyse_and_write(
     return result, written, run_at
 
 
-def _incidents_option(default: int, help: str) -> Any:
+Decorated = TypeVar("Decorated", bound=Callable[..., Any])
+
+
+def _write_report(
+    driver: neo4j.Driver,
+    settings: Settings,
+    result: AnalysisResult,
+    out_dir: Path,
+    *,
+    top: int = 20,
+    pseudonymise: bool = False,
+) -> Path:
+    """The weekly centrality report of ``result``, its map drawn on the graph's city."""
+    boroughs = result.tables["locations"]["borough_code"].dropna().unique()
+    city = map_geography(settings.home, boroughs)
+    return write_report(
+        result, out_dir, top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key,
+        neo4j_version=server_version(driver, database=settings.neo4j_database),
+        database=settings.neo4j_database, outlines=city.for_report(),
+    )  # fmt: skip
+
+
+def _incidents_option(default: int, help: str) -> Callable[[Decorated], Decorated]:
     return click.option(
         "--incidents", "n_incidents", type=int, default=default, show_default=True, help=help
     )
 
 
-def _seed_option(default: int, help: str) -> Any:
+def _seed_option(default: int, help: str) -> Callable[[Decorated], Decorated]:
     return click.option("--seed", type=int, default=default, show_default=True, help=help)
 
 
@@ -411,14 +433,15 @@ def report_centrality_command(
     The report is complete or absent: it is renamed into place only when every file is
     written, and the exit status is 0 only then.
     """
-    from graphvc.reports import build_report, check_options
+    from graphvc.reports import check_options
 
     settings = _settings(ctx)
     check_options(top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key)
     parameters = AnalysisParameters(as_of=as_of, window_days=window_days, seed=seed)
     with _log_to_stderr(quiet), open_driver(settings) as driver:
-        folder = build_report(driver, out_dir, parameters, top=top, pseudonymise=pseudonymise,
-                              key=settings.pseudonym_key, database=settings.neo4j_database)  # fmt: skip
+        result = run_analysis(driver, parameters, database=settings.neo4j_database)
+        folder = _write_report(driver, settings, result, out_dir, top=top,
+                               pseudonymise=pseudonymise)  # fmt: skip
     if not quiet:
         click.echo(str(folder))
 
@@ -537,8 +560,7 @@ def demo_command(
         )
         counts = schema.graph_counts(driver, database=settings.neo4j_database)
         result, _, _ = _analyse_and_write(driver, settings, AnalysisParameters(seed=seed))
-        report = write_report(result, settings.reports_dir, neo4j_version=server_version(driver),
-                              database=settings.neo4j_database)  # fmt: skip
+        report = _write_report(driver, settings, result, settings.reports_dir)
     click.echo(f"demo graph loaded from {folder} ({summary.total_read:,} rows)")
     click.echo(", ".join(f"{count:,} {name}" for name, count in counts.items()))
     click.echo(

@@ -68,6 +68,10 @@ class MapGeography:
     outlines: dict[str, dict[str, Any]]
     approximate: bool
 
+    def for_report(self) -> dict[str, Any] | None:
+        """The outlines as a report page draws them (with ``approximate``), or None."""
+        return {**self.outlines, "approximate": self.approximate} if self.outlines else None
+
 
 def map_geography(home: Path, borough_codes: Iterable[str]) -> MapGeography:
     """The geography of a graph with these borough codes: the synthetic city when they are

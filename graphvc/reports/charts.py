@@ -9,11 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
+from typing import Any
 
 import networkx as nx
 import numpy as np
 
-__all__ = ["PALETTE", "bar_chart", "histogram", "line_chart", "network_picture", "stacked_bars"]
+__all__ = [
+    "PALETTE",
+    "bar_chart",
+    "histogram",
+    "line_chart",
+    "network_picture",
+    "outline_map",
+    "stacked_bars",
+]
 
 #: Okabe & Ito's colour-blind-safe palette, then two greys.
 PALETTE = (
@@ -293,4 +302,80 @@ def network_picture(
                 ' font-weight="bold" stroke="#fff" stroke-width="3" paint-order="stroke"',
             )
         )
+    return _svg(width, height, body, title)
+
+
+def _rings(geometry: Mapping[str, Any]) -> list[list[list[float]]]:
+    """The outer and inner rings of a GeoJSON Polygon or MultiPolygon."""
+    coordinates = geometry.get("coordinates", [])
+    if geometry.get("type") == "Polygon":
+        return list(coordinates)
+    if geometry.get("type") == "MultiPolygon":
+        return [ring for polygon in coordinates for ring in polygon]
+    return []
+
+
+def outline_map(
+    areas: Mapping[str, Any],
+    values: Mapping[str, float],
+    *,
+    title: str,
+    lines: Mapping[str, Any] | None = None,
+    width: int = 640,
+) -> str:
+    """Areas (a GeoJSON FeatureCollection whose features carry ``code`` and ``name``) shaded
+    by ``values`` (by code; areas without a value are left white), with thin ``lines`` (another
+    FeatureCollection, e.g. wards) drawn over them. Longitude is scaled by the cosine of the
+    mean latitude, so shapes keep their proportions; no tiles or scripts are needed.
+
+    Examples
+    --------
+    >>> square = {"type": "Polygon", "coordinates": [[[0, 51], [1, 51], [1, 52], [0, 52], [0, 51]]]}
+    >>> areas = {"features": [{"geometry": square, "properties": {"code": "B1", "name": "One"}}]}
+    >>> svg = outline_map(areas, {"B1": 10.0}, title="harm")
+    >>> svg.count("<path"), "One: 10" in svg
+    (1, True)
+    """
+    features = list(areas.get("features", []))
+    extra = list((lines or {}).get("features", []))
+    points = np.array(
+        [p[:2] for f in features + extra for ring in _rings(f["geometry"]) for p in ring], float
+    )
+    if not len(points):
+        return _svg(width, 40, [_text(8, 24, "no outlines to draw")], title)
+    scale_x = float(np.cos(np.radians(points[:, 1].mean())))
+    west, south = points[:, 0].min(), points[:, 1].min()
+    span_x = max((points[:, 0].max() - west) * scale_x, 1e-9)
+    span_y = max(points[:, 1].max() - south, 1e-9)
+    pixels = (width - 20) / span_x
+    height = span_y * pixels + 20
+
+    def path(geometry: Mapping[str, Any]) -> str:
+        return "".join(
+            "M"
+            + "L".join(
+                f"{10 + (x - west) * scale_x * pixels:.1f},{height - 10 - (y - south) * pixels:.1f}"
+                for x, y, *_ in ring
+            )
+            + "Z"
+            for ring in _rings(geometry)
+        )
+
+    top = max(values.values(), default=0.0)
+    body = []
+    for feature in features:
+        code = str(feature["properties"].get("code", ""))
+        name = str(feature["properties"].get("name", code))
+        value = values.get(code)
+        share = value / top if value is not None and top > 0 else None
+        fill = "#ffffff" if share is None else f"rgb(213,{int(94 + 150 * (1 - share))},0)"
+        tip = f"{name}: {_number(value)}" if value is not None else name
+        body.append(
+            f'<path d="{path(feature["geometry"])}" fill="{fill}" fill-opacity="0.85" '
+            f'stroke="#333" stroke-width="1"><title>{escape(tip)}</title></path>'
+        )
+    body += [
+        f'<path d="{path(f["geometry"])}" fill="none" stroke="#999" stroke-width="0.4"/>'
+        for f in extra
+    ]
     return _svg(width, height, body, title)

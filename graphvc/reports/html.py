@@ -268,7 +268,7 @@ def _victims(victims: pd.DataFrame) -> str:
     )
 
 
-def _places(places: pd.DataFrame) -> str:
+def _places(places: pd.DataFrame, outlines: Mapping[str, Any] | None) -> str:
     boroughs = places[places["level"] == "borough"]
     chart = charts.bar_chart(
         [
@@ -292,9 +292,21 @@ def _places(places: pd.DataFrame) -> str:
         + _table(places[places["level"] == level], columns)
         for level in ("ward", "location")
     )
+    drawn = ""
+    if outlines and outlines.get("borough"):
+        harm = dict(zip(boroughs["code"].astype(str), boroughs["harm"].astype(float), strict=True))
+        picture = charts.outline_map(
+            outlines["borough"], harm, title="harm by borough", lines=outlines.get("ward")
+        )
+        drawn = _figure(
+            picture,
+            "The boroughs listed above shaded by their harm (darker: more), ward outlines in "
+            "grey. " + ("Outlines are approximate." if outlines.get("approximate") else ""),
+        )
     return (
         "<h2>Where the harm falls</h2>"
         + _figure(chart, "Crime harm (Cambridge Crime Harm Index days) in the window, by borough.")
+        + drawn
         + tables
     )
 
@@ -382,12 +394,15 @@ def render_report(
     scores: pd.DataFrame,
     core: nx.Graph,
     seed: int = 0,
+    outlines: Mapping[str, Any] | None = None,
 ) -> str:
-    """The report page for ``tables`` (as :func:`graphvc.reports.centrality.build_report`
-    writes them) and ``manifest``.
+    """The report page for ``tables`` (as
+    :func:`graphvc.reports.weekly_centrality.write_report` writes them) and ``manifest``.
 
     ``scores`` holds the score columns of everyone scored (no ids), drawn as
-    distributions; ``core`` is :func:`graphvc.reports.centrality.core_network`.
+    distributions; ``core`` is :func:`graphvc.reports.tables.core_network`; ``outlines``
+    (GeoJSON by level, ``"borough"`` and ``"ward"``, and ``"approximate"``) draws the
+    boroughs' harm on a map.
     """
     body = "".join(
         [
@@ -397,7 +412,7 @@ def render_report(
             _changes(tables["changes"], manifest.get("previous_report")),
             _network(core, tables["communities"], seed),
             _victims(tables["repeat_victims"]),
-            _places(tables["places"]),
+            _places(tables["places"], outlines),
             _trend(tables["trend"]),
             _exposure(tables["exposure"]),
             _proportionality(tables["proportionality"]),

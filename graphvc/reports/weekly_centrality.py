@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import neo4j
 import pandas as pd
@@ -95,8 +96,12 @@ def write_report(
     key: str | None = None,
     neo4j_version: Mapping[str, str] | None = None,
     database: str = "neo4j",
+    outlines: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the report of the run ``result`` to ``out_dir/<as-of date>/``.
+
+    ``outlines`` (GeoJSON by level, from :func:`graphvc.geography.map_geography`) draws the
+    boroughs' harm on a map in the page.
 
     The report is written into a staging folder in ``out_dir`` and renamed into place only
     when complete; ``out_dir/latest`` then points at the newest complete report. A failure
@@ -149,7 +154,8 @@ def write_report(
     )
     scores = result.people[[c for c in _DISTRIBUTIONS if c in result.people]]
     ordered = {table: report[table] for table in TABLES}
-    page = render_report(ordered, manifest=about, scores=scores, core=core, seed=parameters.seed)
+    page = render_report(ordered, manifest=about, scores=scores, core=core,
+                         seed=parameters.seed, outlines=outlines)  # fmt: skip
     with folders.staging_folder(out, name) as staged:
         try:
             folders.write_report_files(staged, ordered, page, about)
@@ -175,6 +181,7 @@ def build_report(
     pseudonymise: bool = False,
     key: str | None = None,
     database: str = "neo4j",
+    outlines: Mapping[str, Any] | None = None,
 ) -> Path:
     """Run the analysis on the graph (:func:`graphvc.runs.run_analysis`) and write its report
     (:func:`write_report`); returns the report's folder.
@@ -196,4 +203,5 @@ def build_report(
     return write_report(
         result, out_dir, top=top, pseudonymise=pseudonymise, key=key,
         neo4j_version=server_version(driver, database=database), database=database,
+        outlines=outlines,
     )  # fmt: skip
