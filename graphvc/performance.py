@@ -782,7 +782,8 @@ METHODS = {
     "control charts": (
         f"c-chart (counts) or p-chart (rates) per month, centre and {stats.SIGMAS:g}-sigma "
         f"limits from the baseline's whole months; a signal is a month beyond a limit or "
-        f"{stats.RUN_LENGTH} in a row on one side of the centre (Benneyan, Lloyd & Plsek 2003, "
+        f"the {stats.RUN_LENGTH}th in a row on one side of the centre (where at least "
+        f"{stats.MIN_EXPECTED:g} events a month are expected) (Benneyan, Lloyd & Plsek 2003, "
         "doi:10.1136/qhc.12.6.458)"
     ),
     "confidence": f"{stats.CONFIDENCE:.0%}",

@@ -54,6 +54,7 @@ from graphvc.errors import AnalysisError
 __all__ = [
     "CONFIDENCE",
     "COUNT_METHOD",
+    "MIN_EXPECTED",
     "RATE_METHOD",
     "RUN_LENGTH",
     "SIGMAS",
@@ -74,6 +75,9 @@ CONFIDENCE = 0.95
 SIGMAS = 3.0
 #: This many months in a row on one side of the centre line signal a shift.
 RUN_LENGTH = 8
+#: The run rule needs at least this many expected events a month (a c-chart's centre, a
+#: p-chart's n·p̄ and n·(1 − p̄)): below it most months sit on one side by chance.
+MIN_EXPECTED = 5.0
 COUNT_METHOD = (
     "ratio of Poisson rates: exact (Clopper-Pearson) interval conditional on the total, "
     "exact binomial test of no change (Clopper & Pearson 1934, doi:10.1093/biomet/26.4.404; "
@@ -245,11 +249,13 @@ def _check_counts(**counts: int) -> None:
             raise AnalysisError(f"{name}={value!r} must be a whole number, at least 0")
 
 
-def _chart(values: np.ndarray, centre: float, spread: np.ndarray, low_floor: float) -> pd.DataFrame:
+def _chart(
+    values: np.ndarray, centre: float, spread: np.ndarray, low_floor: float, runs: Any
+) -> pd.DataFrame:
     lower = np.maximum(centre - SIGMAS * spread, low_floor)
     upper = centre + SIGMAS * spread
     frame = pd.DataFrame({"value": values, "centre": centre, "lower": lower, "upper": upper})
-    frame["signal"] = control_signals(frame["value"], frame["centre"], lower, upper)
+    frame["signal"] = control_signals(frame["value"], centre, lower, upper, runs=runs)
     return frame
 
 
@@ -279,7 +285,7 @@ def c_chart(counts: npt.ArrayLike, baseline: Sequence[bool] | None = None) -> pd
     chosen = _phase_one(values, baseline)
     centre = float(values[chosen].mean()) if chosen.any() else math.nan
     spread = np.full(len(values), math.sqrt(centre) if centre >= 0 else math.nan)
-    return _chart(values, centre, spread, 0.0)
+    return _chart(values, centre, spread, 0.0, runs=centre >= MIN_EXPECTED)
 
 
 def p_chart(
@@ -303,10 +309,11 @@ def p_chart(
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.where(n > 0, x / n, np.nan)
         spread = np.sqrt(pooled * (1 - pooled) / n)
-    chart = _chart(values, pooled, spread, 0.0)
+    runs = (n * pooled >= MIN_EXPECTED) & (n * (1 - pooled) >= MIN_EXPECTED)
+    chart = _chart(values, pooled, spread, 0.0, runs=runs)
     chart["upper"] = chart["upper"].clip(upper=1.0)
     chart["signal"] = control_signals(
-        chart["value"], chart["centre"], chart["lower"], chart["upper"]
+        chart["value"], pooled, chart["lower"], chart["upper"], runs=runs
     )
     return chart
 
@@ -318,24 +325,28 @@ def _phase_one(values: np.ndarray, baseline: Sequence[bool] | None) -> np.ndarra
     return chosen
 
 
-def control_signals(values: pd.Series, centre: Any, lower: Any, upper: Any) -> pd.Series:
+def control_signals(
+    values: pd.Series, centre: Any, lower: Any, upper: Any, *, runs: Any = True
+) -> pd.Series:
     """Why each point of a control chart signals, or ``""``: ``above upper limit``,
     ``below lower limit`` (Shewhart's rule), or ``run above centre`` / ``run below centre``
-    on the :data:`RUN_LENGTH`-th and later points in a row on one side of the centre line.
+    on the :data:`RUN_LENGTH`-th point in a row on one side of the centre line (once per
+    run). ``runs`` (one flag, or one per point) says where the run rule applies: on sparse
+    counts most months fall below a centre under 1, and a run of them means nothing.
 
     Examples
     --------
     >>> values = pd.Series([1, 1, 1, 1, 1, 1, 1, 1, 9.0])
-    >>> control_signals(values, pd.Series(2.0, index=values.index), pd.Series(0.0, index=values.index),
-    ...                 pd.Series(8.0, index=values.index)).tolist()[6:]
+    >>> control_signals(values, 2.0, 0.0, 8.0).tolist()[6:]
     ['', 'run below centre', 'above upper limit']
     """
     signals = pd.Series("", index=values.index, dtype=object)
     side = np.sign((values - centre).to_numpy(dtype=float))
+    side[~np.broadcast_to(np.asarray(runs, dtype=bool), side.shape)] = 0
     run = 0
     for i, s in enumerate(side):
         run = run + 1 if i > 0 and s != 0 and s == side[i - 1] else (1 if s != 0 else 0)
-        if run >= RUN_LENGTH:
+        if run == RUN_LENGTH:
             signals.iloc[i] = "run above centre" if s > 0 else "run below centre"
     signals[values > upper] = "above upper limit"
     signals[values < lower] = "below lower limit"

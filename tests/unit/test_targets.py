@@ -71,6 +71,8 @@ def test_a_c_chart_flags_a_shift_and_not_one_noisy_month() -> None:
     assert single["signal"].tolist()[12:] == ["", "", ""]  # 30 is inside 20 + 3*sqrt(20) = 33.4
     shifted = stats.c_chart([*baseline, *[16] * 8], [True] * 12 + [False] * 8)
     assert shifted["signal"].tolist()[12:] == [""] * 7 + ["run below centre"]
+    sparse = stats.c_chart([0, 1, 0, 0, 1, 0, *[0] * 8], [True] * 6 + [False] * 8)
+    assert set(sparse["signal"]) == {""}  # eight empty months under a centre of 1/3: no run
 
 
 @pytest.mark.parametrize(
