@@ -479,6 +479,77 @@ def report_centrality_command(
         click.echo(str(folder))
 
 
+@report.command("tasking")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder of packs: writes OUT/<borough>/<as-of date>/ and OUT/<borough>/latest.",
+)
+@click.option("--borough", "boroughs", multiple=True, help="A borough code; repeat for more.")
+@click.option("--all-boroughs", is_flag=True, help="A pack for every borough of the graph.")
+@click.option(
+    "--targets",
+    "targets_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A targets file (TOML) [default: the founding targets].",
+)
+@_AS_OF
+@_WINDOW
+@click.option(
+    "--top",
+    type=click.IntRange(1, 100_000),
+    default=20,
+    show_default=True,
+    help="How many people each pack lists (ties at the cut kept).",
+)
+@click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace person ids by keyed hashes (HMAC-SHA256 with GRAPHVC_PSEUDONYM_KEY).",
+)
+@_SEED
+@click.option("--quiet", is_flag=True, help="Print nothing on success; log warnings only.")
+@click.pass_context
+def report_tasking_command(
+    ctx: click.Context,
+    out_dir: Path,
+    boroughs: tuple[str, ...],
+    all_boroughs: bool,
+    targets_file: Path | None,
+    as_of: pd.Timestamp | None,
+    window_days: int,
+    top: int,
+    pseudonymise: bool,
+    seed: int,
+    quiet: bool,
+) -> None:
+    """Write the tasking pack of a borough (or all): its targets, high-impact
+    neighbourhoods, potentially dangerous people, victims due for contact, MARAC candidates
+    and what changed since the last pack, as CSV, Parquet and one self-contained page."""
+    from graphvc.performance import load_targets
+    from graphvc.reports.tasking import build_tasking_packs
+    from graphvc.reports.weekly_centrality import check_options
+
+    if bool(boroughs) == all_boroughs:
+        raise GraphvcError("give --borough CODE (one or more) or --all-boroughs")
+    settings = _settings(ctx)
+    check_options(top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key)
+    targets = load_targets(targets_file)
+    parameters = AnalysisParameters(as_of=as_of, window_days=window_days, seed=seed)
+    with _log_to_stderr(quiet), open_driver(settings) as driver:
+        written = build_tasking_packs(
+            driver, out_dir, list(boroughs) or None, parameters, targets=targets,
+            home=settings.home, top=top, pseudonymise=pseudonymise,
+            key=settings.pseudonym_key, database=settings.neo4j_database,
+        )  # fmt: skip
+    if not quiet:
+        for folder in written:
+            click.echo(str(folder))
+
+
 _GEOGRAPHY = click.option(
     "--geography",
     type=click.Choice(["auto", "city", "london"]),

@@ -52,6 +52,8 @@ __all__ = [
     "UNUSABLE_MPS_YEARS",
     "Target",
     "evaluate",
+    "format_change",
+    "format_figure",
     "format_table",
     "graph_counts",
     "load_targets",
@@ -790,13 +792,14 @@ METHODS = {
 }
 
 
-def _figure(value: float, rate: bool) -> str:
+def format_figure(value: float, rate: bool) -> str:
     if isinstance(value, float) and math.isnan(value):
         return "-"
     return f"{value:.1%}" if rate else f"{value:,.0f}"
 
 
-def _change(row: Mapping[str, Any] | pd.Series, rate: bool) -> tuple[str, str]:
+def format_change(row: Mapping[str, Any] | pd.Series, rate: bool) -> tuple[str, str]:
+    """A change and its interval as text: ``+5.3%`` and ``+2.3 to +8.5`` (points for rates)."""
     if math.isnan(row["change"]):
         return "-", "-"
     unit = " pts" if rate else ""
@@ -836,10 +839,10 @@ def format_table(targets: Targets, table: pd.DataFrame, as_of: Mapping[str, pd.T
                     f"{c} {n}"[:34]
                     for c, n in zip(rows["area_code"], rows["area_name"], strict=True)
                 ],
-                "baseline": [_figure(v, rate) for v in rows["baseline"]],
-                "current": [_figure(v, rate) for v in rows["current"]],
-                "change": [_change(r, rate)[0] for _, r in rows.iterrows()],
-                "95% CI": [_change(r, rate)[1] for _, r in rows.iterrows()],
+                "baseline": [format_figure(v, rate) for v in rows["baseline"]],
+                "current": [format_figure(v, rate) for v in rows["current"]],
+                "change": [format_change(r, rate)[0] for _, r in rows.iterrows()],
+                "95% CI": [format_change(r, rate)[1] for _, r in rows.iterrows()],
                 "p": [f"{p:.3g}" if not math.isnan(p) else "-" for p in rows["p_value"]],
                 "real?": ["yes" if d else "no" for d in rows["distinguishable"]],
                 "status": rows["status"],
