@@ -370,6 +370,62 @@ def analyse_command(
     click.echo(leaders[columns].to_string(float_format=lambda v: f"{v:.3f}"))
 
 
+@cli.command("targets")
+@click.option(
+    "--file",
+    "targets_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A targets file (TOML) [default: the founding targets, graphvc/data/targets_2006.toml].",
+)
+@click.option(
+    "--mps", "mps_example", is_flag=True, help="Use the shipped example on the MPS counts."
+)
+@_AS_OF
+@click.option("--borough", default=None, help="Only this borough's rows (and the force's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows and charts as JSON.")
+@click.pass_context
+def targets_command(
+    ctx: click.Context,
+    targets_file: Path | None,
+    mps_example: bool,
+    as_of: pd.Timestamp | None,
+    borough: str | None,
+    as_json: bool,
+) -> None:
+    """Performance against targets: for each target and borough the baseline, the current
+    figure, the change with its 95% confidence interval, and met / missed / on track /
+    off track; monthly control charts flag real shifts."""
+    from graphvc import performance as perf
+    from graphvc.graph_tables import default_as_of, read_graph_tables
+
+    if mps_example and targets_file is not None:
+        raise GraphvcError("give --file or --mps, not both")
+    settings = _settings(ctx)
+    targets = perf.load_targets(str(perf.MPS_TARGETS) if mps_example else targets_file)
+    tables, graph_as_of = None, None
+    if "graph" in targets.sources:
+        with open_driver(settings) as driver:
+            tables = read_graph_tables(driver, database=settings.neo4j_database)
+            graph_as_of = default_as_of(driver, database=settings.neo4j_database)
+    counts, moments, coverage = perf.read_sources(
+        targets, tables=tables, home=settings.home, as_of=as_of, graph_as_of=graph_as_of
+    )
+    table, charts = perf.performance(
+        targets, counts, moments, coverage, areas=None if borough is None else [borough]
+    )
+    if borough is not None and not (table["area_code"] == borough).any():
+        raise GraphvcError(f"--borough {borough!r} is in none of the targets' data")
+    if as_json:
+        found = {"title": targets.title, "file": targets.path, "note": targets.note,
+                 "as_of": {k: v.date().isoformat() for k, v in moments.items()},
+                 "methods": perf.METHODS, "rows": table.to_dict(orient="records"),
+                 "charts": charts.to_dict(orient="records")}  # fmt: skip
+        click.echo(json.dumps(found, default=_json_default, allow_nan=True))
+        return
+    click.echo(perf.format_table(targets, table, moments))
+
+
 @cli.group(cls=OneLineErrors)
 def report() -> None:
     """Scheduled reports, one dated folder per run (for cron or a systemd timer)."""
@@ -444,6 +500,77 @@ def report_centrality_command(
                                pseudonymise=pseudonymise)  # fmt: skip
     if not quiet:
         click.echo(str(folder))
+
+
+@report.command("tasking")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder of packs: writes OUT/<borough>/<as-of date>/ and OUT/<borough>/latest.",
+)
+@click.option("--borough", "boroughs", multiple=True, help="A borough code; repeat for more.")
+@click.option("--all-boroughs", is_flag=True, help="A pack for every borough of the graph.")
+@click.option(
+    "--targets",
+    "targets_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A targets file (TOML) [default: the founding targets].",
+)
+@_AS_OF
+@_WINDOW
+@click.option(
+    "--top",
+    type=click.IntRange(1, 100_000),
+    default=20,
+    show_default=True,
+    help="How many people each pack lists (ties at the cut kept).",
+)
+@click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace person ids by keyed hashes (HMAC-SHA256 with GRAPHVC_PSEUDONYM_KEY).",
+)
+@_SEED
+@click.option("--quiet", is_flag=True, help="Print nothing on success; log warnings only.")
+@click.pass_context
+def report_tasking_command(
+    ctx: click.Context,
+    out_dir: Path,
+    boroughs: tuple[str, ...],
+    all_boroughs: bool,
+    targets_file: Path | None,
+    as_of: pd.Timestamp | None,
+    window_days: int,
+    top: int,
+    pseudonymise: bool,
+    seed: int,
+    quiet: bool,
+) -> None:
+    """Write the tasking pack of a borough (or all): its targets, high-impact
+    neighbourhoods, potentially dangerous people, victims due for contact, MARAC candidates
+    and what changed since the last pack, as CSV, Parquet and one self-contained page."""
+    from graphvc.performance import load_targets
+    from graphvc.reports.tasking import build_tasking_packs
+    from graphvc.reports.weekly_centrality import check_options
+
+    if bool(boroughs) == all_boroughs:
+        raise GraphvcError("give --borough CODE (one or more) or --all-boroughs")
+    settings = _settings(ctx)
+    check_options(top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key)
+    targets = load_targets(targets_file)
+    parameters = AnalysisParameters(as_of=as_of, window_days=window_days, seed=seed)
+    with _log_to_stderr(quiet), open_driver(settings) as driver:
+        written = build_tasking_packs(
+            driver, out_dir, list(boroughs) or None, parameters, targets=targets,
+            home=settings.home, top=top, pseudonymise=pseudonymise,
+            key=settings.pseudonym_key, database=settings.neo4j_database,
+        )  # fmt: skip
+    if not quiet:
+        for folder in written:
+            click.echo(str(folder))
 
 
 _GEOGRAPHY = click.option(

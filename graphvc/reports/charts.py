@@ -17,6 +17,7 @@ import numpy as np
 __all__ = [
     "PALETTE",
     "bar_chart",
+    "control_chart",
     "histogram",
     "line_chart",
     "network_picture",
@@ -378,4 +379,75 @@ def outline_map(
         f'<path d="{path(f["geometry"])}" fill="none" stroke="#999" stroke-width="0.4"/>'
         for f in extra
     ]
+    return _svg(width, height, body, title)
+
+
+def control_chart(
+    x_labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    centre: Sequence[float],
+    lower: Sequence[float],
+    upper: Sequence[float],
+    flagged: Sequence[bool],
+    split: int,
+    title: str,
+    width: int = 720,
+) -> str:
+    """A control chart: the series as a line, the centre line solid and the limits dashed,
+    flagged points in orange and a grey rule where the baseline (the first ``split`` points)
+    ends.
+
+    Examples
+    --------
+    >>> svg = control_chart(["2024-01", "2024-02", "2024-03"], [10, 12, 30], centre=[11] * 3,
+    ...                     lower=[1] * 3, upper=[21] * 3, flagged=[False, False, True], split=2,
+    ...                     title="robbery")
+    >>> svg.count("<polyline"), svg.count('fill="#D55E00"')
+    (4, 1)
+    """
+    height, left, top_y, plot_h = 220, 50, 20, 160
+    plot_w = width - left - 20
+    finite = [v for v in [*values, *upper] if np.isfinite(v)]
+    top = max([*finite, 1.0]) * 1.05
+    step = plot_w / max(len(x_labels) - 1, 1)
+
+    def y(v: float) -> float:
+        return top_y + plot_h - plot_h * v / top
+
+    def line(series: Sequence[float], colour: str, dash: str = "", name: str = "") -> str:
+        points = " ".join(
+            f"{left + i * step:.1f},{y(v):.1f}" for i, v in enumerate(series) if np.isfinite(v)
+        )
+        style = f' stroke-dasharray="{dash}"' if dash else ""
+        return (
+            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{style}>'
+            f"<title>{escape(name)}</title></polyline>"
+        )
+
+    body = [
+        f'<line x1="{left}" y1="{top_y + plot_h}" x2="{left + plot_w:.1f}" y2="{top_y + plot_h}" stroke="#999"/>',
+        _text(left - 4, top_y + 4, _number(top), "end"),
+        _text(left - 4, top_y + plot_h + 4, "0", "end"),
+        line(upper, PALETTE[8], "4 3", "upper limit"),
+        line(lower, PALETTE[8], "4 3", "lower limit"),
+        line(centre, PALETTE[9], "", "centre line"),
+        line(values, PALETTE[0], "", title),
+    ]
+    if 0 < split < len(x_labels):
+        x = left + (split - 0.5) * step
+        body.append(
+            f'<line x1="{x:.1f}" y1="{top_y}" x2="{x:.1f}" y2="{top_y + plot_h}" stroke="#ccc"/>'
+        )
+        body.append(_text(x + 4, top_y + 10, "target period"))
+    every = max(1, len(x_labels) // 8)
+    for i, (label, value, flag) in enumerate(zip(x_labels, values, flagged, strict=True)):
+        if i % every == 0:
+            body.append(_text(left + i * step, top_y + plot_h + 18, label, "middle"))
+        if np.isfinite(value):
+            colour = PALETTE[3] if flag else PALETTE[0]
+            body.append(
+                f'<circle cx="{left + i * step:.1f}" cy="{y(value):.1f}" r="3.5" fill="{colour}">'
+                f"<title>{escape(label)}: {value:.4g}</title></circle>"
+            )
     return _svg(width, height, body, title)

@@ -19,9 +19,9 @@ import pandas as pd
 
 from graphvc.reports import charts
 
-__all__ = ["render_report"]
+__all__ = ["STYLE", "changes_section", "figure", "html_table", "provenance", "render_report"]
 
-_STYLE = """
+STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222;
        padding: 0 1em; line-height: 1.4; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
@@ -84,7 +84,7 @@ _INTEGERS = {
 }
 
 
-def _table(frame: pd.DataFrame, columns: Mapping[str, str], *, flag: str | None = None) -> str:
+def html_table(frame: pd.DataFrame, columns: Mapping[str, str], *, flag: str | None = None) -> str:
     """An HTML table of ``columns`` (column -> heading) of ``frame``; with ``flag``, cells of
     that column beyond the proportionality bounds are marked."""
     present = {c: h for c, h in columns.items() if c in frame.columns}
@@ -108,7 +108,7 @@ def _table(frame: pd.DataFrame, columns: Mapping[str, str], *, flag: str | None 
     )
 
 
-def _figure(svg: str, caption: str) -> str:
+def figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
@@ -176,17 +176,17 @@ def _offenders(offenders: pd.DataFrame, scores: pd.DataFrame, manifest: Mapping[
         f'<p class="note">Priority = the weighted mean of {escape(weights_text)}, each scaled '
         "to its largest value; RFG is recency, frequency and gravity (harm) of offending. "
         "offenders.csv has every part of every score.</p>"
-        + _figure(
+        + figure(
             charts.stacked_bars(labels, parts, title="priority and its parts"),
             "Priority of each listed person, split into its weighted parts.",
         )
-        + _table(offenders, columns)
+        + html_table(offenders, columns)
         + "<h3>Score distributions over everyone scored</h3>"
         + f'<div class="row">{histograms}</div>'
     )
 
 
-def _changes(changes: pd.DataFrame, previous: str | None) -> str:
+def changes_section(changes: pd.DataFrame, previous: str | None) -> str:
     if previous is None:
         return (
             "<h2>Who is new, who moved</h2>"
@@ -210,7 +210,7 @@ def _changes(changes: pd.DataFrame, previous: str | None) -> str:
         "<h2>Who is new, who moved</h2>"
         f'<p class="note">Against the report of {escape(previous)}: {escape(summary)}. '
         "Rank now of someone who left is their place in today's full ranking.</p>"
-        + _table(changes, columns)
+        + html_table(changes, columns)
     )
 
 
@@ -240,14 +240,14 @@ def _network(core: nx.Graph, communities: pd.DataFrame, seed: int) -> str:
     }
     return (
         "<h2>The core network</h2>"
-        + _figure(
+        + figure(
             svg,
             "Co-offending ties among the listed people in the window: each circle a "
             "person labelled by rank, sized by priority, coloured by community; lines as "
             "wide as the incidents shared.",
         )
         + "<h3>Their communities</h3>"
-        + _table(communities, columns)
+        + html_table(communities, columns)
     )
 
 
@@ -264,7 +264,7 @@ def _victims(victims: pd.DataFrame) -> str:
     return (
         "<h2>Repeat victims</h2>"
         '<p class="note">Victims of two or more incidents in the year to the as-of date.</p>'
-        + _table(victims, columns)
+        + html_table(victims, columns)
     )
 
 
@@ -289,7 +289,7 @@ def _places(places: pd.DataFrame, outlines: Mapping[str, Any] | None) -> str:
     }
     tables = "".join(
         f"<h3>{escape(level.capitalize())}s</h3>"
-        + _table(places[places["level"] == level], columns)
+        + html_table(places[places["level"] == level], columns)
         for level in ("ward", "location")
     )
     drawn = ""
@@ -298,14 +298,14 @@ def _places(places: pd.DataFrame, outlines: Mapping[str, Any] | None) -> str:
         picture = charts.outline_map(
             outlines["borough"], harm, title="harm by borough", lines=outlines.get("ward")
         )
-        drawn = _figure(
+        drawn = figure(
             picture,
             "The boroughs listed above shaded by their harm (darker: more), ward outlines in "
             "grey. " + ("Outlines are approximate." if outlines.get("approximate") else ""),
         )
     return (
         "<h2>Where the harm falls</h2>"
-        + _figure(chart, "Crime harm (Cambridge Crime Harm Index days) in the window, by borough.")
+        + figure(chart, "Crime harm (Cambridge Crime Harm Index days) in the window, by borough.")
         + drawn
         + tables
     )
@@ -317,7 +317,7 @@ def _trend(trend: pd.DataFrame) -> str:
     ).fillna(0)
     series = {str(c): wide[c].astype(float).tolist() for c in wide.columns if wide[c].sum() > 0}
     chart = charts.line_chart(list(map(str, wide.index)), series, title="incidents by month")
-    return "<h2>Trend by continuum category</h2>" + _figure(
+    return "<h2>Trend by continuum category</h2>" + figure(
         chart,
         "Incidents per month and category of the continuum of violence "
         "(the first and last months may be partial).",
@@ -338,7 +338,7 @@ def _exposure(exposure: pd.DataFrame) -> str:
     return (
         "<h2>Exposure to gun and knife violence</h2>"
         '<p class="note">People in the co-offending network at most two steps from a '
-        "victim of gun or knife violence in the window.</p>" + _table(exposure, columns)
+        "victim of gun or knife violence in the window.</p>" + html_table(exposure, columns)
     )
 
 
@@ -356,7 +356,7 @@ def _proportionality(table: pd.DataFrame) -> str:
     for name, group in table.groupby("list", sort=False):
         panels = "".join(
             f"<div><h3>{escape(str(name).replace('_', ' '))}: {escape(str(attribute).replace('_', ' '))}</h3>"
-            + _table(rows, columns, flag="ratio")
+            + html_table(rows, columns, flag="ratio")
             + "</div>"
             for attribute, rows in group.groupby("attribute", sort=False)
         )
@@ -374,7 +374,7 @@ def _proportionality(table: pd.DataFrame) -> str:
     )
 
 
-def _provenance(manifest: Mapping[str, Any]) -> str:
+def provenance(manifest: Mapping[str, Any]) -> str:
     about = {key: manifest[key] for key in ("parameters", "versions") if key in manifest}
     return (
         "<h2>How this report was made</h2>"
@@ -409,19 +409,19 @@ def render_report(
             _header(manifest),
             _key_figures(manifest["data"]["analysis"]),
             _offenders(tables["offenders"], scores, manifest),
-            _changes(tables["changes"], manifest.get("previous_report")),
+            changes_section(tables["changes"], manifest.get("previous_report")),
             _network(core, tables["communities"], seed),
             _victims(tables["repeat_victims"]),
             _places(tables["places"], outlines),
             _trend(tables["trend"]),
             _exposure(tables["exposure"]),
             _proportionality(tables["proportionality"]),
-            _provenance(manifest),
+            provenance(manifest),
         ]
     )
     title = f"graphvc centrality report, as of {manifest['as_of']}"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
         f"<body>{body}</body></html>\n"
     )

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 
 import pandas as pd
 
 from graphvc.errors import ConfigError
 
-__all__ = ["MIN_KEY_LENGTH", "key_id", "pseudonym", "pseudonymise_ids"]
+__all__ = ["MIN_KEY_LENGTH", "key_id", "person_names", "pseudonym", "pseudonymise_ids"]
 
 #: The shortest pseudonym key accepted: a short key could be found by trying every key.
 MIN_KEY_LENGTH = 16
@@ -58,3 +59,16 @@ def pseudonymise_ids(ids: pd.Series | pd.Index, key: str) -> pd.Series:
     if len(set(mapping.values())) < len(mapping):
         raise ConfigError("two person ids share a pseudonym: choose another GRAPHVC_PSEUDONYM_KEY")
     return values.map(mapping, na_action="ignore").astype("string")
+
+
+def person_names(tables: Mapping[str, pd.DataFrame], key: str | None) -> dict[str, str]:
+    """How a report names every person of the run's ``tables``: their :func:`pseudonym`
+    under ``key``, or their own id when ``key`` is None."""
+    every_id = (
+        pd.Index(pd.concat([tables["persons"]["person_id"], tables["involvements"]["person_id"]]))
+        .astype("string")
+        .dropna()
+        .unique()
+    )
+    shown = pseudonymise_ids(every_id, key) if key else every_id
+    return dict(zip(every_id, shown, strict=True))

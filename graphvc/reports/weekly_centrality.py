@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import neo4j
-import pandas as pd
 
 from graphvc import harm_index
 from graphvc.db import server_version
@@ -36,7 +35,7 @@ from graphvc.reports import folders
 from graphvc.reports.changes import comparable, rank_changes, read_list
 from graphvc.reports.html import render_report
 from graphvc.reports.manifest import data_hash, manifest, sha256, versions
-from graphvc.reports.pseudonyms import MIN_KEY_LENGTH, key_id, pseudonymise_ids
+from graphvc.reports.pseudonyms import MIN_KEY_LENGTH, key_id, person_names
 from graphvc.reports.tables import core_network, report_tables
 from graphvc.runs import AnalysisParameters, AnalysisResult, run_analysis
 
@@ -120,13 +119,7 @@ def write_report(
 
     fingerprint = key_id(key) if pseudonymise and key else None
     tables = result.tables
-    every_id = (
-        pd.Index(pd.concat([tables["persons"]["person_id"], tables["involvements"]["person_id"]]))
-        .astype("string")
-        .unique()
-    )
-    shown = pseudonymise_ids(every_id, key) if fingerprint and key else every_id
-    names = dict(zip(every_id, shown, strict=True))
+    names = person_names(tables, key if fingerprint else None)
     ranking = result.people["rank"].rename(index=lambda person: names[str(person)])
     core = core_network(result.graph, report["offenders"], names)
     for table in ("offenders", "repeat_victims", "exposure"):

@@ -1,0 +1,573 @@
+"""The tasking pack: one borough's page for its weekly tasking meeting.
+
+:func:`write_tasking_pack` writes, for a borough, ``DIR/<borough code>/<as-of date>/``
+(with ``DIR/<borough code>/latest``), staged and published like the centrality report
+(:mod:`graphvc.reports.folders`), reproducible byte for byte::
+
+    targets.csv          the borough's (and the force's) targets: baseline, current, change,
+                         its 95 % interval, met / missed / on track / off track, signals
+    target_charts.csv    the monthly series with control limits behind them
+    neighbourhoods.csv   the borough's wards by share of the force's harm, with stability
+    offenders.csv        its potentially dangerous people, every part of their score
+    victims.csv          repeat and domestic-abuse victims, those due for contact first
+    marac.csv            MARAC candidates
+    changes.csv          who entered, left or moved on the list since the last pack
+    report.html          one self-contained page of all of it
+    manifest.json
+
+A person belongs to a borough's pack when an incident of theirs in the window happened there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Mapping, Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pandas as pd
+
+from graphvc import harm_index
+from graphvc import performance as perf
+from graphvc.analysis.events import person_incidents, rolling_window
+from graphvc.analysis.neighbourhoods import high_impact_wards
+from graphvc.db import server_version
+from graphvc.errors import ConfigError, ReportError
+from graphvc.reports import charts, folders
+from graphvc.reports.changes import comparable, rank_changes, read_list
+from graphvc.reports.html import STYLE, changes_section, figure, html_table, provenance
+from graphvc.reports.manifest import data_hash, manifest, sha256, versions
+from graphvc.reports.pseudonyms import key_id, person_names
+from graphvc.reports.tables import offenders_table
+from graphvc.reports.weekly_centrality import check_options
+from graphvc.runs import AnalysisParameters, AnalysisResult, run_analysis
+
+__all__ = [
+    "CONTACT_DAYS",
+    "MARAC_INCIDENTS",
+    "REPORT",
+    "TABLES",
+    "build_tasking_packs",
+    "marac_candidates",
+    "tasking_tables",
+    "victims_due",
+    "write_tasking_pack",
+]
+
+log = logging.getLogger(__name__)
+
+REPORT = "tasking"
+TABLES = (
+    "targets",
+    "target_charts",
+    "neighbourhoods",
+    "offenders",
+    "victims",
+    "marac",
+    "changes",
+)
+#: A repeat victim victimised within this many days is due for contact: the risk of a repeat
+#: is highest in the weeks after an incident (Polvi et al. 1991).
+CONTACT_DAYS = 28
+#: A domestic-abuse victim of this many incidents in 12 months meets SafeLives' "potential
+#: escalation" criterion for a MARAC referral.
+MARAC_INCIDENTS = 3
+
+
+def _incident_boroughs(tables: Mapping[str, pd.DataFrame]) -> pd.Series:
+    """Each incident's borough code (by incident id)."""
+    incidents, locations = tables["incidents"], tables["locations"]
+    borough_of = locations.set_index("location_id")["borough_code"]
+    return pd.Series(
+        incidents["location_id"].map(borough_of).to_numpy(), index=incidents["incident_id"]
+    )
+
+
+def _people_in(events: pd.DataFrame, boroughs: pd.Series, borough: str) -> pd.Index:
+    there = events[events["incident_id"].map(boroughs) == borough]
+    people: pd.Index = pd.Index(there["person_id"].astype("string").unique())
+    return people
+
+
+def victims_due(
+    result: AnalysisResult, borough: str, *, contact_days: int = CONTACT_DAYS
+) -> pd.DataFrame:
+    """Repeat victims (two or more in the year) and victims of a domestic-abuse repeat pair,
+    victimised in ``borough`` at least once: those victimised in the last ``contact_days``
+    days first.
+
+    Columns: ``person_id``, ``victimisations`` and ``domestic_incidents`` (of the year,
+    wherever they happened),
+    ``harm``, ``last_at``, ``days_since_last``, ``due_for_contact``.
+
+    References
+    ----------
+    .. [1] Farrell, G., & Pease, K. (1993). *Once bitten, twice bitten: repeat
+       victimisation and its implications for crime prevention*. Home Office Police
+       Research Group, Crime Prevention Unit Paper 46.
+    .. [2] Polvi, N., Looman, T., Humphries, C., & Pease, K. (1991). The time course of repeat
+       burglary victimization. *British Journal of Criminology*, 31(4), 411-414.
+       doi:10.1093/oxfordjournals.bjc.a048138
+    """
+    parameters = result.parameters
+    start, end = rolling_window(parameters.moment, parameters.repeat_window_days)
+    tables = result.tables
+    victimised = person_incidents(
+        tables["incidents"], tables["involvements"], roles=("victim",), start=start, end=end
+    )
+    victimised["person_id"] = victimised["person_id"].astype("string")
+    here = victimised["incident_id"].map(_incident_boroughs(tables)) == borough
+    domestic_people = set(result.domestic_repeats["victim_id"].astype(str))
+    wanted = set(result.repeat_victims.index.astype(str)) | domestic_people
+    wanted &= set(victimised.loc[here, "person_id"])
+    mine = victimised[victimised["person_id"].isin(wanted)]
+    columns = ["person_id", "victimisations", "domestic_incidents", "harm", "last_at",
+               "days_since_last", "due_for_contact"]  # fmt: skip
+    if mine.empty:
+        return pd.DataFrame(columns=columns)
+    table = mine.groupby("person_id").agg(
+        victimisations=("incident_id", "nunique"),
+        domestic_incidents=("domestic", "sum"),
+        harm=("harm", "sum"),
+        last_at=("occurred_at", "max"),
+    )
+    table["domestic_incidents"] = table["domestic_incidents"].astype("int64")
+    table["days_since_last"] = (parameters.moment - table["last_at"]).dt.days.astype("int64")
+    table["due_for_contact"] = table["days_since_last"] < contact_days
+    table = table.reset_index().sort_values(
+        ["due_for_contact", "last_at", "person_id"], ascending=[False, False, True], kind="stable"
+    )
+    return table[columns].reset_index(drop=True)
+
+
+def marac_candidates(
+    result: AnalysisResult, borough: str, *, threshold: int = MARAC_INCIDENTS
+) -> pd.DataFrame:
+    """Domestic-abuse victims in ``borough`` to consider for a MARAC: ``threshold`` or more
+    domestic-abuse incidents as a victim in the 12 months to the as-of date, or a high-risk
+    assessment (``risk_assessments``, when loaded) in that time.
+
+    Columns: ``person_id``, ``domestic_incidents``, ``last_at``, ``high_risk_assessment``
+    (its tool and date, or empty) and ``reason``.
+
+    References
+    ----------
+    .. [1] SafeLives (2014). *Frequently asked questions: Multi-Agency Risk Assessment
+       Conference (MARAC)*: referral on high risk (14+ of the DASH risk checklist or
+       professional judgement) or on potential escalation (three or more police callouts
+       in 12 months).
+    """
+    moment = result.parameters.moment
+    start, end = rolling_window(moment, 365)
+    tables = result.tables
+    victimised = person_incidents(
+        tables["incidents"], tables["involvements"], roles=("victim",), start=start, end=end
+    )
+    victimised = victimised[victimised["incident_id"].map(_incident_boroughs(tables)) == borough]
+    domestic = victimised[victimised["domestic"]]
+    counts = domestic.groupby(domestic["person_id"].astype("string")).agg(
+        domestic_incidents=("incident_id", "nunique"), last_at=("occurred_at", "max")
+    )
+    high = pd.Series(dtype="string")
+    assessments = tables.get("risk_assessments")
+    if assessments is not None and len(assessments):
+        recent = assessments[
+            (assessments["level"] == "high")
+            & (pd.to_datetime(assessments["assessed_at"]) >= start)
+            & (pd.to_datetime(assessments["assessed_at"]) < end)
+            & (assessments["incident_id"].map(_incident_boroughs(tables)) == borough)
+        ].sort_values(["assessed_at", "tool"], kind="stable")
+        high = (
+            recent.groupby(recent["person_id"].astype("string"))
+            .apply(lambda r: f"{r['tool'].iloc[-1]} {str(r['assessed_at'].iloc[-1])[:10]}")
+            .astype("string")
+        )
+    table = counts.join(high.rename("high_risk_assessment"), how="outer")
+    table["domestic_incidents"] = table["domestic_incidents"].fillna(0).astype("int64")
+    table = table[
+        (table["domestic_incidents"] >= threshold) | table["high_risk_assessment"].notna()
+    ]
+    many = table["domestic_incidents"] >= threshold
+    by_count = table["domestic_incidents"].astype(str) + " domestic-abuse incidents in 12 months"
+    by_assessment = "high-risk assessment (" + table["high_risk_assessment"].astype(str) + ")"
+    assessed = table["high_risk_assessment"].notna()
+    table["reason"] = (
+        by_count.where(many, "")
+        + pd.Series("; ", index=table.index).where(many & assessed, "")
+        + by_assessment.where(assessed, "")
+    )
+    table = table.rename_axis("person_id").reset_index()
+    table = table.sort_values(
+        ["domestic_incidents", "person_id"], ascending=[False, True], kind="stable"
+    )
+    columns = ["person_id", "domestic_incidents", "last_at", "high_risk_assessment", "reason"]
+    return table[columns].reset_index(drop=True)
+
+
+def tasking_tables(
+    result: AnalysisResult,
+    borough: str,
+    performance: tuple[pd.DataFrame, pd.DataFrame],
+    *,
+    top: int = 20,
+) -> dict[str, pd.DataFrame]:
+    """Every table of ``borough``'s pack but ``changes``, people under their own ids.
+
+    ``performance`` is :func:`graphvc.performance.performance` for this borough.
+    """
+    parameters = result.parameters
+    tables = result.tables
+    boroughs = _incident_boroughs(tables)
+    people = result.people[
+        result.people.index.astype(str).isin(_people_in(result.events, boroughs, borough))
+    ]
+    people = people.rename(columns={"rank": "force_rank"})
+    people.insert(0, "rank", people["force_rank"].rank(method="min").astype("int64"))
+    wards = high_impact_wards(tables["incidents"], tables["locations"], as_of=parameters.moment)
+    wards = wards[wards["borough_code"] == borough].reset_index(drop=True)
+    targets, target_charts = performance
+    victims = victims_due(result, borough)
+    return {
+        "targets": targets,
+        "target_charts": target_charts,
+        "neighbourhoods": wards,
+        "offenders": offenders_table(people, top),
+        "victims": victims.head(top * 5),
+        "marac": marac_candidates(result, borough),
+    }
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+_TARGET_COLUMNS = {
+    "title": "target",
+    "area_name": "area",
+    "baseline": "baseline",
+    "current": "current",
+    "change": "change",
+    "interval": "95% interval",
+    "p_value": "p",
+    "distinguishable": "beyond chance",
+    "status": "status",
+    "signals": "control-chart signals",
+}
+
+
+def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough: str) -> str:
+    if targets.empty:
+        return '<h2>Targets</h2><p class="note">No targets.</p>'
+    rates = targets["measure"].str.contains(" rate of ")
+    changes = [
+        perf.format_change(row, rate)
+        for (_, row), rate in zip(targets.iterrows(), rates, strict=True)
+    ]
+    shown = targets.assign(
+        baseline=[
+            perf.format_figure(v, r) for v, r in zip(targets["baseline"], rates, strict=True)
+        ],
+        current=[perf.format_figure(v, r) for v, r in zip(targets["current"], rates, strict=True)],
+        change=[c[0] for c in changes],
+        interval=[c[1] for c in changes],
+    )
+    pictures = []
+    for target, rows in target_charts[target_charts["area_code"] == borough].groupby(
+        "target", sort=False
+    ):
+        pictures.append(
+            figure(
+                charts.control_chart(
+                    rows["month"].tolist(),
+                    rows["value"].astype(float).tolist(),
+                    centre=rows["centre"].astype(float).tolist(),
+                    lower=rows["lower"].astype(float).tolist(),
+                    upper=rows["upper"].astype(float).tolist(),
+                    flagged=(rows["signal"] != "").tolist(),
+                    split=int((rows["phase"] == "baseline").sum()),
+                    title=str(target),
+                ),
+                f"{target}: monthly, with the centre line and 3-sigma limits of the baseline "
+                "year; orange points signal a real shift.",
+            )
+        )
+    states = targets[targets["area_code"] == borough]["status"].value_counts()
+    summary = ", ".join(f"{int(n)} {s}" for s, n in states.items())
+    return (
+        "<h2>Targets</h2>"
+        f'<p class="note">This borough: {escape(summary or "no targets")}. Changes are '
+        "relative for counts and in proportion points for rates; a change is beyond chance "
+        "when its 95% interval excludes no change (exact Poisson-ratio interval for counts, "
+        "Newcombe's score interval for rates). A year in progress is compared like for "
+        "like, with the same days of the year before.</p>"
+        + html_table(shown, _TARGET_COLUMNS)
+        + "".join(pictures)
+    )
+
+
+def _neighbourhoods_section(wards: pd.DataFrame) -> str:
+    chart = charts.bar_chart(
+        [str(n) for n in wards["ward_name"].head(15)],
+        (wards["harm_share"].head(15) * 100).astype(float).tolist(),
+        title="share of the force's harm (%)",
+    )
+    columns = {
+        "rank": "force rank",
+        "ward_code": "ward",
+        "ward_name": "name",
+        "incidents": "incidents",
+        "harm": "harm (days)",
+        "harm_share": "harm_share",
+        "top_decile": "top decile now",
+        "periods_in_top_decile": "quarters in top decile",
+        "periods": "of quarters",
+    }
+    return (
+        "<h2>High-impact neighbourhoods</h2>"
+        "<p class=\"note\">The borough's wards by their share of the whole force's crime harm "
+        "in the last quarter, and in how many of the last four quarters each was in the "
+        "force's top decile of wards. Harm per 1,000 residents is not shown: no population "
+        "table is part of the installed reference data.</p>"
+        + (figure(chart, "Share of the force's harm, last quarter.") if len(wards) else "")
+        + html_table(wards, columns)
+    )
+
+
+def _people_section(offenders: pd.DataFrame, weights: Mapping[str, float]) -> str:
+    parts = {
+        name: offenders[f"{name}_part"].fillna(0).tolist()
+        for name in weights
+        if f"{name}_part" in offenders
+    }
+    labels = [f"{r}. {p}" for r, p in zip(offenders["rank"], offenders["person_id"], strict=True)]
+    columns = {
+        "rank": "rank here",
+        "force_rank": "force rank",
+        "person_id": "person",
+        "priority": "priority",
+        **{f"{name}_part": f"{name} part" for name in weights},
+        "rfg": "RFG",
+        "recency_days": "days since last",
+        "frequency": "incidents",
+        "gravity": "harm (days)",
+        "betweenness": "betweenness",
+        "harm_pagerank": "harm PageRank",
+        "degree": "co-offenders",
+        "escalated_to_knife_or_gun": "escalated to knife/gun",
+        "exposure_distance": "steps to gun/knife victim",
+    }
+    return (
+        "<h2>Potentially dangerous people</h2>"
+        '<p class="note">People with an incident in this borough in the window, by their '
+        "force-wide priority; every part of the score is shown (offenders.csv has all).</p>"
+        + (
+            figure(charts.stacked_bars(labels, parts, title="priority and its parts"), "")
+            if len(offenders)
+            else ""
+        )
+        + html_table(offenders, columns)
+    )
+
+
+def _victims_section(victims: pd.DataFrame, marac: pd.DataFrame) -> str:
+    victim_columns = {
+        "person_id": "person",
+        "victimisations": "victimisations (year)",
+        "domestic_incidents": "domestic abuse",
+        "harm": "harm (days)",
+        "last_at": "latest",
+        "days_since_last": "days since",
+        "due_for_contact": f"due for contact (< {CONTACT_DAYS} days)",
+    }
+    marac_columns = {
+        "person_id": "person",
+        "domestic_incidents": "domestic-abuse incidents (12 months)",
+        "last_at": "latest",
+        "high_risk_assessment": "high-risk assessment",
+        "reason": "why",
+    }
+    return (
+        "<h2>Victims due for contact</h2>"
+        '<p class="note">Repeat victims (two or more in the year) and domestic-abuse repeat '
+        f"victims of this borough; those victimised in the last {CONTACT_DAYS} days first, "
+        "when a repeat is likeliest.</p>"
+        + html_table(victims, victim_columns)
+        + "<h2>MARAC candidates</h2>"
+        f'<p class="note">Domestic-abuse victims with {MARAC_INCIDENTS} or more incidents in 12 '
+        "months (SafeLives' potential escalation), or a high-risk assessment where one is "
+        "loaded.</p>" + html_table(marac, marac_columns)
+    )
+
+
+def render_tasking(
+    tables: Mapping[str, pd.DataFrame], *, manifest: Mapping[str, Any], borough_name: str
+) -> str:
+    """The pack's self-contained page."""
+    code = manifest["borough"]
+    counts = {
+        "targets met or on track": int(
+            tables["targets"][tables["targets"]["area_code"] == code]["status"]
+            .isin(["met", "on track"])
+            .sum()
+        ),
+        "high-impact wards (top decile now)": int(tables["neighbourhoods"]["top_decile"].sum())
+        if len(tables["neighbourhoods"])
+        else 0,
+        "people listed": len(tables["offenders"]),
+        "victims due for contact": int(tables["victims"]["due_for_contact"].sum())
+        if len(tables["victims"])
+        else 0,
+        "MARAC candidates": len(tables["marac"]),
+    }
+    boxes = "".join(
+        f'<div class="figure"><b>{value:,}</b>{escape(label)}</div>'
+        for label, value in counts.items()
+    )
+    p = manifest["parameters"]
+    named = "pseudonymised (keyed hashes of ids)" if p.get("pseudonymised") else "by their ids"
+    body = "".join(
+        [
+            f"<h1>Tasking pack — {escape(borough_name)} ({escape(code)})</h1>",
+            f'<p class="note">As of {escape(manifest["as_of"])}; people named {named}; '
+            f"targets from {escape(manifest['targets']['title'])}.</p>",
+            f'<div class="figures">{boxes}</div>',
+            _targets_section(tables["targets"], tables["target_charts"], code),
+            _neighbourhoods_section(tables["neighbourhoods"]),
+            _people_section(tables["offenders"], p.get("priority_weights", {})),
+            _victims_section(tables["victims"], tables["marac"]),
+            changes_section(tables["changes"], manifest.get("previous_report")).replace(
+                "Who is new, who moved", "What changed since the last pack"
+            ),
+            provenance(manifest),
+        ]
+    )
+    title = f"graphvc tasking pack, {borough_name}, as of {manifest['as_of']}"
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
+
+
+def _borough_names(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    places = tables["locations"].dropna(subset=["borough_code"]).drop_duplicates("borough_code")
+    return dict(
+        zip(places["borough_code"].astype(str), places["borough_name"].astype(str), strict=True)
+    )
+
+
+def write_tasking_pack(
+    result: AnalysisResult,
+    out_dir: str | Path,
+    borough: str,
+    *,
+    targets: perf.Targets | None = None,
+    home: Path | None = None,
+    top: int = 20,
+    pseudonymise: bool = False,
+    key: str | None = None,
+    neo4j_version: Mapping[str, str] | None = None,
+    database: str = "neo4j",
+) -> Path:
+    """Write ``borough``'s pack for the run ``result`` to ``out_dir/<borough>/<as-of>/``.
+
+    ``targets`` default to the founding targets; a target on the MPS counts needs ``home``
+    (the reference data). Raises :class:`ConfigError` for an unknown borough or bad options
+    and :class:`ReportError` when the folder cannot be written.
+    """
+    check_options(top=top, pseudonymise=pseudonymise, key=key)
+    names_of = _borough_names(result.tables)
+    if borough not in names_of:
+        raise ConfigError(
+            f"--borough {borough!r} is not a borough of the graph (e.g. {', '.join(sorted(names_of)[:3])})"
+        )
+    targets = targets or perf.load_targets()
+    parameters = result.parameters
+    counts, moments, coverage = perf.read_sources(
+        targets, tables=result.tables, home=home, as_of=parameters.moment
+    )
+    evaluated = perf.performance(targets, counts, moments, coverage, areas=[borough])
+    report = tasking_tables(result, borough, evaluated, top=top)
+    fingerprint = key_id(key) if pseudonymise and key else None
+    names = person_names(result.tables, key if fingerprint else None)
+    for table in ("offenders", "victims", "marac"):
+        report[table]["person_id"] = report[table]["person_id"].map(names).astype("string")
+    out = Path(out_dir) / borough
+    name = parameters.moment.date().isoformat()
+    previous = folders.previous_report(
+        out, name, comparable=comparable(REPORT, fingerprint, pseudonymise)
+    )
+    ranking = report["offenders"].set_index("person_id")["rank"]
+    report["changes"] = rank_changes(
+        report["offenders"], read_list(previous) if previous else None, ranking=ranking
+    )
+    harm = harm_index.load_harm_table()
+    targets_text = Path(targets.path).read_bytes() if targets.path else b""
+    about = manifest(
+        report=REPORT,
+        parameters=parameters,
+        top=top,
+        pseudonymised=pseudonymise,
+        key_id=fingerprint,
+        harm_table_sha256=sha256(harm.table.to_csv(index=False).encode("utf-8")),
+        database=database,
+        graph_counts={table: len(frame) for table, frame in result.tables.items()},
+        data_hash=data_hash(result.tables),
+        summary=result.summary,
+        versions=versions(neo4j_version or {}),
+        previous=previous.name if previous else None,
+    )
+    about["borough"] = borough
+    about["targets"] = {
+        "title": targets.title,
+        "file": Path(targets.path).name,
+        "sha256": hashlib.sha256(targets_text).hexdigest(),
+        "methods": perf.METHODS,
+    }
+    ordered = {table: report[table] for table in TABLES}
+    page = render_tasking(ordered, manifest=about, borough_name=names_of[borough])
+    with folders.staging_folder(out, name) as staged:
+        try:
+            folders.write_report_files(staged, ordered, page, about)
+        except OSError as e:
+            raise ReportError(f"cannot write tasking pack {borough}/{name} into {out}: {e}") from e
+        published = folders.publish(staged, out, name)
+    log.info("tasking pack %s %s written to %s", borough, name, published)
+    return published
+
+
+def build_tasking_packs(
+    driver: neo4j.Driver,
+    out_dir: str | Path,
+    boroughs: Sequence[str] | None,
+    parameters: AnalysisParameters | None = None,
+    *,
+    targets: perf.Targets | None = None,
+    home: Path | None = None,
+    top: int = 20,
+    pseudonymise: bool = False,
+    key: str | None = None,
+    database: str = "neo4j",
+) -> list[Path]:
+    """Analyse the graph once and write the pack of each of ``boroughs`` (None: every
+    borough of the graph); returns their folders."""
+    check_options(top=top, pseudonymise=pseudonymise, key=key)
+    result = run_analysis(driver, parameters, database=database)
+    chosen = list(boroughs) if boroughs else sorted(_borough_names(result.tables))
+    version = server_version(driver, database=database)
+    return [
+        write_tasking_pack(
+            result,
+            out_dir,
+            borough,
+            targets=targets,
+            home=home,
+            top=top,
+            pseudonymise=pseudonymise,
+            key=key,
+            neo4j_version=version,
+            database=database,
+        )
+        for borough in chosen
+    ]
