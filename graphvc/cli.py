@@ -7,6 +7,7 @@ never a traceback: :class:`graphvc.errors.GraphvcError` is turned into a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -22,11 +23,12 @@ import click
 import neo4j
 import pandas as pd
 
-from graphvc import __version__, localserver, reference, schema, synth
+from graphvc import __version__, audit, localserver, reference, schema, synth
 from graphvc.commandline import OneLineErrors
 from graphvc.config import Settings
 from graphvc.db import connect, server_version
 from graphvc.errors import GraphvcError
+from graphvc.files import csv_text
 from graphvc.geography import Choice, demo_geography, map_geography
 from graphvc.reports import write_report
 from graphvc.runs import (
@@ -198,6 +200,7 @@ def load_command(
     from loaders.folder import load_folder
 
     settings = _settings(ctx)
+    audit.record(settings.audit_dir, "load", what={"folder": str(folder.absolute())})
     with open_driver(settings) as driver:
         schema.apply_schema(driver, database=settings.neo4j_database)
         summary = load_folder(
@@ -235,6 +238,8 @@ def load_police_uk_command(
     from loaders.police_uk import load_police_uk
 
     settings = _settings(ctx)
+    audit.record(settings.audit_dir, "load.police_uk",
+                 what={"files": [str(path.absolute()) for path in paths]})  # fmt: skip
     with open_driver(settings) as driver:
         schema.apply_schema(driver, database=settings.neo4j_database)
         summary, counts = load_police_uk(
@@ -282,7 +287,19 @@ def _write_report(
     top: int = 20,
     pseudonymise: bool = False,
 ) -> Path:
-    """The weekly centrality report of ``result``, its map drawn on the graph's city."""
+    """The weekly centrality report of ``result``, its map drawn on the graph's city; the
+    people it lists are audited first."""
+    from graphvc.reports.tables import offenders_table, repeat_victims_table
+
+    listed = [
+        *offenders_table(result.people, top)["person_id"],
+        *repeat_victims_table(result.repeat_victims, top)["person_id"],
+    ]
+    audit.record(
+        settings.audit_dir, "report.write", person_ids=listed,
+        what={"report": "centrality", "out": str(out_dir.absolute()), "top": top,
+              "pseudonymised": pseudonymise, "parameters": result.parameters.as_dict()},
+    )  # fmt: skip
     boroughs = result.tables["locations"]["borough_code"].dropna().unique()
     city = map_geography(settings.home, boroughs)
     return write_report(
@@ -675,6 +692,7 @@ def demo_command(
     if not (folder / "ground_truth.json").exists():
         click.echo(f"generating {n_incidents:,} incidents (seed {seed}) on {city.name} in {folder}")
         synth.write(synth.generate(n_incidents, seed, city), folder)
+    audit.record(settings.audit_dir, "load", what={"folder": str(folder), "demo": True})
     with open_driver(settings) as driver:
         schema.apply_schema(driver, database=settings.neo4j_database)
         summary = load_folder(
@@ -704,6 +722,15 @@ def query_group() -> None:
 
     A query runs read-only unless its header says `mode: write` and --allow-write is given.
     """
+
+
+def _people_named(values: dict[str, Any]) -> list[str]:
+    """The person ids a query's parameters name (``person_id``, ``person_ids``, ...)."""
+    named: list[str] = []
+    for key, value in values.items():
+        if key.startswith("person") and value is not None:
+            named += [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return named
 
 
 def _query_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -739,7 +766,7 @@ def _format_rows(frame: pd.DataFrame, output_format: str) -> str:
         rows = records.to_dict(orient="records")
         return json.dumps(rows, default=_json_default, ensure_ascii=False) + "\n"
     if output_format == "csv":
-        return str(records.map(_csv_cell).to_csv(index=False))
+        return csv_text(records.map(_csv_cell), index=False)
     if frame.empty:
         return f"no rows (columns: {', '.join(map(str, frame.columns))})\n"
     return frame.to_string(index=False) + "\n"
@@ -813,6 +840,9 @@ def query_run(
     query = load_query(query_file if query_file is not None else str(name))
     values = check_parameters(query, _query_params(pairs))
     settings = _settings(ctx)
+    audit.record(settings.audit_dir, "query.run", person_ids=_people_named(values),
+                 what={"query": query.name, "sha256": hashlib.sha256(query.text.encode()).hexdigest(),
+                       "file": str(query_file) if query_file else None, "parameters": values})  # fmt: skip
     with open_driver(settings) as driver:
         frame = run_stored_query(driver, query, values, database=settings.neo4j_database,
                                  timeout=settings.query_timeout, allow_write=allow_write)  # fmt: skip
@@ -849,6 +879,51 @@ def query_check(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> No
     failed = results.loc[~results["passed"], "name"].tolist()
     if failed:
         raise GraphvcError(f"{len(failed)} of {len(results)} queries failed: {', '.join(failed)}")
+
+
+@cli.group("audit", cls=OneLineErrors)
+def audit_group() -> None:
+    """The audit trail: who looked up whom, ran, loaded, reported or exported what, when."""
+
+
+@audit_group.command("show")
+@click.option("--person", default=None, help="Only events naming this person id.")
+@click.option("--user", default=None, help="Only this user's events.")
+@click.option("--since", default=None, help="Only events at or after this date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print the events as JSON lines.")
+@click.pass_context
+def audit_show(
+    ctx: click.Context, person: str | None, user: str | None, since: str | None, as_json: bool
+) -> None:
+    """List audit events, oldest first ("who looked at this person?")."""
+    start = None
+    if since is not None:
+        moment = parse_as_of(since)
+        start = moment.tz_localize("Europe/London") if moment is not None else None
+    found = audit.events(_settings(ctx).audit_dir, person=person, user=user, since=start)
+    if as_json:
+        for row in found.to_dict(orient="records"):
+            click.echo(json.dumps(row, sort_keys=True, default=str))
+        return
+    for event in found.to_dict(orient="records"):
+        people = ", ".join(event["person_ids"]) or "-"
+        click.echo(
+            f"{event['seq']:>6} {event['at']} {event['user']:<16} {event['action']:<16} "
+            f"people: {people}"
+        )
+
+
+@audit_group.command("verify")
+@click.pass_context
+def audit_verify(ctx: click.Context) -> None:
+    """Check the trail's hash chain; exit 1 naming the first broken line."""
+    folder = _settings(ctx).audit_dir
+    verdict = audit.verify(folder)
+    if not verdict.ok:
+        raise GraphvcError(
+            f"{folder / audit.AUDIT_FILE} line {verdict.broken_line}: {verdict.reason}"
+        )
+    click.echo(f"{verdict.lines:,} events intact; head hash {verdict.head}")
 
 
 def main() -> None:

@@ -79,6 +79,7 @@ class Settings:
     load_workers: int = 2
     pseudonym_key: str | None = None
     reference_urls: Mapping[str, str] = field(default_factory=dict)
+    audit_dir: Path = field(default_factory=lambda: default_home() / "audit")
     reports_dir: Path = field(default_factory=lambda: default_home() / "reports")
 
     @classmethod
@@ -104,6 +105,10 @@ class Settings:
                 for name, url in env.items()
                 if name.startswith(REFERENCE_URL_PREFIX) and url
             },
+            audit_dir=Path(
+                env.get("GRAPHVC_AUDIT_DIR")
+                or Path(env.get("GRAPHVC_HOME") or default_home()) / "audit"
+            ).absolute(),
             reports_dir=Path(
                 env.get("GRAPHVC_REPORTS_DIR")
                 or Path(env.get("GRAPHVC_HOME") or default_home()) / "reports"

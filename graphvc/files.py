@@ -1,5 +1,5 @@
-"""Small file-system guarantees shared by the folders graphvc publishes (reports, reference
-data): a lock that serialises writers, and an fsync of a folder so a rename survives a crash."""
+"""What every file graphvc writes shares: a lock that serialises writers, an fsync of a folder
+so a rename survives a crash, and CSV that a spreadsheet cannot be tricked into running."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-__all__ = ["fsync_folder", "locked"]
+import pandas as pd
+
+__all__ = ["FORMULA_STARTS", "csv_text", "fsync_folder", "locked"]
 
 
 def fsync_folder(folder: Path) -> None:
@@ -30,3 +33,32 @@ def locked(lock_file: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(frame: pd.DataFrame, **options: Any) -> str:
+    """``frame`` as CSV text that a spreadsheet opens without running anything: every text
+    cell that starts like a formula (:data:`FORMULA_STARTS`) gets a leading ``'``, as OWASP
+    advises; numbers, dates and other cells are left as they are. ``options`` go to
+    :meth:`pandas.DataFrame.to_csv`.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"value": ["=HYPERLINK(\\"x\\")", "-5", "P1", None], "n": [-1, 2, 3, 4]})
+    >>> print(csv_text(frame, index=False), end="")
+    value,n
+    "'=HYPERLINK(""x"")",-1
+    '-5,2
+    P1,3
+    ,4
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            values = safe[column]
+            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
+            safe[column] = values.where(~risky.astype(bool), "'" + values.astype("string"))
+    return str(safe.to_csv(**options))

@@ -16,6 +16,7 @@ import neo4j
 import pandas as pd
 
 from graphvc.contract import TABLES
+from graphvc.files import csv_text
 from graphvc.harm_index import HarmTable, load_harm_table
 from loaders.tables import find_tables, read_table
 from loaders.validate import REJECT_COLUMNS, validate_table
@@ -61,7 +62,7 @@ class LoadSummary:
         """Write the rejects to ``path`` (CSV), or remove an older file there when there are none."""
         if len(self.rejects):
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.rejects.to_csv(path, index=False)
+            path.write_text(csv_text(self.rejects, index=False), encoding="utf-8")
             self.rejects_file = str(path)
         else:
             path.unlink(missing_ok=True)

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from graphvc.errors import ReportError
-from graphvc.files import fsync_folder, locked
+from graphvc.files import csv_text, fsync_folder, locked
 
 __all__ = [
     "LATEST",
@@ -108,7 +108,9 @@ def table_files(frame: pd.DataFrame) -> tuple[bytes, bytes]:
     'person_id,score,at\\nA,0.6666666667,2024-01-05T00:00:00\\n'
     """
     plain = _plain_columns(frame)
-    text = plain.to_csv(index=False, lineterminator="\n", float_format=f"%.{SIGNIFICANT_DIGITS}g")
+    text = csv_text(
+        plain, index=False, lineterminator="\n", float_format=f"%.{SIGNIFICANT_DIGITS}g"
+    )
     buffer = io.BytesIO()
     pq.write_table(pa.Table.from_pandas(plain, preserve_index=False), buffer)
     return text.encode("utf-8"), buffer.getvalue()

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from graphvc.app.common import attempted, driver, guarded, settings
+from graphvc.files import csv_text
 from graphvc.queries import TEAMS, Parameter, StoredQuery, list_queries, run_stored_query
 
 
@@ -89,7 +90,7 @@ st.caption(f"{len(result):,} rows")
 shown = result.map(lambda v: json.dumps(v, default=str) if isinstance(v, list | dict) else v)
 st.dataframe(shown, hide_index=True, width="stretch")
 st.download_button(
-    "Download (CSV)", result.to_csv(index=False), f"{name}.csv", "text/csv", on_click="ignore"
+    "Download (CSV)", csv_text(result, index=False), f"{name}.csv", "text/csv", on_click="ignore"
 )
 if query.columns:
     st.caption(" · ".join(f"**{c.name}**: {c.description}" for c in query.columns))

@@ -19,6 +19,7 @@ from graphvc.explore import (
     node_details,
     shortest_connection,
 )
+from graphvc.files import csv_text
 from graphvc.model import RELATIONSHIP_TYPES
 
 Filters = tuple[tuple[str, ...], datetime | None, datetime | None, tuple[str, ...], tuple[str, ...]]
@@ -166,8 +167,8 @@ left, middle, right = st.columns(3)
 for column, (title, data, name, mime) in zip(
     (left, middle, right),
     [
-        ("Nodes (CSV)", nodes.to_csv(index=False), f"{node_id}-nodes.csv", "text/csv"),
-        ("Links (CSV)", edges.to_csv(index=False), f"{node_id}-links.csv", "text/csv"),
+        ("Nodes (CSV)", csv_text(nodes, index=False), f"{node_id}-nodes.csv", "text/csv"),
+        ("Links (CSV)", csv_text(edges, index=False), f"{node_id}-links.csv", "text/csv"),
         ("Network (GraphML)", graphml, f"{node_id}.graphml", "application/graphml+xml"),
     ],
     strict=True,

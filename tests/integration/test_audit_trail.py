@@ -1,0 +1,71 @@
+"""`graphvc load`, `graphvc query run` and `graphvc report` write audit events, under the
+operating-system user, naming the people they touch; the trail verifies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import neo4j
+from click.testing import CliRunner
+
+from graphvc import audit
+from graphvc.cli import cli
+from graphvc.config import Settings
+
+SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "small"
+
+
+def test_load_query_and_report_are_audited(
+    empty_graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
+) -> None:
+    env = {
+        "NEO4J_URI": test_settings.uri,
+        "NEO4J_USERNAME": test_settings.neo4j_username,
+        "NEO4J_PASSWORD": test_settings.neo4j_password,
+        "GRAPHVC_HOME": str(tmp_path / "home"),
+        "GRAPHVC_AUDIT_DIR": str(tmp_path / "audit"),
+    }
+    runner = CliRunner()
+    steps = [
+        ["load", str(SMALL), "--rejects", str(tmp_path / "rejects.csv"), "--json"],
+        ["query", "run", "co_offenders", "--param", "person_id=P1", "--format", "json"],
+        ["report", "centrality", "--out", str(tmp_path / "reports"), "--as-of", "2025-01-03",
+         "--top", "2", "--quiet"],
+    ]  # fmt: skip
+    for step in steps:
+        result = runner.invoke(cli, step, env=env)
+        assert result.exit_code == 0, (step, result.output)
+    trail = audit.events(tmp_path / "audit")
+    assert trail["action"].tolist() == ["load", "query.run", "report.write"]
+    assert set(trail["user"]) == {audit.system_user()}
+    load, query, report = trail.to_dict(orient="records")
+    assert load["what"]["folder"] == str(SMALL)
+    assert query["what"]["query"] == "co_offenders" and query["person_ids"] == ["P1"]
+    assert query["what"]["parameters"]["person_id"] == "P1"
+    # The report lists P1 first by priority (the fixture's star), and its repeat victim P4.
+    assert "P1" in report["person_ids"] and report["what"]["report"] == "centrality"
+    shown = runner.invoke(cli, ["audit", "show", "--person", "P1", "--json"], env=env)
+    assert [json.loads(line)["action"] for line in shown.stdout.splitlines()] == [
+        "query.run",
+        "report.write",
+    ]
+    assert runner.invoke(cli, ["audit", "verify"], env=env).exit_code == 0
+
+
+def test_a_query_is_not_run_when_its_audit_event_cannot_be_written(
+    empty_graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "audit"
+    blocked.write_text("a file where the audit folder should be")
+    env = {
+        "NEO4J_URI": test_settings.uri,
+        "NEO4J_PASSWORD": test_settings.neo4j_password,
+        "GRAPHVC_AUDIT_DIR": str(blocked),
+    }
+    result = CliRunner().invoke(
+        cli, ["query", "run", "co_offenders", "--param", "person_id=P1"], env=env
+    )
+    assert result.exit_code == 1
+    assert "cannot write the audit trail" in result.stderr and "was not done" in result.stderr
+    assert result.stdout == ""

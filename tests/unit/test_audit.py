@@ -1,0 +1,100 @@
+"""The audit trail: appended, chained, verified; tampering found at its first broken line."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from graphvc import audit
+from graphvc.cli import cli
+
+
+def _trail(folder: Path, n: int = 5) -> list[str]:
+    for i in range(n):
+        audit.record(folder, "person.lookup", user=f"analyst{i % 2}", person_ids=[f"P{i}"],
+                     source="test", at=datetime(2026, 1, 1 + i, tzinfo=UTC))  # fmt: skip
+    return (folder / audit.AUDIT_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def _rewrite(folder: Path, lines: list[str]) -> None:
+    (folder / audit.AUDIT_FILE).write_text("".join(lines), encoding="utf-8")
+
+
+def test_events_are_chained_and_the_trail_verifies(tmp_path: Path) -> None:
+    lines = _trail(tmp_path)
+    entries = [json.loads(line) for line in lines]
+    assert [e["seq"] for e in entries] == [1, 2, 3, 4, 5]
+    assert entries[0]["prev"] == audit.GENESIS
+    assert all(b["prev"] == a["hash"] for a, b in pairwise(entries))
+    verdict = audit.verify(tmp_path)
+    assert (verdict.ok, verdict.lines, verdict.head) == (True, 5, entries[-1]["hash"])
+
+
+def test_an_edited_line_is_found(tmp_path: Path) -> None:
+    lines = _trail(tmp_path)
+    lines[2] = lines[2].replace('"P2"', '"P9"')
+    _rewrite(tmp_path, lines)
+    verdict = audit.verify(tmp_path)
+    assert (verdict.ok, verdict.broken_line) == (False, 3)
+    assert "edited" in verdict.reason
+
+
+def test_an_edit_with_its_hash_recomputed_breaks_the_next_link(tmp_path: Path) -> None:
+    lines = _trail(tmp_path)
+    entry = json.loads(lines[1])
+    entry["person_ids"] = ["P9"]
+    entry["hash"] = audit._digest(entry)
+    lines[1] = json.dumps(entry, sort_keys=True) + "\n"
+    _rewrite(tmp_path, lines)
+    assert (audit.verify(tmp_path).broken_line, audit.verify(tmp_path).ok) == (3, False)
+
+
+def test_a_deleted_line_is_found(tmp_path: Path) -> None:
+    lines = _trail(tmp_path)
+    _rewrite(tmp_path, lines[:1] + lines[2:])
+    verdict = audit.verify(tmp_path)
+    assert (verdict.ok, verdict.broken_line) == (False, 2)
+    assert "prev does not match" in verdict.reason
+
+
+def test_two_swapped_lines_are_found(tmp_path: Path) -> None:
+    lines = _trail(tmp_path)
+    lines[1], lines[2] = lines[2], lines[1]
+    _rewrite(tmp_path, lines)
+    assert (audit.verify(tmp_path).ok, audit.verify(tmp_path).broken_line) == (False, 2)
+
+
+def test_an_event_that_cannot_be_written_fails_closed(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the audit folder should be")
+    with pytest.raises(audit.AuditError, match=r"'query.run' was not done"):
+        audit.record(blocked, "query.run")
+
+
+def test_events_filter_by_person_user_and_date(tmp_path: Path) -> None:
+    _trail(tmp_path)
+    assert audit.events(tmp_path, person="P3")["seq"].tolist() == [4]
+    assert audit.events(tmp_path, user="analyst0")["seq"].tolist() == [1, 3, 5]
+    since = datetime(2026, 1, 4, tzinfo=UTC)
+    assert audit.events(tmp_path, since=since)["seq"].tolist() == [4, 5]
+
+
+def test_the_cli_shows_and_verifies_and_exits_1_on_tampering(tmp_path: Path) -> None:
+    lines = _trail(tmp_path)
+    env = {"GRAPHVC_AUDIT_DIR": str(tmp_path)}
+    shown = CliRunner().invoke(cli, ["audit", "show", "--person", "P1", "--json"], env=env)
+    assert [json.loads(line)["seq"] for line in shown.stdout.splitlines()] == [2]
+    ok = CliRunner().invoke(cli, ["audit", "verify"], env=env)
+    assert ok.exit_code == 0 and "5 events intact" in ok.stdout
+    _rewrite(tmp_path, lines[:3] + lines[4:])
+    broken = CliRunner().invoke(cli, ["audit", "verify"], env=env)
+    assert broken.exit_code == 1
+    assert broken.stderr.strip().splitlines() == [
+        f"Error: {tmp_path / audit.AUDIT_FILE} line 4: a line before it was removed, edited "
+        "or moved: its prev does not match"
+    ]
