@@ -1,6 +1,7 @@
 // title: Incidents for analysis
 // description: Incidents in the window [$start, $end) of the given categories and boroughs
 //   (null means no filter), as the input contract's incidents table.
+// columns: rows -- one list per row, in the contract's column order (graphvc.contract.read_columns)
 // mode: read
 // params: start, end ISO date-time or null; categories list of string or null; boroughs list of borough codes or null
 MATCH (i:Incident)
@@ -12,6 +13,7 @@ OPTIONAL MATCH (i)-[:OCCURRED_AT]->(l:Location)
 OPTIONAL MATCH (l)-[:IN_WARD]->(:Ward)-[:IN_BOROUGH]->(b:Borough)
 WITH i, l, b
 WHERE $boroughs IS NULL OR b.code IN $boroughs
-RETURN i.id AS incident_id, toString(localdatetime(datetime({datetime: i.occurred_at, timezone: 'Europe/London'}))) AS occurred_at, i.offence AS offence,
-       i.category AS category, i.weapon AS weapon, i.alcohol AS alcohol, i.domestic AS domestic,
-       i.hate AS hate, i.harm AS harm, i.outcome AS outcome, l.id AS location_id
+// One row of rows: lists decode far faster through Bolt than one record per incident.
+RETURN collect([i.id, toString(localdatetime(datetime({datetime: i.occurred_at, timezone: 'Europe/London'}))),
+                i.offence, i.category, i.weapon, i.alcohol, i.domestic, i.hate, i.harm, i.outcome,
+                l.id]) AS rows

@@ -1,9 +1,10 @@
 // title: Locations for analysis
 // description: Every location with its ward and borough, as the contract's locations table (no names of people).
+// columns: rows -- one list per row, in the contract's column order (graphvc.contract.read_columns)
 // mode: read
 // params: none
 MATCH (l:Location)
 OPTIONAL MATCH (l)-[:IN_WARD]->(w:Ward)
 OPTIONAL MATCH (w)-[:IN_BOROUGH]->(b:Borough)
-RETURN l.id AS location_id, l.name AS name, l.lsoa AS lsoa_code, w.code AS ward_code, w.name AS ward_name,
-       b.code AS borough_code, b.name AS borough_name, l.latitude AS latitude, l.longitude AS longitude
+RETURN collect([l.id, l.name, l.lsoa, w.code, w.name, b.code, b.name, l.latitude,
+                l.longitude]) AS rows

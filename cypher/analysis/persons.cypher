@@ -1,6 +1,7 @@
 // title: Persons for analysis
 // description: Every person's id and the fields for proportionality monitoring; names stay in the database.
+// columns: rows -- one list per row, in the contract's column order (graphvc.contract.read_columns)
 // mode: read
 // params: none
 MATCH (p:Person)
-RETURN p.id AS person_id, p.age_band AS age_band, p.sex AS sex, p.ethnicity AS ethnicity
+RETURN collect([p.id, p.age_band, p.sex, p.ethnicity]) AS rows
