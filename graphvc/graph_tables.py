@@ -11,6 +11,7 @@ is read.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import neo4j
 import pandas as pd
@@ -66,7 +67,8 @@ def read_graph_tables(
     for table in TABLES:
         parameters = filters if table in ("incidents", "involvements") else {}
         rows = run_query(driver, read_cypher(f"analysis/{table}"), parameters, database=database)
-        frame = pd.DataFrame(rows.at[0, "rows"], columns=read_columns(table))
+        values: list[list[Any]] = rows["rows"].iloc[0]
+        frame = pd.DataFrame(values, columns=read_columns(table))
         tables[table] = canonical(table, frame)
     return tables
 
