@@ -33,6 +33,7 @@ from graphvc.runs import (
     DEFAULT_WINDOW_DAYS,
     AnalysisParameters,
     AnalysisResult,
+    choose_ties,
     parse_as_of,
     run_analysis,
 )
@@ -298,10 +299,47 @@ _WINDOW = click.option(
 _SEED = _seed_option(0, "Seed of sampled and community measures.")
 
 
+def _tie_weight(pairs: tuple[str, ...]) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for pair in pairs:
+        layer, separator, value = pair.partition("=")
+        try:
+            weights[layer.strip()] = float(value)
+        except ValueError:
+            separator = ""
+        if not separator:
+            raise GraphvcError(f"--tie-weight {pair!r} is not LAYER=NUMBER, e.g. gang=2")
+    return weights
+
+
+_TIES = click.option(
+    "--ties",
+    default=None,
+    metavar="LAYER,...",
+    help="Tie layers of the person network, comma-separated: co-offending, family, partner, "
+    "gang, associate, other [default: all].",
+)
+_TIE_WEIGHT = click.option(
+    "--tie-weight",
+    "tie_weight",
+    multiple=True,
+    metavar="LAYER=W",
+    help="A layer's weight (default 1); repeat for each layer, e.g. --tie-weight gang=2.",
+)
+
+
+def _parameters(ties: str | None, tie_weight: tuple[str, ...], **chosen: Any) -> AnalysisParameters:
+    """The analysis parameters of a command's options."""
+    layers = None if ties is None else [t.strip() for t in ties.split(",") if t.strip()]
+    return AnalysisParameters(tie_weights=choose_ties(layers, _tie_weight(tie_weight)), **chosen)
+
+
 @cli.command("analyse")
 @_AS_OF
 @_WINDOW
 @_SEED
+@_TIES
+@_TIE_WEIGHT
 @click.option(
     "--top",
     type=click.IntRange(1, 1000),
@@ -316,12 +354,19 @@ def analyse_command(
     as_of: pd.Timestamp | None,
     window_days: int,
     seed: int,
+    ties: str | None,
+    tie_weight: tuple[str, ...],
     top: int,
     as_json: bool,
 ) -> None:
-    """Run every measure on the graph and write the scores back (score_* properties)."""
+    """Run every measure on the graph and write the scores back (score_* properties).
+
+    The person network is built from the --ties layers; a graph of people and associations
+    alone, or of incidents and places alone, is analysed as far as it goes (see the summary's
+    note).
+    """
     settings = _settings(ctx)
-    asked = AnalysisParameters(as_of=as_of, window_days=window_days, seed=seed)
+    asked = _parameters(ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed)
     with open_driver(settings) as driver:
         result, written, run_at = _analyse_and_write(driver, settings, asked)
     parameters = result.parameters
@@ -336,6 +381,8 @@ def analyse_command(
     click.echo(
         f"analysis as of {moment.date()} over {window_days} days: {json.dumps(result.summary, default=str)}"
     )
+    if "note" in result.summary:
+        click.echo(f"note: {result.summary['note']}")
     click.echo(
         f"scores written at {run_at.isoformat()}: "
         + ", ".join(f"{n:,} {label}" for label, n in written.items())
@@ -345,7 +392,8 @@ def analyse_command(
         for c in ("rank", "priority", "rfg", "betweenness", "harm_pagerank", "community")
         if c in leaders
     ]
-    click.echo(leaders[columns].to_string(float_format=lambda v: f"{v:.3f}"))
+    if len(leaders):
+        click.echo(leaders[columns].to_string(float_format=lambda v: f"{v:.3f}"))
 
 
 @cli.group(cls=OneLineErrors)
@@ -392,6 +440,8 @@ def _log_to_stderr(quiet: bool) -> Iterator[None]:
     help="Replace person ids by keyed hashes (HMAC-SHA256 with GRAPHVC_PSEUDONYM_KEY).",
 )
 @_SEED
+@_TIES
+@_TIE_WEIGHT
 @click.option("--quiet", is_flag=True, help="Print nothing on success; log warnings only.")
 @click.pass_context
 def report_centrality_command(
@@ -402,6 +452,8 @@ def report_centrality_command(
     top: int,
     pseudonymise: bool,
     seed: int,
+    ties: str | None,
+    tie_weight: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Write the centrality report: the ranked offenders with every part of their scores,
@@ -415,7 +467,7 @@ def report_centrality_command(
 
     settings = _settings(ctx)
     check_options(top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key)
-    parameters = AnalysisParameters(as_of=as_of, window_days=window_days, seed=seed)
+    parameters = _parameters(ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed)
     with _log_to_stderr(quiet), open_driver(settings) as driver:
         folder = build_report(driver, out_dir, parameters, top=top, pseudonymise=pseudonymise,
                               key=settings.pseudonym_key, database=settings.neo4j_database)  # fmt: skip
