@@ -25,6 +25,7 @@ import pandas as pd
 from graphvc import __version__, localserver, reference, schema, synth
 from graphvc.commandline import OneLineErrors
 from graphvc.config import Settings
+from graphvc.contract import ASSOCIATION_TYPES
 from graphvc.db import connect, server_version
 from graphvc.errors import GraphvcError
 from graphvc.geography import Choice, demo_geography
@@ -39,6 +40,10 @@ from graphvc.runs import (
 )
 
 __all__ = ["cli", "main"]
+
+#: The formats of `graphvc load-network`: loaders.network_files.FORMATS, repeated here because
+#: the loaders (and pandera) are imported only by the commands that load.
+NETWORK_FORMATS = ("graphml", "edgelist", "matrix", "gexf")
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -222,6 +227,12 @@ def load_command(
     default=None,
     help="LSOA→ward→borough lookup CSV [default: the installed reference data's].",
 )
+@click.option(
+    "--centroids",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="LSOA centroids CSV, to place LSOAs the lookup lacks [default: the installed one].",
+)
 @_REJECTS
 @_JSON_SUMMARY
 @click.pass_context
@@ -229,10 +240,13 @@ def load_police_uk_command(
     ctx: click.Context,
     paths: tuple[Path, ...],
     lookup: Path | None,
+    centroids: Path | None,
     rejects_path: Path,
     as_json: bool,
 ) -> None:
-    """Load data.police.uk street-level crime CSVs (files or folders) as incidents and places."""
+    """Load data.police.uk street-level crime CSVs (files or folders) as incidents and places.
+
+    Every quirk of the files is counted in the summary (see loaders/police_uk.py)."""
     from loaders.police_uk import load_police_uk
 
     settings = _settings(ctx)
@@ -242,6 +256,7 @@ def load_police_uk_command(
             driver,
             paths,
             lookup_path=lookup or reference.lsoa_lookup(settings.home),
+            centroids_path=centroids or reference.lsoa_centroids(settings.home),
             database=settings.neo4j_database,
             batch_size=settings.batch_size,
             workers=settings.load_workers,
@@ -255,6 +270,63 @@ def load_police_uk_command(
     _print_load_summary(report, as_json=False)
     for case, count in sorted(counts.items()):
         click.echo(f"  police.uk {case.replace('_', ' ')}: {count:,}")
+
+
+@cli.command("load-network")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--type",
+    "link_type",
+    type=click.Choice(ASSOCIATION_TYPES),
+    required=True,
+    help="The kind of tie the network records.",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(NETWORK_FORMATS),
+    default=None,
+    help="The file's format [default: from its extension: .graphml, .gexf; .csv is an edgelist].",
+)
+@click.option("--source", default=None, help="Where the ties come from [default: the file's name].")
+@_REJECTS
+@_JSON_SUMMARY
+@click.pass_context
+def load_network_command(
+    ctx: click.Context,
+    path: Path,
+    link_type: str,
+    file_format: str | None,
+    source: str | None,
+    rejects_path: Path,
+    as_json: bool,
+) -> None:
+    """Load a network FILE (GraphML, CSV edge list, UCINET-style CSV matrix, GEXF) as
+    associations of --type, through the same validation and writer as `graphvc load`."""
+    from loaders.network_files import load_network
+
+    if file_format is None:
+        by_suffix = {".graphml": "graphml", ".gexf": "gexf", ".csv": "edgelist"}
+        if path.suffix.lower() not in by_suffix:
+            raise GraphvcError(f"{path}: give --format, one of {', '.join(NETWORK_FORMATS)}")
+        file_format = by_suffix[path.suffix.lower()]
+    settings = _settings(ctx)
+    with open_driver(settings) as driver:
+        schema.apply_schema(driver, database=settings.neo4j_database)
+        summary, notes = load_network(
+            driver, path, file_format=file_format, link_type=link_type, source=source,
+            database=settings.neo4j_database, batch_size=settings.batch_size,
+            workers=settings.load_workers, rejects_path=rejects_path, progress=not as_json,
+        )  # fmt: skip
+    report = summary.as_dict() | {"network": notes}
+    if as_json:
+        click.echo(json.dumps(report, sort_keys=True))
+        return
+    _print_load_summary(report, as_json=False)
+    for key, value in notes.items():
+        if value not in ([], 0, None):
+            shown = ", ".join(value) if isinstance(value, list) else value
+            click.echo(f"  network {key.replace('_', ' ')}: {shown}")
 
 
 def _analyse_and_write(
