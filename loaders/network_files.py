@@ -40,11 +40,8 @@ import pandas as pd
 
 from graphvc.contract import ASSOCIATION_TYPES, TABLES
 from graphvc.errors import InputError
-from graphvc.harm_index import load_harm_table
-from loaders.folder import LoadSummary
+from loaders.folder import LoadSummary, validate_tables, write_validated
 from loaders.tables import ROW
-from loaders.validate import REJECT_COLUMNS, validate_table
-from loaders.write import write_tables
 
 __all__ = ["FORMATS", "NetworkTables", "load_network", "network_tables", "read_network"]
 
@@ -216,27 +213,12 @@ def load_network(
     summary (as :func:`loaders.folder.load_folder`'s) and the notes on the file."""
     G, notes = read_network(path, file_format)
     made = network_tables(G, link_type=link_type, source=source or path.name, notes=notes)
-    harm = load_harm_table()
-    summary = LoadSummary(folder=str(path))
-    valid: dict[str, pd.DataFrame] = {}
-    rejects = []
-    for name, frame in made.tables.items():
-        checked = validate_table(name, frame, file=path, harm=harm)
-        valid[name] = checked.rows
-        rejects.append(checked.rejects)
-        summary.rows_read[name] = len(frame)
-        summary.rows_valid[name] = len(checked.rows)
-        summary.rows_rejected[name] = (
-            int(checked.rejects["row"].nunique()) if len(checked.rejects) else 0
-        )
-    found = [r for r in rejects if len(r)]
-    summary.rejects = (
-        pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=REJECT_COLUMNS)
-    )
-    if rejects_path is not None:
-        summary.write_rejects(rejects_path)
-    summary.counters = write_tables(
-        driver, valid, database=database, batch_size=batch_size, workers=workers,
-        progress=progress,
+    valid, summary = validate_tables(
+        made.tables, dict.fromkeys(made.tables, path), source=str(path), driver=driver,
+        database=database,
+    )  # fmt: skip
+    summary = write_validated(
+        driver, valid, summary, database=database, batch_size=batch_size, workers=workers,
+        rejects_path=rejects_path, progress=progress,
     )  # fmt: skip
     return summary, made.notes
