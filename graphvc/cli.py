@@ -26,6 +26,7 @@ import pandas as pd
 from graphvc import __version__, audit, localserver, reference, schema, synth
 from graphvc.commandline import OneLineErrors
 from graphvc.config import Settings
+from graphvc.contract import ASSOCIATION_TYPES
 from graphvc.db import connect, server_version
 from graphvc.errors import GraphvcError
 from graphvc.files import csv_text
@@ -35,11 +36,16 @@ from graphvc.runs import (
     DEFAULT_WINDOW_DAYS,
     AnalysisParameters,
     AnalysisResult,
+    choose_ties,
     parse_as_of,
     run_analysis,
 )
 
 __all__ = ["cli", "main"]
+
+#: The formats of `graphvc load-network`: loaders.network_files.FORMATS, repeated here because
+#: the loaders (and pandera) are imported only by the commands that load.
+NETWORK_FORMATS = ("graphml", "edgelist", "matrix", "gexf")
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -224,6 +230,12 @@ def load_command(
     default=None,
     help="LSOA→ward→borough lookup CSV [default: the installed reference data's].",
 )
+@click.option(
+    "--centroids",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="LSOA centroids CSV, to place LSOAs the lookup lacks [default: the installed one].",
+)
 @_REJECTS
 @_JSON_SUMMARY
 @click.pass_context
@@ -231,10 +243,13 @@ def load_police_uk_command(
     ctx: click.Context,
     paths: tuple[Path, ...],
     lookup: Path | None,
+    centroids: Path | None,
     rejects_path: Path,
     as_json: bool,
 ) -> None:
-    """Load data.police.uk street-level crime CSVs (files or folders) as incidents and places."""
+    """Load data.police.uk street-level crime CSVs (files or folders) as incidents and places.
+
+    Every quirk of the files is counted in the summary (see loaders/police_uk.py)."""
     from loaders.police_uk import load_police_uk
 
     settings = _settings(ctx)
@@ -246,6 +261,7 @@ def load_police_uk_command(
             driver,
             paths,
             lookup_path=lookup or reference.lsoa_lookup(settings.home),
+            centroids_path=centroids or reference.lsoa_centroids(settings.home),
             database=settings.neo4j_database,
             batch_size=settings.batch_size,
             workers=settings.load_workers,
@@ -259,6 +275,63 @@ def load_police_uk_command(
     _print_load_summary(report, as_json=False)
     for case, count in sorted(counts.items()):
         click.echo(f"  police.uk {case.replace('_', ' ')}: {count:,}")
+
+
+@cli.command("load-network")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--type",
+    "link_type",
+    type=click.Choice(ASSOCIATION_TYPES),
+    required=True,
+    help="The kind of tie the network records.",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(NETWORK_FORMATS),
+    default=None,
+    help="The file's format [default: from its extension: .graphml, .gexf; .csv is an edgelist].",
+)
+@click.option("--source", default=None, help="Where the ties come from [default: the file's name].")
+@_REJECTS
+@_JSON_SUMMARY
+@click.pass_context
+def load_network_command(
+    ctx: click.Context,
+    path: Path,
+    link_type: str,
+    file_format: str | None,
+    source: str | None,
+    rejects_path: Path,
+    as_json: bool,
+) -> None:
+    """Load a network FILE (GraphML, CSV edge list, UCINET-style CSV matrix, GEXF) as
+    associations of --type, through the same validation and writer as `graphvc load`."""
+    from loaders.network_files import load_network
+
+    if file_format is None:
+        by_suffix = {".graphml": "graphml", ".gexf": "gexf", ".csv": "edgelist"}
+        if path.suffix.lower() not in by_suffix:
+            raise GraphvcError(f"{path}: give --format, one of {', '.join(NETWORK_FORMATS)}")
+        file_format = by_suffix[path.suffix.lower()]
+    settings = _settings(ctx)
+    with open_driver(settings) as driver:
+        schema.apply_schema(driver, database=settings.neo4j_database)
+        summary, notes = load_network(
+            driver, path, file_format=file_format, link_type=link_type, source=source,
+            database=settings.neo4j_database, batch_size=settings.batch_size,
+            workers=settings.load_workers, rejects_path=rejects_path, progress=not as_json,
+        )  # fmt: skip
+    report = summary.as_dict() | {"network": notes}
+    if as_json:
+        click.echo(json.dumps(report, sort_keys=True))
+        return
+    _print_load_summary(report, as_json=False)
+    for key, value in notes.items():
+        if value not in ([], 0, None):
+            shown = ", ".join(value) if isinstance(value, list) else value
+            click.echo(f"  network {key.replace('_', ' ')}: {shown}")
 
 
 def _analyse_and_write(
@@ -337,10 +410,47 @@ _WINDOW = click.option(
 _SEED = _seed_option(0, "Seed of sampled and community measures.")
 
 
+def _tie_weight(pairs: tuple[str, ...]) -> dict[str, float]:
+    weights: dict[str, float] = {}
+    for pair in pairs:
+        layer, separator, value = pair.partition("=")
+        try:
+            weights[layer.strip()] = float(value)
+        except ValueError:
+            separator = ""
+        if not separator:
+            raise GraphvcError(f"--tie-weight {pair!r} is not LAYER=NUMBER, e.g. gang=2")
+    return weights
+
+
+_TIES = click.option(
+    "--ties",
+    default=None,
+    metavar="LAYER,...",
+    help="Tie layers of the person network, comma-separated: co-offending, family, partner, "
+    "gang, associate, other [default: all].",
+)
+_TIE_WEIGHT = click.option(
+    "--tie-weight",
+    "tie_weight",
+    multiple=True,
+    metavar="LAYER=W",
+    help="A layer's weight (default 1); repeat for each layer, e.g. --tie-weight gang=2.",
+)
+
+
+def _parameters(ties: str | None, tie_weight: tuple[str, ...], **chosen: Any) -> AnalysisParameters:
+    """The analysis parameters of a command's options."""
+    layers = None if ties is None else [t.strip() for t in ties.split(",") if t.strip()]
+    return AnalysisParameters(tie_weights=choose_ties(layers, _tie_weight(tie_weight)), **chosen)
+
+
 @cli.command("analyse")
 @_AS_OF
 @_WINDOW
 @_SEED
+@_TIES
+@_TIE_WEIGHT
 @click.option(
     "--top",
     type=click.IntRange(1, 1000),
@@ -355,12 +465,19 @@ def analyse_command(
     as_of: pd.Timestamp | None,
     window_days: int,
     seed: int,
+    ties: str | None,
+    tie_weight: tuple[str, ...],
     top: int,
     as_json: bool,
 ) -> None:
-    """Run every measure on the graph and write the scores back (score_* properties)."""
+    """Run every measure on the graph and write the scores back (score_* properties).
+
+    The person network is built from the --ties layers; a graph of people and associations
+    alone, or of incidents and places alone, is analysed as far as it goes (see the summary's
+    note).
+    """
     settings = _settings(ctx)
-    asked = AnalysisParameters(as_of=as_of, window_days=window_days, seed=seed)
+    asked = _parameters(ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed)
     with open_driver(settings) as driver:
         result, written, run_at = _analyse_and_write(driver, settings, asked)
     parameters = result.parameters
@@ -375,6 +492,8 @@ def analyse_command(
     click.echo(
         f"analysis as of {moment.date()} over {window_days} days: {json.dumps(result.summary, default=str)}"
     )
+    if "note" in result.summary:
+        click.echo(f"note: {result.summary['note']}")
     click.echo(
         f"scores written at {run_at.isoformat()}: "
         + ", ".join(f"{n:,} {label}" for label, n in written.items())
@@ -384,7 +503,8 @@ def analyse_command(
         for c in ("rank", "priority", "rfg", "betweenness", "harm_pagerank", "community")
         if c in leaders
     ]
-    click.echo(leaders[columns].to_string(float_format=lambda v: f"{v:.3f}"))
+    if len(leaders):
+        click.echo(leaders[columns].to_string(float_format=lambda v: f"{v:.3f}"))
 
 
 @cli.command("targets")
@@ -487,6 +607,8 @@ def _log_to_stderr(quiet: bool) -> Iterator[None]:
     help="Replace person ids by keyed hashes (HMAC-SHA256 with GRAPHVC_PSEUDONYM_KEY).",
 )
 @_SEED
+@_TIES
+@_TIE_WEIGHT
 @click.option("--quiet", is_flag=True, help="Print nothing on success; log warnings only.")
 @click.pass_context
 def report_centrality_command(
@@ -497,6 +619,8 @@ def report_centrality_command(
     top: int,
     pseudonymise: bool,
     seed: int,
+    ties: str | None,
+    tie_weight: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Write the centrality report: the ranked offenders with every part of their scores,
@@ -510,7 +634,7 @@ def report_centrality_command(
 
     settings = _settings(ctx)
     check_options(top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key)
-    parameters = AnalysisParameters(as_of=as_of, window_days=window_days, seed=seed)
+    parameters = _parameters(ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed)
     with _log_to_stderr(quiet), open_driver(settings) as driver:
         result = run_analysis(driver, parameters, database=settings.neo4j_database)
         folder = _write_report(driver, settings, result, out_dir, top=top,

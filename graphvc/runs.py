@@ -26,7 +26,7 @@ Windows, one per family of measures (:meth:`AnalysisParameters.windows`), all en
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -39,18 +39,20 @@ from graphvc.analysis import centrality, communities, continuum, exposure, overl
 from graphvc.analysis import repeat_victims as repeats
 from graphvc.analysis.events import incident_harm, person_incidents, rolling_window
 from graphvc.analysis.harm import harm_pagerank
-from graphvc.analysis.projections import co_offending_graph
+from graphvc.analysis.projections import CO_OFFENDING, TIE_LAYERS, person_network
 from graphvc.contract import PERPETRATOR_ROLES
 from graphvc.errors import AnalysisError, ConfigError
-from graphvc.graph_tables import default_as_of, read_graph_tables
+from graphvc.graph_tables import canonical, default_as_of, read_graph_tables
 
 __all__ = [
     "DEFAULT_REPEAT_WINDOW_DAYS",
+    "DEFAULT_TIE_WEIGHTS",
     "DEFAULT_WINDOW_DAYS",
     "EXACT_BETWEENNESS_LIMIT",
     "AnalysisParameters",
     "AnalysisResult",
     "analyse",
+    "choose_ties",
     "parse_as_of",
     "run_analysis",
 ]
@@ -59,8 +61,14 @@ __all__ = [
 DEFAULT_WINDOW_DAYS = 730
 #: The look-back of repeat victimisation (one year).
 DEFAULT_REPEAT_WINDOW_DAYS = 365
-#: Above this many people in the co-offending network, betweenness is sampled.
+#: Above this many people in the network, betweenness is sampled.
 EXACT_BETWEENNESS_LIMIT = 20_000
+#: The tie layers of the person network and their weights, by default every layer at 1: a
+#: shared incident counts as much as one association of strength 1 (see
+#: :func:`graphvc.analysis.projections.person_network`).
+DEFAULT_TIE_WEIGHTS: Mapping[str, float] = dict.fromkeys(TIE_LAYERS, 1.0)
+#: The parts of the priority that need offending (incidents with an offender or suspect).
+_OFFENDING_PARTS = ("rfg", "harm_pagerank")
 
 
 def parse_as_of(value: str | date | pd.Timestamp | None) -> pd.Timestamp | None:
@@ -99,6 +107,11 @@ class AnalysisParameters:
 
     ``as_of`` None means the default: the day after the latest incident in the graph
     (:func:`graphvc.graph_tables.default_as_of`), resolved by :func:`run_analysis`.
+    ``tie_weights`` are the tie layers of the person network and their weights
+    (:func:`choose_ties`; default :data:`DEFAULT_TIE_WEIGHTS`). The near-repeat (Knox) bands
+    are in metres and days; police.uk gives only the month, so on its data the same-month
+    band ``[0, 1)`` and the next-month band ``[15, 32)`` (28 to 31 days) are the ones that
+    mean something.
     """
 
     as_of: pd.Timestamp | None = None
@@ -112,12 +125,17 @@ class AnalysisParameters:
     )
     overlap_cut: float = 3.5
     engine: str = "auto"
+    tie_weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TIE_WEIGHTS))
+    near_repeat_metres: tuple[float, ...] = (0, 100, 200, 400)
+    near_repeat_days: tuple[float, ...] = (0, 1, 8, 15, 32, 63)
+    near_repeat_simulations: int = 99
 
     def __post_init__(self) -> None:
         for name in ("window_days", "repeat_window_days"):
             value = getattr(self, name)
             if not (isinstance(value, int) and value >= 1):
                 raise ConfigError(f"{name}={value!r} must be a whole number of days, at least 1")
+        object.__setattr__(self, "tie_weights", choose_ties(self.tie_weights, self.tie_weights))
 
     @property
     def moment(self) -> pd.Timestamp:
@@ -149,6 +167,11 @@ class AnalysisParameters:
             "priority_weights": dict(self.priority_weights),
             "overlap_cut": self.overlap_cut,
             "engine": self.engine,
+            "ties": list(self.tie_weights),
+            "tie_weights": dict(self.tie_weights),
+            "near_repeat_metres": list(self.near_repeat_metres),
+            "near_repeat_days": list(self.near_repeat_days),
+            "near_repeat_simulations": self.near_repeat_simulations,
             "windows": self.windows(),
         }
 
@@ -185,87 +208,130 @@ def _timed(timings: dict[str, float], name: str, started: float) -> float:
     return now
 
 
+def choose_ties(
+    ties: Iterable[str] | None = None, tie_weights: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """The tie layers ``ties`` (None: every layer) with their weights: the defaults
+    (:data:`DEFAULT_TIE_WEIGHTS`) unless ``tie_weights`` sets one, in :data:`TIE_LAYERS` order.
+
+    Raises :class:`ConfigError` for no layer, an unknown layer, a weight for a layer not
+    chosen, or a weight that is not a positive number.
+
+    Examples
+    --------
+    >>> choose_ties(["gang", "co-offending"], {"gang": 2})
+    {'co-offending': 1.0, 'gang': 2.0}
+    >>> choose_ties(["gang"], {"family": 2})
+    Traceback (most recent call last):
+    ...
+    graphvc.errors.ConfigError: --tie-weight family=... names a layer not chosen in --ties (gang)
+    """
+    chosen = list(TIE_LAYERS if ties is None else ties)
+    tie_weights = dict(tie_weights or {})
+    if not chosen:
+        raise ConfigError(f"--ties is empty: choose at least one of {', '.join(TIE_LAYERS)}")
+    for layer in [*chosen, *tie_weights]:
+        if layer not in TIE_LAYERS:
+            raise ConfigError(f"tie layer {layer!r} is not one of {', '.join(TIE_LAYERS)}")
+    unused = [layer for layer in tie_weights if layer not in chosen]
+    if unused:
+        raise ConfigError(
+            f"--tie-weight {unused[0]}=... names a layer not chosen in --ties ({', '.join(chosen)})"
+        )
+    weights = {layer: float(DEFAULT_TIE_WEIGHTS[layer]) for layer in chosen}
+    for layer, weight in tie_weights.items():
+        if not (isinstance(weight, int | float) and 0 < weight < float("inf")):
+            raise ConfigError(f"--tie-weight {layer}={weight!r} must be a number above 0")
+        weights[layer] = float(weight)
+    return {layer: weights[layer] for layer in TIE_LAYERS if layer in weights}
+
+
+def _empty_people() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=["rank", "priority", "community"], index=pd.Index([], name="person_id")
+    )
+
+
 def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) -> AnalysisResult:
     """Run every measure on ``tables`` (the contract's tables) as of ``parameters.as_of``.
 
-    Pure: no database. The co-offending network is built from offenders and suspects of
-    incidents in the network window. Betweenness reads ``distance = 1 / shared incidents``;
-    above :data:`EXACT_BETWEENNESS_LIMIT` people it is estimated from
-    ``betweenness_samples`` source nodes drawn with ``seed`` (Brandes & Pich 2007), rescaled
-    to the full graph, and Leiden stops after two passes. ``engine`` chooses the graph
-    library behind the network measures: ``"auto"`` (igraph on large graphs), ``"igraph"``,
-    or ``"networkx"`` (the pure-networkx reference, with Louvain in place of Leiden).
+    Pure: no database, and the same whatever the order of the tables' rows (they are put in
+    the contract's canonical order first, and the network is built in sorted order). The
+    person network is built from the tie layers of ``parameters.tie_weights``
+    (:func:`graphvc.analysis.projections.person_network`): co-offending in the network
+    window and each association type. Betweenness reads ``distance = 1 / weight``; above
+    :data:`EXACT_BETWEENNESS_LIMIT` people it is estimated from ``betweenness_samples``
+    source nodes drawn with ``seed`` (Brandes & Pich 2007), rescaled to the full graph, and
+    Leiden stops after two passes. ``engine`` chooses the graph library behind the network
+    measures: ``"auto"`` (igraph on large graphs), ``"igraph"``, or ``"networkx"`` (the
+    pure-networkx reference, with Louvain in place of Leiden).
 
-    Raises :class:`AnalysisError` when the graph holds no incident, or the network window
-    no offender or suspect.
+    What is absent is left out, not an error: without incidents in the window the
+    offending-based parts (RFG, harm PageRank) are absent from the priority, which uses the
+    network parts alone (``summary["priority_parts"]``); without anyone in the network the
+    person tables are empty and ``summary["note"]`` says so, while the places are scored.
+
+    Raises :class:`AnalysisError` when the graph holds neither incidents nor associations.
     """
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     as_of = parameters.moment
+    tables = {name: canonical(name, frame) for name, frame in tables.items()}
     involvements = tables["involvements"]
     locations = tables["locations"]
+    associations = tables["associations"]
     start, end = rolling_window(as_of, parameters.window_days)
-    if tables["incidents"].empty:
-        raise AnalysisError("the graph holds no incidents: load some first (graphvc load DIR)")
+    if tables["incidents"].empty and associations.empty:
+        raise AnalysisError(
+            "the graph holds neither incidents nor associations: load some first "
+            "(graphvc load DIR, graphvc load-network FILE or graphvc load-police-uk FILES)"
+        )
     # Dates parsed and harm filled once, not again by every measure below.
     incidents = incident_harm(tables["incidents"])
-    G = co_offending_graph(incidents, involvements, start=start, end=end, locations=locations)
-    if G.number_of_nodes() == 0:
-        raise AnalysisError(
-            f"no offender or suspect in the {parameters.window_days} days before {as_of.date()}"
-        )
+    G = person_network(
+        incidents, involvements, associations, tie_weights=parameters.tie_weights,
+        start=start, end=end, locations=locations,
+    )  # fmt: skip
     events = person_incidents(
         incidents, involvements, roles=PERPETRATOR_ROLES, start=start, end=end
     )
-    clock = _timed(timings, "co_offending_graph", clock)
+    clock = _timed(timings, "person_network", clock)
 
     exact = G.number_of_nodes() <= EXACT_BETWEENNESS_LIMIT
-    network = pd.DataFrame(
-        {
-            "degree": centrality.degree(G),
-            "weighted_degree": centrality.degree(G, weight="incidents"),
-            "betweenness": centrality.betweenness(
-                G,
-                weight="distance",
-                k=None if exact else min(parameters.betweenness_samples, G.number_of_nodes()),
-                seed=parameters.seed,
-                engine=parameters.engine,
-            ),
-        }
-    )
-    clock = _timed(timings, "betweenness", clock)
-    network["pagerank"] = centrality.pagerank(G, weight="incidents")
-    network = network.join(harm_pagerank(G)[["harm_pagerank"]])
-    network["eigenvector"] = centrality.eigenvector(G, weight="incidents", engine=parameters.engine)
-    network["k_core"] = centrality.k_core(G, engine=parameters.engine)
-    clock = _timed(timings, "centrality", clock)
-    if parameters.engine == "networkx":  # the pure-networkx baseline has Louvain, not Leiden
-        network["community"] = communities.louvain(
-            G,
-            resolution=parameters.resolution,
-            seed=parameters.seed,
-            weight="incidents",
-            engine="networkx",
-        )
-    else:
-        # Two passes on large graphs: ten times faster, modularity within 0.3% (bench_centrality).
-        network["community"] = communities.leiden(
-            G, resolution=parameters.resolution, seed=parameters.seed, weight="incidents",
-            iterations=None if exact else 2,
-        )  # fmt: skip
-    clock = _timed(timings, "communities", clock)
-
     rfg = priority.rfg_scores(
         incidents, involvements, as_of=as_of, window_days=parameters.window_days
     )
-    weights = dict(parameters.priority_weights)
-    network_parts = network[[c for c in weights if c != "rfg" and c in network]]
-    ranked = priority.offender_priority(rfg, network_parts, weights=weights)
+    # Harm PageRank and RFG read offending; with co-offending left out, harm PageRank has
+    # no harmful tie to walk along.
+    offending = len(rfg) > 0
+    harmful = offending and CO_OFFENDING in parameters.tie_weights
+    parts = [
+        part
+        for part, weight in parameters.priority_weights.items()
+        if weight > 0
+        and G.number_of_nodes() > 0
+        and (part not in _OFFENDING_PARTS or (harmful if part == "harm_pagerank" else offending))
+    ]
+    if G.number_of_nodes():
+        network = _network_scores(G, parameters, exact=exact, harm=harmful, timings=timings)
+        clock = time.perf_counter()
+        weights = {part: parameters.priority_weights[part] for part in parts}
+        network_parts = network[[c for c in weights if c != "rfg" and c in network]]
+        ranked = priority.offender_priority(rfg, network_parts, weights=weights)
+        if "rfg" not in weights:
+            ranked = ranked.drop(columns=[c for c in ("rfg", "rfg_part") if c in ranked])
+        people = ranked.join(
+            network.drop(columns=[c for c in network_parts.columns if c in ranked]), how="outer"
+        )
+    else:
+        network, people = pd.DataFrame(), _empty_people()
     clock = _timed(timings, "priority", clock)
 
     escalation = continuum.escalation_profile(incidents, involvements, end=as_of)
     clock = _timed(timings, "continuum", clock)
     exposed = exposure.network_exposure(G, incidents, involvements, start=start, end=end)
+    if incidents.empty:  # exposure to victims is undefined without incidents
+        exposed = exposed.iloc[0:0]
     clock = _timed(timings, "exposure", clock)
     overlapping = overlap.victim_offender_overlap(
         incidents,
@@ -283,44 +349,72 @@ def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) 
         level: places.place_harm(incidents, locations, level=level, start=start, end=end)
         for level in ("location", "ward", "borough")
     }
+    repeated = places.repeat_locations(
+        incidents, locations, as_of=as_of, window_days=parameters.repeat_window_days
+    )
+    place_tables["location"]["repeat_incidents"] = (
+        repeated["incidents"].reindex(place_tables["location"].index).astype("Int64")
+    )
     clock = _timed(timings, "places", clock)
 
-    people = ranked.join(
-        network.drop(columns=[c for c in network_parts.columns if c in ranked]), how="outer"
-    )
-    people = people.join(
-        escalation[["escalated_to_knife_or_gun", "diversity_index", "harm_slope"]], how="left"
-    )
-    people = people.join(
-        exposed[["distance", "victims_1", "share_1", "victims_2", "share_2"]].add_prefix(
-            "exposure_"
-        ),
-        how="left",
-    )
-    people = people.join(
-        overlapping[["overlap_class", "ratio"]].rename(columns={"ratio": "overlap_ratio"}),
-        how="left",
-    )
-    people.index.name = "person_id"
-    people = people.sort_values(["rank", "priority"], ascending=[True, False], na_position="last")
-    summary = {
+    if len(people):
+        people = people.join(
+            escalation[["escalated_to_knife_or_gun", "diversity_index", "harm_slope"]],
+            how="left",
+        )
+        people = people.join(
+            exposed[["distance", "victims_1", "share_1", "victims_2", "share_2"]].add_prefix(
+                "exposure_"
+            ),
+            how="left",
+        )
+        people = people.join(
+            overlapping[["overlap_class", "ratio"]].rename(columns={"ratio": "overlap_ratio"}),
+            how="left",
+        )
+        people.index.name = "person_id"
+        people = people.sort_index().sort_values(
+            ["rank", "priority"], ascending=[True, False], na_position="last", kind="stable"
+        )
+    layers = list(parameters.tie_weights)
+    summary: dict[str, Any] = {
         "incidents": len(incidents),
         "incidents_in_window": int(
             ((incidents["occurred_at"] >= start) & (incidents["occurred_at"] < end)).sum()
         ),
+        "tie_layers": layers,
+        "tie_weights": dict(parameters.tie_weights),
         "people_in_network": G.number_of_nodes(),
-        "co_offending_links": G.number_of_edges(),
+        "network_links": G.number_of_edges(),
+        "co_offending_links": sum(
+            1 for _, _, found in G.edges(data="layers") if CO_OFFENDING in found.split(",")
+        ),
+        "links_by_layer": {
+            layer: sum(1 for _, _, found in G.edges(data="layers") if layer in found.split(","))
+            for layer in layers
+        },
+        "priority_parts": parts,
         "betweenness": "exact"
         if exact
         else f"sampled from {parameters.betweenness_samples} sources",
-        "communities": int(network["community"].nunique()),
+        "communities": int(network["community"].nunique()) if len(network) else 0,
         "repeat_victims": len(victims),
+        "repeat_locations": len(repeated),
         "domestic_repeat_pairs": len(domestic),
         "escalated_to_knife_or_gun": int(escalation["escalated_to_knife_or_gun"].sum())
         if len(escalation)
         else 0,
         "window": {"start": start.isoformat(), "end": end.isoformat()},
     }
+    if not G.number_of_nodes():
+        summary["note"] = (
+            f"no one is tied in the chosen layers ({', '.join(layers)}): "
+            "the person tables are empty; places are scored"
+        )
+    elif not offending:
+        summary["note"] = (
+            f"no offender or suspect in the window: the priority uses {', '.join(parts)} only"
+        )
     _timed(timings, "assemble", clock)
     return AnalysisResult(
         parameters=parameters,
@@ -337,6 +431,52 @@ def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) 
         summary=summary,
         timings=timings,
     )
+
+
+def _network_scores(
+    G: nx.Graph, parameters: AnalysisParameters, *, exact: bool, harm: bool,
+    timings: dict[str, float],
+) -> pd.DataFrame:  # fmt: skip
+    """The network measures of every person in ``G``: degree, weighted degree, betweenness,
+    PageRank, harm PageRank (when ``harm``: some tie is offending), eigenvector, k-core and
+    community."""
+    clock = time.perf_counter()
+    network = pd.DataFrame(
+        {
+            "degree": centrality.degree(G),
+            "weighted_degree": centrality.degree(G, weight="weight"),
+            "betweenness": centrality.betweenness(
+                G,
+                weight="distance",
+                k=None if exact else min(parameters.betweenness_samples, G.number_of_nodes()),
+                seed=parameters.seed,
+                engine=parameters.engine,
+            ),
+        }
+    )
+    clock = _timed(timings, "betweenness", clock)
+    network["pagerank"] = centrality.pagerank(G, weight="weight")
+    if harm:
+        network = network.join(harm_pagerank(G)[["harm_pagerank"]])
+    network["eigenvector"] = centrality.eigenvector(G, weight="weight", engine=parameters.engine)
+    network["k_core"] = centrality.k_core(G, engine=parameters.engine)
+    clock = _timed(timings, "centrality", clock)
+    if parameters.engine == "networkx":  # the pure-networkx baseline has Louvain, not Leiden
+        network["community"] = communities.louvain(
+            G,
+            resolution=parameters.resolution,
+            seed=parameters.seed,
+            weight="weight",
+            engine="networkx",
+        )
+    else:
+        # Two passes on large graphs: ten times faster, modularity within 0.3% (bench_centrality).
+        network["community"] = communities.leiden(
+            G, resolution=parameters.resolution, seed=parameters.seed, weight="weight",
+            iterations=None if exact else 2,
+        )  # fmt: skip
+    _timed(timings, "communities", clock)
+    return network.sort_index()
 
 
 def run_analysis(

@@ -39,7 +39,12 @@ PERSON_SCORES = {
     "overlap_class": "score_overlap_class",
 }
 #: The place scores written back, as (``AnalysisResult.places`` column, node property).
-PLACE_SCORES = {"incidents": "score_incidents", "harm": "score_harm", "rank": "score_harm_rank"}
+PLACE_SCORES = {
+    "incidents": "score_incidents",
+    "harm": "score_harm",
+    "rank": "score_harm_rank",
+    "repeat_incidents": "score_repeat_incidents",
+}
 #: Each level of place: its label and the Cypher file that writes its scores.
 _PLACES = {
     "location": ("Location", "analysis/write_location_scores", None),

@@ -8,6 +8,7 @@ valid rows of all tables are written, nodes before relationships.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from loaders.tables import find_tables, read_table
 from loaders.validate import REJECT_COLUMNS, validate_table
 from loaders.write import existing_ids, write_tables
 
-__all__ = ["LoadSummary", "load_folder", "validate_folder"]
+__all__ = ["LoadSummary", "load_folder", "validate_folder", "validate_tables", "write_validated"]
 
 # Which references each table makes: column -> (referenced table, its id column, label).
 _REFERENCES: dict[str, dict[str, tuple[str, str, str]]] = {
@@ -92,13 +93,35 @@ def validate_folder(
     References to ids outside the folder are accepted when ``driver`` finds them in the graph.
     Raises :class:`graphvc.errors.InputError` when a file cannot be used at all.
     """
-    harm = harm or load_harm_table()
     paths = find_tables(folder)
     raw = {name: read_table(path, TABLES[name]) for name, path in paths.items()}
-    summary = LoadSummary(folder=str(folder))
+    return validate_tables(
+        raw, paths, source=str(folder), harm=harm, driver=driver, database=database
+    )
+
+
+def validate_tables(
+    raw: Mapping[str, pd.DataFrame],
+    files: Mapping[str, Path],
+    *,
+    source: str,
+    harm: HarmTable | None = None,
+    driver: neo4j.Driver | None = None,
+    database: str = "neo4j",
+) -> tuple[dict[str, pd.DataFrame], LoadSummary]:
+    """Validate contract tables read as strings with their ``_row`` (from a folder, or made
+    from another format: :mod:`loaders.network_files`), in the contract's order.
+
+    ``files`` names each table's file in its rejects; ``source`` names the load in the
+    summary. References to ids outside the tables are accepted when ``driver`` finds them in
+    the graph.
+    """
+    harm = harm or load_harm_table()
+    summary = LoadSummary(folder=source)
     valid: dict[str, pd.DataFrame] = {}
     rejects: list[pd.DataFrame] = []
-    for name, frame in raw.items():
+    for name in [table for table in TABLES if table in raw]:
+        frame = raw[name]
         known: dict[str, set[str]] = {
             table: set() for table in ("persons", "incidents", "locations")
         }
@@ -107,7 +130,7 @@ def validate_folder(
             outside = set(frame[column].dropna()) - in_folder
             in_graph = existing_ids(driver, label, outside, database=database) if driver else set()
             known[table] = in_folder | in_graph
-        checked = validate_table(name, frame, file=paths[name], harm=harm, known=known)
+        checked = validate_table(name, frame, file=files[name], harm=harm, known=known)
         valid[name] = checked.rows
         rejects.append(checked.rejects)
         summary.rows_read[name] = len(frame)
@@ -119,6 +142,27 @@ def validate_folder(
     if nonempty:
         summary.rejects = pd.concat(nonempty, ignore_index=True)
     return valid, summary
+
+
+def write_validated(
+    driver: neo4j.Driver,
+    valid: Mapping[str, pd.DataFrame],
+    summary: LoadSummary,
+    *,
+    database: str = "neo4j",
+    batch_size: int = 5000,
+    workers: int = 2,
+    rejects_path: Path | None = None,
+    progress: bool = False,
+) -> LoadSummary:
+    """Write the rejects of ``summary`` (see :meth:`LoadSummary.write_rejects`) and the
+    ``valid`` rows to the graph; the summary, with the graph's update counters."""
+    if rejects_path is not None:
+        summary.write_rejects(rejects_path)
+    summary.counters = write_tables(
+        driver, valid, database=database, batch_size=batch_size, workers=workers, progress=progress
+    )
+    return summary
 
 
 def load_folder(
@@ -154,9 +198,7 @@ def load_folder(
         Show progress bars on stderr.
     """
     valid, summary = validate_folder(folder, harm=harm, driver=driver, database=database)
-    if rejects_path is not None:
-        summary.write_rejects(rejects_path)
-    summary.counters = write_tables(
-        driver, valid, database=database, batch_size=batch_size, workers=workers, progress=progress
-    )
-    return summary
+    return write_validated(
+        driver, valid, summary, database=database, batch_size=batch_size, workers=workers,
+        rejects_path=rejects_path, progress=progress,
+    )  # fmt: skip

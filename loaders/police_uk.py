@@ -6,18 +6,33 @@ files contain is counted, never fatal:
 
 ``no_crime_id``
     rows without a Crime ID (anti-social behaviour): skipped.
-``duplicate_crime_id``
-    a Crime ID seen before (in this load): the later row is skipped.
 ``not_violent``
     crime types off the continuum of violence (theft, burglary, drugs, public order ...):
-    skipped. Loaded are Violence and sexual offences, Robbery and Possession of weapons.
+    skipped. Loaded are Violence and sexual offences, Robbery and Possession of weapons. The
+    crime type is read before duplicates are looked for, so a Crime ID that is on a
+    non-violent row and on a violent one keeps its violent crime.
+``crime_id_also_not_violent``
+    violent rows (loaded) whose Crime ID is also on a non-violent row of the load.
+``duplicate_crime_id``
+    a violent row whose Crime ID is on a violent row before it (in this load): skipped.
+``lsoa_placed_by_centroid``
+    an LSOA code the 2011 LSOA→ward lookup lacks (e.g. a 2021 code) at coordinates within
+    :data:`CENTROID_MATCH_M` of a London LSOA's population-weighted centroid: the row is in
+    London, and takes that LSOA's ward and borough. The nearest centroid is sought among
+    the LSOAs of the borough the LSOA's name begins with ("Tower Hamlets 010G") when that is
+    a London borough.
+``outside_london``
+    an LSOA the lookup lacks, at coordinates farther than :data:`CENTROID_MATCH_M` from
+    every London centroid (e.g. a prison in Pembrokeshire): counted in
+    ``outside_force_area`` too.
 ``outside_force_area``
-    the LSOA lies in a borough outside the reporting force's area: skipped.
+    the row's borough (from the lookup or the nearest centroid) lies outside the reporting
+    force's area, or the row lies outside London: skipped.
 ``no_location``
     no coordinates ("No Location"): loaded as an incident without a place.
-``lsoa_not_in_lookup``
-    an LSOA code the 2011 LSOA→ward lookup lacks (e.g. 2021 codes): the place is loaded
-    without a ward.
+
+Every row is counted once among ``no_crime_id``, ``not_violent``, ``duplicate_crime_id``,
+``outside_force_area`` and ``incidents``, so those add up to ``rows``.
 
 The month is the only time police.uk gives: ``occurred_at`` is the first of the month,
 00:00 London time. Places are police.uk's anonymised map points, one ``Location`` per
@@ -32,8 +47,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import neo4j
+import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 
+from graphvc.analysis.places import EARTH_RADIUS_M
 from graphvc.errors import InputError
 from graphvc.harm_index import load_harm_table
 from loaders.folder import LoadSummary
@@ -42,12 +60,14 @@ from loaders.validate import REJECT_COLUMNS, validate_table
 from loaders.write import write_tables
 
 __all__ = [
+    "CENTROID_MATCH_M",
     "CRIME_TYPES",
     "FORCE_BOROUGHS",
     "OUTCOME_OF_LAST_OUTCOME",
     "PoliceUkTables",
     "load_police_uk",
     "police_uk_tables",
+    "read_centroids",
     "read_lookup",
     "street_files",
 ]
@@ -98,6 +118,15 @@ FORCE_BOROUGHS: dict[str, frozenset[str]] = {
 }
 
 
+#: How far (metres) a police.uk point may lie from the population-weighted centroid of a London
+#: LSOA to be placed in it when its own LSOA code is not in the 2011 lookup. In the City of
+#: London Police's files of May 2023 to 2025, a point of an LSOA the lookup knows lies at most
+#: 765 m from its nearest centroid, and the points outside London lie 89 km or more away.
+CENTROID_MATCH_M = 1000.0
+#: How many nearest centroids are searched for one of the borough an LSOA's name gives.
+_CANDIDATES = 16
+
+
 @dataclass
 class PoliceUkTables:
     """Contract tables made from police.uk files, per source file, and what was counted."""
@@ -136,6 +165,54 @@ def read_lookup(path: Path) -> pd.DataFrame:
     return lookup.set_index("LSOA11CD")[needed[1:]]
 
 
+def read_centroids(path: Path) -> pd.DataFrame:
+    """The LSOA population-weighted centroids (``LSOA11CD``, ``lat``, ``lon``)."""
+    try:
+        centroids = pd.read_csv(path, dtype={"LSOA11CD": "string"})
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as e:
+        raise InputError(f"{path}: cannot read the LSOA centroids: {e}") from None
+    missing = [c for c in ("LSOA11CD", "lat", "lon") if c not in centroids]
+    if missing:
+        raise InputError(f"{path}: the LSOA centroids lack column(s) {', '.join(missing)}")
+    return centroids[["LSOA11CD", "lat", "lon"]].dropna()
+
+
+def _planar(latitude: pd.Series, longitude: pd.Series) -> np.ndarray:
+    """Metres on a local equirectangular projection centred on London (51.5° N)."""
+    scale = np.pi / 180 * EARTH_RADIUS_M
+    x = longitude.to_numpy(float) * scale * np.cos(np.radians(51.5))
+    return np.column_stack([x, latitude.to_numpy(float) * scale])
+
+
+def _placed_lsoa(
+    frame: pd.DataFrame, lookup: pd.DataFrame, centroids: pd.DataFrame
+) -> tuple[pd.Series, pd.Series]:
+    """The 2011 LSOA each row lies in (``<NA>`` outside London or without coordinates), and
+    which rows were placed by their nearest centroid rather than by their own code."""
+    lsoa = frame["LSOA code"].where(frame["LSOA code"].isin(lookup.index))
+    unknown = lsoa.isna() & frame["Longitude"].notna() & frame["Latitude"].notna()
+    by_centroid = pd.Series(False, index=frame.index)
+    if not unknown.any():
+        return lsoa, by_centroid
+    rows = frame[unknown]
+    tree = cKDTree(_planar(centroids["lat"], centroids["lon"]))
+    k = min(_CANDIDATES, len(centroids))
+    distances, nearest = tree.query(
+        _planar(rows["Latitude"].astype(float), rows["Longitude"].astype(float)), k=k
+    )
+    distances, nearest = distances.reshape(len(rows), k), nearest.reshape(len(rows), k)
+    codes = centroids["LSOA11CD"].to_numpy()
+    boroughs = lookup["LAD19NM"].reindex(codes).to_numpy()
+    named = rows["LSOA name"].str.rsplit(" ", n=1).str[0].to_numpy()
+    london = set(lookup["LAD19NM"].dropna())
+    for row, name, near, far in zip(rows.index, named, nearest, distances, strict=True):
+        wanted = [i for i, j in enumerate(near) if boroughs[j] == name] if name in london else [0]
+        if wanted and far[wanted[0]] <= CENTROID_MATCH_M:
+            lsoa.loc[row] = codes[near[wanted[0]]]
+            by_centroid.loc[row] = True
+    return lsoa, by_centroid
+
+
 def _read_street_file(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(
@@ -157,6 +234,7 @@ def _read_street_file(path: Path) -> pd.DataFrame:
 def police_uk_tables(
     files: Iterable[Path],
     lookup: pd.DataFrame,
+    centroids: pd.DataFrame,
     *,
     force_boroughs: frozenset[str] | None = None,
 ) -> PoliceUkTables:
@@ -168,6 +246,8 @@ def police_uk_tables(
         Street-level CSVs, read in order (so a Crime ID's first file wins).
     lookup : DataFrame
         From :func:`read_lookup`.
+    centroids : DataFrame
+        From :func:`read_centroids`: places rows whose LSOA the lookup lacks.
     force_boroughs : frozenset of str, optional
         Borough codes of the force's area; default from ``FORCE_BOROUGHS`` by "Falls within".
 
@@ -176,37 +256,51 @@ def police_uk_tables(
     """
     frames = [(path, _read_street_file(path)) for path in files]
     out = PoliceUkTables()
+    not_violent_ids = set().union(
+        *(
+            frame.loc[~frame["Crime type"].isin(CRIME_TYPES), "Crime ID"].dropna()
+            for _, frame in frames
+        )
+    )
     seen: set[str] = set()
     for path, frame in frames:
         out.counts["rows"] += len(frame)
         no_id = frame["Crime ID"].isna()
         out.counts["no_crime_id"] += int(no_id.sum())
         frame = frame[~no_id]
+        violent = frame["Crime type"].isin(CRIME_TYPES)
+        out.counts["not_violent"] += int((~violent).sum())
+        frame = frame[violent]
         repeated = frame["Crime ID"].duplicated() | frame["Crime ID"].isin(seen)
         out.counts["duplicate_crime_id"] += int(repeated.sum())
         frame = frame[~repeated]
         seen.update(frame["Crime ID"])
-        violent = frame["Crime type"].isin(CRIME_TYPES)
-        out.counts["not_violent"] += int((~violent).sum())
-        frame = frame[violent]
-        places = frame["LSOA code"].map(lookup["LAD19CD"])
-        outside = pd.Series(False, index=frame.index)
+        out.counts["crime_id_also_not_violent"] += int(
+            frame["Crime ID"].isin(not_violent_ids).sum()
+        )
+        lsoa, by_centroid = _placed_lsoa(frame, lookup, centroids)
+        located = frame["Longitude"].notna() & frame["Latitude"].notna()
+        outside_london = located & lsoa.isna()
+        places = lsoa.map(lookup["LAD19CD"])
+        outside = outside_london.copy()
         for force, boroughs in FORCE_BOROUGHS.items():
             of_force = frame["Falls within"] == force
             outside |= of_force & places.notna() & ~places.isin(force_boroughs or boroughs)
+        out.counts["outside_london"] += int(outside_london.sum())
         out.counts["outside_force_area"] += int(outside.sum())
-        frame = frame[~outside]
+        out.counts["lsoa_placed_by_centroid"] += int((by_centroid & ~outside).sum())
+        frame, lsoa = frame[~outside], lsoa[~outside]
         out.counts["no_location"] += int(frame["Longitude"].isna().sum())
-        in_lookup = frame["LSOA code"].isin(lookup.index)
-        out.counts["lsoa_not_in_lookup"] += int((frame["LSOA code"].notna() & ~in_lookup).sum())
         out.counts["incidents"] += len(frame)
-        out.incidents[path], out.locations[path] = _contract_tables(frame, lookup)
+        out.incidents[path], out.locations[path] = _contract_tables(frame, lsoa, lookup)
     return out
 
 
 def _contract_tables(
-    frame: pd.DataFrame, lookup: pd.DataFrame
+    frame: pd.DataFrame, lsoa: pd.Series, lookup: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The incidents and locations of ``frame``; ``lsoa`` is the 2011 LSOA each row lies in,
+    which gives its ward and borough."""
     located = frame["Longitude"].notna() & frame["Latitude"].notna()
     location_id = ("puk:" + frame["Longitude"] + "," + frame["Latitude"]).where(located)
     offences = {crime_type: offence for crime_type, (offence, _) in CRIME_TYPES.items()}
@@ -233,7 +327,7 @@ def _contract_tables(
         index=frame.index,
     ).astype({c: "string" for c in ("alcohol", "domestic", "hate", "harm")})
     places = frame[located]
-    wards = lookup.reindex(places["LSOA code"])
+    wards = lookup.reindex(lsoa[located])
     locations = pd.DataFrame(
         {
             "location_id": location_id[located],
@@ -260,6 +354,7 @@ def load_police_uk(
     paths: Iterable[Path],
     *,
     lookup_path: Path,
+    centroids_path: Path,
     database: str = "neo4j",
     batch_size: int = 5000,
     workers: int = 2,
@@ -272,7 +367,7 @@ def load_police_uk(
     month or coordinate becomes a reject, not a crash).
     """
     files = street_files(paths)
-    made = police_uk_tables(files, read_lookup(lookup_path))
+    made = police_uk_tables(files, read_lookup(lookup_path), read_centroids(centroids_path))
     harm = load_harm_table()
     folders = ", ".join(sorted({str(path.parent) for path in files}))
     summary = LoadSummary(folder=f"{folders} ({len(files)} files)")

@@ -23,7 +23,7 @@ repeated co-offending counts as close. A person's ``name`` never enters a graph.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 import networkx as nx
@@ -36,12 +36,20 @@ from graphvc.harm_index import HarmTable
 
 __all__ = [
     "ASSOCIATION_TYPES",
+    "CO_OFFENDING",
+    "TIE_LAYERS",
     "association_graph",
     "co_offending_graph",
     "person_location_graph",
+    "person_network",
     "victim_offender_graph",
 ]
 
+
+#: The tie layer of shared incidents (as offender or suspect).
+CO_OFFENDING = "co-offending"
+#: The layers a person network can be built from: co-offending and each association type.
+TIE_LAYERS: tuple[str, ...] = (CO_OFFENDING, *ASSOCIATION_TYPES)
 
 #: The person columns a graph may carry; ``name`` stays in Neo4j.
 PERSON_ATTRIBUTES: tuple[str, ...] = ("age_band", "sex", "ethnicity")
@@ -382,6 +390,36 @@ def person_location_graph(
     return G
 
 
+def _association_links(associations: pd.DataFrame, types: Names | None) -> pd.DataFrame:
+    """``person_a``, ``person_b`` (in order), ``type`` and ``weight`` of each association of
+    ``types`` (all when None), missing types read as ``"associate"`` and weights as 1."""
+    require_columns(associations, "associations", ["person_a", "person_b"])
+    a, b = associations["person_a"], associations["person_b"]
+    in_order = a <= b
+    links = pd.DataFrame(
+        {
+            "person_a": a.where(in_order, b),
+            "person_b": b.where(in_order, a),
+            "type": associations["type"].fillna("associate")
+            if "type" in associations
+            else "associate",
+            "weight": pd.to_numeric(associations["weight"]).fillna(1.0)
+            if "weight" in associations
+            else 1.0,
+        }
+    )
+    if types is not None:
+        links = links.loc[links["type"].isin(_allowed(types, ASSOCIATION_TYPES, "type"))]
+    weak = ~(links["weight"] > 0)
+    if weak.any():
+        row = links.loc[weak].iloc[0]
+        raise AnalysisError(
+            f"association ({row['person_a']!r}, {row['person_b']!r}): "
+            f"weight {row['weight']} is not a positive number"
+        )
+    return links
+
+
 def association_graph(associations: pd.DataFrame, *, types: Names | None = None) -> nx.Graph:
     """The network of known associations (family, partner, gang, associate) between people.
 
@@ -420,28 +458,7 @@ def association_graph(associations: pd.DataFrame, *, types: Names | None = None)
     >>> sorted(association_graph(associations, types="gang").edges)
     [('P1', 'P2')]
     """
-    require_columns(associations, "associations", ["person_a", "person_b"])
-    a, b = associations["person_a"], associations["person_b"]
-    in_order = a <= b
-    links = pd.DataFrame(
-        {
-            "person_a": a.where(in_order, b),
-            "person_b": b.where(in_order, a),
-            "type": associations["type"].fillna("associate")
-            if "type" in associations
-            else "associate",
-            "weight": associations["weight"].fillna(1.0) if "weight" in associations else 1.0,
-        }
-    )
-    if types is not None:
-        links = links.loc[links["type"].isin(_allowed(types, ASSOCIATION_TYPES, "type"))]
-    weak = ~(links["weight"] > 0)
-    if weak.any():
-        row = links.loc[weak].iloc[0]
-        raise AnalysisError(
-            f"association ({row['person_a']!r}, {row['person_b']!r}): "
-            f"weight {row['weight']} is not a positive number"
-        )
+    links = _association_links(associations, types)
     edges = links.groupby(["person_a", "person_b"], sort=False).agg(
         weight=("weight", "sum"), type=("type", lambda kinds: ",".join(sorted(set(kinds))))
     )
@@ -449,3 +466,140 @@ def association_graph(associations: pd.DataFrame, *, types: Names | None = None)
     G = nx.Graph(name="associations")
     G.add_edges_from((u, v, data) for (u, v), data in _records(edges))
     return G
+
+
+def person_network(
+    incidents: pd.DataFrame,
+    involvements: pd.DataFrame,
+    associations: pd.DataFrame,
+    *,
+    tie_weights: Mapping[str, float],
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    locations: pd.DataFrame | None = None,
+    harm_table: HarmTable | None = None,
+) -> nx.Graph:
+    """The network of people tied in the chosen layers, one edge per pair.
+
+    The layers are :data:`TIE_LAYERS`: ``"co-offending"`` (incidents shared as offender or
+    suspect in ``[start, end)``, as in :func:`co_offending_graph`) and each association type
+    (``family``, ``partner``, ``gang``, ``associate``, ``other``; associations are undated,
+    so all of them count). A pair tied in several layers gets one edge with
+
+    * ``weight = Σ_layer tie_weights[layer] × strength_layer``, the strength being the
+      incidents shared (co-offending) or the summed ``weight`` of the pair's associations of
+      that type (a missing weight is 1), a **strength**;
+    * ``distance = 1 / weight``, the **cost** path-based measures read;
+    * ``layers``, the layers that tie them (in :data:`TIE_LAYERS` order, comma-separated);
+    * ``incidents`` and ``harm`` of the shared incidents (0 for a pair never co-offending).
+
+    Nodes are everyone with a tie in a chosen layer, and with ``"co-offending"`` chosen every
+    offender or suspect of the window (those who offended alone too), carrying ``incidents``
+    and ``harm`` (0 for people known only through associations). Nodes and edges are added in
+    sorted order, so that the graph, and every seeded measure on it, is the same whatever
+    the order of the input rows. A person tied to themself gets no loop.
+
+    Parameters
+    ----------
+    incidents, involvements, start, end, locations, harm_table
+        As for :func:`co_offending_graph`.
+    associations : DataFrame
+        ``person_a``, ``person_b``, and optionally ``type`` (missing: ``"associate"``) and
+        ``weight``.
+    tie_weights : mapping
+        The chosen layers and their weights (each > 0); layers not named are left out.
+
+    Raises
+    ------
+    AnalysisError
+        For an unknown layer, a weight that is not a positive number, or as
+        :func:`co_offending_graph` and :func:`association_graph`.
+
+    Examples
+    --------
+    P1 and P2 share two incidents and are in the same gang; P2 and P3 are family:
+
+    >>> incidents = pd.DataFrame({"incident_id": ["I1", "I2"],
+    ...     "occurred_at": ["2024-01-05", "2024-02-10"],
+    ...     "offence": ["personal_robbery", "violence_without_injury"]})
+    >>> involvements = pd.DataFrame({"person_id": ["P1", "P2", "P1", "P2"],
+    ...     "incident_id": ["I1", "I1", "I2", "I2"], "role": ["offender"] * 4})
+    >>> associations = pd.DataFrame({"person_a": ["P2", "P3"], "person_b": ["P1", "P2"],
+    ...     "type": ["gang", "family"], "weight": [1.0, 0.5]})
+    >>> G = person_network(incidents, involvements, associations,
+    ...     tie_weights={"co-offending": 1.0, "gang": 2.0, "family": 1.0})
+    >>> G.edges["P1", "P2"]
+    {'weight': 4.0, 'distance': 0.25, 'layers': 'co-offending,gang', 'incidents': 2, 'harm': 375.0}
+    >>> G.edges["P2", "P3"]["weight"], G.nodes["P3"]
+    (0.5, {'incidents': 0, 'harm': 0.0})
+    >>> sorted(person_network(incidents, involvements, associations,
+    ...     tie_weights={"family": 1.0}).edges)
+    [('P2', 'P3')]
+    """
+    for layer, weight in tie_weights.items():
+        if layer not in TIE_LAYERS:
+            raise AnalysisError(f"tie layer {layer!r} is not one of {', '.join(TIE_LAYERS)}")
+        if not (isinstance(weight, int | float) and weight > 0 and weight != float("inf")):
+            raise AnalysisError(
+                f"tie layer {layer!r}: weight {weight!r} is not a positive number"
+                " (leave a layer out by not choosing it)"
+            )
+    ties: list[pd.DataFrame] = []
+    people: list[pd.DataFrame] = []
+    if CO_OFFENDING in tie_weights:
+        G = co_offending_graph(
+            incidents, involvements, start=start, end=end, locations=locations,
+            harm_table=harm_table,
+        )  # fmt: skip
+        people.append(
+            pd.DataFrame.from_dict(dict(G.nodes(data=True)), orient="index").reindex(
+                columns=["incidents", "harm"]
+            )
+        )
+        ties.append(
+            pd.DataFrame(
+                [(*sorted((u, v)), d["incidents"], d["harm"]) for u, v, d in G.edges(data=True)],
+                columns=["person_a", "person_b", "incidents", "harm"],
+            ).assign(layer=CO_OFFENDING, strength=lambda t: t["incidents"].astype(float))
+        )
+    chosen_types = [layer for layer in tie_weights if layer in ASSOCIATION_TYPES]
+    if chosen_types and len(associations):
+        links = _association_links(associations, chosen_types)
+        strengths = links.groupby(["person_a", "person_b", "type"], sort=False)["weight"].sum()
+        ties.append(
+            strengths.rename("strength")
+            .reset_index()
+            .rename(columns={"type": "layer"})
+            .assign(incidents=0, harm=0.0)
+        )
+    columns = ["person_a", "person_b", "layer", "strength", "incidents", "harm"]
+    tied = pd.concat(
+        [pd.DataFrame(columns=columns), *(t[columns] for t in ties if len(t))], ignore_index=True
+    )
+    tied = tied.loc[tied["person_a"] != tied["person_b"]].astype(
+        {"strength": float, "incidents": "int64", "harm": float}
+    )
+    tied["weight"] = tied["strength"] * tied["layer"].map(tie_weights).astype(float)
+    tied["order"] = tied["layer"].map(TIE_LAYERS.index)
+    tied = tied.sort_values(["person_a", "person_b", "order"], kind="stable")
+    edges = tied.groupby(["person_a", "person_b"], sort=True).agg(
+        weight=("weight", "sum"),
+        layers=("layer", ",".join),
+        incidents=("incidents", "sum"),
+        harm=("harm", "sum"),
+    )
+    edges["distance"] = 1 / edges["weight"]
+    tied_people = pd.Index(tied["person_a"]).append(pd.Index(tied["person_b"]))
+    nodes = pd.concat([*people, pd.DataFrame(index=tied_people)])
+    nodes = nodes[~nodes.index.duplicated()].sort_index()
+    nodes = nodes.reindex(columns=["incidents", "harm"]).fillna(0)
+    nodes = nodes.astype({"incidents": "int64", "harm": float})
+    chosen = ",".join(layer for layer in TIE_LAYERS if layer in tie_weights)
+    network = nx.Graph(name="people", layers=chosen)
+    network.add_nodes_from(_records(nodes))
+    network.add_edges_from(
+        (u, v, {"weight": float(d["weight"]), "distance": float(d["distance"]),
+                "layers": d["layers"], "incidents": int(d["incidents"]), "harm": float(d["harm"])})
+        for (u, v), d in _records(edges)
+    )  # fmt: skip
+    return network

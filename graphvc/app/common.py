@@ -15,13 +15,20 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from graphvc.analysis.projections import TIE_LAYERS
 from graphvc.config import Settings
 from graphvc.db import connect, read_cypher, run_query
 from graphvc.errors import GraphvcError
 from graphvc.geography import MapGeography, map_geography
 from graphvc.graph_tables import default_as_of
 from graphvc.reports import list_reports, read_manifest
-from graphvc.runs import DEFAULT_WINDOW_DAYS, AnalysisParameters, AnalysisResult, run_analysis
+from graphvc.runs import (
+    DEFAULT_TIE_WEIGHTS,
+    DEFAULT_WINDOW_DAYS,
+    AnalysisParameters,
+    AnalysisResult,
+    run_analysis,
+)
 from graphvc.schema import graph_counts
 
 T = TypeVar("T")
@@ -125,9 +132,14 @@ def latest_as_of() -> date:
 
 
 @st.cache_data(ttl=600, show_spinner="Running the analysis on the graph…")
-def analysis(as_of: date, window_days: int, seed: int) -> AnalysisResult:
-    """The run of :func:`graphvc.runs.run_analysis` for these parameters, cached ten minutes."""
-    parameters = AnalysisParameters(as_of=pd.Timestamp(as_of), window_days=window_days, seed=seed)
+def analysis(
+    as_of: date, window_days: int, seed: int, ties: tuple[tuple[str, float], ...]
+) -> AnalysisResult:
+    """The run of :func:`graphvc.runs.run_analysis` for these parameters (``ties``: the tie
+    layers and their weights), cached ten minutes."""
+    parameters = AnalysisParameters(
+        as_of=pd.Timestamp(as_of), window_days=window_days, seed=seed, tie_weights=dict(ties)
+    )
     return run_analysis(driver(), parameters, database=settings().neo4j_database)
 
 
@@ -150,14 +162,32 @@ def analysis_controls() -> AnalysisResult:
             key="window_days",
         )
         seed = st.number_input("Seed", min_value=0, value=0, step=1, key="seed")
-    result = guarded(lambda: analysis(as_of, int(window_days), int(seed)))
+        layers = st.multiselect(
+            "Ties", TIE_LAYERS, default=list(TIE_LAYERS), key="ties",
+            help="The layers the person network is built from: shared incidents (co-offending) "
+            "and each type of intelligence link.",
+        )  # fmt: skip
+        with st.expander("Tie weights"):
+            ties = tuple(
+                (layer, float(st.number_input(layer, min_value=0.1, max_value=100.0,
+                 value=DEFAULT_TIE_WEIGHTS[layer], step=0.5, key=f"tie_weight_{layer}")))
+                for layer in layers
+            )  # fmt: skip
+    if not ties:
+        st.info("Choose at least one tie layer.", icon=":material/info:")
+        st.stop()
+    result = guarded(lambda: analysis(as_of, int(window_days), int(seed), ties))
     summary = result.summary
+    weights = ", ".join(f"{layer} × {weight:g}" for layer, weight in summary["tie_weights"].items())
     st.caption(
         f"Analysis of {summary['incidents_in_window']:,} incidents from "
         f"{summary['window']['start'][:10]} to {summary['window']['end'][:10]} (excluded); "
-        f"{summary['people_in_network']:,} people in the co-offending network, betweenness "
-        f"{summary['betweenness']}."
+        f"{summary['people_in_network']:,} people and {summary['network_links']:,} links in "
+        f"the network of {weights}; priority from {', '.join(summary['priority_parts']) or '–'}; "
+        f"betweenness {summary['betweenness']}."
     )
+    if "note" in summary:
+        st.info(summary["note"], icon=":material/info:")
     return result
 
 

@@ -116,18 +116,29 @@ def _header(manifest: Mapping[str, Any]) -> str:
     p = manifest["parameters"]
     window = manifest["data"]["analysis"].get("window", {})
     named = "pseudonymised (keyed hashes of ids)" if p.get("pseudonymised") else "by their ids"
+    note = manifest["data"]["analysis"].get("note")
     return (
         f"<h1>Centrality report — as of {escape(manifest['as_of'])}</h1>"
         f'<p class="note">Incidents from {escape(str(window.get("start", "")))[:10]} to the day '
         f"before {escape(manifest['as_of'])} ({p['window_days']} days); top {p['top']} of each "
-        f"list, ties at the cut kept; people named {named}; seed {p['seed']}.</p>"
+        f"list, ties at the cut kept; people named {named}; seed {p['seed']}. Person network "
+        f"of the tie layers {escape(_layers(p))}.</p>"
+        + (f'<p class="note">{escape(str(note))}</p>' if note else "")
+    )
+
+
+def _layers(parameters: Mapping[str, Any]) -> str:
+    """The tie layers and their weights, e.g. ``co-offending × 1, gang × 2``."""
+    return ", ".join(
+        f"{layer} × {weight:g}" for layer, weight in parameters.get("tie_weights", {}).items()
     )
 
 
 def _key_figures(analysis: Mapping[str, Any]) -> str:
     figures = {
         "incidents in the window": analysis.get("incidents_in_window"),
-        "people in the co-offending network": analysis.get("people_in_network"),
+        "people in the network": analysis.get("people_in_network"),
+        "links in the network": analysis.get("network_links"),
         "co-offending links": analysis.get("co_offending_links"),
         "communities": analysis.get("communities"),
         "repeat victims (year)": analysis.get("repeat_victims"),
@@ -160,7 +171,7 @@ def _offenders(offenders: pd.DataFrame, scores: pd.DataFrame, manifest: Mapping[
         "frequency": "incidents",
         "gravity": "harm (days)",
         "recency_days": "days since last",
-        "degree": "co-offenders",
+        "degree": "ties",
         "community": "community",
         "escalated_to_knife_or_gun": "escalated to knife/gun",
         "overlap_class": "victim–offender",
@@ -337,8 +348,28 @@ def _exposure(exposure: pd.DataFrame) -> str:
     }
     return (
         "<h2>Exposure to gun and knife violence</h2>"
-        '<p class="note">People in the co-offending network at most two steps from a '
+        '<p class="note">People in the person network at most two steps from a '
         "victim of gun or knife violence in the window.</p>" + html_table(exposure, columns)
+    )
+
+
+def _near_repeats(knox: pd.DataFrame) -> str:
+    columns = {
+        "distance_from_m": "from (m)",
+        "distance_to_m": "to (m)",
+        "days_from": "from (days)",
+        "days_to": "to (days)",
+        "observed": "pairs",
+        "simulated_mean": "expected",
+        "knox_ratio": "Knox ratio",
+        "p_value": "p",
+    }
+    return (
+        "<h2>Near repeats</h2>"
+        '<p class="note">Knox test: pairs of incidents close in space and in time, beside the '
+        "count expected when the dates are shuffled among the places; a ratio above 1 with a "
+        "small p is a near-repeat pattern. police.uk records only the month: on its data, "
+        "read the same-month and next-month bands.</p>" + html_table(knox, columns)
     )
 
 
@@ -413,6 +444,7 @@ def render_report(
             _network(core, tables["communities"], seed),
             _victims(tables["repeat_victims"]),
             _places(tables["places"], outlines),
+            _near_repeats(tables["near_repeats"]),
             _trend(tables["trend"]),
             _exposure(tables["exposure"]),
             _proportionality(tables["proportionality"]),

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from graphvc.analysis.events import incident_harm, person_incidents, rolling_window
+from graphvc.analysis.places import knox_test
 from graphvc.analysis.proportionality import proportionality
 from graphvc.contract import CATEGORIES
 from graphvc.runs import AnalysisResult
@@ -19,6 +20,7 @@ __all__ = [
     "communities_table",
     "core_network",
     "exposure_table",
+    "near_repeats_table",
     "offenders_table",
     "places_table",
     "proportionality_table",
@@ -231,6 +233,40 @@ def trend_table(incidents: pd.DataFrame, *, start: pd.Timestamp, end: pd.Timesta
     return counted.reset_index()
 
 
+def near_repeats_table(
+    incidents: pd.DataFrame,
+    locations: pd.DataFrame,
+    *,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    metres: Iterable[float],
+    days: Iterable[float],
+    simulations: int,
+    seed: int,
+) -> pd.DataFrame:
+    """The Knox test (:func:`graphvc.analysis.places.knox_test`) of the located incidents in
+    ``[start, end)``, one row per distance and time band, with ``incidents`` (tested) and
+    ``simulations`` as columns; no rows when fewer than two incidents have a place.
+
+    References
+    ----------
+    .. [1] Ratcliffe, J. H., & Rengert, G. F. (2008). Near-repeat patterns in Philadelphia
+       shootings. *Security Journal*, 21(1-2), 58-76. doi:10.1057/palgrave.sj.8350068
+    """
+    columns = ["distance_from_m", "distance_to_m", "days_from", "days_to", "observed",
+               "simulated_mean", "knox_ratio", "simulations_ge", "p_value", "incidents",
+               "simulations"]  # fmt: skip
+    located = locations.dropna(subset=["latitude", "longitude"])
+    chosen = incident_harm(incidents, start=start, end=end)
+    if chosen["location_id"].isin(located["location_id"]).sum() < 2:
+        return pd.DataFrame(columns=columns)
+    knox = knox_test(
+        chosen, located.astype({"latitude": float, "longitude": float}),
+        distance_bands=list(metres), time_bands=list(days), simulations=simulations, seed=seed,
+    )  # fmt: skip
+    return knox.assign(incidents=knox.attrs["incidents"], simulations=simulations)[columns]
+
+
 def proportionality_table(
     lists: Mapping[str, tuple[Iterable[Hashable], Iterable[Hashable]]], persons: pd.DataFrame
 ) -> pd.DataFrame:
@@ -274,6 +310,16 @@ def report_tables(result: AnalysisResult, *, top: int) -> dict[str, pd.DataFrame
             result.people, offenders["person_id"], result.graph, result.events
         ),
         "exposure": exposure_table(result.exposure, result.people),
+        "near_repeats": near_repeats_table(
+            result.tables["incidents"],
+            result.tables["locations"],
+            start=start,
+            end=end,
+            metres=parameters.near_repeat_metres,
+            days=parameters.near_repeat_days,
+            simulations=parameters.near_repeat_simulations,
+            seed=parameters.seed,
+        ),
         "trend": trend_table(result.tables["incidents"], start=start, end=end),
         "proportionality": proportionality_table(lists, result.tables["persons"]),
     }

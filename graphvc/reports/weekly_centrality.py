@@ -9,8 +9,9 @@ victims are repeating and which places carry the harm.
     changes.csv          entered, left, moved up or down, against the previous report
     repeat_victims.csv   the victims victimised most often in the year to the as-of date
     places.csv           the locations, wards and boroughs carrying the most harm
-    communities.csv      the co-offending communities of the listed people
-    exposure.csv         people within two co-offending steps of a gun or knife victim
+    communities.csv      the network communities of the listed people
+    exposure.csv         people within two network steps of a gun or knife victim
+    near_repeats.csv     the Knox near-repeat test of the window's located incidents
     trend.csv            incidents and harm per month and continuum category
     proportionality.csv  the lists' make-up by age band, sex and ethnicity beside their pools
     report.html          one self-contained page of all of it, with charts
@@ -50,6 +51,7 @@ TABLES = (
     "changes",
     "repeat_victims",
     "places",
+    "near_repeats",
     "communities",
     "exposure",
     "trend",
@@ -184,7 +186,7 @@ def build_report(
     ConfigError
         Bad options (see :func:`check_options`).
     AnalysisError
-        The graph holds no incident, or no offender in the window.
+        The graph holds neither incidents nor associations.
     DatabaseError
         Neo4j is unreachable or fails a query.
     ReportError

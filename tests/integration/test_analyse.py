@@ -22,6 +22,9 @@ from loaders.folder import load_folder
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 AS_OF = pd.Timestamp("2025-01-03")  # the day after the fixture's latest incident
+#: The co-offending layer alone: the fixture's associations (P1-P6 gang, P4-P5 partner, P7-P9
+#: family) would add P4 and P9 and ties to the network.
+CO_OFFENDING = {"co-offending": 1.0}
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +43,8 @@ def test_scores_written_back_can_be_read_with_cypher(small_graph: neo4j.Driver) 
     # Co-offending in the fixture (offenders and suspects): P1-P2 (I1), P1-P3 (I2), P1-P6 (I5);
     # P5 and P7 offend alone. P1 is the centre of a star of three: betweenness 3, degree 3.
     result = analyse(
-        read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF, window_days=730)
+        read_graph_tables(small_graph),
+        AnalysisParameters(as_of=AS_OF, window_days=730, tie_weights=CO_OFFENDING),
     )
     run_at = datetime(2026, 1, 1, tzinfo=UTC)
     written = write_scores(small_graph, result, run_at=run_at)
@@ -73,9 +77,11 @@ def test_scores_written_back_can_be_read_with_cypher(small_graph: neo4j.Driver) 
 def test_a_later_run_leaves_no_stale_score(small_graph: neo4j.Driver) -> None:
     write_scores(small_graph, analyse(read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF)),
                  run_at=datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
-    # A 30-day window holds only I6 (2025-01-02): P7 is the only offender left.
+    # A 30-day window holds only I6 (2025-01-02), and the co-offending layer alone leaves
+    # P7 its only offender.
     narrow = analyse(
-        read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF, window_days=30)
+        read_graph_tables(small_graph),
+        AnalysisParameters(as_of=AS_OF, window_days=30, tie_weights=CO_OFFENDING),
     )
     write_scores(small_graph, narrow, run_at=datetime(2026, 2, 1, tzinfo=UTC))
     scored = _scores(
@@ -96,7 +102,11 @@ def test_cli_analyse_prints_json_with_the_ranked_list(
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["parameters"]["as_of"] == "2025-01-03T00:00:00"
-    assert report["summary"]["people_in_network"] == 6
+    # Every layer by default: the six co-offenders and lone offenders, with P4 (partner of P5)
+    # and P9 (family of P7).
+    assert report["summary"]["people_in_network"] == 8
+    assert report["summary"]["links_by_layer"] == {"co-offending": 3, "family": 1, "partner": 1,
+                                                   "gang": 1, "associate": 0, "other": 0}  # fmt: skip
     assert [row["rank"] for row in report["top"]] == [1, 2, 3]
     assert report["top"][0]["person_id"] == "P1"
 
@@ -108,4 +118,4 @@ def test_cli_analyse_on_an_empty_graph_says_so(
     env = {"NEO4J_URI": test_settings.uri, "NEO4J_PASSWORD": test_settings.neo4j_password}
     result = CliRunner().invoke(cli, ["analyse"], env=env)
     assert result.exit_code == 1
-    assert "the graph holds no incidents" in result.stderr
+    assert "the graph holds neither incidents nor associations" in result.stderr

@@ -135,9 +135,10 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     assert {k: metrics[k] for k in ("Persons", "Incidents", "Locations", "Wards", "Boroughs")} == {
         "Persons": "9", "Incidents": "6", "Locations": "4", "Wards": "3", "Boroughs": "2"
     }  # fmt: skip
-    # The latest report's headlines: 6 incidents in the window, 6 offenders in the network.
+    # The latest report's headlines: 6 incidents in the window; in the network (every tie
+    # layer), the 6 offenders, P4 (partner of P5) and P9 (family of P7).
     assert any("Latest report: as of 2025-01-03" in s.value for s in at.subheader)
-    assert metrics["People in the network"] == "6"
+    assert metrics["People in the network"] == "8"
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     columns = {row["borough"]: row["harm"] for row in deck["layers"][0]["data"]}
     # City of London: I1 365 + I2 365 + I3 10 + I4 365; Camden: I5 274 (I6 has no place).
@@ -190,7 +191,8 @@ def test_explorer_details_expand_and_recentre(open_page: OpenPage) -> None:
     at = _explore(open_page("explorer"), "P1")
     at.selectbox(key="detail").set_value("Person P4").run()
     details = dict(at.dataframe[0].value.itertuples(index=False, name=None))
-    assert details == {"age_band": "25-34", "ethnicity": "W1", "id": "P4", "sex": "F"}
+    person = {k: v for k, v in details.items() if not k.startswith("score")}
+    assert person == {"age_band": "25-34", "ethnicity": "W1", "id": "P4", "sex": "F"}
 
     _button(at, "Expand P4 here").click().run()
     # P4 was the victim of I3 and I4 (offender P5) and is P5's partner.
@@ -243,9 +245,10 @@ def test_explorer_says_when_a_query_times_out(
 def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) -> None:
     at = open_page("people")
     ranked = at.dataframe[0].value
-    # Co-offending (offenders and suspects): P1 joins P2 (I1), P3 (I2) and P6 (I5).
+    # Co-offending (offenders and suspects): P1 joins P2 (I1), P3 (I2) and P6 (I5); the
+    # associations add P4 (partner of P5) and P9 (family of P7).
     assert ranked["person_id"].tolist()[0] == "P1"
-    assert set(ranked["person_id"]) == {"P1", "P2", "P3", "P5", "P6", "P7"}
+    assert set(ranked["person_id"]) == {"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P9"}
     parts = ranked[["rfg_part", "betweenness_part", "harm_pagerank_part"]].sum(axis=1)
     assert parts.tolist() == pytest.approx(ranked["priority"].tolist())
     rfg = ranked[["recency_part", "frequency_part", "gravity_part"]].sum(axis=1)
@@ -253,7 +256,8 @@ def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) ->
     assert ranked.set_index("person_id").at["P1", "betweenness"] == pytest.approx(3.0)
     panel = at.dataframe[-1].value
     sexes = panel[panel["attribute"] == "sex"].set_index("value")["population_count"]
-    assert sexes.to_dict() == {"F": 1, "M": 5}  # P5 is the one woman who offended
+    # P5 is the one woman who offended; P4 (F) and P9 (sex unknown) are tied to offenders.
+    assert sexes.to_dict() == {"F": 2, "M": 5, "unknown": 1}
     _no_names(at)
     at.selectbox(key="person").set_value("P6").run()
     _button(at, "Open P6 in the network explorer").click().run()
@@ -435,7 +439,7 @@ def test_a_persons_priority_is_one_number_everywhere(
     )  # fmt: skip
     assert analysed.exit_code == 0, (analysed.output, analysed.stderr)
     from_cli = {row["person_id"]: row["priority"] for row in json.loads(analysed.stdout)["top"]}
-    assert len(from_cli) == 6  # P1, P2, P3, P5, P6, P7 offended in the window
+    assert len(from_cli) == 8  # P1, P2, P3, P5, P6, P7 offended in the window; P4, P9 tied
 
     shown = ego_network(empty_graph, "P1", hops=3).nodes
     people = shown[shown["label"] == "Person"].dropna(subset=["score_priority"])

@@ -33,6 +33,8 @@ from loaders.folder import load_folder
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 KEY = "the integration test's pseudonym key"
+#: The reports are worked by hand on the co-offending network of the fixture.
+CO_OFFENDING = {"co-offending": 1.0}
 TOP = 5
 EXTRA = {
     "persons.csv": """person_id,name,age_band,sex,ethnicity
@@ -68,7 +70,18 @@ def _env(settings: Settings, **extra: str) -> dict[str, str]:
 def _pseudonymised_report(settings: Settings, out: Path, *as_of: str) -> Path:
     result = CliRunner().invoke(
         cli,
-        ["report", "centrality", "--out", str(out), "--top", str(TOP), "--pseudonymise", *as_of],
+        [
+            "report",
+            "centrality",
+            "--out",
+            str(out),
+            "--top",
+            str(TOP),
+            "--pseudonymise",
+            "--ties",
+            "co-offending",
+            *as_of,
+        ],
         env=_env(settings, GRAPHVC_PSEUDONYM_KEY=KEY),
     )
     assert result.exit_code == 0, result.output
@@ -89,7 +102,7 @@ def reports(
         "first": build_report(
             empty_graph,
             plain,
-            AnalysisParameters(as_of=pd.Timestamp("2024-07-01")),
+            AnalysisParameters(as_of=pd.Timestamp("2024-07-01"), tie_weights=CO_OFFENDING),
             top=TOP,
             database=database,
         ),
@@ -104,7 +117,7 @@ def reports(
     made["second"] = build_report(
         empty_graph,
         plain,
-        AnalysisParameters(as_of=pd.Timestamp("2025-01-03")),
+        AnalysisParameters(as_of=pd.Timestamp("2025-01-03"), tie_weights=CO_OFFENDING),
         top=TOP,
         database=database,
     )
@@ -228,7 +241,7 @@ def test_the_manifest_traces_every_file(reports: dict[str, Path]) -> None:
     assert "generated_at" not in manifest
     written = {p.name for p in second.iterdir()} - {"manifest.json"}
     assert written == set(manifest["files"])
-    assert len(written) == 2 * 8 + 1  # eight tables as CSV and Parquet, and the page
+    assert len(written) == 2 * 9 + 1  # nine tables as CSV and Parquet, and the page
     for name, about in manifest["files"].items():
         assert hashlib.sha256((second / name).read_bytes()).hexdigest() == about["sha256"]
     assert manifest["files"]["offenders.csv"]["rows"] == TOP
@@ -252,7 +265,10 @@ def test_reruns_are_byte_identical(
     elsewhere = tmp_path / "again"
     shutil.copytree(reports["first"], elsewhere / "2024-07-01")
     again = build_report(
-        empty_graph, elsewhere, AnalysisParameters(as_of=pd.Timestamp("2025-01-03")), top=TOP
+        empty_graph,
+        elsewhere,
+        AnalysisParameters(as_of=pd.Timestamp("2025-01-03"), tie_weights=CO_OFFENDING),
+        top=TOP,
     )
     files = sorted(p.name for p in second.iterdir())
     assert files == sorted(p.name for p in again.iterdir())
@@ -263,7 +279,7 @@ def test_reruns_are_byte_identical(
         build_report(
             empty_graph,
             second.parent,
-            AnalysisParameters(as_of=pd.Timestamp("2025-01-03")),
+            AnalysisParameters(as_of=pd.Timestamp("2025-01-03"), tie_weights=CO_OFFENDING),
             top=TOP,
         )
         == second
@@ -312,7 +328,7 @@ def test_a_pseudonymised_report_is_not_compared_with_a_plain_one(
     report = build_report(
         empty_graph,
         tmp_path,
-        AnalysisParameters(as_of=pd.Timestamp("2025-01-03")),
+        AnalysisParameters(as_of=pd.Timestamp("2025-01-03"), tie_weights=CO_OFFENDING),
         top=TOP,
         pseudonymise=True,
         key=KEY,
@@ -394,7 +410,10 @@ def test_a_run_failing_while_writing_leaves_no_half_report(
     monkeypatch.setattr(folders, "write_file", failing)
     with pytest.raises(ReportError, match=r"cannot write report 2025-02-01 into .*No space left"):
         build_report(
-            empty_graph, out, AnalysisParameters(as_of=pd.Timestamp("2025-02-01")), top=TOP
+            empty_graph,
+            out,
+            AnalysisParameters(as_of=pd.Timestamp("2025-02-01"), tie_weights=CO_OFFENDING),
+            top=TOP,
         )
     assert len(written) == 5
     assert _snapshot(out) == before
@@ -411,7 +430,8 @@ def test_an_empty_graph_fails_in_one_line(
                                 env=_env(test_settings))  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        "Error: the graph holds no incidents: load some first (graphvc load DIR)"
+        "Error: the graph holds neither incidents nor associations: load some first "
+        "(graphvc load DIR, graphvc load-network FILE or graphvc load-police-uk FILES)"
     )
     assert _snapshot(out) == before
 

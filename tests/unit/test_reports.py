@@ -414,6 +414,7 @@ def test_the_page_is_self_contained_and_names_no_one_but_the_listed() -> None:
         "repeat_victims": empty.assign(rank=[], person_id=[]),
         "places": pd.DataFrame({"level": ["borough"], "code": ["E09000001"], "name": ["City"],
                                 "rank": [1], "harm": [740.0]}),
+        "near_repeats": empty,
         "communities": empty,
         "exposure": empty,
         "trend": pd.DataFrame({"month": ["2024-01"], "category": ["knife_enabled"],

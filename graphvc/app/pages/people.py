@@ -14,7 +14,10 @@ st.title("Dangerous people")
 result = analysis_controls()
 people = result.people.dropna(subset=["priority"])
 if people.empty:
-    st.info("Nobody offended in this window: widen it or move the date.")
+    st.info(
+        "No one is in the network of the chosen tie layers and nobody offended in this "
+        "window: choose more layers, widen the window or move the date."
+    )
     st.stop()
 weights = dict(result.parameters.priority_weights)
 priority_parts = [f"{name}_part" for name in weights if f"{name}_part" in people]

@@ -32,12 +32,12 @@ def parse_bands(text: str) -> list[float]:
 
 @st.cache_data(ttl=600, show_spinner="Running the Knox test…")
 def knox(
-    run: tuple[date, int, int],
+    run: tuple[date, int, int, tuple[tuple[str, float], ...]],
     distance: tuple[float, ...],
     days: tuple[float, ...],
     simulations: int,
 ) -> pd.DataFrame:
-    """The Knox test on the network window of the run with these (as-of, window, seed)."""
+    """The Knox test on the network window of the run with these (as-of, window, seed, ties)."""
     result = analysis(*run)
     window = result.summary["window"]
     return knox_test(
@@ -108,7 +108,12 @@ if run or st.session_state.get("knox_ran"):
             f"Bands are numbers separated by commas, such as 0, 100, 200: {distance!r}, {days!r}"
         )
         st.stop()
-    chosen = (parameters.moment.date(), parameters.window_days, parameters.seed)
+    chosen = (
+        parameters.moment.date(),
+        parameters.window_days,
+        parameters.seed,
+        tuple(parameters.tie_weights.items()),
+    )
     knox_table = guarded(lambda: knox(chosen, *bands, int(simulations)))
     st.caption(
         f"{knox_table.attrs['incidents']:,} incidents tested ({knox_table.attrs['dropped']:,} without "
