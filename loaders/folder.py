@@ -93,11 +93,12 @@ def validate_folder(
     """
     harm = harm or load_harm_table()
     paths = find_tables(folder)
-    raw = {name: read_table(path, TABLES[name]) for name, path in paths.items()}
+    read = {name: read_table(path, TABLES[name]) for name, path in paths.items()}
     summary = LoadSummary(folder=str(folder))
     valid: dict[str, pd.DataFrame] = {}
     rejects: list[pd.DataFrame] = []
-    for name, frame in raw.items():
+    for name, as_read in read.items():
+        frame = as_read.rows
         known: dict[str, set[str]] = {
             table: set() for table in ("persons", "incidents", "locations")
         }
@@ -108,10 +109,10 @@ def validate_folder(
             known[table] = in_folder | in_graph
         checked = validate_table(name, frame, file=paths[name], harm=harm, known=known)
         valid[name] = checked.rows
-        rejects.append(checked.rejects)
-        summary.rows_read[name] = len(frame)
+        rejects += [as_read.malformed, checked.rejects]
+        summary.rows_read[name] = len(frame) + len(as_read.malformed)
         summary.rows_valid[name] = len(checked.rows)
-        summary.rows_rejected[name] = (
+        summary.rows_rejected[name] = len(as_read.malformed) + (
             int(checked.rejects["row"].nunique()) if len(checked.rejects) else 0
         )
     nonempty = [r for r in rejects if len(r)]
