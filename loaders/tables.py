@@ -165,7 +165,8 @@ def read_table(path: Path, spec: TableSpec) -> Table:
         if column not in frame:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
         else:
-            frame[column] = frame[column].str.strip().replace("", pd.NA)
+            stripped = frame[column].str.strip()
+            frame[column] = stripped.where(stripped != "")
     rows = frame[[*spec.columns, ROW]].reset_index(drop=True)
     rows[ROW] = rows[ROW].astype("int64")
     return Table(rows, pd.DataFrame(malformed, columns=REJECT_COLUMNS))

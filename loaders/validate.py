@@ -167,7 +167,7 @@ _PLAIN_TEXT = [
 _ROW_CHECK_FIELDS: dict[str, list[str]] = {}
 
 
-def _row_check(fields: list[str], test, error: str) -> pa.Check:  # type: ignore[no-untyped-def]
+def _row_check(fields: list[str], test, error: str) -> pa.Check:
     _ROW_CHECK_FIELDS[error] = fields
     return pa.Check(test, error=error)
 
