@@ -79,3 +79,18 @@ def test_hostile_input(
             assert counts.get(labels[table], 0) == loaded
         else:
             assert counts.get("ASSOCIATE_OF", 0) == loaded
+
+
+def test_the_default_as_of_ignores_incidents_in_the_future(empty_graph: neo4j.Driver) -> None:
+    from graphvc.db import run_query
+    from graphvc.graph_tables import default_as_of
+
+    wipe(empty_graph)
+    run_query(
+        empty_graph,
+        "CREATE (:Incident {id: 'past', occurred_at: datetime('2024-06-01T10:00:00+01:00')}), "
+        "(:Incident {id: 'typo', occurred_at: datetime('2099-06-01T10:00:00+01:00')})",
+        write=True,
+    )
+    assert str(default_as_of(empty_graph).date()) == "2024-06-02"
+    wipe(empty_graph)
