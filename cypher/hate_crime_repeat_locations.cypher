@@ -22,7 +22,7 @@ WHERE (i.category = 'hate_crime' OR i.hate = true)
   AND ($end IS NULL OR i.occurred_at < datetime($end))
 WITH l, collect(i) AS crimes
 WHERE size(crimes) >= $min_incidents
-OPTIONAL MATCH (l)-[:IN_WARD]->(w:Ward)
+OPTIONAL MATCH (l:Location)-[:IN_WARD]->(w:Ward)
 CALL (crimes) {
   UNWIND crimes AS crime
   OPTIONAL MATCH (v:Person)-[:VICTIM_IN]->(crime)

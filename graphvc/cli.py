@@ -759,12 +759,16 @@ def synth_command(
     click.echo(f"wrote {sizes} on {city.name} to {out_dir}")
 
 
-def _serve_app(address: str, port: int) -> None:
+def _serve_app(address: str, port: int, allowed_hosts: tuple[str, ...]) -> None:
     app = Path(__file__).resolve().parent / "app" / "main.py"
     click.echo(f"graphvc app: http://{address}:{port}  (Ctrl+C to stop)", err=True)
+    # The app's data travels on its WebSocket, which Streamlit opens only to a request whose
+    # Host header is one of these names: a web page on another name that resolves to this
+    # machine (DNS rebinding) gets no data.
+    hosts = [option for host in allowed_hosts for option in ("--server.allowedHosts", host)]
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.address", address, "--server.port", str(port),
+        "--server.address", address, "--server.port", str(port), *hosts,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     raise SystemExit(subprocess.call(command, env=os.environ.copy()))
@@ -783,7 +787,7 @@ _PORT = click.option("--port", default=8501, show_default=True, help="Port to se
 def app_command(ctx: click.Context, address: str, port: int) -> None:
     """Serve the Streamlit app (read-only) on ADDRESS:PORT."""
     localserver.ensure_running(_settings(ctx))
-    _serve_app(address, port)
+    _serve_app(address, port, _settings(ctx).allowed_hosts)
 
 
 @cli.command("demo")
@@ -837,7 +841,7 @@ def demo_command(
         f"{result.parameters.moment.date()}; first report in {report}"
     )
     if serve:
-        _serve_app(address, port)
+        _serve_app(address, port, _settings(ctx).allowed_hosts)
 
 
 @cli.group("query", cls=OneLineErrors)

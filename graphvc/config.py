@@ -81,6 +81,7 @@ class Settings:
     reference_urls: Mapping[str, str] = field(default_factory=dict)
     audit_dir: Path = field(default_factory=lambda: default_home() / "audit")
     reports_dir: Path = field(default_factory=lambda: default_home() / "reports")
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -113,6 +114,11 @@ class Settings:
                 env.get("GRAPHVC_REPORTS_DIR")
                 or Path(env.get("GRAPHVC_HOME") or default_home()) / "reports"
             ).absolute(),
+            allowed_hosts=tuple(
+                host.strip()
+                for host in (env.get("GRAPHVC_ALLOWED_HOSTS") or "127.0.0.1,localhost").split(",")
+                if host.strip()
+            ),
         )
         settings.validate()
         return settings
@@ -125,6 +131,10 @@ class Settings:
             raise ConfigError(f"GRAPHVC_BATCH_SIZE={self.batch_size!r} must be at least 1")
         if self.load_workers < 1:
             raise ConfigError(f"GRAPHVC_LOAD_WORKERS={self.load_workers!r} must be at least 1")
+        if not self.allowed_hosts or "*" in self.allowed_hosts:
+            raise ConfigError(
+                "GRAPHVC_ALLOWED_HOSTS must name the app's host names (comma-separated), not '*'"
+            )
         if self.query_timeout <= 0:
             raise ConfigError(f"GRAPHVC_QUERY_TIMEOUT={self.query_timeout!r} must be positive")
         for name, size in (

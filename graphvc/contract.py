@@ -22,6 +22,7 @@ __all__ = [
     "ETHNICITY_CODES",
     "IDENTIFYING",
     "LOCAL_TIME_ZONE",
+    "MAX_TEXT_LENGTH",
     "OUTCOMES",
     "PERPETRATOR_ROLES",
     "ROLES",
@@ -35,6 +36,11 @@ __all__ = [
 
 #: Local times without a UTC offset (in input files, parameters, analysis) are London's.
 LOCAL_TIME_ZONE = "Europe/London"
+
+#: The longest value a cell may hold, in characters. Neo4j cannot index a value longer than
+#: about 8 KB (4,036 bytes for a string in a range index key, 4 bytes a character at worst);
+#: a longer id or code would stop a load part-way, so such cells are quarantined.
+MAX_TEXT_LENGTH = 1000
 
 #: The continuum of violence, from the most to the least severe weapon-enabled harm first.
 CATEGORIES: tuple[str, ...] = (

@@ -15,7 +15,13 @@ from typing import Any, cast
 
 import neo4j
 import pandas as pd
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    Neo4jError,
+    ServiceUnavailable,
+    TransientError,
+)
 
 from graphvc.config import Settings
 from graphvc.errors import DatabaseError, QueryError
@@ -135,13 +141,17 @@ def run_query(
     database : str
         Database name.
     timeout : float, optional
-        Transaction timeout in seconds.
+        Transaction timeout in seconds. With one, the query runs once: the driver's retries
+        of "transient" failures (out of memory, for one) would let it run for many times its
+        timeout, so a failure is reported instead.
     write : bool
         Run in a write transaction. Default is a read transaction, in which the server
         refuses to write.
     """
     routing = neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ
     try:
+        if timeout is not None:
+            return _run_once(driver, query, parameters, database, timeout, write)
         return driver.execute_query(
             _query(query, timeout),
             dict(parameters or {}),
@@ -151,6 +161,12 @@ def run_query(
         )
     except ServiceUnavailable as e:
         raise DatabaseError(f"Neo4j is unreachable: {e}") from e
+    except TransientError as e:
+        if timeout is None:
+            raise DatabaseError(f"Neo4j failed the query: {e.message}") from e
+        raise QueryError(
+            f"the query failed on the server and was stopped, not retried: {e.message}"
+        ) from e
     except ClientError as e:
         if e.code and ("AccessMode" in e.code or "ForbiddenOnReadOnly" in e.code):
             raise QueryError(
@@ -161,6 +177,25 @@ def run_query(
         raise DatabaseError(f"Neo4j refused the query: {e.message}") from e
     except Neo4jError as e:
         raise DatabaseError(f"Neo4j failed the query: {e.message}") from e
+
+
+def _run_once(
+    driver: neo4j.Driver,
+    query: str,
+    parameters: Mapping[str, Any] | None,
+    database: str,
+    timeout: float,
+    write: bool,
+) -> pd.DataFrame:
+    """Run ``query`` in one explicit transaction with the server-side ``timeout``: no retries."""
+    mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+    with (
+        driver.session(database=database, default_access_mode=mode) as session,
+        session.begin_transaction(timeout=timeout) as transaction,
+    ):
+        frame = transaction.run(cast(Any, query), dict(parameters or {})).to_df()
+        transaction.commit()
+    return frame
 
 
 def _operators(plan: Mapping[str, Any]) -> Iterator[str]:

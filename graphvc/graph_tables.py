@@ -73,11 +73,17 @@ def read_graph_tables(
     return tables
 
 
-def latest_incident(driver: neo4j.Driver, *, database: str = "neo4j") -> pd.Timestamp | None:
-    """When the latest incident in the graph occurred (London wall-clock time), or None."""
-    latest = run_query(driver, read_cypher("analysis/latest_incident"), database=database).at[
-        0, "latest"
-    ]
+def latest_incident(
+    driver: neo4j.Driver, *, until: datetime | None = None, database: str = "neo4j"
+) -> pd.Timestamp | None:
+    """When the latest incident (up to ``until``, when given) occurred, London wall-clock time.
+
+    None when there is none.
+    """
+    parameters = {"until": until.isoformat() if until else None}
+    latest = run_query(
+        driver, read_cypher("analysis/latest_incident"), parameters, database=database
+    ).at[0, "latest"]
     if latest is None:
         return None
     moment = pd.Timestamp(str(latest).split("[")[0])
@@ -85,12 +91,15 @@ def latest_incident(driver: neo4j.Driver, *, database: str = "neo4j") -> pd.Time
 
 
 def default_as_of(driver: neo4j.Driver, *, database: str = "neo4j") -> pd.Timestamp:
-    """The day after the latest incident (midnight, London time); today when there is none.
+    """The day after the latest incident up to now (midnight, London time); else today.
 
     A graph of people and intelligence links alone has no incidents: its network is
-    analysed as it stands today.
+    analysed as it stands today. An incident dated in the future is a mistake in the data
+    (the loaders quarantine them, but a graph may be filled by other means): it does not move
+    the default.
     """
-    latest = latest_incident(driver, database=database)
+    now = pd.Timestamp.now(tz=LOCAL_TIME_ZONE)
+    latest = latest_incident(driver, until=now.to_pydatetime(), database=database)
     if latest is None:
-        return pd.Timestamp.now(tz=LOCAL_TIME_ZONE).tz_localize(None).normalize()
+        return now.tz_localize(None).normalize()
     return latest.normalize() + pd.Timedelta(days=1)

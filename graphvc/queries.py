@@ -21,10 +21,11 @@ query uses. The library is every ``.cypher`` file at the top of ``cypher/`` exce
 :func:`run_stored_query` checks the values against the header, asks Neo4j for the query's
 plan (``EXPLAIN``) and refuses a query whose plan writes unless the header says
 ``mode: write`` *and* the caller allows writes; administration, ``LOAD CSV`` and ``dbms``
-procedures are refused always. Reads run in read transactions, where the server refuses any
-write, with a timeout. Whole nodes, relationships and paths are refused in results, so a
-person's name can leave the database only if a query returns it by name — which no library
-query does.
+procedures are refused always, as is every procedure not on :data:`READ_ONLY_PROCEDURES`.
+Reads run in read transactions, where the server refuses any write, with a timeout that holds
+for the whole run (a read is never retried). Whole nodes, relationships and paths are refused
+in results, and :func:`identifying_reads` refuses, before anything runs, every query that could
+read a person's name in any way (see its rule).
 """
 
 from __future__ import annotations
@@ -41,18 +42,21 @@ from typing import Any
 import neo4j
 import pandas as pd
 
-from graphvc.contract import LOCAL_TIME_ZONE
+from graphvc.contract import IDENTIFYING, LOCAL_TIME_ZONE
 from graphvc.db import cypher_dir, explain, run_query
 from graphvc.errors import GraphvcError, QueryError
 
 __all__ = [
     "PARAMETER_TYPES",
+    "PLACE_LABELS",
+    "READ_ONLY_PROCEDURES",
     "TEAMS",
     "Column",
     "Parameter",
     "StoredQuery",
     "check_library",
     "check_parameters",
+    "identifying_reads",
     "library_dir",
     "list_queries",
     "load_query",
@@ -96,8 +100,32 @@ _FORBIDDEN_OPERATORS = (
     "AdministrationCommand",
     "Show",
     "Terminate",
-    "ProcedureCall:dbms.",
 )
+
+#: The only procedures a query may call: they read the schema's names and change nothing.
+#: Every other one is refused (``db.stats.collect`` changes the server's state, and others
+#: read other sessions' queries or the server's settings).
+READ_ONLY_PROCEDURES: frozenset[str] = frozenset(
+    {"db.labels", "db.relationshipTypes", "db.propertyKeys"}
+)
+
+#: Labels whose ``name`` is the name of a place, which a query may return.
+PLACE_LABELS: tuple[str, ...] = ("Location", "Ward", "Borough")
+
+#: Namespaces of Cypher's own functions; a function of any other (a plugin's) is refused.
+_FUNCTION_NAMESPACES = frozenset(
+    {"date", "datetime", "localdatetime", "localtime", "time", "duration", "point", "vector"}
+)
+#: Words after which ``[`` opens a list, not a subscript.
+_KEYWORDS = frozenset({
+    "and", "as", "asc", "ascending", "by", "call", "case", "contains", "create", "delete",
+    "desc", "descending", "detach", "distinct", "else", "end", "ends", "exists", "foreach",
+    "in", "is", "limit", "match", "merge", "not", "null", "on", "optional", "or", "order",
+    "remove", "return", "set", "skip", "starts", "then", "union", "unwind", "when", "where",
+    "with", "xor", "yield",
+})  # fmt: skip
+#: What a subscript may hold once ``range()`` variables are taken out: arithmetic on numbers.
+_SAFE_INDEX = re.compile(r"[\s\d+\-*/%().]*")
 
 
 @dataclass(frozen=True)
@@ -401,6 +429,8 @@ def _convert(where: str, parameter: Parameter, value: Any) -> Any:
             converted = value
         else:
             raise bad
+        if not -(2**63) <= converted < 2**63:
+            raise QueryError(f"{where} = {value!r} is beyond a 64-bit whole number")
     elif kind == "float":
         try:
             converted = float(value) if not isinstance(value, bool) else None
@@ -540,11 +570,116 @@ def _refusals(query_type: str, operators: Iterable[str]) -> tuple[list[str], lis
     elif query_type != "r":
         writes.append(f"query type {query_type!r}")
     for operator in operators:
-        if operator.startswith(_FORBIDDEN_OPERATORS):
+        procedure = operator.removeprefix("ProcedureCall:")
+        if operator.startswith(_FORBIDDEN_OPERATORS) or (
+            procedure != operator and procedure not in READ_ONLY_PROCEDURES
+        ):
             forbidden.append(operator)
         elif operator.startswith(_WRITE_OPERATORS) and operator not in writes:
             writes.append(operator)
     return forbidden, writes
+
+
+def _unquoted(code: str) -> str:
+    """``code`` with backticks taken off plain names: ``p.`name``` is ``p.name``."""
+    return re.sub(r"`(\w+)`", r"\1", code)
+
+
+def _bound_only_by(code: str, candidates: set[str], binding: str) -> set[str]:
+    """Those of ``candidates`` bound by ``binding`` (a pattern with ``{v}`` in it) and never
+    bound in any other way: ``AS v``, ``v IN``, ``v =``, ``[v``, ``YIELD ... v`` or a node
+    pattern ``(v`` that ``binding`` does not match."""
+    found = set()
+    for variable in candidates:
+        v = re.escape(variable)
+        bound = binding.format(v=v)
+        if not re.search(bound, code):
+            continue
+        others = [
+            rf"(?i:\bAS)\s+{v}(?!\w)",
+            rf"(?<![\w.$]){v}\s+(?i:IN)\b(?!\s+range\s*\()",
+            rf"(?<![\w.$]){v}\s*=(?!~)",
+            rf"(?:^|[^\w)\]}}\s])\s*\[\s*{v}(?!\w)(?!\s+(?i:IN)\s+range\s*\()",
+            rf"(?i:\bYIELD)\b[^;]*?(?<![\w.$]){v}(?!\w)",
+        ]
+        if any(re.search(other, code) for other in others if not re.search(other, bound)):
+            continue
+        nodes = [m.start() for m in re.finditer(rf"\(\s*{v}(?!\w)", code)]
+        if all(re.match(bound, code[start:]) for start in nodes):
+            found.add(variable)
+    return found
+
+
+def identifying_reads(text: str) -> list[str]:
+    """Why ``text`` could read a person's identifying property; empty when it cannot.
+
+    The rule is decided on the query's code (comments and string literals removed, backticks
+    taken off names) before anything runs. A query may read a property named as an
+    identifying column of the contract (:data:`graphvc.contract.IDENTIFYING`: ``name``) only
+    as ``v.name`` where ``v`` is bound only by node patterns with one place label
+    (``(v:Location ...)``, ``(v:Ward ...)``, ``(v:Borough ...)``, :data:`PLACE_LABELS`) and in
+    no other way (``AS v``, ``v IN``, ``v =``, ``[v``, ``YIELD v``, an unlabelled ``(v)``).
+    And it may not read properties in any way that does not name them: ``keys()``,
+    ``properties()``, ``v{.*}``, a subscript ``x[...]`` other than whole-number arithmetic on
+    literals and ``range()`` variables, or a function of a plugin; nor name the key in a
+    pattern or map (``{name: ...}``). The rule is stricter than it need be (``{name: w.name}``
+    is refused too). It holds as long as no node is both a place and a Person, which the
+    loaders never make.
+
+    Examples
+    --------
+    >>> identifying_reads("MATCH (w:Ward) RETURN w.name AS ward_name")
+    []
+    >>> identifying_reads("MATCH (p:Person) RETURN p.`name` AS x")
+    ["reads 'name' of 'p', which is not bound only as a place"]
+    >>> identifying_reads("MATCH (p:Person) RETURN [k IN keys(p) | p[k]] AS x")
+    ['reads properties by their keys (keys())', 'reads a property by a computed key (p[k])']
+    """
+    code = _unquoted(_code_only(text))
+    problems: list[str] = []
+    for function in sorted(set(re.findall(r"\b(keys|properties)\s*\(", code, flags=re.I))):
+        problems.append(f"reads properties by their keys ({function}())")
+    if re.search(r"\.\s*\*", code):
+        problems.append("projects every property of a node (v{.*})")
+    for call in re.finditer(r"(?<![\w.$])((?:\w+\s*\.\s*)+\w+)\s*\(", code):
+        namespace = call.group(1).split(".")[0].strip().lower()
+        is_procedure = re.search(r"(?i:\bCALL)\s*$", code[: call.start()])
+        if not is_procedure and namespace not in _FUNCTION_NAMESPACES:
+            problems.append(f"calls a function of a plugin ({call.group(1)})")
+    counting = r"(?<![\w.$]){v}\s+(?i:IN)\s+range\s*\("
+    counters = _bound_only_by(code, set(re.findall(counting.format(v=r"(\w+)"), code)), counting)
+    for bracket in re.finditer(r"([\w)\]}])\s*\[", code):
+        word = re.search(r"(\w+)$", code[: bracket.end(1)])
+        if word and word.group(1).lower() in _KEYWORDS:
+            continue
+        depth, end = 1, bracket.end()
+        while end < len(code) and depth:
+            depth += {"[": 1, "]": -1}.get(code[end], 0)
+            end += 1
+        index = code[bracket.end() : end - 1]
+        names = set(re.findall(r"[^\W\d]\w*", index))
+        if names - counters or not _SAFE_INDEX.fullmatch(re.sub(r"[^\W\d]\w*", "", index)):
+            subject = code[: bracket.end(1)].split()[-1]
+            problems.append(f"reads a property by a computed key ({subject}[{index.strip()}])")
+    labels = "|".join(PLACE_LABELS)
+    place = rf"\(\s*{{v}}\s*:\s*(?:{labels})(?!\w)(?!\s*[|&:!%])"
+    for key in sorted({column for _, column in IDENTIFYING}):
+        k = re.escape(key)
+        if re.search(rf"(?<![\w.$]){k}\s*:(?!:)", code):
+            problems.append(f"names the key {key!r} in a pattern or map")
+        owners = [
+            re.search(r"(?:^|[^\w.`)\]}$])\s*(\w+)\s*$", code[: read.start()])
+            for read in re.finditer(rf"\.\s*{k}(?!\w)", code)
+        ]
+        places = _bound_only_by(code, {o.group(1) for o in owners if o}, place)
+        for owner in owners:
+            if owner is None:
+                problems.append(f"reads {key!r} of an expression, not of a variable")
+            elif owner.group(1) not in places:
+                problems.append(
+                    f"reads {key!r} of {owner.group(1)!r}, which is not bound only as a place"
+                )
+    return list(dict.fromkeys(problems))
 
 
 def _plain(value: Any, column: str, name: str) -> Any:
@@ -557,11 +692,6 @@ def _plain(value: Any, column: str, name: str) -> Any:
     if isinstance(value, list):
         return [_plain(v, column, name) for v in value]
     if isinstance(value, dict):
-        if "name" in value:
-            raise QueryError(
-                f"query {name!r} returns a map with a 'name' key in column {column!r}: "
-                "a person's name never leaves the database"
-            )
         return {k: _plain(v, column, name) for k, v in value.items()}
     to_native = getattr(value, "to_native", None)
     return to_native() if callable(to_native) else value
@@ -607,6 +737,11 @@ def run_stored_query(
     """
     stored = query if isinstance(query, StoredQuery) else load_query(query)
     values = check_parameters(stored, params or {})
+    leaks = identifying_reads(stored.text)
+    if leaks:
+        raise QueryError(
+            f"refused: query {stored.name!r} could read a person's name ({'; '.join(leaks)})"
+        )
     query_type, operators = explain(driver, stored.text, values, database=database)
     forbidden, writes = _refusals(query_type, operators)
     if forbidden:

@@ -19,7 +19,7 @@ import pandas as pd
 from graphvc.contract import TABLES
 from graphvc.files import csv_text
 from graphvc.harm_index import HarmTable, load_harm_table
-from loaders.tables import find_tables, read_table
+from loaders.tables import Table, find_tables, read_table
 from loaders.validate import REJECT_COLUMNS, validate_table
 from loaders.write import existing_ids, write_tables
 
@@ -94,14 +94,14 @@ def validate_folder(
     Raises :class:`graphvc.errors.InputError` when a file cannot be used at all.
     """
     paths = find_tables(folder)
-    raw = {name: read_table(path, TABLES[name]) for name, path in paths.items()}
+    read = {name: read_table(path, TABLES[name]) for name, path in paths.items()}
     return validate_tables(
-        raw, paths, source=str(folder), harm=harm, driver=driver, database=database
+        read, paths, source=str(folder), harm=harm, driver=driver, database=database
     )
 
 
 def validate_tables(
-    raw: Mapping[str, pd.DataFrame],
+    read: Mapping[str, Table],
     files: Mapping[str, Path],
     *,
     source: str,
@@ -109,8 +109,9 @@ def validate_tables(
     driver: neo4j.Driver | None = None,
     database: str = "neo4j",
 ) -> tuple[dict[str, pd.DataFrame], LoadSummary]:
-    """Validate contract tables read as strings with their ``_row`` (from a folder, or made
-    from another format: :mod:`loaders.network_files`), in the contract's order.
+    """Validate contract tables read as strings with their ``_row`` and malformed rows
+    (:class:`loaders.tables.Table`: from a folder, or made from another format,
+    :mod:`loaders.network_files`), in the contract's order.
 
     ``files`` names each table's file in its rejects; ``source`` names the load in the
     summary. References to ids outside the tables are accepted when ``driver`` finds them in
@@ -120,8 +121,9 @@ def validate_tables(
     summary = LoadSummary(folder=source)
     valid: dict[str, pd.DataFrame] = {}
     rejects: list[pd.DataFrame] = []
-    for name in [table for table in TABLES if table in raw]:
-        frame = raw[name]
+    for name in [table for table in TABLES if table in read]:
+        as_read = read[name]
+        frame = as_read.rows
         known: dict[str, set[str]] = {
             table: set() for table in ("persons", "incidents", "locations")
         }
@@ -132,10 +134,10 @@ def validate_tables(
             known[table] = in_folder | in_graph
         checked = validate_table(name, frame, file=files[name], harm=harm, known=known)
         valid[name] = checked.rows
-        rejects.append(checked.rejects)
-        summary.rows_read[name] = len(frame)
+        rejects += [as_read.malformed, checked.rejects]
+        summary.rows_read[name] = len(frame) + len(as_read.malformed)
         summary.rows_valid[name] = len(checked.rows)
-        summary.rows_rejected[name] = (
+        summary.rows_rejected[name] = len(as_read.malformed) + (
             int(checked.rejects["row"].nunique()) if len(checked.rejects) else 0
         )
     nonempty = [r for r in rejects if len(r)]

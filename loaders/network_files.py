@@ -41,7 +41,7 @@ import pandas as pd
 from graphvc.contract import ASSOCIATION_TYPES, TABLES
 from graphvc.errors import InputError
 from loaders.folder import LoadSummary, validate_tables, write_validated
-from loaders.tables import ROW
+from loaders.tables import ROW, Table
 
 __all__ = ["FORMATS", "NetworkTables", "load_network", "network_tables", "read_network"]
 
@@ -213,10 +213,10 @@ def load_network(
     summary (as :func:`loaders.folder.load_folder`'s) and the notes on the file."""
     G, notes = read_network(path, file_format)
     made = network_tables(G, link_type=link_type, source=source or path.name, notes=notes)
+    read = {name: Table(rows=frame) for name, frame in made.tables.items()}
     valid, summary = validate_tables(
-        made.tables, dict.fromkeys(made.tables, path), source=str(path), driver=driver,
-        database=database,
-    )  # fmt: skip
+        read, dict.fromkeys(read, path), source=str(path), driver=driver, database=database
+    )
     summary = write_validated(
         driver, valid, summary, database=database, batch_size=batch_size, workers=workers,
         rejects_path=rejects_path, progress=progress,

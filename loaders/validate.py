@@ -5,6 +5,13 @@ coordinates, duplicate ids, references to ids that exist neither in the folder n
 graph). Validation is lazy: every failing cell is reported as a reject with the file, row,
 field, value and reason; a row with any failure is left out, and every other row goes on, typed
 and ready to write.
+
+Each check judges a cell on its own, so no bad cell can switch off a check of its neighbours:
+numbers are parsed cell by cell (a word is "not a number", ``inf`` and ``1e400`` are not
+finite), date-times too (offsets may differ from row to row, as they do across British summer
+time). Every cell is at most :data:`graphvc.contract.MAX_TEXT_LENGTH` characters without control
+characters (Neo4j cannot index a longer value, and a NUL byte breaks every export), and no date
+lies after tomorrow.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
@@ -23,23 +31,25 @@ from graphvc.contract import (
     CATEGORIES,
     ETHNICITY_CODES,
     LOCAL_TIME_ZONE,
+    MAX_TEXT_LENGTH,
     OUTCOMES,
     ROLES,
     SEXES,
+    TABLES,
 )
 from graphvc.harm_index import HarmTable
-from loaders.tables import ROW
+from loaders.tables import REJECT_COLUMNS, ROW
 
 __all__ = [
     "REJECT_COLUMNS",
     "UK_BOUNDS",
     "Validated",
+    "parse_moments",
     "validate_table",
 ]
 
 #: (min latitude, max latitude, min longitude, max longitude) of the United Kingdom, WGS84.
 UK_BOUNDS = (49.8, 60.9, -8.7, 1.8)
-REJECT_COLUMNS = ["file", "row", "field", "value", "reason"]
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -64,9 +74,14 @@ def _number(
     low: float | None = None, high: float | None = None, *, above: float | None = None
 ) -> list[pa.Check]:
     def parsed(s: pd.Series) -> pd.Series:
-        return pd.to_numeric(s, errors="coerce")
+        # float64, not a nullable dtype: a word is NaN, which fails no comparison below,
+        # where a nullable <NA> would make the whole comparison unknown.
+        return pd.to_numeric(s.astype(object), errors="coerce").astype("float64")
 
-    checks = [pa.Check(lambda s: parsed(s).notna(), error="not a number")]
+    checks = [
+        pa.Check(lambda s: parsed(s).notna(), error="not a number"),
+        pa.Check(lambda s: ~np.isinf(parsed(s)), error="not a finite number"),
+    ]
     if above is not None:
         checks.append(
             pa.Check(lambda s: ~(parsed(s) <= above), error=f"must be greater than {above:g}")
@@ -98,22 +113,66 @@ def _known(ids: set[str], what: str) -> pa.Check:
 _BOOLEAN = pa.Check(
     lambda s: s.str.lower().isin(_TRUE | _FALSE), error="not a boolean (true/false)"
 )
+#: A UTC offset (or Z) after the time of an ISO 8601 date-time.
+_OFFSET = r"[T ]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def parse_moments(text: pd.Series) -> pd.Series:
+    """ISO 8601 date-times as moments in London time; NaT where a cell is not one.
+
+    Each cell keeps its own offset, so a file may mix them (``+00:00`` in winter, ``+01:00``
+    in summer, ``Z``); a time without one is London's (the earlier of a repeated hour, the
+    hour after a skipped one).
+
+    >>> moments = parse_moments(pd.Series(["2024-01-10T10:00:00Z", "2024-06-10T10:00:00+01:00",
+    ...                                    "2024-06-10T10:00:00", "noon"]))
+    >>> [str(m) for m in moments]
+    ['2024-01-10 10:00:00+00:00', '2024-06-10 10:00:00+01:00', '2024-06-10 10:00:00+01:00', 'NaT']
+    """
+    text = text.astype("string")
+    has_offset = text.str.contains(_OFFSET, regex=True).fillna(False).astype(bool)
+    # utc=True parses each cell on its own; a cell without an offset comes back as its wall
+    # clock, which is then read as London's.
+    instants = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+    wall_clock = instants.where(~has_offset).dt.tz_localize(None)
+    local = wall_clock.dt.tz_localize(LOCAL_TIME_ZONE, ambiguous=False, nonexistent="shift_forward")
+    return instants.dt.tz_convert(LOCAL_TIME_ZONE).where(has_offset, local)
+
+
+def _latest_allowed() -> pd.Timestamp:
+    """The first moment after tomorrow (London): later dates are typing mistakes."""
+    return pd.Timestamp.now(tz=LOCAL_TIME_ZONE).normalize() + pd.Timedelta(days=2)
+
+
 _DATETIME = pa.Check(
-    lambda s: pd.to_datetime(s, errors="coerce", format="ISO8601").notna(),
+    lambda s: parse_moments(s).notna(),
     error="not an ISO 8601 date-time such as 2024-03-01T22:15:00",
 )
+_NOT_FUTURE = pa.Check(
+    lambda s: ~(parse_moments(s) >= _latest_allowed()), error="in the future (after tomorrow)"
+)
+_PLAIN_TEXT = [
+    pa.Check(
+        lambda s: s.str.len().fillna(0) <= MAX_TEXT_LENGTH,
+        error=f"longer than {MAX_TEXT_LENGTH:,} characters",
+    ),
+    pa.Check(
+        lambda s: ~s.str.contains(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", regex=True).fillna(False),
+        error="holds a control character (such as a NUL byte)",
+    ),
+]
 
 
 #: Row-level checks (over several fields): their message -> the fields a reject names.
 _ROW_CHECK_FIELDS: dict[str, list[str]] = {}
 
 
-def _row_check(fields: list[str], test, error: str) -> pa.Check:  # type: ignore[no-untyped-def]
+def _row_check(fields: list[str], test, error: str) -> pa.Check:
     _ROW_CHECK_FIELDS[error] = fields
     return pa.Check(test, error=error)
 
 
-def _schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.DataFrameSchema:
+def _table_schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.DataFrameSchema:
     if name == "persons":
         columns = {
             "person_id": pa.Column(checks=[_first_occurrence("person_id")], nullable=False),
@@ -141,7 +200,7 @@ def _schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.Dat
     if name == "incidents":
         columns = {
             "incident_id": pa.Column(checks=[_first_occurrence("incident_id")], nullable=False),
-            "occurred_at": pa.Column(checks=[_DATETIME], nullable=False),
+            "occurred_at": pa.Column(checks=[_DATETIME, _NOT_FUTURE], nullable=False),
             "offence": pa.Column(checks=[_one_of(harm.offences, "offence code")], nullable=False),
             "category": pa.Column(checks=[_one_of(CATEGORIES, "category")], nullable=True),
             **{
@@ -187,6 +246,21 @@ def _schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.Dat
     raise ValueError(f"no schema for table {name!r}")
 
 
+def _schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.DataFrameSchema:
+    """The table's schema, with the plain-text checks on every column of the contract."""
+    schema = _table_schema(name, harm, known)
+    columns = {
+        column: pa.Column(
+            checks=[*_PLAIN_TEXT, *schema.columns[column].checks],
+            nullable=schema.columns[column].nullable,
+        )
+        if column in schema.columns
+        else pa.Column(checks=_PLAIN_TEXT, nullable=True)
+        for column in TABLES[name].columns
+    }
+    return pa.DataFrameSchema(columns, checks=schema.checks)
+
+
 def _rejects_from(errors: SchemaErrors, frame: pd.DataFrame, file: str) -> pd.DataFrame:
     cases = errors.failure_cases
     cases = cases[cases["index"].notna()]
@@ -225,8 +299,7 @@ def _typed(name: str, rows: pd.DataFrame, harm: HarmTable) -> pd.DataFrame:
         for column in ("latitude", "longitude"):
             rows[column] = pd.to_numeric(rows[column]).astype("float64")
     elif name == "incidents":
-        when = pd.to_datetime(rows["occurred_at"], format="ISO8601", utc=False)
-        rows["occurred_at"] = _iso_with_offset(when)
+        rows["occurred_at"] = _iso_with_offset(parse_moments(rows["occurred_at"]))
         defaults = harm.defaults_for(rows["offence"])
         rows["category"] = rows["category"].fillna(defaults["category"])
         rows["harm"] = pd.to_numeric(rows["harm"]).astype("float64").fillna(defaults["harm_days"])
@@ -249,9 +322,7 @@ def _typed(name: str, rows: pd.DataFrame, harm: HarmTable) -> pd.DataFrame:
 
 
 def _iso_with_offset(when: pd.Series) -> pd.Series:
-    """ISO 8601 strings with the UTC offset; local times without one are Europe/London."""
-    if when.dt.tz is None:
-        when = when.dt.tz_localize(LOCAL_TIME_ZONE, ambiguous=False, nonexistent="shift_forward")
+    """ISO 8601 strings with the UTC offset of each moment."""
     text = when.dt.strftime("%Y-%m-%dT%H:%M:%S%z")
     return text.str.slice(0, -2) + ":" + text.str.slice(-2)
 

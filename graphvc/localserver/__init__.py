@@ -17,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +121,19 @@ def _require_java() -> str:
     return java
 
 
+def _writable_root(settings: Settings, paths: _Paths) -> None:
+    """Make the server's folder, or say in one line why ``GRAPHVC_HOME`` cannot hold it."""
+    try:
+        paths.root.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=paths.root):
+            pass
+    except OSError as e:
+        raise ServerError(
+            f"GRAPHVC_HOME={str(settings.home)!r} cannot be written ({e.strerror}): "
+            "set GRAPHVC_HOME to a folder of your own"
+        ) from None
+
+
 def install(settings: Settings) -> Path:
     """Fetch the Neo4j jars with Maven into ``GRAPHVC_HOME`` (a no-op once done).
 
@@ -134,7 +148,7 @@ def install(settings: Settings) -> Path:
         raise ServerError(
             "Maven is needed to fetch Neo4j from Maven Central, and `mvn` is not on PATH"
         )
-    paths.root.mkdir(parents=True, exist_ok=True)
+    _writable_root(settings, paths)
     pom = paths.root / "pom.xml"
     shutil.copyfile(_POM, pom)
     staging = paths.root / "lib.partial"
@@ -206,7 +220,7 @@ def _read_pid(paths: _Paths) -> int | None:
     """The pid of our server process, or None (removing a stale pid file)."""
     try:
         pid = int(paths.pid_file.read_text().strip())
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):  # no pid file, or a GRAPHVC_HOME that cannot hold one
         return None
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
@@ -264,6 +278,7 @@ def start(settings: Settings) -> str:
             f"({current.message}); stop it or set GRAPHVC_NEO4J_BOLT_PORT"
         )
     java = _require_java()
+    _writable_root(settings, paths)
     install(settings)
     conf = _write_conf(settings, paths)
     paths.logs.mkdir(parents=True, exist_ok=True)

@@ -327,12 +327,66 @@ def test_every_pattern_is_bounded_and_every_result_limited(path: Path) -> None:
     assert limit.type == "integer" and limit.maximum is not None and limit.default is not None
 
 
-def test_a_map_holding_a_name_is_refused() -> None:
-    from graphvc.queries import _plain
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the three bypasses of issue 12, finding 7
+        "MATCH (p:Person) RETURN [k IN keys(p) | p[k]] AS x",
+        "MATCH (p:Person) RETURN [k IN keys(p) | [k, p[k]]] AS x",
+        "MATCH (p:Person) RETURN {Name: p.name} AS x",
+        "MATCH (p:Person) RETURN p{.*} AS x",
+        "MATCH (p:Person) RETURN p{.name} AS x",
+        "MATCH (p:Person) RETURN p[$key] AS x",
+        "MATCH (p:Person) RETURN properties(p) AS x",
+        "MATCH (p:Person) RETURN p.`name` AS x",
+        "MATCH (p:Person) RETURN p /* hidden */ . name AS x",
+        "MATCH (p:Person) WHERE p.name STARTS WITH 'A' RETURN p.id AS x",
+        "MATCH (p:Person {name: 'Synthetic One'}) RETURN p.id AS x",
+        "MATCH (n) RETURN n.name AS x",
+        "MATCH (l:Location) WITH l MATCH (p:Person) WITH p AS l RETURN l.name AS x",
+        "MATCH (l:Location|Person) RETURN l.name AS x",
+        "MATCH (l:Location) CALL { MATCH (l) RETURN 1 AS one } RETURN l.name AS x",
+        "MATCH (l:Location) MATCH (p:Person) RETURN reduce(l = p, x IN [1] | l.name) AS x",
+        "MATCH (l:Location) MATCH (p:Person) RETURN [l IN [p] | l.name] AS x",
+        "MATCH (l:Location) UNWIND [(p:Person) | p] AS l RETURN l.name AS x",
+        "MATCH (l:Location)-[l2]-() WITH {a: l} AS m RETURN m.a.name AS x",
+        "MATCH (p:Person) WITH collect(p) AS ps RETURN ps[0].name AS x",
+        "MATCH (p:Person) RETURN apoc.any.properties(p) AS x",
+        "MATCH (é:Person) RETURN é.name AS x",
+    ],
+)
+def test_every_way_of_reading_a_name_is_refused(text: str) -> None:
+    from graphvc.queries import identifying_reads
 
-    assert _plain({"id": "P1", "age_band": "18-24"}, "person", "mine") == {
-        "id": "P1",
-        "age_band": "18-24",
-    }
-    with pytest.raises(QueryError, match="a map with a 'name' key in column 'person'"):
-        _plain([{"id": "P1", "name": "Synthetic One"}], "person", "mine")
+    assert identifying_reads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MATCH (l:Location) RETURN l.name AS x",
+        "MATCH (w:Ward)<-[:IN_WARD]-(l:Location) RETURN w.name AS ward, l.`name` AS place",
+        "MATCH (p:Person) WITH collect(p.id) AS ids RETURN ids[0] AS a, ids[-1] AS b",
+        "WITH [1, 2, 3] AS xs RETURN [k IN range(1, size(xs) - 1) | xs[k - 1]] AS x",
+        "RETURN duration.inSeconds(date(), date()).seconds AS x",
+        "MATCH (p:Person) RETURN p.id AS id, p.age_band AS age_band",
+    ],
+)
+def test_queries_that_read_no_name_pass_the_guard(text: str) -> None:
+    from graphvc.queries import identifying_reads
+
+    assert identifying_reads(text) == []
+
+
+def test_only_read_only_procedures_are_allowed() -> None:
+    from graphvc.queries import _refusals
+
+    assert _refusals("r", ["ProcedureCall:db.labels"]) == ([], [])
+    forbidden, _ = _refusals("r", ["ProcedureCall:db.stats.collect", "ProcedureCall:dbms.x"])
+    assert forbidden == ["ProcedureCall:db.stats.collect", "ProcedureCall:dbms.x"]
+
+
+def test_an_integer_beyond_64_bits_is_a_user_error() -> None:
+    query = load_query("dangerous_places")
+    with pytest.raises(QueryError, match="beyond a 64-bit whole number"):
+        check_parameters(query, {"limit": "99999999999999999999999"})
