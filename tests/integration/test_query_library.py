@@ -57,7 +57,13 @@ def graph(empty_graph: neo4j.Driver) -> neo4j.Driver:
     load_folder(empty_graph, FIXTURES / "small")
     result = analyse(
         read_graph_tables(empty_graph),
-        AnalysisParameters(as_of=pd.Timestamp("2025-01-03"), window_days=730),
+        # The co-offending layer alone: the scores the central_offenders answers are worked
+        # out from (the fixture's gang link P1-P6 and others would add P4 and P9).
+        AnalysisParameters(
+            as_of=pd.Timestamp("2025-01-03"),
+            window_days=730,
+            tie_weights={"co-offending": 1.0},
+        ),
     )
     write_scores(empty_graph, result, run_at=datetime(2026, 1, 1, tzinfo=UTC))
     assert graph_counts(empty_graph) == SMALL_COUNTS
