@@ -1,0 +1,100 @@
+"""Reading the graph back as tables: one row of lists per table against one record per row.
+
+``graphvc.graph_tables.read_graph_tables`` asks each table of the contract as a single record
+holding a list of rows (``collect([...])``); the baseline asks the same values one record per
+row, as the first version did. Both run in this process, on the same server and data, taking
+the best of ``--repeat`` runs each. Whether the driver's Rust extension (``neo4j-rust-ext``,
+a dependency) is installed is printed too: uninstall it to measure its own share.
+
+    .venv/bin/python -m bench.bench_read --incidents 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import neo4j
+import pandas as pd
+
+from bench._server import bench_driver
+from bench.bench_load import synthetic_folder
+from graphvc.db import run_query
+from graphvc.graph_tables import read_graph_tables
+from graphvc.schema import apply_schema, graph_counts, wipe
+from loaders.folder import load_folder
+
+#: The baseline: the same tables, one record per row (the first version's queries).
+RECORD_PER_ROW = {
+    "incidents": """MATCH (i:Incident) OPTIONAL MATCH (i)-[:OCCURRED_AT]->(l:Location)
+        RETURN i.id AS incident_id,
+        toString(localdatetime(datetime({datetime: i.occurred_at, timezone: 'Europe/London'})))
+        AS occurred_at, i.offence AS offence, i.category AS category, i.weapon AS weapon,
+        i.alcohol AS alcohol, i.domestic AS domestic, i.hate AS hate, i.harm AS harm,
+        i.outcome AS outcome, l.id AS location_id""",
+    "involvements": """MATCH (p:Person)-[r:OFFENDER_IN|SUSPECT_IN|VICTIM_IN|WITNESS_IN]->(i:Incident)
+        RETURN p.id AS person_id, i.id AS incident_id, type(r) AS role""",
+    "locations": """MATCH (l:Location) OPTIONAL MATCH (l)-[:IN_WARD]->(w:Ward)
+        OPTIONAL MATCH (w)-[:IN_BOROUGH]->(b:Borough)
+        RETURN l.id AS location_id, l.name AS name, l.lsoa AS lsoa_code, w.code AS ward_code,
+        w.name AS ward_name, b.code AS borough_code, b.name AS borough_name,
+        l.latitude AS latitude, l.longitude AS longitude""",
+    "persons": """MATCH (p:Person)
+        RETURN p.id AS person_id, p.age_band AS age_band, p.sex AS sex, p.ethnicity AS ethnicity""",
+    "associations": """MATCH (a:Person)-[r:ASSOCIATE_OF]->(b:Person)
+        RETURN a.id AS person_a, b.id AS person_b, r.type AS type, r.weight AS weight,
+        r.source AS source""",
+}
+
+
+def record_per_row(driver: neo4j.Driver) -> dict[str, pd.DataFrame]:
+    return {table: run_query(driver, query) for table, query in RECORD_PER_ROW.items()}
+
+
+def best(action: Callable[[], dict[str, pd.DataFrame]], repeat: int) -> tuple[float, int]:
+    """The fastest of ``repeat`` runs of ``action``, and the rows it read."""
+    times, rows = [], 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        tables = action()
+        times.append(time.perf_counter() - started)
+        rows = sum(len(frame) for frame in tables.values())
+    return min(times), rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reference", type=Path, default=None, help="London reference data")
+    args = parser.parse_args()
+    driver, _ = bench_driver()
+    folder = synthetic_folder(args.incidents, args.seed, args.reference)
+    expected = len(pd.read_csv(folder / "incidents.csv", usecols=["incident_id"]))
+    if graph_counts(driver)["Incident"] != expected:
+        wipe(driver)
+        apply_schema(driver)
+        load_folder(driver, folder)
+    baseline, rows = best(lambda: record_per_row(driver), args.repeat)
+    columnar, columnar_rows = best(lambda: read_graph_tables(driver), args.repeat)
+    assert rows == columnar_rows, (rows, columnar_rows)
+    rust = importlib.util.find_spec("neo4j._rust") is not None
+    print(f"{args.incidents:,} incidents, {rows:,} rows, neo4j-rust-ext {'on' if rust else 'off'}")
+    print(f"  one record per row  {baseline:7.2f} s  {rows / baseline:>10,.0f} rows/s")
+    print(f"  one row of lists    {columnar:7.2f} s  {rows / columnar:>10,.0f} rows/s")
+    print(f"  ratio               {baseline / columnar:7.1f}x")
+    print(json.dumps({
+        "benchmark": "read", "incidents": args.incidents, "rows": rows, "rust_ext": rust,
+        "record_per_row_s": round(baseline, 3), "columnar_s": round(columnar, 3),
+        "ratio": round(baseline / columnar, 2),
+    }))  # fmt: skip
+    driver.close()
+
+
+if __name__ == "__main__":
+    main()
