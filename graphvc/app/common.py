@@ -161,6 +161,21 @@ def analysis_controls() -> AnalysisResult:
     return result
 
 
+def fitted_view(places: pd.DataFrame, *, pitch: float = 0) -> pdk.ViewState:
+    """The view that fits the ``latitude``/``longitude`` of ``places`` (central London when
+    there are none)."""
+    centre, zoom = (51.5072, -0.1276), 9.5
+    if len(places):
+        centre = (float(places["latitude"].mean()), float(places["longitude"].mean()))
+        # The zoom that fits the places in about 500 x 380 pixels (Web Mercator: 256 pixels
+        # span 360° at zoom 0; a degree of latitude in London draws 1.6 times a longitude's).
+        width = max(float(places["longitude"].max() - places["longitude"].min()), 0.005)
+        height = max(float(places["latitude"].max() - places["latitude"].min()), 0.003) * 1.6
+        fit = min(math.log2(500 * 360 / (256 * width)), math.log2(380 * 360 / (256 * height)))
+        zoom = min(14.0, max(8.5, fit - 0.9))  # a margin for the tilt and the labels
+    return pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=zoom, pitch=pitch)
+
+
 def place_map(
     places: pd.DataFrame,
     *,
@@ -185,15 +200,6 @@ def place_map(
     shown = shown.assign(
         _share=share, _radius=radius * share.clip(lower=0.02) ** 0.5, _colour=colours
     )
-    centre, zoom = (51.5072, -0.1276), 9.5
-    if len(shown):
-        centre = (float(shown["latitude"].mean()), float(shown["longitude"].mean()))
-        # The zoom that fits the places in about 500 x 380 pixels (Web Mercator: 256 pixels
-        # span 360° at zoom 0; a degree of latitude in London draws 1.6 times a longitude's).
-        width = max(float(shown["longitude"].max() - shown["longitude"].min()), 0.005)
-        height = max(float(shown["latitude"].max() - shown["latitude"].min()), 0.003) * 1.6
-        fit = min(math.log2(500 * 360 / (256 * width)), math.log2(380 * 360 / (256 * height)))
-        zoom = min(14.0, max(8.5, fit - 0.9))  # a margin for the tilt and the labels
     common = {"data": shown, "get_position": ["longitude", "latitude"],
               "get_fill_color": "_colour", "pickable": True, "auto_highlight": True}  # fmt: skip
     places_layer = (
@@ -221,9 +227,7 @@ def place_map(
     ]  # fmt: skip
     return pdk.Deck(
         layers=[*drawn, places_layer, labels],
-        initial_view_state=pdk.ViewState(
-            latitude=centre[0], longitude=centre[1], zoom=zoom, pitch=45 if columns else 0
-        ),
+        initial_view_state=fitted_view(shown, pitch=45 if columns else 0),
         map_style=None,
         map_provider=None,
         tooltip={"text": tooltip},

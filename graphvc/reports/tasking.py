@@ -242,36 +242,11 @@ def tasking_tables(
 
 # --- the page ---------------------------------------------------------------------------------
 
-_TARGET_COLUMNS = {
-    "title": "target",
-    "area_name": "area",
-    "baseline": "baseline",
-    "current": "current",
-    "change": "change",
-    "interval": "95% interval",
-    "p_value": "p",
-    "distinguishable": "beyond chance",
-    "status": "status",
-    "signals": "control-chart signals",
-}
-
 
 def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough: str) -> str:
     if targets.empty:
         return '<h2>Targets</h2><p class="note">No targets.</p>'
-    rates = targets["measure"].str.contains(" rate of ")
-    changes = [
-        perf.format_change(row, rate)
-        for (_, row), rate in zip(targets.iterrows(), rates, strict=True)
-    ]
-    shown = targets.assign(
-        baseline=[
-            perf.format_figure(v, r) for v, r in zip(targets["baseline"], rates, strict=True)
-        ],
-        current=[perf.format_figure(v, r) for v, r in zip(targets["current"], rates, strict=True)],
-        change=[c[0] for c in changes],
-        interval=[c[1] for c in changes],
-    )
+    shown = perf.formatted(targets)
     pictures = []
     for target, rows in target_charts[target_charts["area_code"] == borough].groupby(
         "target", sort=False
@@ -301,7 +276,7 @@ def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough
         "when its 95% interval excludes no change (exact Poisson-ratio interval for counts, "
         "Newcombe's score interval for rates). A year in progress is compared like for "
         "like, with the same days of the year before.</p>"
-        + html_table(shown, _TARGET_COLUMNS)
+        + html_table(shown, perf.DISPLAY_COLUMNS)
         + "".join(pictures)
     )
 
