@@ -141,7 +141,9 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     assert any("Latest report: as of 2025-01-03" in s.value for s in at.subheader)
     assert metrics["People in the network"] == "6"
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    columns = {row["borough"]: row["harm"] for row in deck["layers"][0]["data"]}
+    # Beneath the columns, the outlines when reference data is installed in GRAPHVC_HOME.
+    drawn = next(layer for layer in deck["layers"] if layer["@@type"] == "ColumnLayer")
+    columns = {row["borough"]: row["harm"] for row in drawn["data"]}
     # City of London: I1 365 + I2 365 + I3 10 + I4 365; Camden: I5 274 (I6 has no place).
     assert columns == {"City of London": 1105.0, "Camden": 274.0}
     assert "mapProvider" not in deck  # no tile server is ever asked
@@ -269,6 +271,11 @@ def test_victims(open_page: OpenPage) -> None:
     victims, domestic, overlap = (d.value for d in at.dataframe)
     # P4: robbed in I2, then abused by P5 in I3 and I4, all in 2024.
     assert victims[["person_id", "victimisations"]].to_numpy().tolist() == [["P4", 3]]
+    # P4's DASH assessments: standard after I3, medium then high after I4 (risk_assessments.csv).
+    assert victims[["assessment_tool", "assessment_level", "assessments"]].to_numpy().tolist() == [
+        ["DASH", "high", 3]
+    ]
+    assert str(victims.at[0, "assessed_at"]) == "2024-09-03 10:00:00"
     assert domestic[["victim_id", "perpetrator_id", "repeats"]].to_numpy().tolist() == [
         ["P4", "P5", 1]
     ]

@@ -220,6 +220,7 @@ def test_the_manifest_traces_every_file(reports: dict[str, Path]) -> None:
     assert manifest["pseudonym_key_id"] is None
     assert manifest["data"]["graph"] == {
         "incidents": 8, "involvements": 20, "locations": 4, "persons": 11, "associations": 3,
+        "risk_assessments": 3,
     }  # fmt: skip
     assert manifest["data"]["analysis"]["people_in_network"] == 8
     assert manifest["versions"]["neo4j"]["version"].startswith("5.26")
