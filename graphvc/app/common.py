@@ -26,6 +26,8 @@ from graphvc.schema import graph_counts
 
 T = TypeVar("T")
 LONDON = ZoneInfo("Europe/London")
+#: The colour of the places a map highlights (purple, apart from the amber-to-red scale).
+HIGHLIGHT_COLOUR = (118, 42, 131, 230)
 
 
 @st.cache_resource
@@ -186,9 +188,11 @@ def place_map(
     columns: bool = True,
     labelled: int = 40,
     outlines: Mapping[str, Mapping[str, Any]] | None = None,
+    highlight: str | None = None,
 ) -> pdk.Deck:
     """Places at ``latitude``/``longitude`` drawn by ``value``: columns whose height and colour
-    follow it, or (``columns=False``, for many small places) dots whose area does. The
+    follow it, or (``columns=False``, for many small places) dots whose area does; the places
+    true in the boolean column ``highlight`` are drawn in :data:`HIGHLIGHT_COLOUR` instead. The
     ``labelled`` places with the largest values are named by their ``label`` column. Beneath
     them, the ward and borough ``outlines`` (GeoJSON by level, from
     :func:`map_outlines`) so a reader can tell one borough from another without a tile
@@ -197,6 +201,11 @@ def place_map(
     largest = float(shown[value].max()) if len(shown) else 0.0
     share = shown[value] / largest if largest > 0 else shown[value] * 0.0
     colours: Any = [(200, int(180 * (1 - h)), 40, 200) for h in share]  # amber to red
+    if highlight is not None:
+        colours = [
+            HIGHLIGHT_COLOUR if marked else colour
+            for marked, colour in zip(shown[highlight], colours, strict=True)
+        ]
     shown = shown.assign(
         _share=share, _radius=radius * share.clip(lower=0.02) ** 0.5, _colour=colours
     )

@@ -38,7 +38,14 @@ from graphvc.db import server_version
 from graphvc.errors import ConfigError, ReportError
 from graphvc.reports import charts, folders
 from graphvc.reports.changes import comparable, rank_changes, read_list
-from graphvc.reports.html import STYLE, changes_section, figure, html_table, provenance
+from graphvc.reports.html import (
+    STYLE,
+    changes_section,
+    figure,
+    html_table,
+    neighbourhoods_section,
+    provenance,
+)
 from graphvc.reports.manifest import data_hash, manifest, sha256, versions
 from graphvc.reports.pseudonyms import key_id, person_names
 from graphvc.reports.tables import offenders_table
@@ -281,34 +288,6 @@ def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough
     )
 
 
-def _neighbourhoods_section(wards: pd.DataFrame) -> str:
-    chart = charts.bar_chart(
-        [str(n) for n in wards["ward_name"].head(15)],
-        (wards["harm_share"].head(15) * 100).astype(float).tolist(),
-        title="share of the force's harm (%)",
-    )
-    columns = {
-        "rank": "force rank",
-        "ward_code": "ward",
-        "ward_name": "name",
-        "incidents": "incidents",
-        "harm": "harm (days)",
-        "harm_share": "harm_share",
-        "top_decile": "top decile now",
-        "periods_in_top_decile": "quarters in top decile",
-        "periods": "of quarters",
-    }
-    return (
-        "<h2>High-impact neighbourhoods</h2>"
-        "<p class=\"note\">The borough's wards by their share of the whole force's crime harm "
-        "in the last quarter, and in how many of the last four quarters each was in the "
-        "force's top decile of wards. Harm per 1,000 residents is not shown: no population "
-        "table is part of the installed reference data.</p>"
-        + (figure(chart, "Share of the force's harm, last quarter.") if len(wards) else "")
-        + html_table(wards, columns)
-    )
-
-
 def _people_section(offenders: pd.DataFrame, weights: Mapping[str, float]) -> str:
     parts = {
         name: offenders[f"{name}_part"].fillna(0).tolist()
@@ -408,7 +387,11 @@ def render_tasking(
             f"targets from {escape(manifest['targets']['title'])}.</p>",
             f'<div class="figures">{boxes}</div>',
             _targets_section(tables["targets"], tables["target_charts"], code),
-            _neighbourhoods_section(tables["neighbourhoods"]),
+            neighbourhoods_section(
+                tables["neighbourhoods"],
+                "The borough's wards by their share of the whole force's crime harm in the "
+                "last quarter",
+            ),
             _people_section(tables["offenders"], p.get("priority_weights", {})),
             _victims_section(tables["victims"], tables["marac"]),
             changes_section(tables["changes"], manifest.get("previous_report")).replace(

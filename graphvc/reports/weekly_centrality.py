@@ -9,6 +9,8 @@ victims are repeating and which places carry the harm.
     changes.csv          entered, left, moved up or down, against the previous report
     repeat_victims.csv   the victims victimised most often in the year to the as-of date
     places.csv           the locations, wards and boroughs carrying the most harm
+    neighbourhoods.csv   high-impact neighbourhoods: wards in the force's top decile by harm
+                         in the last quarter or one of the three before
     communities.csv      the co-offending communities of the listed people
     exposure.csv         people within two co-offending steps of a gun or knife victim
     trend.csv            incidents and harm per month and continuum category
@@ -50,6 +52,7 @@ TABLES = (
     "changes",
     "repeat_victims",
     "places",
+    "neighbourhoods",
     "communities",
     "exposure",
     "trend",

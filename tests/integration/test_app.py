@@ -286,13 +286,25 @@ def test_victims(open_page: OpenPage) -> None:
 
 def test_places_and_the_knox_test(open_page: OpenPage) -> None:
     at = open_page("places")
-    hot, repeats = at.dataframe[0].value, at.dataframe[1].value
+    hot, wards, repeats = (at.dataframe[i].value for i in range(3))
     # L1: I1 + I2 = 730; L2: I3 + I4 = 375; L3: I5 = 274.
     assert dict(zip(hot["location_id"], hot["harm"], strict=True)) == {
         "L1": 730.0, "L2": 375.0, "L3": 274.0
     }  # fmt: skip
     assert "1 of 3 locations (33%) hold half of the harm" in at.caption[1].value
     assert repeats["location_id"].tolist() == ["L1", "L2"]
+    # The quarter to 2025-01-03: I5 in Camden Town (274 days), I6 nowhere (20). One ward of
+    # three is the top decile; Camden Town's first quarter there (Aldersgate's I1 and I2 fall
+    # in the quarter to 2024-04-05, Cripplegate's I4 in the one to 2024-10-04, no harm now).
+    assert wards[
+        ["ward_code", "harm", "top_decile", "periods_in_top_decile"]
+    ].to_numpy().tolist() == [["E05000137", 274.0, True, 1]]
+    assert wards["harm_share"].tolist() == pytest.approx([274 / 294])
+    highlighted = json.loads(at.get("deck_gl_json_chart")[1].proto.json)
+    drawn = next(layer for layer in highlighted["layers"] if layer["@@type"] == "ColumnLayer")
+    assert [(d["ward_code"], d["_colour"]) for d in drawn["data"]] == [
+        ("E05000137", [118, 42, 131, 230])
+    ]
     _button(at, "Run the near-repeat test").click().run()
     knox = at.dataframe[-1].value
     assert len(knox) == 3 * 4  # distance bands 0-100-200-400 m by time bands 0-7-14-30-60 days

@@ -160,6 +160,7 @@ def test_the_first_report_is_the_fixture_worked_by_hand(reports: dict[str, Path]
         [1, 1, 4, 0, 1, 10],
     ]
     assert _csv(first, "exposure").empty  # no gun or knife victim before July 2024
+    assert _csv(first, "neighbourhoods").empty  # no incident from April to July 2024
     assert _csv(first, "changes").empty  # nothing earlier to compare with
     trend = _csv(first, "trend")
     assert trend["month"].nunique() == 24 and trend["incidents"].sum() == 3
@@ -203,6 +204,15 @@ def test_the_second_report_shows_who_entered_left_and_moved(reports: dict[str, P
     assert places[("location", "L1")] == 365 * 3  # I1, I2, I8
     assert places[("location", "L3")] == 274 * 2  # I5, I7
     assert places[("borough", "E09000001")] == 365 * 3 + 375
+    wards = _csv(second, "neighbourhoods")
+    # The last quarter, 2024-10-04 to 2025-01-02: I5 and I7 in Camden Town (274 each), I8 in
+    # Aldersgate (365), I6 nowhere (20). One ward of three is the top decile: Camden Town now;
+    # Aldersgate (I1, I2) in the quarter to 2024-04-05, Cripplegate (I4, no harm now) in the
+    # quarter to 2024-10-04.
+    assert wards[
+        ["ward_code", "harm", "rank", "top_decile", "periods_in_top_decile"]
+    ].to_numpy().tolist() == [["E05000137", 548, 1, True, 1], ["E05009288", 365, 2, False, 1]]
+    assert wards["harm_share"].tolist() == pytest.approx([548 / 933, 365 / 933])
     shares = _csv(second, "proportionality").set_index(["list", "attribute", "value"])
     # Four of the five listed are 18-24, against four of the eight scored: 0.8 / 0.5.
     assert shares.loc[("offenders", "age_band", "18-24"), "ratio"] == pytest.approx(1.6)
@@ -229,7 +239,7 @@ def test_the_manifest_traces_every_file(reports: dict[str, Path]) -> None:
     assert "generated_at" not in manifest
     written = {p.name for p in second.iterdir()} - {"manifest.json"}
     assert written == set(manifest["files"])
-    assert len(written) == 2 * 8 + 1  # eight tables as CSV and Parquet, and the page
+    assert len(written) == 2 * 9 + 1  # nine tables as CSV and Parquet, and the page
     for name, about in manifest["files"].items():
         assert hashlib.sha256((second / name).read_bytes()).hexdigest() == about["sha256"]
     assert manifest["files"]["offenders.csv"]["rows"] == TOP

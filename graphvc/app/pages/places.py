@@ -6,6 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from graphvc.analysis.neighbourhoods import high_impact_wards
 from graphvc.analysis.places import knox_test, repeat_locations
 from graphvc.app.common import (
     analysis,
@@ -74,6 +75,28 @@ else:
     )
     geography_caption()
     st.dataframe(hot.drop(columns=["latitude", "longitude"]), hide_index=True, width="stretch")
+
+st.subheader("High-impact neighbourhoods")
+wards = guarded(lambda: high_impact_wards(tables["incidents"], locations, as_of=parameters.moment))
+st.caption(
+    f"Wards by their share of the force's crime harm in the quarter (91 days) before "
+    f"{parameters.moment.date()}, and in how many of the last four quarters each was in the "
+    "force's top decile of wards (Sherman, Gartin & Buerger 1989, weighted by harm); the top "
+    "decile now in purple on the map."
+)
+if wards.empty:
+    st.info("No ward saw harm in the last quarter.")
+else:
+    centres = locations.dropna(subset=["ward_code"]).groupby("ward_code")[["latitude", "longitude"]]
+    mapped = wards.join(centres.mean(), on="ward_code")
+    st.pydeck_chart(
+        place_map(mapped, value="harm_share", label="ward_name", radius=350, labelled=10,
+                  outlines=map_outlines().outlines, highlight="top_decile",
+                  tooltip="{ward_code} {ward_name}\n{harm} days of harm\n"
+                          "{periods_in_top_decile} of {periods} quarters in the top decile"),
+        height=480,
+    )  # fmt: skip
+    st.dataframe(wards, hide_index=True, width="stretch")
 
 st.subheader("Repeat locations")
 repeats = guarded(
