@@ -25,6 +25,7 @@ __all__ = [
     "MAX_TEXT_LENGTH",
     "OUTCOMES",
     "PERPETRATOR_ROLES",
+    "RISK_LEVELS",
     "ROLES",
     "SANCTION_DETECTIONS",
     "SEXES",
@@ -72,6 +73,10 @@ ROLES: tuple[str, ...] = ("offender", "suspect", "victim", "witness")
 #: The roles that make a person a perpetrator of an incident. Suspects count: police
 #: intelligence rarely waits for a conviction, and the measures say so in their columns.
 PERPETRATOR_ROLES: tuple[str, ...] = ("offender", "suspect")
+
+#: The levels of a risk assessment (``risk_assessments.level``), as DASH grades them: a
+#: ``high`` assessment is a MARAC referral on its own (SafeLives).
+RISK_LEVELS: tuple[str, ...] = ("standard", "medium", "high")
 
 #: Kinds of intelligence link between two people (``associations.type``).
 ASSOCIATION_TYPES: tuple[str, ...] = ("family", "partner", "gang", "associate", "other")
@@ -140,6 +145,11 @@ TABLES: dict[str, TableSpec] = {
             "involvements",
             ("person_id", "incident_id", "role"),
             key=("person_id", "incident_id", "role"),
+        ),
+        TableSpec(
+            "risk_assessments",
+            ("person_id", "incident_id", "assessed_at", "tool", "level"),
+            key=("person_id", "incident_id", "assessed_at", "tool"),
         ),
         TableSpec(
             "associations",

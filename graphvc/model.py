@@ -23,6 +23,7 @@ RELATIONSHIP_TYPES: tuple[str, ...] = (
     "IN_WARD",
     "IN_BOROUGH",
     "ASSOCIATE_OF",
+    "ASSESSED",
 )
 
 

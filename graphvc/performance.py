@@ -43,11 +43,13 @@ from graphvc.errors import ConfigError, InputError
 __all__ = [
     "COUNT_COLUMNS",
     "DEFAULT_TARGETS",
+    "DISPLAY_COLUMNS",
     "FORCE",
     "METHODS",
     "MPS_END",
     "MPS_TARGETS",
     "RATES",
+    "SHIPPED_TARGETS",
     "SOURCES",
     "UNUSABLE_MPS_YEARS",
     "Target",
@@ -55,6 +57,7 @@ __all__ = [
     "format_change",
     "format_figure",
     "format_table",
+    "formatted",
     "graph_counts",
     "load_targets",
     "monthly_charts",
@@ -71,6 +74,8 @@ __all__ = [
 DEFAULT_TARGETS = resources.files("graphvc") / "data" / "targets_2006.toml"
 #: The example on the published MPS counts.
 MPS_TARGETS = resources.files("graphvc") / "data" / "targets_mps_2019.toml"
+#: Every targets file that ships with graphvc, the default first.
+SHIPPED_TARGETS = (DEFAULT_TARGETS, MPS_TARGETS)
 SOURCES = ("graph", "mps")
 #: What a rate counts over offences. graphvc records no conviction, so offences brought to
 #: justice are counted as their sanction detections (charge, caution, community resolution).
@@ -808,6 +813,37 @@ def format_change(row: Mapping[str, Any] | pd.Series, rate: bool) -> tuple[str, 
     high = row["change_high"]
     bound = "inf" if math.isinf(high) else f"{high * scale:+.1f}"
     return point, f"{row['change_low'] * scale:+.1f} to {bound}"
+
+
+#: The columns of an evaluation a reader is shown (after :func:`formatted`), with their titles.
+DISPLAY_COLUMNS = {
+    "title": "target",
+    "area_name": "area",
+    "baseline": "baseline",
+    "current": "current",
+    "change": "change",
+    "interval": "95% interval",
+    "p_value": "p",
+    "distinguishable": "beyond chance",
+    "status": "status",
+    "signals": "control-chart signals",
+}
+
+
+def formatted(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (from :func:`evaluate`) with its figures as text for a reader: ``baseline``
+    and ``current`` (counts, or rates as percentages), ``change`` and its ``interval``
+    (relative for counts, in proportion points for rates)."""
+    rates = table["measure"].str.contains(" rate of ")
+    changes = [
+        format_change(row, rate) for (_, row), rate in zip(table.iterrows(), rates, strict=True)
+    ]
+    return table.assign(
+        baseline=[format_figure(v, r) for v, r in zip(table["baseline"], rates, strict=True)],
+        current=[format_figure(v, r) for v, r in zip(table["current"], rates, strict=True)],
+        change=[c[0] for c in changes],
+        interval=[c[1] for c in changes],
+    )
 
 
 def _span(row: Mapping[str, Any] | pd.Series, which: str) -> str:

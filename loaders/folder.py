@@ -32,6 +32,10 @@ _REFERENCES: dict[str, dict[str, tuple[str, str, str]]] = {
         "person_id": ("persons", "person_id", "Person"),
         "incident_id": ("incidents", "incident_id", "Incident"),
     },
+    "risk_assessments": {
+        "person_id": ("persons", "person_id", "Person"),
+        "incident_id": ("incidents", "incident_id", "Incident"),
+    },
 }
 
 

@@ -33,6 +33,7 @@ from graphvc.contract import (
     LOCAL_TIME_ZONE,
     MAX_TEXT_LENGTH,
     OUTCOMES,
+    RISK_LEVELS,
     ROLES,
     SEXES,
     TABLES,
@@ -228,6 +229,22 @@ def _table_schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> 
             "duplicate involvement: an earlier row has the same person, incident and role",
         )
         return pa.DataFrameSchema(columns, checks=[repeated])
+    if name == "risk_assessments":
+        columns = {
+            "person_id": pa.Column(checks=[_known(known["persons"], "person_id")], nullable=False),
+            "incident_id": pa.Column(
+                checks=[_known(known["incidents"], "incident_id")], nullable=False
+            ),
+            "assessed_at": pa.Column(checks=[_DATETIME], nullable=False),
+            "tool": pa.Column(nullable=False),
+            "level": pa.Column(checks=[_one_of(RISK_LEVELS, "risk level")], nullable=False),
+        }
+        repeated = _row_check(
+            ["person_id", "incident_id", "assessed_at", "tool"],
+            lambda d: ~d.duplicated(["person_id", "incident_id", "assessed_at", "tool"]),
+            "duplicate risk assessment: an earlier row has the same person, incident, time and tool",
+        )
+        return pa.DataFrameSchema(columns, checks=[repeated])
     if name == "associations":
         columns = {
             "person_a": pa.Column(nullable=False),
@@ -310,6 +327,9 @@ def _typed(name: str, rows: pd.DataFrame, harm: HarmTable) -> pd.DataFrame:
         rows["age_band"] = rows["age_band"].fillna("unknown")
         rows["sex"] = rows["sex"].fillna("unknown")
         rows["ethnicity"] = rows["ethnicity"].fillna("NS")
+    elif name == "risk_assessments":
+        when = pd.to_datetime(rows["assessed_at"], format="ISO8601", utc=False)
+        rows["assessed_at"] = _iso_with_offset(when)
     elif name == "associations":
         rows["type"] = rows["type"].fillna("associate")
         rows["weight"] = pd.to_numeric(rows["weight"]).astype("float64").fillna(1.0)

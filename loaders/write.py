@@ -103,6 +103,11 @@ def steps(tables: Mapping[str, pd.DataFrame]) -> list[Step]:
                 query = read_cypher("load/involvements", labels={"ROLE": rel_type})
                 found.append(Step(f"{role}s", query, of_role, ["person_id", "incident_id"],
                                   partition="incident_id", order="person_id"))  # fmt: skip
+    if "risk_assessments" in tables:
+        found.append(
+            Step("risk assessments", read_cypher("load/risk_assessments"), tables["risk_assessments"],
+                 _columns("risk_assessments"), partition="incident_id", order="person_id")
+        )  # fmt: skip
     if "associations" in tables:
         # Both ends are people MERGEd by the statement itself: one writer.
         found.append(

@@ -22,6 +22,7 @@ from graphvc.harm_index import HarmTable
 
 __all__ = [
     "domestic_repeats",
+    "latest_risk_assessments",
     "repeat_targets",
     "repeat_victimisation",
     "repeat_victims",
@@ -315,6 +316,50 @@ def repeat_victims(
         min_count=min_count,
         harm_table=harm_table,
     ).rename(columns={"incidents": "victimisations"})
+
+
+def latest_risk_assessments(assessments: pd.DataFrame, *, as_of: DateLike) -> pd.DataFrame:
+    """Each person's latest risk assessment (e.g. DASH) before ``as_of``.
+
+    Parameters
+    ----------
+    assessments : pandas.DataFrame
+        The contract's ``risk_assessments`` table.
+    as_of : date-like
+        Assessments at or after it are left out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``person_id``: ``assessment_tool``, ``assessment_level`` and
+        ``assessed_at`` of the latest assessment (of two at the same moment, the later tool
+        by name), and ``assessments`` (how many before ``as_of``).
+
+    Examples
+    --------
+    >>> assessments = pd.DataFrame({"person_id": ["V1", "V1", "V2"],
+    ...     "incident_id": ["I1", "I2", "I3"],
+    ...     "assessed_at": ["2024-03-15T04:00", "2024-09-03T10:00", "2025-02-01T09:00"],
+    ...     "tool": ["DASH"] * 3, "level": ["standard", "high", "medium"]})
+    >>> latest = latest_risk_assessments(assessments, as_of="2025-01-01")
+    >>> latest[["assessment_level", "assessments"]].to_dict("index")
+    {'V1': {'assessment_level': 'high', 'assessments': 2}}
+
+    References
+    ----------
+    .. [1] Richards, L. (2009). *Domestic Abuse, Stalking and Harassment and Honour Based
+       Violence (DASH, 2009) Risk Identification and Assessment and Management Model*.
+       ACPO / CAADA.
+    """
+    moment = pd.Timestamp(as_of)
+    when = pd.to_datetime(assessments["assessed_at"])
+    before = assessments.assign(assessed_at=when)[when < moment]
+    before = before.sort_values(["person_id", "assessed_at", "tool"], kind="stable")
+    grouped = before.groupby(before["person_id"].astype("string"))
+    latest = grouped.last()
+    latest["assessments"] = grouped.size().astype("int64")
+    latest = latest.rename(columns={"tool": "assessment_tool", "level": "assessment_level"})
+    return latest[["assessment_tool", "assessment_level", "assessed_at", "assessments"]]
 
 
 def domestic_repeats(

@@ -33,6 +33,8 @@ from graphvc.schema import graph_counts
 
 T = TypeVar("T")
 LONDON = ZoneInfo("Europe/London")
+#: The colour of the places a map highlights (purple, apart from the amber-to-red scale).
+HIGHLIGHT_COLOUR = (118, 42, 131, 230)
 
 
 @st.cache_resource
@@ -131,6 +133,21 @@ def latest_as_of() -> date:
     return default_as_of(driver(), database=settings().neo4j_database).date()
 
 
+#: What names a cached run: (as-of date, window days, seed, tie layers and their weights).
+RunKey = tuple[date, int, int, tuple[tuple[str, float], ...]]
+
+
+def run_key(result: AnalysisResult) -> RunKey:
+    """The key of ``result``'s run, for functions cached on it (``analysis(*key)``)."""
+    parameters = result.parameters
+    return (
+        parameters.moment.date(),
+        parameters.window_days,
+        parameters.seed,
+        tuple(parameters.tie_weights.items()),
+    )
+
+
 @st.cache_data(ttl=600, show_spinner="Running the analysis on the graph…")
 def analysis(
     as_of: date, window_days: int, seed: int, ties: tuple[tuple[str, float], ...]
@@ -191,6 +208,21 @@ def analysis_controls() -> AnalysisResult:
     return result
 
 
+def fitted_view(places: pd.DataFrame, *, pitch: float = 0) -> pdk.ViewState:
+    """The view that fits the ``latitude``/``longitude`` of ``places`` (central London when
+    there are none)."""
+    centre, zoom = (51.5072, -0.1276), 9.5
+    if len(places):
+        centre = (float(places["latitude"].mean()), float(places["longitude"].mean()))
+        # The zoom that fits the places in about 500 x 380 pixels (Web Mercator: 256 pixels
+        # span 360° at zoom 0; a degree of latitude in London draws 1.6 times a longitude's).
+        width = max(float(places["longitude"].max() - places["longitude"].min()), 0.005)
+        height = max(float(places["latitude"].max() - places["latitude"].min()), 0.003) * 1.6
+        fit = min(math.log2(500 * 360 / (256 * width)), math.log2(380 * 360 / (256 * height)))
+        zoom = min(14.0, max(8.5, fit - 0.9))  # a margin for the tilt and the labels
+    return pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=zoom, pitch=pitch)
+
+
 def place_map(
     places: pd.DataFrame,
     *,
@@ -201,9 +233,11 @@ def place_map(
     columns: bool = True,
     labelled: int = 40,
     outlines: Mapping[str, Mapping[str, Any]] | None = None,
+    highlight: str | None = None,
 ) -> pdk.Deck:
     """Places at ``latitude``/``longitude`` drawn by ``value``: columns whose height and colour
-    follow it, or (``columns=False``, for many small places) dots whose area does. The
+    follow it, or (``columns=False``, for many small places) dots whose area does; the places
+    true in the boolean column ``highlight`` are drawn in :data:`HIGHLIGHT_COLOUR` instead. The
     ``labelled`` places with the largest values are named by their ``label`` column. Beneath
     them, the ward and borough ``outlines`` (GeoJSON by level, from
     :func:`map_outlines`) so a reader can tell one borough from another without a tile
@@ -212,18 +246,14 @@ def place_map(
     largest = float(shown[value].max()) if len(shown) else 0.0
     share = shown[value] / largest if largest > 0 else shown[value] * 0.0
     colours: Any = [(200, int(180 * (1 - h)), 40, 200) for h in share]  # amber to red
+    if highlight is not None:
+        colours = [
+            HIGHLIGHT_COLOUR if marked else colour
+            for marked, colour in zip(shown[highlight], colours, strict=True)
+        ]
     shown = shown.assign(
         _share=share, _radius=radius * share.clip(lower=0.02) ** 0.5, _colour=colours
     )
-    centre, zoom = (51.5072, -0.1276), 9.5
-    if len(shown):
-        centre = (float(shown["latitude"].mean()), float(shown["longitude"].mean()))
-        # The zoom that fits the places in about 500 x 380 pixels (Web Mercator: 256 pixels
-        # span 360° at zoom 0; a degree of latitude in London draws 1.6 times a longitude's).
-        width = max(float(shown["longitude"].max() - shown["longitude"].min()), 0.005)
-        height = max(float(shown["latitude"].max() - shown["latitude"].min()), 0.003) * 1.6
-        fit = min(math.log2(500 * 360 / (256 * width)), math.log2(380 * 360 / (256 * height)))
-        zoom = min(14.0, max(8.5, fit - 0.9))  # a margin for the tilt and the labels
     common = {"data": shown, "get_position": ["longitude", "latitude"],
               "get_fill_color": "_colour", "pickable": True, "auto_highlight": True}  # fmt: skip
     places_layer = (
@@ -251,9 +281,7 @@ def place_map(
     ]  # fmt: skip
     return pdk.Deck(
         layers=[*drawn, places_layer, labels],
-        initial_view_state=pdk.ViewState(
-            latitude=centre[0], longitude=centre[1], zoom=zoom, pitch=45 if columns else 0
-        ),
+        initial_view_state=fitted_view(shown, pitch=45 if columns else 0),
         map_style=None,
         map_provider=None,
         tooltip={"text": tooltip},

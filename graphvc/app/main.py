@@ -14,6 +14,7 @@ PAGES = (
     ("people", "Dangerous people", ":material/person_alert:"),
     ("victims", "Victims", ":material/personal_injury:"),
     ("places", "Places", ":material/location_on:"),
+    ("performance", "Performance", ":material/target:"),
     ("cypher", "Cypher", ":material/terminal:"),
     ("reports", "Reports", ":material/summarize:"),
 )

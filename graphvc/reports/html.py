@@ -19,7 +19,15 @@ import pandas as pd
 
 from graphvc.reports import charts
 
-__all__ = ["STYLE", "changes_section", "figure", "html_table", "provenance", "render_report"]
+__all__ = [
+    "STYLE",
+    "changes_section",
+    "figure",
+    "html_table",
+    "neighbourhoods_section",
+    "provenance",
+    "render_report",
+]
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222;
@@ -322,6 +330,37 @@ def _places(places: pd.DataFrame, outlines: Mapping[str, Any] | None) -> str:
     )
 
 
+def neighbourhoods_section(wards: pd.DataFrame, which: str) -> str:
+    """High-impact neighbourhoods: ``wards`` (:func:`graphvc.analysis.neighbourhoods.high_impact_wards`,
+    or some of its rows) as a chart and a table; ``which`` says which wards, in a phrase
+    that ends before "and in how many of the last four quarters..."."""
+    chart = charts.bar_chart(
+        [str(n) for n in wards["ward_name"].head(15)],
+        (wards["harm_share"].head(15) * 100).astype(float).tolist(),
+        title="share of the force's harm (%)",
+    )
+    columns = {
+        "rank": "force rank",
+        "ward_code": "ward",
+        "ward_name": "name",
+        "borough_name": "borough",
+        "incidents": "incidents",
+        "harm": "harm (days)",
+        "harm_share": "share of harm",
+        "top_decile": "top decile now",
+        "periods_in_top_decile": "quarters in top decile",
+        "periods": "of quarters",
+    }
+    return (
+        "<h2>High-impact neighbourhoods</h2>"
+        f'<p class="note">{escape(which)}, and in how many of the last four quarters each was '
+        "in the force's top decile of wards. Harm per 1,000 residents is not shown: no "
+        "population table is part of the installed reference data.</p>"
+        + (figure(chart, "Share of the force's harm, last quarter.") if len(wards) else "")
+        + html_table(wards, columns)
+    )
+
+
 def _trend(trend: pd.DataFrame) -> str:
     wide = trend.pivot_table(
         index="month", columns="category", values="incidents", aggfunc="sum", sort=False
@@ -445,6 +484,12 @@ def render_report(
             _victims(tables["repeat_victims"]),
             _places(tables["places"], outlines),
             _near_repeats(tables["near_repeats"]),
+            neighbourhoods_section(
+                tables["neighbourhoods"],
+                "The wards with crime harm in the last quarter that were in the force's top "
+                "decile of wards by harm in it or in one of the three quarters before, by "
+                "their share of the force's harm in the last quarter",
+            ),
             _trend(tables["trend"]),
             _exposure(tables["exposure"]),
             _proportionality(tables["proportionality"]),

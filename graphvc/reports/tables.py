@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from graphvc.analysis.events import incident_harm, person_incidents, rolling_window
+from graphvc.analysis.neighbourhoods import high_impact_wards
 from graphvc.analysis.places import knox_test
 from graphvc.analysis.proportionality import proportionality
 from graphvc.contract import CATEGORIES
@@ -21,6 +22,7 @@ __all__ = [
     "core_network",
     "exposure_table",
     "near_repeats_table",
+    "neighbourhoods_table",
     "offenders_table",
     "places_table",
     "proportionality_table",
@@ -283,6 +285,17 @@ def proportionality_table(
     return table[["list", *[c for c in table.columns if c != "list"]]]
 
 
+def neighbourhoods_table(result: AnalysisResult) -> pd.DataFrame:
+    """High-impact neighbourhoods of the run: the wards with harm in the last quarter that
+    were in the force's top decile by harm in it or in any of the three quarters before, by
+    their share in the last quarter."""
+    tables = result.tables
+    wards = high_impact_wards(
+        tables["incidents"], tables["locations"], as_of=result.parameters.moment
+    )
+    return wards[wards["periods_in_top_decile"] > 0].reset_index(drop=True)
+
+
 def report_tables(result: AnalysisResult, *, top: int) -> dict[str, pd.DataFrame]:
     """Every table of the centrality report but ``changes``, from a run (the people as they
     are: :func:`graphvc.reports.pseudonyms.pseudonymise_ids` their ids afterwards)."""
@@ -306,6 +319,7 @@ def report_tables(result: AnalysisResult, *, top: int) -> dict[str, pd.DataFrame
         "offenders": offenders,
         "repeat_victims": victims,
         "places": places_table(result.places, top),
+        "neighbourhoods": neighbourhoods_table(result),
         "communities": communities_table(
             result.people, offenders["person_id"], result.graph, result.events
         ),

@@ -38,7 +38,14 @@ from graphvc.db import server_version
 from graphvc.errors import ConfigError, ReportError
 from graphvc.reports import charts, folders
 from graphvc.reports.changes import comparable, rank_changes, read_list
-from graphvc.reports.html import STYLE, changes_section, figure, html_table, provenance
+from graphvc.reports.html import (
+    STYLE,
+    changes_section,
+    figure,
+    html_table,
+    neighbourhoods_section,
+    provenance,
+)
 from graphvc.reports.manifest import data_hash, manifest, sha256, versions
 from graphvc.reports.pseudonyms import key_id, person_names
 from graphvc.reports.tables import offenders_table
@@ -242,36 +249,11 @@ def tasking_tables(
 
 # --- the page ---------------------------------------------------------------------------------
 
-_TARGET_COLUMNS = {
-    "title": "target",
-    "area_name": "area",
-    "baseline": "baseline",
-    "current": "current",
-    "change": "change",
-    "interval": "95% interval",
-    "p_value": "p",
-    "distinguishable": "beyond chance",
-    "status": "status",
-    "signals": "control-chart signals",
-}
-
 
 def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough: str) -> str:
     if targets.empty:
         return '<h2>Targets</h2><p class="note">No targets.</p>'
-    rates = targets["measure"].str.contains(" rate of ")
-    changes = [
-        perf.format_change(row, rate)
-        for (_, row), rate in zip(targets.iterrows(), rates, strict=True)
-    ]
-    shown = targets.assign(
-        baseline=[
-            perf.format_figure(v, r) for v, r in zip(targets["baseline"], rates, strict=True)
-        ],
-        current=[perf.format_figure(v, r) for v, r in zip(targets["current"], rates, strict=True)],
-        change=[c[0] for c in changes],
-        interval=[c[1] for c in changes],
-    )
+    shown = perf.formatted(targets)
     pictures = []
     for target, rows in target_charts[target_charts["area_code"] == borough].groupby(
         "target", sort=False
@@ -301,36 +283,8 @@ def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough
         "when its 95% interval excludes no change (exact Poisson-ratio interval for counts, "
         "Newcombe's score interval for rates). A year in progress is compared like for "
         "like, with the same days of the year before.</p>"
-        + html_table(shown, _TARGET_COLUMNS)
+        + html_table(shown, perf.DISPLAY_COLUMNS)
         + "".join(pictures)
-    )
-
-
-def _neighbourhoods_section(wards: pd.DataFrame) -> str:
-    chart = charts.bar_chart(
-        [str(n) for n in wards["ward_name"].head(15)],
-        (wards["harm_share"].head(15) * 100).astype(float).tolist(),
-        title="share of the force's harm (%)",
-    )
-    columns = {
-        "rank": "force rank",
-        "ward_code": "ward",
-        "ward_name": "name",
-        "incidents": "incidents",
-        "harm": "harm (days)",
-        "harm_share": "harm_share",
-        "top_decile": "top decile now",
-        "periods_in_top_decile": "quarters in top decile",
-        "periods": "of quarters",
-    }
-    return (
-        "<h2>High-impact neighbourhoods</h2>"
-        "<p class=\"note\">The borough's wards by their share of the whole force's crime harm "
-        "in the last quarter, and in how many of the last four quarters each was in the "
-        "force's top decile of wards. Harm per 1,000 residents is not shown: no population "
-        "table is part of the installed reference data.</p>"
-        + (figure(chart, "Share of the force's harm, last quarter.") if len(wards) else "")
-        + html_table(wards, columns)
     )
 
 
@@ -433,7 +387,11 @@ def render_tasking(
             f"targets from {escape(manifest['targets']['title'])}.</p>",
             f'<div class="figures">{boxes}</div>',
             _targets_section(tables["targets"], tables["target_charts"], code),
-            _neighbourhoods_section(tables["neighbourhoods"]),
+            neighbourhoods_section(
+                tables["neighbourhoods"],
+                "The borough's wards by their share of the whole force's crime harm in the "
+                "last quarter",
+            ),
             _people_section(tables["offenders"], p.get("priority_weights", {})),
             _victims_section(tables["victims"], tables["marac"]),
             changes_section(tables["changes"], manifest.get("previous_report")).replace(

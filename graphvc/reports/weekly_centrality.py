@@ -9,6 +9,8 @@ victims are repeating and which places carry the harm.
     changes.csv          entered, left, moved up or down, against the previous report
     repeat_victims.csv   the victims victimised most often in the year to the as-of date
     places.csv           the locations, wards and boroughs carrying the most harm
+    neighbourhoods.csv   high-impact neighbourhoods: wards in the force's top decile by harm
+                         in the last quarter or one of the three before
     communities.csv      the network communities of the listed people
     exposure.csv         people within two network steps of a gun or knife victim
     near_repeats.csv     the Knox near-repeat test of the window's located incidents
@@ -52,6 +54,7 @@ TABLES = (
     "repeat_victims",
     "places",
     "near_repeats",
+    "neighbourhoods",
     "communities",
     "exposure",
     "trend",

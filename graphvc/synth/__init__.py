@@ -1,6 +1,6 @@
 """Synthetic data with known answers: seeded input tables with network structure planted in them.
 
-:func:`generate` makes the five tables of the input contract on a :class:`Geography` and names
+:func:`generate` makes the six tables of the input contract on a :class:`Geography` and names
 what it planted (co-offending groups and their brokers, crews, repeat and domestic victims,
 escalating careers) and when, so that every measure of graphvc can be checked against a known
 answer; :func:`write` saves them in a folder that ``graphvc load`` reads. The geography is

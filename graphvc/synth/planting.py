@@ -1,6 +1,6 @@
 """Planting known network structure in seeded synthetic tables, on any :class:`Geography`.
 
-:func:`generate` makes the five tables of the input contract (:data:`graphvc.contract.TABLES`)
+:func:`generate` makes the six tables of the input contract (:data:`graphvc.contract.TABLES`)
 for a number of violent incidents on a geography (:func:`~graphvc.synth.geography.london` or
 :func:`~graphvc.synth.geography.synthetic_city`), with a ``ground_truth`` naming what was
 planted and when it was active, so that every measure of graphvc can be checked against a
@@ -282,6 +282,11 @@ PARTNERS = 0.8  # share of domestic pairs who are partners (the rest family)
 FAMILY_LINKS_PER_INCIDENT = 0.01
 ASSOCIATE_LINKS_PER_INCIDENT = 0.02
 
+#: Share of domestic-abuse victimisations followed by a DASH risk assessment, and the shares
+#: of its levels.
+DASH_ASSESSED = 0.9
+DASH_LEVELS = {"standard": 0.55, "medium": 0.3, "high": 0.15}
+
 # Kinds of involvement, in order of precedence: a person has one part per incident, and when a
 # drawn victim or witness already has one, they are replaced by a new person.
 _OFFENDER, _FIXED_VICTIM, _DRAWN_VICTIM, _EXTRA_VICTIM, _WITNESS = range(5)
@@ -289,11 +294,11 @@ _OFFENDER, _FIXED_VICTIM, _DRAWN_VICTIM, _EXTRA_VICTIM, _WITNESS = range(5)
 
 @dataclass(frozen=True, eq=False)
 class SyntheticDataset:
-    """The five tables of the input contract and the structure planted in them.
+    """The six tables of the input contract and the structure planted in them.
 
     Attributes
     ----------
-    persons, locations, incidents, involvements, associations : pandas.DataFrame
+    persons, locations, incidents, involvements, risk_assessments, associations : pandas.DataFrame
         One frame per table of :data:`graphvc.contract.TABLES`, with exactly its columns in
         its order; dates are ISO 8601 strings and ids strings (``P0000001``, ``I0000001``,
         ``LOC-E01000001-1``).
@@ -314,12 +319,13 @@ class SyntheticDataset:
     locations: pd.DataFrame
     incidents: pd.DataFrame
     involvements: pd.DataFrame
+    risk_assessments: pd.DataFrame
     associations: pd.DataFrame
     ground_truth: dict[str, Any]
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The five tables by name, in the order of :data:`graphvc.contract.TABLES`."""
+        """The six tables by name, in the order of :data:`graphvc.contract.TABLES`."""
         return {name: getattr(self, name) for name in TABLES}
 
 
@@ -342,7 +348,7 @@ def generate(n_incidents: int, seed: int, geography: Geography) -> SyntheticData
     Returns
     -------
     SyntheticDataset
-        The five tables and the ground truth.
+        The six tables and the ground truth.
 
     Raises
     ------
@@ -388,22 +394,25 @@ def generate(n_incidents: int, seed: int, geography: Geography) -> SyntheticData
     person_ids = _ids("P", person_number)
     role = _roles(kind, incidents["outcome"][incident])
 
-    # The frames draw from ``rng`` in this order (persons, incidents, associations), which
-    # keeps a seed's data the same from one version to the next.
+    # The frames draw from ``rng`` in this order (persons, incidents, associations, risk
+    # assessments), which keeps a seed's data the same from one version to the next.
     persons = _persons_frame(
         rng, plan, incidents, person, incident, kind, person_number, person_ids
     )
     incidents_frame = _incidents_frame(
         rng, draft, geography, incidents, chronological, incident_ids
     )
+    involvements = _involvements_frame(
+        person, incident, role, person_number, incident_number, person_ids, incident_ids
+    )
+    associations = _associations_frame(rng, plan, n_incidents, person_ids)
     return SyntheticDataset(
         persons=persons,
         locations=_locations_frame(geography, incidents),
         incidents=incidents_frame,
-        involvements=_involvements_frame(
-            person, incident, role, person_number, incident_number, person_ids, incident_ids
-        ),
-        associations=_associations_frame(rng, plan, n_incidents, person_ids),
+        involvements=involvements,
+        risk_assessments=_risk_assessments_frame(rng, incidents_frame, involvements),
+        associations=associations,
         ground_truth={
             "seed": seed,
             "n_incidents": n_incidents,
@@ -1027,6 +1036,29 @@ def _involvements_frame(
             "person_id": _strings(person_ids, person[order]),
             "incident_id": _strings(incident_ids, incident[order]),
             "role": _strings(ROLES, role[order]),
+        }
+    )
+
+
+def _risk_assessments_frame(
+    rng: np.random.Generator, incidents: pd.DataFrame, involvements: pd.DataFrame
+) -> pd.DataFrame:
+    """A DASH risk assessment of the victim after most domestic-abuse incidents
+    (:data:`DASH_ASSESSED`), one to 47 hours later, at a level of :data:`DASH_LEVELS`."""
+    domestic = incidents.loc[incidents["domestic"].astype(bool), ["incident_id", "occurred_at"]]
+    victims = involvements[involvements["role"] == "victim"].merge(domestic, on="incident_id")
+    victims = victims.sort_values(["incident_id", "person_id"], ignore_index=True)
+    kept = victims[rng.random(len(victims)) < DASH_ASSESSED]
+    later = pd.to_timedelta(rng.integers(1, 48, len(kept)), unit="h")
+    assessed = pd.to_datetime(kept["occurred_at"]) + later
+    levels = rng.choice(list(DASH_LEVELS), size=len(kept), p=list(DASH_LEVELS.values()))
+    return pd.DataFrame(
+        {
+            "person_id": kept["person_id"].to_numpy(),
+            "incident_id": kept["incident_id"].to_numpy(),
+            "assessed_at": assessed.dt.strftime("%Y-%m-%dT%H:%M:%S").to_numpy(),
+            "tool": "DASH",
+            "level": levels,
         }
     )
 

@@ -22,7 +22,7 @@ def write(
     out_dir: Path,
     file_format: Literal["csv", "parquet"] = "csv",
 ) -> None:
-    """Write the five tables and ``ground_truth.json`` into ``out_dir`` (created if missing).
+    """Write the six tables and ``ground_truth.json`` into ``out_dir`` (created if missing).
 
     Parameters
     ----------
@@ -45,7 +45,7 @@ def write(
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     write(generate(1000, seed=1, geography=synthetic_city(1)), Path(folder))
     ...     sorted(path.name for path in Path(folder).iterdir())
-    ['associations.csv', 'ground_truth.json', 'incidents.csv', 'involvements.csv', 'locations.csv', 'persons.csv']
+    ['associations.csv', 'ground_truth.json', 'incidents.csv', 'involvements.csv', 'locations.csv', 'persons.csv', 'risk_assessments.csv']
     """
     if file_format not in ("csv", "parquet"):
         raise ConfigError(f"file_format={file_format!r} must be 'csv' or 'parquet'")

@@ -38,6 +38,8 @@ from streamlit.testing.v1 import AppTest
 from graphvc.app import page as page_path
 from graphvc.config import Settings
 from graphvc.graph_tables import read_graph_tables
+from graphvc.performance import MPS_TARGETS
+from graphvc.reference import install_from
 from graphvc.reports import build_report
 from graphvc.runs import AnalysisParameters, analyse
 from graphvc.schema import apply_schema, wipe
@@ -140,7 +142,9 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     assert any("Latest report: as of 2025-01-03" in s.value for s in at.subheader)
     assert metrics["People in the network"] == "8"
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    columns = {row["borough"]: row["harm"] for row in deck["layers"][0]["data"]}
+    # Beneath the columns, the outlines when reference data is installed in GRAPHVC_HOME.
+    drawn = next(layer for layer in deck["layers"] if layer["@@type"] == "ColumnLayer")
+    columns = {row["borough"]: row["harm"] for row in drawn["data"]}
     # City of London: I1 365 + I2 365 + I3 10 + I4 365; Camden: I5 274 (I6 has no place).
     assert columns == {"City of London": 1105.0, "Camden": 274.0}
     assert "mapProvider" not in deck  # no tile server is ever asked
@@ -271,6 +275,11 @@ def test_victims(open_page: OpenPage) -> None:
     victims, domestic, overlap = (d.value for d in at.dataframe)
     # P4: robbed in I2, then abused by P5 in I3 and I4, all in 2024.
     assert victims[["person_id", "victimisations"]].to_numpy().tolist() == [["P4", 3]]
+    # P4's DASH assessments: standard after I3, medium then high after I4 (risk_assessments.csv).
+    assert victims[["assessment_tool", "assessment_level", "assessments"]].to_numpy().tolist() == [
+        ["DASH", "high", 3]
+    ]
+    assert str(victims.at[0, "assessed_at"]) == "2024-09-03 10:00:00"
     assert domestic[["victim_id", "perpetrator_id", "repeats"]].to_numpy().tolist() == [
         ["P4", "P5", 1]
     ]
@@ -281,18 +290,103 @@ def test_victims(open_page: OpenPage) -> None:
 
 def test_places_and_the_knox_test(open_page: OpenPage) -> None:
     at = open_page("places")
-    hot, repeats = at.dataframe[0].value, at.dataframe[1].value
+    hot, wards, repeats = (at.dataframe[i].value for i in range(3))
     # L1: I1 + I2 = 730; L2: I3 + I4 = 375; L3: I5 = 274.
     assert dict(zip(hot["location_id"], hot["harm"], strict=True)) == {
         "L1": 730.0, "L2": 375.0, "L3": 274.0
     }  # fmt: skip
     assert "1 of 3 locations (33%) hold half of the harm" in at.caption[1].value
     assert repeats["location_id"].tolist() == ["L1", "L2"]
+    # The quarter to 2025-01-03: I5 in Camden Town (274 days), I6 nowhere (20). One ward of
+    # three is the top decile; Camden Town's first quarter there (Aldersgate's I1 and I2 fall
+    # in the quarter to 2024-04-05, Cripplegate's I4 in the one to 2024-10-04, no harm now).
+    assert wards[
+        ["ward_code", "harm", "top_decile", "periods_in_top_decile"]
+    ].to_numpy().tolist() == [["E05000137", 274.0, True, 1]]
+    assert wards["harm_share"].tolist() == pytest.approx([274 / 294])
+    highlighted = json.loads(at.get("deck_gl_json_chart")[1].proto.json)
+    drawn = next(layer for layer in highlighted["layers"] if layer["@@type"] == "ColumnLayer")
+    assert [(d["ward_code"], d["_colour"]) for d in drawn["data"]] == [
+        ("E05000137", [118, 42, 131, 230])
+    ]
     _button(at, "Run the near-repeat test").click().run()
     knox = at.dataframe[-1].value
     assert len(knox) == 3 * 4  # distance bands 0-100-200-400 m by time bands 0-7-14-30-60 days
     # I6 has no place: five incidents tested.
     assert any("5 incidents tested (1 without coordinates" in c.value for c in at.caption)
+
+
+def _deck(at: AppTest) -> dict:
+    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+
+
+def test_performance_on_the_graph(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GRAPHVC_HOME", str(tmp_path))  # no reference data: no MPS targets
+    at = open_page("performance")
+    assert at.selectbox(key="targets_file").options == [
+        "Violent Crime Directorate: founding targets (2006/07)"
+    ]
+    shown = at.dataframe[0].value
+    # The financial year 2024/25 against 2023/24; the fixture starts in January 2024, so no
+    # target has its baseline. Six targets: the gun set (no borough had gun crime in the
+    # baseline), four for the force and both boroughs, and overall crime by borough alone.
+    assert len(shown) == 1 + 4 * 3 + 2
+    assert set(shown["status"]) == {"no data"}
+    # Sanction detections since April 2024: I4 (the City) and I5 (Camden) charged, I6 (no
+    # place) not.
+    detected = shown[(shown["target"] == "Offences brought to justice at a 20 % rate")]
+    assert detected["current"].tolist() == ["66.7%", "100.0%", "100.0%"]
+    captions = [c.value for c in at.caption]
+    assert (
+        "No data for 15 row(s): the graph counts start on 2024-01-05, after the start of the "
+        "baseline (2023-04-01)." in captions
+    )
+    assert any(
+        c.value.startswith("Counted on the graph as of 2025-01-03. Statistics:") for c in at.caption
+    )
+    grid = at.dataframe[1].value
+    assert grid["borough"].tolist() == ["E09000001", "E09000007"]
+    # Without outlines each borough is a disc at the centre of its locations, grey for no data.
+    discs = _deck(at)["layers"][0]
+    assert discs["@@type"] == "ScatterplotLayer"
+    assert {d["name"]: d["colour"] for d in discs["data"]} == {
+        "City of London": [200, 200, 200, 200], "Camden": [200, 200, 200, 200]
+    }  # fmt: skip
+    assert any("met" in m.value and "off track" in m.value for m in at.markdown)
+    # Overall crime in Camden: none in the baseline year, I5 in October 2024.
+    at.selectbox(key="chart_target").set_value("all_crime").run()
+    at.selectbox(key="chart_area").set_value("E09000007").run()
+    assert "Signals: 2024-10 above upper limit." in at.caption[-1].value
+
+
+def test_performance_on_the_mps_counts(
+    open_page: OpenPage,
+    monkeypatch: pytest.MonkeyPatch,
+    reference_source: Path,
+    tmp_path: Path,
+) -> None:
+    install_from(reference_source, tmp_path)
+    monkeypatch.setenv("GRAPHVC_HOME", str(tmp_path))
+    at = open_page("performance")
+    at.selectbox(key="targets_file").set_value(str(MPS_TARGETS)).run()
+    at.selectbox(key="map_target").set_value("weapons").run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    lambeth = shown[
+        (shown["area"] == "Lambeth")
+        & (shown["target"] == "Possession of weapons offences down 5 %")
+    ]
+    assert lambeth[["baseline", "current", "status"]].to_numpy().tolist() == [["455", "393", "met"]]
+    outlines = _deck(at)["layers"][0]
+    assert outlines["@@type"] == "GeoJsonLayer"
+    states = {f["properties"]["code"]: f["properties"] for f in outlines["data"]["features"]}
+    assert len(states) == 33
+    assert states["E09000022"]["status"] == "met"
+    assert states["E09000022"]["colour"] == [26, 150, 65, 200]
+    assert states["E09000001"]["status"] == "not judged"  # the City has its own police
+    assert at.info[0].value.startswith("No monthly chart")
 
 
 def test_cypher_runs_a_library_query_read_only(open_page: OpenPage) -> None:
@@ -325,7 +419,9 @@ def test_no_report_yet_says_so(open_page: OpenPage, monkeypatch, tmp_path: Path)
     assert at.info[0].value.startswith(f"No report in {tmp_path} yet")
 
 
-@pytest.mark.parametrize("page", ["overview", "explorer", "people", "victims", "places"])
+@pytest.mark.parametrize(
+    "page", ["overview", "explorer", "people", "victims", "places", "performance"]
+)
 def test_an_unreachable_database_is_a_message(
     open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
@@ -461,7 +557,9 @@ def test_a_persons_priority_is_one_number_everywhere(
             assert from_explorer[person] == pytest.approx(priority, abs=1e-6)
 
 
-@pytest.mark.parametrize("page", ["overview", "explorer", "people", "victims", "places"])
+@pytest.mark.parametrize(
+    "page", ["overview", "explorer", "people", "victims", "places", "performance"]
+)
 def test_an_empty_graph_says_so(open_page: OpenPage, empty_graph: neo4j.Driver, page: str) -> None:
     wipe(empty_graph)  # the last tests of the module: nothing after them needs the graph
     at = open_page(page)

@@ -34,6 +34,7 @@ SMALL_COUNTS = {
     "IN_WARD": 3,  # L4 has no ward
     "IN_BOROUGH": 3,
     "ASSOCIATE_OF": 3,  # P1-P6 gang is given twice, both ways round: one link
+    "ASSESSED": 3,  # P4 after I3 (standard), after I4 (medium, then high)
 }
 
 
@@ -61,6 +62,13 @@ def test_small_folder_loads_exact_counts_and_values(graph: neo4j.Driver, tmp_pat
     assert i2["occurred_at"].to_native().isoformat() == "2024-02-10T23:30:00+00:00"
     assert i4["occurred_at"].to_native().isoformat() == "2024-09-01T20:00:00+01:00"
     assert (link["a"], link["b"], link["weight"]) == ("P1", "P6", 2.0)
+    with graph.session() as session:
+        assessed = session.run(
+            "MATCH (:Person {id: 'P4'})-[a:ASSESSED]->(:Incident {id: 'I4'}) "
+            "RETURN a.tool AS tool, a.level AS level, a.assessed_at AS at ORDER BY at"
+        ).data()
+    assert [(a["tool"], a["level"]) for a in assessed] == [("DASH", "medium"), ("DASH", "high")]
+    assert assessed[1]["at"].to_native().isoformat() == "2024-09-03T10:00:00+01:00"
 
 
 def test_loading_twice_changes_nothing(graph: neo4j.Driver) -> None:
@@ -98,6 +106,7 @@ def test_corrupt_rows_are_quarantined_and_every_valid_row_lands(
         "incidents": 4,
         "involvements": 4,
         "associations": 3,
+        "risk_assessments": 4,
     }
     rejects = pd.read_csv(rejects_file, dtype=str, keep_default_na=False)
     by_place = {(Path(f).name, int(r), field): reason for f, r, field, reason in
@@ -125,6 +134,12 @@ def test_corrupt_rows_are_quarantined_and_every_valid_row_lands(
     )
     assert by_place[("associations.csv", 7, "type")].startswith("not a valid association type")
     assert by_place[("associations.csv", 8, "weight")] == "not a number"
+    assert by_place[
+        ("risk_assessments.csv", 5, "person_id+incident_id+assessed_at+tool")
+    ].startswith("duplicate risk assessment")
+    assert by_place[("risk_assessments.csv", 6, "assessed_at")].startswith("not an ISO 8601")
+    assert by_place[("risk_assessments.csv", 7, "level")].startswith("not a valid risk level")
+    assert by_place[("risk_assessments.csv", 8, "person_id")].startswith("unknown person_id")
     values = dict(
         zip(zip(rejects["row"], rejects["field"], strict=True), rejects["value"], strict=True)
     )
@@ -187,7 +202,7 @@ def test_cli_load_prints_json_and_fails_only_beyond_the_reject_threshold(
     )
     assert strict.exit_code == 1
     summary = json.loads(strict.stdout.splitlines()[0])
-    assert sum(summary["rows_rejected"].values()) == 15
+    assert sum(summary["rows_rejected"].values()) == 19
     assert "rows rejected" in strict.stderr and "beyond --max-reject-rate 5.0%" in strict.stderr
 
     lenient = CliRunner().invoke(

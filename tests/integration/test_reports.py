@@ -173,6 +173,7 @@ def test_the_first_report_is_the_fixture_worked_by_hand(reports: dict[str, Path]
         [1, 1, 4, 0, 1, 10],
     ]
     assert _csv(first, "exposure").empty  # no gun or knife victim before July 2024
+    assert _csv(first, "neighbourhoods").empty  # no incident from April to July 2024
     assert _csv(first, "changes").empty  # nothing earlier to compare with
     trend = _csv(first, "trend")
     assert trend["month"].nunique() == 24 and trend["incidents"].sum() == 3
@@ -216,6 +217,15 @@ def test_the_second_report_shows_who_entered_left_and_moved(reports: dict[str, P
     assert places[("location", "L1")] == 365 * 3  # I1, I2, I8
     assert places[("location", "L3")] == 274 * 2  # I5, I7
     assert places[("borough", "E09000001")] == 365 * 3 + 375
+    wards = _csv(second, "neighbourhoods")
+    # The last quarter, 2024-10-04 to 2025-01-02: I5 and I7 in Camden Town (274 each), I8 in
+    # Aldersgate (365), I6 nowhere (20). One ward of three is the top decile: Camden Town now;
+    # Aldersgate (I1, I2) in the quarter to 2024-04-05, Cripplegate (I4, no harm now) in the
+    # quarter to 2024-10-04.
+    assert wards[
+        ["ward_code", "harm", "rank", "top_decile", "periods_in_top_decile"]
+    ].to_numpy().tolist() == [["E05000137", 548, 1, True, 1], ["E05009288", 365, 2, False, 1]]
+    assert wards["harm_share"].tolist() == pytest.approx([548 / 933, 365 / 933])
     shares = _csv(second, "proportionality").set_index(["list", "attribute", "value"])
     # Four of the five listed are 18-24, against four of the eight scored: 0.8 / 0.5.
     assert shares.loc[("offenders", "age_band", "18-24"), "ratio"] == pytest.approx(1.6)
@@ -233,6 +243,7 @@ def test_the_manifest_traces_every_file(reports: dict[str, Path]) -> None:
     assert manifest["pseudonym_key_id"] is None
     assert manifest["data"]["graph"] == {
         "incidents": 8, "involvements": 20, "locations": 4, "persons": 11, "associations": 3,
+        "risk_assessments": 3,
     }  # fmt: skip
     assert manifest["data"]["analysis"]["people_in_network"] == 8
     assert manifest["versions"]["neo4j"]["version"].startswith("5.26")

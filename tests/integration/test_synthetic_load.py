@@ -44,6 +44,7 @@ def _expected_counts(folder: Path) -> dict[str, int]:
         "IN_WARD": sum(1 for p in places if p["ward_code"]),
         "IN_BOROUGH": len({(p["ward_code"], p["borough_code"]) for p in places if p["ward_code"]}),
         "ASSOCIATE_OF": len(links),
+        "ASSESSED": len(rows("risk_assessments")),
     }
 
 

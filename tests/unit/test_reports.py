@@ -415,6 +415,10 @@ def test_the_page_is_self_contained_and_names_no_one_but_the_listed() -> None:
         "places": pd.DataFrame({"level": ["borough"], "code": ["E09000001"], "name": ["City"],
                                 "rank": [1], "harm": [740.0]}),
         "near_repeats": empty,
+        "neighbourhoods": pd.DataFrame({"ward_code": ["E05009288"], "ward_name": ["Aldersgate"],
+                                        "borough_name": ["City"], "harm": [740.0],
+                                        "harm_share": [1.0], "rank": [1], "top_decile": [True],
+                                        "periods_in_top_decile": [2], "periods": [4]}),
         "communities": empty,
         "exposure": empty,
         "trend": pd.DataFrame({"month": ["2024-01"], "category": ["knife_enabled"],
@@ -429,7 +433,8 @@ def test_the_page_is_self_contained_and_names_no_one_but_the_listed() -> None:
     assert page.startswith("<!DOCTYPE html>")
     assert not re.search(r"https?://|<script|<link|<img|@import|url\(", page)
     for heading in ("Who is central now", "Who is new, who moved", "The core network",
-                    "Repeat victims", "Where the harm falls", "Trend by continuum category",
+                    "Repeat victims", "Where the harm falls", "High-impact neighbourhoods",
+                    "Trend by continuum category",
                     "Proportionality"):  # fmt: skip
         assert f"<h2>{heading}</h2>" in page
     assert page.count("<svg") >= 5

@@ -1,19 +1,20 @@
 """Places: where harm concentrates, which locations repeat, and whether violence comes in
 near repeats (the Knox test)."""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
+from graphvc.analysis.neighbourhoods import high_impact_wards
 from graphvc.analysis.places import knox_test, repeat_locations
 from graphvc.app.common import (
+    RunKey,
     analysis,
     analysis_controls,
     geography_caption,
     guarded,
     map_outlines,
     place_map,
+    run_key,
     table,
     top_slider,
 )
@@ -32,7 +33,7 @@ def parse_bands(text: str) -> list[float]:
 
 @st.cache_data(ttl=600, show_spinner="Running the Knox test…")
 def knox(
-    run: tuple[date, int, int, tuple[tuple[str, float], ...]],
+    run: RunKey,
     distance: tuple[float, ...],
     days: tuple[float, ...],
     simulations: int,
@@ -75,6 +76,28 @@ else:
     geography_caption()
     st.dataframe(hot.drop(columns=["latitude", "longitude"]), hide_index=True, width="stretch")
 
+st.subheader("High-impact neighbourhoods")
+wards = guarded(lambda: high_impact_wards(tables["incidents"], locations, as_of=parameters.moment))
+st.caption(
+    f"Wards by their share of the force's crime harm in the quarter (91 days) before "
+    f"{parameters.moment.date()}, and in how many of the last four quarters each was in the "
+    "force's top decile of wards (Sherman, Gartin & Buerger 1989, weighted by harm); the top "
+    "decile now in purple on the map."
+)
+if wards.empty:
+    st.info("No ward saw harm in the last quarter.")
+else:
+    centres = locations.dropna(subset=["ward_code"]).groupby("ward_code")[["latitude", "longitude"]]
+    mapped = wards.join(centres.mean(), on="ward_code")
+    st.pydeck_chart(
+        place_map(mapped, value="harm_share", label="ward_name", radius=350, labelled=10,
+                  outlines=map_outlines().outlines, highlight="top_decile",
+                  tooltip="{ward_code} {ward_name}\n{harm} days of harm\n"
+                          "{periods_in_top_decile} of {periods} quarters in the top decile"),
+        height=480,
+    )  # fmt: skip
+    st.dataframe(wards, hide_index=True, width="stretch")
+
 st.subheader("Repeat locations")
 repeats = guarded(
     lambda: repeat_locations(tables["incidents"], locations, as_of=parameters.moment,
@@ -108,13 +131,7 @@ if run or st.session_state.get("knox_ran"):
             f"Bands are numbers separated by commas, such as 0, 100, 200: {distance!r}, {days!r}"
         )
         st.stop()
-    chosen = (
-        parameters.moment.date(),
-        parameters.window_days,
-        parameters.seed,
-        tuple(parameters.tie_weights.items()),
-    )
-    knox_table = guarded(lambda: knox(chosen, *bands, int(simulations)))
+    knox_table = guarded(lambda: knox(run_key(result), *bands, int(simulations)))
     st.caption(
         f"{knox_table.attrs['incidents']:,} incidents tested ({knox_table.attrs['dropped']:,} without "
         f"coordinates left out), {knox_table.attrs['simulations']} simulations. Knox ratio > 1 with "

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from graphvc.analysis.overlap import OVERLAP_CLASSES
+from graphvc.analysis.repeat_victims import latest_risk_assessments
 from graphvc.app.common import analysis_controls, table
 
 st.title("Victims")
@@ -18,11 +19,13 @@ right.metric(
 )
 
 st.subheader("Repeat victims")
+assessed = latest_risk_assessments(result.tables["risk_assessments"], as_of=parameters.moment)
 st.caption(
     f"People victimised at least twice in the {parameters.repeat_window_days} days before "
-    f"{parameters.moment.date()}, most often first (Farrell & Pease, *Once bitten, twice bitten*)."
+    f"{parameters.moment.date()}, most often first (Farrell & Pease, *Once bitten, twice bitten*), "
+    "with their latest risk assessment (e.g. DASH: standard, medium or high) where one is loaded."
 )
-table(victims, empty="No repeat victim in this window.")
+table(victims.join(assessed, how="left"), empty="No repeat victim in this window.")
 
 st.subheader("Domestic-abuse repeats")
 st.caption(

@@ -1,0 +1,212 @@
+"""Performance: the directorate's targets, whether each is met, on track or missed in every
+borough, on a map, and the monthly control charts behind them."""
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from graphvc import performance as perf
+from graphvc import reference
+from graphvc.analysis.targets import STATUSES
+from graphvc.app.common import (
+    RunKey,
+    analysis,
+    analysis_controls,
+    fitted_view,
+    geography_caption,
+    guarded,
+    map_outlines,
+    run_key,
+    settings,
+    table,
+)
+
+#: The colour of each state on the map and in its legend (RGB), and of a borough the target
+#: does not judge.
+STATE_COLOURS: dict[str, tuple[int, int, int]] = {
+    "met": (26, 150, 65),
+    "on track": (166, 217, 106),
+    "off track": (253, 174, 97),
+    "missed": (215, 25, 28),
+    "not started": (200, 200, 200),
+    "no data": (200, 200, 200),
+}
+NOT_JUDGED = (245, 245, 245)
+
+
+@st.cache_data(ttl=600, show_spinner="Evaluating the targets…")
+def evaluated(
+    run: RunKey, path: str
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.Timestamp], dict[str, pd.Timestamp]]:
+    """The evaluation and charts of the targets file ``path`` on the run with this key: the graph as of the run's date, the MPS counts as of their last year; and
+    each source's as-of date and first day of counts."""
+    result = analysis(*run)
+    targets = perf.load_targets(path)
+    counts, moments, coverage = perf.read_sources(
+        targets, tables=result.tables, home=settings().home, graph_as_of=result.parameters.moment
+    )
+    evaluation, charts = perf.performance(targets, counts, moments, coverage)
+    first = {source: frame["start"].min() for source, frame in counts.items()}
+    return evaluation, charts, moments, first
+
+
+def state_map(
+    states: pd.DataFrame, outlines: Mapping[str, Any], locations: pd.DataFrame
+) -> pdk.Deck:
+    """Each borough of ``states`` (``borough_code``, ``borough_name``, ``status``) coloured by
+    its state: its outline filled when the city has borough outlines, else a disc at the centre
+    of its locations."""
+    colour_of = {
+        code: [*STATE_COLOURS[status], 200]
+        for code, status in zip(states["borough_code"], states["status"], strict=True)
+    }
+    status_of = dict(zip(states["borough_code"], states["status"], strict=True))
+    centres = (
+        locations.dropna(subset=["borough_code", "latitude", "longitude"])
+        .groupby("borough_code")[["latitude", "longitude"]]
+        .mean()
+    )
+    centres = centres.join(states.set_index("borough_code"), how="inner").reset_index()
+    shape = outlines.get("borough")
+    if shape:
+        features = [
+            {**feature, "properties": {
+                **feature["properties"],
+                "status": status_of.get(feature["properties"]["code"], "not judged"),
+                "colour": colour_of.get(feature["properties"]["code"], [*NOT_JUDGED, 200]),
+            }}
+            for feature in shape["features"]
+        ]  # fmt: skip
+        layer = pdk.Layer(
+            "GeoJsonLayer", data={**shape, "features": features}, stroked=True, filled=True,
+            get_fill_color="properties.colour", get_line_color=[60, 60, 60, 220],
+            line_width_min_pixels=1, pickable=True, auto_highlight=True,
+        )  # fmt: skip
+    else:
+        discs = centres.assign(
+            name=centres["borough_name"], colour=centres["borough_code"].map(colour_of)
+        )
+        layer = pdk.Layer(
+            "ScatterplotLayer", data=discs, get_position=["longitude", "latitude"],
+            get_fill_color="colour", get_radius=800, radius_min_pixels=12, pickable=True,
+        )  # fmt: skip
+    labels = pdk.Layer(
+        "TextLayer", data=centres, get_position=["longitude", "latitude"], get_text="borough_name",
+        get_size=12, get_color=[40, 40, 40, 220],
+    )  # fmt: skip
+    return pdk.Deck(
+        layers=[layer, labels],
+        initial_view_state=fitted_view(centres),
+        map_style=None,
+        map_provider=None,
+        tooltip={"text": "{name}: {status}"},
+    )
+
+
+def legend() -> str:
+    """The map's colours as a line of coloured squares (Markdown with inline HTML)."""
+    swatches = {**{s: STATE_COLOURS[s] for s in STATUSES}, "not judged": NOT_JUDGED}
+    return " ".join(
+        f'<span style="background: rgb{colour}; border: 1px solid #888; padding: 0 0.6em">'
+        f"</span> {state}"
+        for state, colour in swatches.items()
+    )
+
+
+st.title("Performance")
+result = analysis_controls()
+home = settings().home
+installed = reference.read_status(home) is not None
+offered = {str(path): perf.load_targets(str(path)) for path in perf.SHIPPED_TARGETS}
+if not installed:
+    offered = {path: t for path, t in offered.items() if "mps" not in t.sources}
+chosen = st.selectbox(
+    "Targets", list(offered), format_func=lambda path: offered[path].title, key="targets_file"
+)
+targets = offered[chosen]
+if not installed:
+    st.caption(
+        "The targets on the published MPS counts need the reference data: "
+        "`graphvc data install` adds it."
+    )
+if targets.note:
+    st.caption(targets.note)
+run = run_key(result)
+evaluation, charts, moments, first = guarded(lambda: evaluated(run, chosen))
+counted = "; ".join(
+    f"{'the graph' if s == 'graph' else 'the MPS counts'} as of {moment.date()}"
+    for s, moment in moments.items()
+)
+st.caption(
+    f"Counted on {counted}. Statistics: for a count, the {perf.METHODS['count']}; for a rate, "
+    f"the {perf.METHODS['rate']}; each month, a {perf.METHODS['control charts']}."
+)
+
+st.subheader("Targets")
+shown = perf.formatted(evaluation)[list(perf.DISPLAY_COLUMNS)]
+table(shown.rename(columns=perf.DISPLAY_COLUMNS), empty="No target has a figure yet.")
+missing = evaluation[evaluation["status"] == "no data"]
+for source, rows in missing.groupby(
+    missing["target"].map({t.id: t.source for t in targets.targets})
+):
+    since = f"start on {first[source].date()}" if source in first else "are empty"
+    st.caption(
+        f"No data for {len(rows)} row(s): the {source} counts {since}, after the start of "
+        f"the baseline ({', '.join(sorted(set(rows['baseline_start'].astype(str))))})."
+    )
+
+st.subheader("By borough")
+by_borough = evaluation[evaluation["area_level"] == "borough"]
+if by_borough.empty:
+    st.info("These targets judge no borough on its own.")
+else:
+    grid = by_borough.pivot_table(
+        index=["area_code", "area_name"], columns="target", values="status", aggfunc="first"
+    )
+    grid = grid[[t.id for t in targets.targets if t.id in grid.columns]]
+    table(grid.rename_axis(index=["borough", "name"], columns=None), empty="")
+    judged = [t for t in targets.targets if t.id in set(by_borough["target"])]
+    on_map = st.selectbox(
+        "Target on the map", [t.id for t in judged],
+        format_func=lambda i: next(t.title for t in judged if t.id == i), key="map_target",
+    )  # fmt: skip
+    states = by_borough[by_borough["target"] == on_map].rename(
+        columns={"area_code": "borough_code", "area_name": "borough_name"}
+    )[["borough_code", "borough_name", "status"]]
+    st.pydeck_chart(
+        state_map(states, map_outlines().outlines, result.tables["locations"]), height=480
+    )
+    st.markdown(legend(), unsafe_allow_html=True)
+    geography_caption()
+
+st.subheader("Monthly control charts")
+if charts.empty:
+    st.info(
+        "No monthly chart: the MPS counts are annual, and a graph target needs whole months "
+        "of its baseline."
+    )
+else:
+    left, right = st.columns(2)
+    charted = list(dict.fromkeys(charts["target"]))
+    target = left.selectbox("Target", charted, key="chart_target")
+    of_target = charts[charts["target"] == target]
+    names = dict(zip(evaluation["area_code"], evaluation["area_name"], strict=False))
+    area = right.selectbox(
+        "Area", list(dict.fromkeys(of_target["area_code"])),
+        format_func=lambda c: f"{c} {names.get(c, '')}".strip(), key="chart_area",
+    )  # fmt: skip
+    series = of_target[of_target["area_code"] == area].set_index("month")
+    st.line_chart(series[["value", "centre", "lower", "upper"]].astype(float))
+    flagged = series[series["signal"] != ""]
+    st.caption(
+        "Centre line and 3-sigma limits from the baseline's whole months ("
+        f"{(series['phase'] == 'baseline').sum()} months), carried over the target period. "
+        + (
+            "Signals: " + "; ".join(f"{m} {s}" for m, s in flagged["signal"].items()) + "."
+            if len(flagged)
+            else "No month signals a real shift."
+        )
+    )
