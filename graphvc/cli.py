@@ -11,7 +11,6 @@ import hashlib
 import json
 import logging
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -771,7 +770,10 @@ def _serve_app(address: str, port: int, allowed_hosts: tuple[str, ...]) -> None:
         "--server.address", address, "--server.port", str(port), *hosts,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    raise SystemExit(subprocess.call(command, env=os.environ.copy()))
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Streamlit takes this process's place, so stopping `graphvc app` stops the server.
+    os.execv(sys.executable, command)
 
 
 _ADDRESS = click.option(
