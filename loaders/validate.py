@@ -235,7 +235,7 @@ def _table_schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> 
             "incident_id": pa.Column(
                 checks=[_known(known["incidents"], "incident_id")], nullable=False
             ),
-            "assessed_at": pa.Column(checks=[_DATETIME], nullable=False),
+            "assessed_at": pa.Column(checks=[_DATETIME, _NOT_FUTURE], nullable=False),
             "tool": pa.Column(nullable=False),
             "level": pa.Column(checks=[_one_of(RISK_LEVELS, "risk level")], nullable=False),
         }
@@ -328,8 +328,7 @@ def _typed(name: str, rows: pd.DataFrame, harm: HarmTable) -> pd.DataFrame:
         rows["sex"] = rows["sex"].fillna("unknown")
         rows["ethnicity"] = rows["ethnicity"].fillna("NS")
     elif name == "risk_assessments":
-        when = pd.to_datetime(rows["assessed_at"], format="ISO8601", utc=False)
-        rows["assessed_at"] = _iso_with_offset(when)
+        rows["assessed_at"] = _iso_with_offset(parse_moments(rows["assessed_at"]))
     elif name == "associations":
         rows["type"] = rows["type"].fillna("associate")
         rows["weight"] = pd.to_numeric(rows["weight"]).astype("float64").fillna(1.0)
