@@ -12,10 +12,12 @@ than ``--budget-mib``.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 from bench._server import bench_driver
 from graphvc.queries import check_parameters, list_queries, load_query
+from graphvc.schema import graph_counts
 
 
 def main() -> None:
@@ -25,7 +27,8 @@ def main() -> None:
     driver, settings = bench_driver()
     runs = [(query, query.examples) for query in list_queries()]
     runs.append((load_query("dangerous_places"), {"level": "location", "limit": 100}))
-    over = []
+    over, figures = [], []
+    incidents = graph_counts(driver)["Incident"]
     try:
         for query, examples in runs:
             values = check_parameters(query, examples)
@@ -33,10 +36,16 @@ def main() -> None:
                 summary = session.run("PROFILE " + query.text, values).consume()
             mib = int((summary.profile or {}).get("args", {}).get("GlobalMemory", 0)) / 2**20
             print(f"{query.name:<32} {values.get('level', ''):<9} {mib:>9.1f} MiB")
+            figures.append(
+                {"query": query.name, "level": values.get("level"), "mib": round(mib, 1)}
+            )
             if mib > arguments.budget_mib:
                 over.append(query.name)
     finally:
         driver.close()
+    print(json.dumps({"benchmark": "query_memory", "incidents": incidents,
+                      "budget_mib": arguments.budget_mib, "queries": figures,
+                      "max_mib": max(f["mib"] for f in figures)}))  # fmt: skip
     if over:
         print(f"over {arguments.budget_mib:g} MiB: {', '.join(over)}", file=sys.stderr)
         raise SystemExit(1)
