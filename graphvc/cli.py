@@ -583,6 +583,14 @@ def _log_to_stderr(quiet: bool) -> Iterator[None]:
         logger.setLevel(level)
 
 
+_PSEUDONYMISE = click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace person ids by keyed hashes (HMAC-SHA256 with GRAPHVC_PSEUDONYM_KEY).",
+)
+_QUIET = click.option("--quiet", is_flag=True, help="Print nothing on success; log warnings only.")
+
+
 @report.command("centrality")
 @click.option(
     "--out",
@@ -600,15 +608,11 @@ def _log_to_stderr(quiet: bool) -> Iterator[None]:
     show_default=True,
     help="How many people, victims and places each list holds (ties at the cut kept).",
 )
-@click.option(
-    "--pseudonymise",
-    is_flag=True,
-    help="Replace person ids by keyed hashes (HMAC-SHA256 with GRAPHVC_PSEUDONYM_KEY).",
-)
+@_PSEUDONYMISE
 @_SEED
 @_TIES
 @_TIE_WEIGHT
-@click.option("--quiet", is_flag=True, help="Print nothing on success; log warnings only.")
+@_QUIET
 @click.pass_context
 def report_centrality_command(
     ctx: click.Context,
@@ -668,13 +672,9 @@ def report_centrality_command(
     show_default=True,
     help="How many people each pack lists (ties at the cut kept).",
 )
-@click.option(
-    "--pseudonymise",
-    is_flag=True,
-    help="Replace person ids by keyed hashes (HMAC-SHA256 with GRAPHVC_PSEUDONYM_KEY).",
-)
+@_PSEUDONYMISE
 @_SEED
-@click.option("--quiet", is_flag=True, help="Print nothing on success; log warnings only.")
+@_QUIET
 @click.pass_context
 def report_tasking_command(
     ctx: click.Context,
