@@ -3,8 +3,9 @@ and the map."""
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,6 +16,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from graphvc import audit
 from graphvc.analysis.projections import TIE_LAYERS
 from graphvc.config import Settings
 from graphvc.db import connect, read_cypher, run_query
@@ -58,6 +60,28 @@ def library_query(name: str, parameters: tuple[tuple[str, Any], ...] = ()) -> pd
         database=settings().neo4j_database,
         timeout=settings().query_timeout,
     )
+
+
+def audited(
+    action: str, *, person_ids: Iterable[str] = (), what: Mapping[str, Any] | None = None
+) -> None:
+    """Record what the page is about to show in the audit trail, once per session for the same
+    event; when the event cannot be written, say so and stop the page (fail closed).
+
+    Until sign-in lands the user is the operating-system user serving the app (``app:<user>``).
+    """
+    people = sorted({str(p) for p in person_ids})
+    key = json.dumps([action, people, dict(what or {})], sort_keys=True, default=str)
+    seen: set[str] = st.session_state.setdefault("_audited", set())
+    if key in seen:
+        return
+    try:
+        audit.record(settings().audit_dir, action, user=f"app:{audit.system_user()}",
+                     person_ids=people, what=what, source="app")  # fmt: skip
+    except GraphvcError as e:
+        st.error(str(e), icon=":material/error:")
+        st.stop()
+    seen.add(key)
 
 
 def guarded(action: Callable[[], T]) -> T:

@@ -519,6 +519,26 @@ def test_explorer_in_chromium(served_app: str, tmp_path: Path) -> None:
         browser.quit()
 
 
+def test_looked_up_people_are_audited_under_the_app_user(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from graphvc import audit
+
+    monkeypatch.setenv("GRAPHVC_AUDIT_DIR", str(tmp_path / "audit"))
+    at = _explore(open_page("explorer"), "P1")
+    at.selectbox(key="detail").select(next(o for o in at.selectbox(key="detail").options
+                                           if o.startswith("Person P2"))).run()  # fmt: skip
+    people = open_page("people")
+    first = people.selectbox(key="person").value
+    trail = audit.events(tmp_path / "audit")
+    events = {(row["action"], tuple(row["person_ids"])) for row in trail.to_dict("records")}
+    assert ("explorer.centre", ("P1",)) in events
+    assert ("explorer.details", ("P2",)) in events
+    assert ("person.score_card", (first,)) in events
+    assert set(trail["user"]) == {f"app:{audit.system_user()}"}
+    assert audit.verify(tmp_path / "audit").ok
+
+
 def test_a_persons_priority_is_one_number_everywhere(
     open_page: OpenPage, reports_dir: Path, empty_graph: neo4j.Driver, test_settings: Settings
 ) -> None:

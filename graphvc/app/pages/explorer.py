@@ -6,7 +6,16 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
-from graphvc.app.common import attempted, boroughs, driver, guarded, require_graph, settings, window
+from graphvc.app.common import (
+    attempted,
+    audited,
+    boroughs,
+    driver,
+    guarded,
+    require_graph,
+    settings,
+    window,
+)
 from graphvc.app.network_view import SIZE_BY, legend_html, network_html
 from graphvc.contract import CATEGORIES
 from graphvc.explore import (
@@ -109,6 +118,9 @@ if st.session_state.get("expanded_around") != node_id:
 start, end = window(date_from, date_to)
 filters: Filters = (tuple(rel_types), start, end, tuple(categories), tuple(places))
 network = guarded(lambda: ego(node_id, hops, filters, tuple(st.session_state["expanded"])))
+centre_is_person = (network.nodes["id"] == node_id) & (network.nodes["label"] == "Person")
+audited("explorer.centre", person_ids=[node_id] if centre_is_person.any() else [],
+        what={"centre": node_id, "hops": hops, "nodes": len(network.nodes)})  # fmt: skip
 path = attempted(lambda: connection(node_id, connect_to, filters)) if connect_to else None
 shown = combine(network, path) if path is not None else network
 
@@ -148,6 +160,8 @@ with details_column:
         disabled=str(chosen.element_id) in st.session_state["expanded"],
         icon=":material/add_circle:",
     )  # fmt: skip
+    if chosen.label == "Person":
+        audited("explorer.details", person_ids=[str(chosen.id)], what={"centre": node_id})
     properties = attempted(lambda: details(str(chosen.element_id)))
     if properties is not None:
         st.dataframe(properties, hide_index=True, width="stretch")
@@ -173,4 +187,7 @@ for column, (title, data, name, mime) in zip(
     ],
     strict=True,
 ):
-    column.download_button(title, data, name, mime, on_click="ignore")
+    column.download_button(
+        title, data, name, mime, on_click=audited, args=("export",),
+        kwargs={"what": {"file": name, "centre": node_id, "nodes": len(nodes)}},
+    )  # fmt: skip

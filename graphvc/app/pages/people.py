@@ -4,7 +4,7 @@ import streamlit as st
 
 from graphvc.analysis.proportionality import proportionality
 from graphvc.app import page
-from graphvc.app.common import analysis_controls, guarded, top_slider
+from graphvc.app.common import analysis_controls, audited, guarded, top_slider
 
 RFG_PARTS = ["recency_part", "frequency_part", "gravity_part"]
 RAW = ["recency_days", "frequency", "gravity", "betweenness", "harm_pagerank", "degree"]
@@ -48,6 +48,9 @@ st.bar_chart(
 
 st.subheader("One person's score, part by part")
 person = st.selectbox("Person", listed.index.tolist(), key="person")
+audited(
+    "person.score_card", person_ids=[str(person)], what={"rank": int(listed.loc[person, "rank"])}
+)
 row = listed.loc[person]
 parts = st.columns(len(priority_parts) + 1)
 parts[0].metric("priority", f"{row['priority']:.3f}", help=f"rank {int(row['rank'])}")
