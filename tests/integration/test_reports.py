@@ -252,7 +252,7 @@ def test_the_manifest_traces_every_file(reports: dict[str, Path]) -> None:
     assert "generated_at" not in manifest
     written = {p.name for p in second.iterdir()} - {"manifest.json"}
     assert written == set(manifest["files"])
-    assert len(written) == 2 * 9 + 1  # nine tables as CSV and Parquet, and the page
+    assert len(written) == 2 * 10 + 1  # ten tables as CSV and Parquet, and the page
     for name, about in manifest["files"].items():
         assert hashlib.sha256((second / name).read_bytes()).hexdigest() == about["sha256"]
     assert manifest["files"]["offenders.csv"]["rows"] == TOP
