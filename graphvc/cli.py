@@ -758,6 +758,20 @@ def synth_command(
     click.echo(f"wrote {sizes} on {city.name} to {out_dir}")
 
 
+#: The addresses the app may be served on while it has no sign-in: this machine only.
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def _check_address(address: str) -> None:
+    """Refuse, before any work, to serve the app beyond this machine: it has no sign-in yet,
+    so anyone who could reach it would see everything."""
+    if address not in LOOPBACK:
+        raise GraphvcError(
+            f"refusing to serve the app on {address!r}: it has no sign-in, so it is served on "
+            f"this machine only ({', '.join(LOOPBACK)})"
+        )
+
+
 def _serve_app(address: str, port: int, allowed_hosts: tuple[str, ...]) -> None:
     app = Path(__file__).resolve().parent / "app" / "main.py"
     click.echo(f"graphvc app: http://{address}:{port}  (Ctrl+C to stop)", err=True)
@@ -787,7 +801,8 @@ _PORT = click.option("--port", default=8501, show_default=True, help="Port to se
 @_PORT
 @click.pass_context
 def app_command(ctx: click.Context, address: str, port: int) -> None:
-    """Serve the Streamlit app (read-only) on ADDRESS:PORT."""
+    """Serve the Streamlit app (read-only) on ADDRESS:PORT (this machine only)."""
+    _check_address(address)
     localserver.ensure_running(_settings(ctx))
     _serve_app(address, port, _settings(ctx).allowed_hosts)
 
@@ -815,6 +830,8 @@ def demo_command(
     installed, else the synthetic city), analyse it, write a first report and serve the app."""
     from loaders.folder import load_folder
 
+    if serve:
+        _check_address(address)
     settings = _settings(ctx)
     city = demo_geography(settings.home, geography)
     kind = "london" if city.name == "London" else "city"
