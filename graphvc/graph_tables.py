@@ -2,10 +2,10 @@
 
 The analysis never speaks to Neo4j: a run (:mod:`graphvc.runs`) reads the graph here, as the
 contract's tables (:mod:`graphvc.contract`), and hands them to the pure measures of
-:mod:`graphvc.analysis`. Each table is one read query (``cypher/analysis/``), its rows put in
-the contract's canonical order (by each table's key), so the same graph always gives the same
-tables, whatever order the database returns rows in. No identifying column (a person's name)
-is read.
+:mod:`graphvc.analysis`. Each table is one read query (``cypher/analysis/``), in the order the
+database returns; :func:`graphvc.runs.analyse` puts every table in the contract's canonical
+order (:func:`canonical`) once, whoever made it, so the same graph always gives the same run.
+No identifying column (a person's name) is read.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def read_graph_tables(
     boroughs: list[str] | None = None,
     database: str = "neo4j",
 ) -> dict[str, pd.DataFrame]:
-    """The graph as the input contract's tables, one read query each, in canonical order.
+    """The graph as the input contract's tables, one read query each.
 
     Each query returns its table as one row of lists (``collect([...])``), which the driver
     decodes several times faster than one record per row (``bench/bench_read.py``).
@@ -68,8 +68,7 @@ def read_graph_tables(
         parameters = filters if table in ("incidents", "involvements") else {}
         rows = run_query(driver, read_cypher(f"analysis/{table}"), parameters, database=database)
         values: list[list[Any]] = rows["rows"].iloc[0]
-        frame = pd.DataFrame(values, columns=read_columns(table))
-        tables[table] = canonical(table, frame)
+        tables[table] = pd.DataFrame(values, columns=read_columns(table))
     return tables
 
 
