@@ -22,15 +22,13 @@ import click
 import neo4j
 import pandas as pd
 
-from graphvc import __version__, audit, localserver, reference, schema, synth
+from graphvc import __version__, audit, localserver, reference, schema
 from graphvc.commandline import OneLineErrors
 from graphvc.config import Settings
 from graphvc.contract import ASSOCIATION_TYPES
 from graphvc.db import connect, server_version
 from graphvc.errors import GraphvcError
 from graphvc.files import csv_text
-from graphvc.geography import Choice, demo_geography, map_geography
-from graphvc.reports import write_report
 from graphvc.runs import (
     DEFAULT_WINDOW_DAYS,
     AnalysisParameters,
@@ -361,6 +359,8 @@ def _write_report(
 ) -> Path:
     """The weekly centrality report of ``result``, its map drawn on the graph's city; the
     people it lists are audited first."""
+    from graphvc.geography import map_geography
+    from graphvc.reports import write_report
     from graphvc.reports.tables import offenders_table, repeat_victims_table
 
     listed = [
@@ -747,10 +747,13 @@ def synth_command(
     seed: int,
     out_dir: Path,
     file_format: Literal["csv", "parquet"],
-    geography: Choice,
+    geography: Literal["auto", "city", "london"],
 ) -> None:
     """Write synthetic data in the input contract, the same for the same seed: on real London
     when its reference data is installed (graphvc data install), else on the synthetic city."""
+    from graphvc import synth
+    from graphvc.geography import demo_geography
+
     city = demo_geography(_settings(ctx).home, geography)
     dataset = synth.generate(n_incidents, seed, city)
     synth.write(dataset, out_dir, file_format=file_format)
@@ -824,10 +827,12 @@ def demo_command(
     serve: bool,
     address: str,
     port: int,
-    geography: Choice,
+    geography: Literal["auto", "city", "london"],
 ) -> None:
     """Start Neo4j, load synthetic data into it (real London when its reference data is
     installed, else the synthetic city), analyse it, write a first report and serve the app."""
+    from graphvc import synth
+    from graphvc.geography import demo_geography
     from loaders.folder import load_folder
 
     if serve:
