@@ -23,6 +23,7 @@ import neo4j
 import pandas as pd
 
 from graphvc import __version__, audit, localserver, reference, schema
+from graphvc.auth import check_serving
 from graphvc.commandline import OneLineErrors
 from graphvc.config import Settings
 from graphvc.contract import ASSOCIATION_TYPES
@@ -761,30 +762,22 @@ def synth_command(
     click.echo(f"wrote {sizes} on {city.name} to {out_dir}")
 
 
-#: The addresses the app may be served on while it has no sign-in: this machine only.
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
-
-
-def _check_address(address: str) -> None:
-    """Refuse, before any work, to serve the app beyond this machine: it has no sign-in yet,
-    so anyone who could reach it would see everything."""
-    if address not in LOOPBACK:
-        raise GraphvcError(
-            f"refusing to serve the app on {address!r}: it has no sign-in, so it is served on "
-            f"this machine only ({', '.join(LOOPBACK)})"
-        )
-
-
-def _serve_app(address: str, port: int, allowed_hosts: tuple[str, ...]) -> None:
+def _serve_app(address: str, port: int, settings: Settings) -> None:
+    """Serve the app, with the sign-in ``settings`` configure (callers check first, with
+    :func:`graphvc.auth.check_serving`, that it may be served on ``address``)."""
     app = Path(__file__).resolve().parent / "app" / "main.py"
     click.echo(f"graphvc app: http://{address}:{port}  (Ctrl+C to stop)", err=True)
     # The app's data travels on its WebSocket, which Streamlit opens only to a request whose
     # Host header is one of these names: a web page on another name that resolves to this
     # machine (DNS rebinding) gets no data.
-    hosts = [option for host in allowed_hosts for option in ("--server.allowedHosts", host)]
+    hosts = [
+        option for host in settings.allowed_hosts for option in ("--server.allowedHosts", host)
+    ]
+    # Streamlit reads sign-in's [auth] table from the secrets file, and from nowhere else.
+    secrets = ["--secrets.files", str(settings.secrets_file)] if settings.sign_in == "oidc" else []
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.address", address, "--server.port", str(port), *hosts,
+        "--server.address", address, "--server.port", str(port), *hosts, *secrets,
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     sys.stdout.flush()
@@ -804,10 +797,12 @@ _PORT = click.option("--port", default=8501, show_default=True, help="Port to se
 @_PORT
 @click.pass_context
 def app_command(ctx: click.Context, address: str, port: int) -> None:
-    """Serve the Streamlit app (read-only) on ADDRESS:PORT (this machine only)."""
-    _check_address(address)
-    localserver.ensure_running(_settings(ctx))
-    _serve_app(address, port, _settings(ctx).allowed_hosts)
+    """Serve the Streamlit app (read-only) on ADDRESS:PORT: this machine only, unless sign-in
+    is configured (GRAPHVC_AUTH=oidc)."""
+    settings = _settings(ctx)
+    check_serving(address, settings.sign_in, settings.secrets_file)
+    localserver.ensure_running(settings)
+    _serve_app(address, port, settings)
 
 
 @cli.command("demo")
@@ -835,9 +830,9 @@ def demo_command(
     from graphvc.geography import demo_geography
     from loaders.folder import load_folder
 
-    if serve:
-        _check_address(address)
     settings = _settings(ctx)
+    if serve:
+        check_serving(address, settings.sign_in, settings.secrets_file)
     city = demo_geography(settings.home, geography)
     kind = "london" if city.name == "London" else "city"
     folder = settings.home / f"demo-{kind}-{n_incidents}-{seed}"
@@ -865,7 +860,7 @@ def demo_command(
         f"{result.parameters.moment.date()}; first report in {report}"
     )
     if serve:
-        _serve_app(address, port, _settings(ctx).allowed_hosts)
+        _serve_app(address, port, settings)
 
 
 @cli.group("query", cls=OneLineErrors)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
+from graphvc.auth import AUTH_MODES, parse_role_map, parse_roles
 from graphvc.errors import ConfigError
 
 __all__ = ["LOCAL_PASSWORD", "REFERENCE_URL_PREFIX", "Settings", "default_home"]
@@ -82,6 +83,13 @@ class Settings:
     audit_dir: Path = field(default_factory=lambda: default_home() / "audit")
     reports_dir: Path = field(default_factory=lambda: default_home() / "reports")
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    sign_in: str = "none"
+    secrets_file: Path = field(default_factory=lambda: default_home() / "secrets.toml")
+    roles_claim: str = "roles"
+    role_map: Mapping[str, str] = field(default_factory=dict)
+    teams_claim: str = "teams"
+    user_claim: str = "email"
+    local_roles: frozenset[str] = frozenset({"analyst", "admin"})
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -119,6 +127,16 @@ class Settings:
                 for host in (env.get("GRAPHVC_ALLOWED_HOSTS") or "127.0.0.1,localhost").split(",")
                 if host.strip()
             ),
+            sign_in=(env.get("GRAPHVC_AUTH") or "none").strip().lower(),
+            secrets_file=Path(
+                env.get("GRAPHVC_SECRETS_FILE")
+                or Path(env.get("GRAPHVC_HOME") or default_home()) / "secrets.toml"
+            ).absolute(),
+            roles_claim=env.get("GRAPHVC_ROLES_CLAIM") or "roles",
+            role_map=parse_role_map(env.get("GRAPHVC_ROLE_MAP") or ""),
+            teams_claim=env.get("GRAPHVC_TEAMS_CLAIM") or "teams",
+            user_claim=env.get("GRAPHVC_USER_CLAIM") or "email",
+            local_roles=parse_roles(env.get("GRAPHVC_LOCAL_ROLES") or "analyst,admin"),
         )
         settings.validate()
         return settings
@@ -134,6 +152,10 @@ class Settings:
         if not self.allowed_hosts or "*" in self.allowed_hosts:
             raise ConfigError(
                 "GRAPHVC_ALLOWED_HOSTS must name the app's host names (comma-separated), not '*'"
+            )
+        if self.sign_in not in AUTH_MODES:
+            raise ConfigError(
+                f"GRAPHVC_AUTH={self.sign_in!r} must be one of {', '.join(AUTH_MODES)}"
             )
         if self.query_timeout <= 0:
             raise ConfigError(f"GRAPHVC_QUERY_TIMEOUT={self.query_timeout!r} must be positive")
