@@ -871,15 +871,6 @@ def query_group() -> None:
     """
 
 
-def _people_named(values: dict[str, Any]) -> list[str]:
-    """The person ids a query's parameters name (``person_id``, ``person_ids``, ...)."""
-    named: list[str] = []
-    for key, value in values.items():
-        if key.startswith("person") and value is not None:
-            named += [str(v) for v in value] if isinstance(value, list) else [str(value)]
-    return named
-
-
 def _query_params(pairs: tuple[str, ...]) -> dict[str, str]:
     values: dict[str, str] = {}
     for pair in pairs:
@@ -987,9 +978,8 @@ def query_run(
     query = load_query(query_file if query_file is not None else str(name))
     values = check_parameters(query, _query_params(pairs))
     settings = _settings(ctx)
-    audit.record(settings.audit_dir, "query.run", person_ids=_people_named(values),
-                 what={"query": query.name, "sha256": hashlib.sha256(query.text.encode()).hexdigest(),
-                       "file": str(query_file) if query_file else None, "parameters": values})  # fmt: skip
+    named, what = query.audit_details(values)
+    audit.record(settings.audit_dir, "query.run", person_ids=named, what=what)
     with open_driver(settings) as driver:
         frame = run_stored_query(driver, query, values, database=settings.neo4j_database,
                                  timeout=settings.query_timeout, allow_write=allow_write)  # fmt: skip

@@ -30,6 +30,8 @@ read a person's name in any way (see its rule).
 
 from __future__ import annotations
 
+import hashlib
+
 import json
 import re
 import time
@@ -164,6 +166,22 @@ class StoredQuery:
     columns: tuple[Column, ...]
     text: str
     path: Path | None = None
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the query's text: which version ran, for the audit trail."""
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def audit_details(self, values: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
+        """What the audit trail records of a run with ``values``: the person ids they name
+        (parameters ``person...``), and the query's name, hash, file and parameters."""
+        named: list[str] = []
+        for key, value in values.items():
+            if key.startswith("person") and value is not None:
+                named += [str(v) for v in value] if isinstance(value, list) else [str(value)]
+        what = {"query": self.name, "sha256": self.sha256,
+                "file": str(self.path) if self.path else None, "parameters": dict(values)}  # fmt: skip
+        return named, what
 
     @property
     def body(self) -> str:

@@ -18,6 +18,7 @@ import streamlit as st
 
 from graphvc import audit
 from graphvc.analysis.projections import TIE_LAYERS
+from graphvc.auth import User, local_user, user_from_claims
 from graphvc.config import Settings
 from graphvc.db import connect, read_cypher, run_query
 from graphvc.errors import GraphvcError
@@ -62,26 +63,84 @@ def library_query(name: str, parameters: tuple[tuple[str, Any], ...] = ()) -> pd
     )
 
 
+def current_user() -> User | None:
+    """Who uses this session: the signed-in user (``None`` before sign-in), or, without
+    sign-in (``GRAPHVC_AUTH=none``), the operating-system user serving the app."""
+    configured = settings()
+    if configured.sign_in == "none":
+        return local_user(audit.system_user(), configured.local_roles)
+    if not st.user.is_logged_in:
+        return None
+    return user_from_claims(
+        st.user.to_dict(),
+        roles_claim=configured.roles_claim,
+        role_map=configured.role_map,
+        teams_claim=configured.teams_claim,
+        user_claim=configured.user_claim,
+    )
+
+
+def require_page(name: str) -> User:
+    """The user, when their roles open page ``name``; otherwise say so and stop the page.
+
+    Every page calls this first, before it reads anything: the router shows only the pages a
+    user's roles open, and this keeps a page shut even when reached another way.
+    """
+    user = current_user()
+    if user is None or not user.may_open(name):
+        who = "nobody is signed in" if user is None else f"{user.name} may not open it"
+        st.error(f"This page is closed: {who}.", icon=":material/lock:")
+        st.stop()
+        raise AssertionError("unreachable")  # st.stop() raises
+    return user
+
+
+def _client() -> str:
+    """From where: the app and the client's address when Streamlit knows it."""
+    address = st.context.ip_address
+    return f"app:{address}" if address else "app"
+
+
 def audited(
     action: str, *, person_ids: Iterable[str] = (), what: Mapping[str, Any] | None = None
 ) -> None:
-    """Record what the page is about to show in the audit trail, once per session for the same
-    event; when the event cannot be written, say so and stop the page (fail closed).
-
-    Until sign-in lands the user is the operating-system user serving the app (``app:<user>``).
-    """
+    """Record what the page is about to show in the audit trail, under the signed-in user,
+    once per session for the same event; when the event cannot be written, say so and stop
+    the page (fail closed)."""
     people = sorted({str(p) for p in person_ids})
     key = json.dumps([action, people, dict(what or {})], sort_keys=True, default=str)
     seen: set[str] = st.session_state.setdefault("_audited", set())
     if key in seen:
         return
+    user = current_user()
     try:
-        audit.record(settings().audit_dir, action, user=f"app:{audit.system_user()}",
-                     person_ids=people, what=what, source="app")  # fmt: skip
+        audit.record(settings().audit_dir, action, user=user.name if user else "anonymous",
+                     person_ids=people, what=what, source=_client())  # fmt: skip
     except GraphvcError as e:
         st.error(str(e), icon=":material/error:")
         st.stop()
     seen.add(key)
+
+
+def audited_export(
+    make: Callable[[], bytes | str],
+    *,
+    person_ids: Callable[[], Iterable[str]] | Iterable[str] = (),
+    what: Mapping[str, Any],
+) -> Callable[[], bytes | str]:
+    """The data of a download button, made only when the user clicks it, after the export is
+    recorded in the audit trail (``person_ids`` may be a function, called then); when the
+    event cannot be written the download fails instead (fail closed)."""
+    user = current_user()
+    name = user.name if user else "anonymous"
+    folder, source = settings().audit_dir, _client()
+
+    def exported() -> bytes | str:
+        people = person_ids() if callable(person_ids) else person_ids
+        audit.record(folder, "export", user=name, person_ids=people, what=what, source=source)
+        return make()
+
+    return exported
 
 
 def guarded(action: Callable[[], T]) -> T:
@@ -341,6 +400,19 @@ def reports() -> pd.DataFrame:
     return list_reports(reports_dir())
 
 
+def report_people(paths: Iterable[Path]) -> list[str]:
+    """The person ids a report's files name (their ``person_id`` columns), for the audit
+    trail of a download."""
+    people: set[str] = set()
+    for path in paths:
+        if path.suffix == ".csv":
+            header = pd.read_csv(path, nrows=0).columns
+            if "person_id" in header:
+                ids = pd.read_csv(path, usecols=["person_id"], dtype="string")["person_id"]
+                people.update(ids.dropna())
+    return sorted(people)
+
+
 def report_headlines(report: pd.Series) -> None:
     """A report's key figures and the head of its offender list."""
     manifest = guarded(lambda: read_manifest(Path(report["path"])))
@@ -359,4 +431,6 @@ def report_headlines(report: pd.Series) -> None:
     offenders = Path(report["path"]) / "offenders.csv"
     if offenders.is_file():
         top = pd.read_csv(offenders, dtype={"person_id": "string"}).head(5)
+        audited("report.view", person_ids=top["person_id"].dropna(),
+                what={"report": str(report["path"]), "file": offenders.name, "rows": len(top)})  # fmt: skip
         st.dataframe(top, hide_index=True, width="stretch")

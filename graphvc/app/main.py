@@ -1,4 +1,5 @@
-"""The app's router: the page list, and nothing else. ``graphvc app`` serves this file.
+"""The app's router: sign-in, then the pages the user's roles open, and nothing else.
+``graphvc app`` serves this file.
 
 The app only reads: every query goes through read transactions, in which Neo4j refuses to
 write.
@@ -7,6 +8,7 @@ write.
 import streamlit as st
 
 from graphvc.app import page
+from graphvc.app.common import audited, current_user, settings
 
 PAGES = (
     ("overview", "Overview", ":material/dashboard:"),
@@ -17,16 +19,43 @@ PAGES = (
     ("performance", "Performance", ":material/target:"),
     ("cypher", "Cypher", ":material/terminal:"),
     ("reports", "Reports", ":material/summarize:"),
+    ("audit", "Audit trail", ":material/policy:"),
 )
 
 
+def sign_in() -> None:
+    """The only page a signed-out visitor sees."""
+    st.title("graphvc")
+    st.write("Network analysis of violent crime. Sign in to continue.")
+    st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
+
+
 def main() -> None:
-    """Route to the chosen page (the overview first)."""
+    """Route a signed-in user to the pages their roles open (the first of them by default)."""
     st.set_page_config(page_title="graphvc", page_icon=":material/hub:", layout="wide")
+    user = current_user()
+    if user is None:
+        sign_in()
+        return
+    signed_in = settings().sign_in == "oidc"
+    if signed_in:
+        audited("app.sign_in", what={"roles": sorted(user.roles)})
+    with st.sidebar:
+        st.caption(f"{user.name} · {', '.join(sorted(user.roles)) or 'no role'}")
+        if signed_in:
+            st.button("Sign out", icon=":material/logout:", on_click=st.logout)
+    allowed = [(name, title, icon) for name, title, icon in PAGES if user.may_open(name)]
+    if not allowed:
+        st.warning(
+            f"You are signed in as {user.name}, but no graphvc role is given to you: ask an "
+            "administrator.",
+            icon=":material/lock:",
+        )
+        return
     navigation = st.navigation(
         [
-            st.Page(page(name), title=title, icon=icon, default=name == "overview")
-            for name, title, icon in PAGES
+            st.Page(page(name), title=title, icon=icon, default=i == 0)
+            for i, (name, title, icon) in enumerate(allowed)
         ]
     )
     navigation.run()

@@ -2,14 +2,32 @@
 
 import json
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from graphvc.app.common import attempted, driver, guarded, settings
+from graphvc.app.common import (
+    attempted,
+    audited,
+    audited_export,
+    driver,
+    guarded,
+    require_page,
+    settings,
+)
 from graphvc.files import csv_text
-from graphvc.queries import TEAMS, Parameter, StoredQuery, list_queries, run_stored_query
+from graphvc.queries import (
+    TEAMS,
+    Parameter,
+    StoredQuery,
+    check_parameters,
+    list_queries,
+    run_stored_query,
+)
+
+user = require_page("cypher")
 
 
 @st.cache_data(ttl=300, show_spinner="Running the query…")
@@ -60,7 +78,10 @@ st.caption(
     "The specialist teams' stored queries. The app only reads: a query whose plan would write "
     "is refused, and every query runs in a read transaction with a timeout."
 )
-team = st.selectbox("Team", [None, *TEAMS], format_func=lambda t: "Every team" if t is None else t)
+# An analyst runs every team's queries; a specialist those of their teams and those for all.
+teams = user.query_teams
+choices = [None, *TEAMS] if teams is None else [t for t in TEAMS if t in teams or t == "all teams"]
+team = st.selectbox("Team", choices, format_func=lambda t: "Every team" if t is None else t)
 queries = {q.name: q for q in guarded(lambda: list_queries(team))}
 if not queries:
     st.info("The library holds no query for this team.")
@@ -80,6 +101,8 @@ ran = st.session_state.get("cypher_run")
 if not ran or ran[0] != name:
     st.stop()
 submitted: str = ran[1]
+named, what = query.audit_details(guarded(lambda: check_parameters(query, json.loads(submitted))))
+audited("query.run", person_ids=named, what=what)
 result = attempted(lambda: run(name, submitted))
 if result is None:
     st.stop()
@@ -90,7 +113,15 @@ st.caption(f"{len(result):,} rows")
 shown = result.map(lambda v: json.dumps(v, default=str) if isinstance(v, list | dict) else v)
 st.dataframe(shown, hide_index=True, width="stretch")
 st.download_button(
-    "Download (CSV)", csv_text(result, index=False), f"{name}.csv", "text/csv", on_click="ignore"
+    "Download (CSV)",
+    audited_export(
+        partial(csv_text, result, index=False),
+        person_ids=named,
+        what={"file": f"{name}.csv", "query": name, "rows": len(result)},
+    ),
+    f"{name}.csv",
+    "text/csv",
+    on_click="ignore",
 )
 if query.columns:
     st.caption(" · ".join(f"**{c.name}**: {c.description}" for c in query.columns))

@@ -9,10 +9,12 @@ import streamlit as st
 from graphvc.app.common import (
     attempted,
     audited,
+    audited_export,
     boroughs,
     driver,
     guarded,
     require_graph,
+    require_page,
     settings,
     window,
 )
@@ -30,6 +32,8 @@ from graphvc.explore import (
 )
 from graphvc.files import csv_text
 from graphvc.model import RELATIONSHIP_TYPES
+
+require_page("explorer")
 
 Filters = tuple[tuple[str, ...], datetime | None, datetime | None, tuple[str, ...], tuple[str, ...]]
 
@@ -176,18 +180,19 @@ with people_column:
 
 st.subheader("Download this network")
 nodes, edges = network_tables(shown)
-graphml = "\n".join(nx.generate_graphml(network_graph(shown)))
+listed = shown.nodes.loc[shown.nodes["label"] == "Person", "id"].astype(str).tolist()
 left, middle, right = st.columns(3)
-for column, (title, data, name, mime) in zip(
+for column, (title, make, name, mime) in zip(
     (left, middle, right),
     [
-        ("Nodes (CSV)", csv_text(nodes, index=False), f"{node_id}-nodes.csv", "text/csv"),
-        ("Links (CSV)", csv_text(edges, index=False), f"{node_id}-links.csv", "text/csv"),
-        ("Network (GraphML)", graphml, f"{node_id}.graphml", "application/graphml+xml"),
+        ("Nodes (CSV)", lambda: csv_text(nodes, index=False), f"{node_id}-nodes.csv", "text/csv"),
+        ("Links (CSV)", lambda: csv_text(edges, index=False), f"{node_id}-links.csv", "text/csv"),
+        ("Network (GraphML)", lambda: "\n".join(nx.generate_graphml(network_graph(shown))),
+         f"{node_id}.graphml", "application/graphml+xml"),
     ],
     strict=True,
-):
-    column.download_button(
-        title, data, name, mime, on_click=audited, args=("export",),
-        kwargs={"what": {"file": name, "centre": node_id, "nodes": len(nodes)}},
-    )  # fmt: skip
+):  # fmt: skip
+    data = audited_export(
+        make, person_ids=listed, what={"file": name, "centre": node_id, "nodes": len(nodes)}
+    )
+    column.download_button(title, data, name, mime, on_click="ignore")

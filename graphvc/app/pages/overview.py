@@ -14,7 +14,10 @@ from graphvc.app.common import (
     report_headlines,
     reports,
     require_graph,
+    require_page,
 )
+
+user = require_page("overview")
 
 st.title("Overview")
 counts = require_graph()
@@ -28,6 +31,8 @@ if counts["Incident"] == 0:
     st.stop()
 
 latest = attempted(reports)
+if latest is not None and user.pseudonymised:
+    latest = latest[latest["pseudonymised"].fillna(False).astype(bool)]
 if latest is not None and len(latest):
     st.subheader(f"Latest report: as of {latest.iloc[0]['as_of']}")
     report_headlines(latest.iloc[0])

@@ -4,7 +4,9 @@ import streamlit as st
 
 from graphvc.analysis.proportionality import proportionality
 from graphvc.app import page
-from graphvc.app.common import analysis_controls, audited, guarded, top_slider
+from graphvc.app.common import analysis_controls, audited, guarded, require_page, top_slider
+
+require_page("people")
 
 RFG_PARTS = ["recency_part", "frequency_part", "gravity_part"]
 RAW = ["recency_days", "frequency", "gravity", "betweenness", "harm_pagerank", "degree"]

@@ -19,10 +19,13 @@ from graphvc.app.common import (
     geography_caption,
     guarded,
     map_outlines,
+    require_page,
     run_key,
     settings,
     table,
 )
+
+require_page("performance")
 
 #: The colour of each state on the map and in its legend (RGB), and of a borough the target
 #: does not judge.

@@ -14,10 +14,13 @@ from graphvc.app.common import (
     guarded,
     map_outlines,
     place_map,
+    require_page,
     run_key,
     table,
     top_slider,
 )
+
+require_page("places")
 
 #: Each level of place: its key column, name column, map label, radius (metres) and whether
 #: it is drawn as columns (few, large places) or dots (many small ones).

@@ -2,11 +2,22 @@
 
 import io
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import streamlit as st
 
-from graphvc.app.common import guarded, reports, reports_dir
+from graphvc.app.common import (
+    audited,
+    audited_export,
+    guarded,
+    report_people,
+    reports,
+    reports_dir,
+    require_page,
+)
+
+user = require_page("reports")
 
 MIME = {".html": "text/html", ".csv": "text/csv", ".json": "application/json",
         ".parquet": "application/vnd.apache.parquet"}  # fmt: skip
@@ -20,6 +31,16 @@ if available.empty:
         icon=":material/info:",
     )
     st.stop()
+if user.pseudonymised:
+    # A reader sees people only under pseudonyms: the reports written with --pseudonymise.
+    available = available[available["pseudonymised"].fillna(False).astype(bool)]
+    if available.empty:
+        st.info(
+            "No pseudonymised report yet: your role reads only the reports written with "
+            "`graphvc report centrality --pseudonymise`.",
+            icon=":material/info:",
+        )
+        st.stop()
 
 st.dataframe(available.drop(columns=["path"]), hide_index=True, width="stretch")
 latest = set(available.loc[available["latest"], "as_of"])
@@ -32,21 +53,34 @@ folder = Path(report["path"])
 
 page = folder / "report.html"
 if page.is_file():
+    audited("report.view", person_ids=report_people(folder.glob("*.csv")),
+            what={"report": str(folder), "file": page.name})  # fmt: skip
     st.iframe(page.read_text(encoding="utf-8"), height=900)
 else:
     st.warning(f"{page} is missing: the report folder is incomplete.")
 
 st.subheader("Download")
 files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in MIME)
-bundle = io.BytesIO()
-with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
-    for path in files:
-        archive.write(path, f"{as_of}/{path.name}")
-offered = [(f"{as_of}.zip", "The whole report (zip)", bundle.getvalue(), "application/zip")] + [
-    (f"{as_of}-{path.name}", path.name, path.read_bytes(), MIME[path.suffix])
+
+
+def zipped(paths: list[Path]) -> bytes:
+    bundle = io.BytesIO()
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in paths:
+            archive.write(path, f"{as_of}/{path.name}")
+    return bundle.getvalue()
+
+
+offered = [(f"{as_of}.zip", "The whole report (zip)", files, "application/zip")] + [
+    (f"{as_of}-{path.name}", path.name, [path], MIME[path.suffix])
     for path in files
     if path.suffix != ".parquet"
 ]
 columns = st.columns(4)
-for i, (name, title, data, mime) in enumerate(offered):
+for i, (name, title, paths, mime) in enumerate(offered):
+    data = audited_export(
+        partial(zipped, paths) if len(paths) > 1 else paths[0].read_bytes,
+        person_ids=partial(report_people, paths),
+        what={"file": name, "report": str(folder)},
+    )
     columns[i % 4].download_button(title, data, name, mime, key=f"file_{name}", on_click="ignore")

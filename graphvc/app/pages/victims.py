@@ -4,7 +4,9 @@ import streamlit as st
 
 from graphvc.analysis.overlap import OVERLAP_CLASSES
 from graphvc.analysis.repeat_victims import latest_risk_assessments
-from graphvc.app.common import analysis_controls, table
+from graphvc.app.common import analysis_controls, require_page, table
+
+require_page("victims")
 
 st.title("Victims")
 result = analysis_controls()
