@@ -7,7 +7,6 @@ never a traceback: :class:`graphvc.errors.GraphvcError` is turned into a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -708,6 +707,7 @@ def report_tasking_command(
             driver, out_dir, list(boroughs) or None, parameters, targets=targets,
             home=settings.home, top=top, pseudonymise=pseudonymise,
             key=settings.pseudonym_key, database=settings.neo4j_database,
+            audit_dir=settings.audit_dir,
         )  # fmt: skip
     if not quiet:
         for folder in written:

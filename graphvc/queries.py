@@ -31,7 +31,6 @@ read a person's name in any way (see its rule).
 from __future__ import annotations
 
 import hashlib
-
 import json
 import re
 import time

@@ -96,9 +96,10 @@ def require_page(name: str) -> User:
 
 
 def _client() -> str:
-    """From where: the app and the client's address when Streamlit knows it."""
+    """From where: the app and the client's address (Streamlit gives none for a client on
+    this machine)."""
     address = st.context.ip_address
-    return f"app:{address}" if address else "app"
+    return f"app:{address}" if address else "app:localhost"
 
 
 def audited(

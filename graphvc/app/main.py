@@ -5,6 +5,8 @@ The app only reads: every query goes through read transactions, in which Neo4j r
 write.
 """
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from graphvc.app import page
@@ -30,12 +32,29 @@ def sign_in() -> None:
     st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
 
 
+def no_role() -> None:
+    """The only page of a signed-in user to whom no role is given."""
+    user = current_user()
+    st.title("graphvc")
+    st.warning(
+        f"You are signed in as {user.name if user else 'nobody'}, but no graphvc role is given "
+        "to you: ask an administrator.",
+        icon=":material/lock:",
+    )
+
+
+def only(page: Callable[[], None], title: str) -> None:
+    """Serve ``page`` alone: the navigation names it, so no other page can be reached (not
+    even those Streamlit would find in the ``pages/`` folder)."""
+    st.navigation([st.Page(page, title=title)], position="hidden").run()
+
+
 def main() -> None:
     """Route a signed-in user to the pages their roles open (the first of them by default)."""
     st.set_page_config(page_title="graphvc", page_icon=":material/hub:", layout="wide")
     user = current_user()
     if user is None:
-        sign_in()
+        only(sign_in, "Sign in")
         return
     signed_in = settings().sign_in == "oidc"
     if signed_in:
@@ -46,11 +65,7 @@ def main() -> None:
             st.button("Sign out", icon=":material/logout:", on_click=st.logout)
     allowed = [(name, title, icon) for name, title, icon in PAGES if user.may_open(name)]
     if not allowed:
-        st.warning(
-            f"You are signed in as {user.name}, but no graphvc role is given to you: ask an "
-            "administrator.",
-            icon=":material/lock:",
-        )
+        only(no_role, "No role")
         return
     navigation = st.navigation(
         [

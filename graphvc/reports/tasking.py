@@ -30,7 +30,7 @@ from typing import Any
 import neo4j
 import pandas as pd
 
-from graphvc import harm_index
+from graphvc import audit, harm_index
 from graphvc import performance as perf
 from graphvc.analysis.events import person_incidents, rolling_window
 from graphvc.analysis.neighbourhoods import high_impact_wards
@@ -427,11 +427,14 @@ def write_tasking_pack(
     key: str | None = None,
     neo4j_version: Mapping[str, str] | None = None,
     database: str = "neo4j",
+    audit_dir: Path | None = None,
 ) -> Path:
     """Write ``borough``'s pack for the run ``result`` to ``out_dir/<borough>/<as-of>/``.
 
     ``targets`` default to the founding targets; a target on the MPS counts needs ``home``
-    (the reference data). Raises :class:`ConfigError` for an unknown borough or bad options
+    (the reference data). With ``audit_dir``, the pack and the people it lists are recorded in
+    the audit trail there before it is written (and it is not written when they cannot be:
+    :class:`graphvc.audit.AuditError`). Raises :class:`ConfigError` for an unknown borough or bad options
     and :class:`ReportError` when the folder cannot be written.
     """
     check_options(top=top, pseudonymise=pseudonymise, key=key)
@@ -449,6 +452,13 @@ def write_tasking_pack(
     report = tasking_tables(result, borough, evaluated, top=top)
     fingerprint = key_id(key) if pseudonymise and key else None
     names = person_names(result.tables, key if fingerprint else None)
+    if audit_dir is not None:
+        listed = [i for t in ("offenders", "victims", "marac") for i in report[t]["person_id"]]
+        audit.record(
+            audit_dir, "report.write", person_ids=listed,
+            what={"report": REPORT, "borough": borough, "out": str(Path(out_dir).absolute()),
+                  "top": top, "pseudonymised": pseudonymise, "parameters": parameters.as_dict()},
+        )  # fmt: skip
     for table in ("offenders", "victims", "marac"):
         report[table]["person_id"] = report[table]["person_id"].map(names).astype("string")
     out = Path(out_dir) / borough
@@ -507,6 +517,7 @@ def build_tasking_packs(
     pseudonymise: bool = False,
     key: str | None = None,
     database: str = "neo4j",
+    audit_dir: Path | None = None,
 ) -> list[Path]:
     """Analyse the graph once and write the pack of each of ``boroughs`` (None: every
     borough of the graph); returns their folders."""
@@ -526,6 +537,7 @@ def build_tasking_packs(
             key=key,
             neo4j_version=version,
             database=database,
+            audit_dir=audit_dir,
         )
         for borough in chosen
     ]

@@ -13,8 +13,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from graphvc import audit
 from graphvc.cli import cli
 from graphvc.config import Settings
+from graphvc.reports.pseudonyms import pseudonym
 from graphvc.synth import generate, synthetic_city, write
 from loaders.folder import load_folder
 
@@ -48,7 +50,7 @@ def city_graph(empty_graph: neo4j.Driver, tmp_path_factory: pytest.TempPathFacto
 def _pack(settings: Settings, out: Path, *options: str) -> list[Path]:
     result = CliRunner().invoke(
         cli, ["report", "tasking", "--out", str(out), "--pseudonymise", *options],
-        env=_env(settings),
+        env=_env(settings, GRAPHVC_AUDIT_DIR=f"{out}-audit"),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     return [Path(line) for line in result.stdout.split()]
@@ -79,6 +81,14 @@ def test_a_pack_is_complete_reproducible_and_pseudonymised(
     wards = pd.read_csv(first / "neighbourhoods.csv")
     assert (wards["borough_code"] == city_graph).all()
     assert wards["harm_share"].between(0, 1).all() and (wards["periods_in_top_decile"] <= 4).all()
+
+    # The pack was audited before it was written, naming the real ids behind its pseudonyms.
+    [event] = audit.events(tmp_path / "a-audit").to_dict(orient="records")
+    assert event["action"] == "report.write" and event["what"]["report"] == "tasking"
+    assert event["what"]["borough"] == city_graph and event["what"]["pseudonymised"] is True
+    assert all(RAW_ID.fullmatch(p) for p in event["person_ids"])
+    listed = {pseudonym(p, KEY) for p in event["person_ids"]}
+    assert set(offenders["person_id"]) <= listed
 
 
 def test_the_next_pack_shows_what_changed(

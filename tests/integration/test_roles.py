@@ -1,0 +1,61 @@
+"""Every page checks the user's role before it reads anything.
+
+Each page is opened on its own, as each role, with Neo4j pointed at a closed port: a page the
+role opens goes on to read (and says the server is unreachable, or shows what it read from
+files), a page it does not open says it is closed and has tried nothing.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from graphvc.app import page as page_path
+from graphvc.app.main import PAGES
+from graphvc.audit import system_user
+
+#: Which pages each role opens, as the README's Security and governance section states it.
+OPENS = {
+    "analyst": {"overview", "explorer", "people", "victims", "places", "performance", "cypher",
+                "reports"},
+    "specialist": {"cypher"},
+    "reader": {"overview", "reports"},
+    "admin": {"audit"},
+}  # fmt: skip
+CLOSED = "This page is closed"
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("role", sorted(OPENS))
+def test_each_page_opens_for_its_roles_only(
+    role: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GRAPHVC_AUTH", "none")
+    monkeypatch.setenv("GRAPHVC_LOCAL_ROLES", role)
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{_closed_port()}")
+    monkeypatch.setenv("GRAPHVC_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("GRAPHVC_AUDIT_DIR", str(tmp_path / "audit"))
+    monkeypatch.setenv("GRAPHVC_REPORTS_DIR", str(tmp_path / "reports"))
+    opened = set()
+    for name, _, _ in PAGES:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        at = AppTest.from_file(page_path(name), default_timeout=30).run()
+        assert not at.exception, (name, at.exception[0].stack_trace if at.exception else "")
+        errors = [e.value for e in at.error]
+        refused = any(e.startswith(CLOSED) for e in errors)
+        if not refused:
+            opened.add(name)
+        else:
+            # Refused before reading: had it tried, the closed port would be an error too.
+            assert errors == [f"{CLOSED}: app:{system_user()} may not open it."], name
+    assert opened == OPENS[role]
