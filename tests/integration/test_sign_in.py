@@ -162,12 +162,17 @@ def _sign_in(browser, url: str, user: str, claims: dict[str, object]) -> tuple[s
 def test_a_signed_out_visitor_sees_only_the_sign_in_page(
     signed_app: tuple[str, Path], browser
 ) -> None:
+    from selenium.webdriver.common.by import By
+
     url, _ = signed_app
     for path in ("", "/explorer", "/audit"):
         browser.get(f"{url}{path}")
         title, links = _settled(browser)
         assert (title, links) == ("graphvc", []), path
-        assert "Sign in" in browser.page_source
+        _wait(browser).until(
+            lambda b: b.find_elements(By.XPATH, "//button[.//p[text()='Sign in']]")
+        )
+        assert "Network explorer" not in browser.page_source
 
 
 @pytest.mark.parametrize(
