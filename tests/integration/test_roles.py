@@ -59,3 +59,29 @@ def test_each_page_opens_for_its_roles_only(
             # Refused before reading: had it tried, the closed port would be an error too.
             assert errors == [f"{CLOSED}: app:{system_user()} may not open it."], name
     assert opened == OPENS[role]
+
+
+def test_a_specialist_runs_only_the_queries_of_their_teams(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The local user here has no team, so only the queries for all teams are offered; an
+    analyst is offered every team's."""
+    from graphvc.queries import TEAMS, list_queries
+
+    monkeypatch.setenv("GRAPHVC_AUTH", "none")
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{_closed_port()}")
+    monkeypatch.setenv("GRAPHVC_AUDIT_DIR", str(tmp_path / "audit"))
+    offered = {}
+    for role in ("specialist", "analyst"):
+        monkeypatch.setenv("GRAPHVC_LOCAL_ROLES", role)
+        st.cache_resource.clear()
+        at = AppTest.from_file(page_path("cypher"), default_timeout=30).run()
+        team, query = at.selectbox[0], at.selectbox[1]
+        offered[role] = (list(team.options), set(query.options))
+    every_team = {q.name for q in list_queries(None)}
+    for_all = {q.name for q in list_queries(None) if q.team == "all teams"}
+    assert offered["specialist"][0] == ["all teams"]
+    assert {o.rsplit("(", 1)[1].rstrip(")") for o in offered["specialist"][1]} == for_all
+    assert offered["analyst"][0] == ["Every team", *TEAMS]
+    assert {o.rsplit("(", 1)[1].rstrip(")") for o in offered["analyst"][1]} == every_team
+    assert for_all < every_team
