@@ -482,6 +482,9 @@ def analyse_command(
     parameters = result.parameters
     moment = parameters.moment
     leaders = result.people.head(top)
+    # The scores are written; the list about to be shown is a lookup of the people on it.
+    audit.record(settings.audit_dir, "analyse", person_ids=leaders.index.astype(str),
+                 what={"parameters": parameters.as_dict(), "top": top, "scored": written})  # fmt: skip
     if as_json:
         report = {"parameters": parameters.as_dict(), "summary": result.summary, "scored": written,
                   "timings": result.timings, "top": [{"person_id": pid, "rank": int(row["rank"]),

@@ -30,6 +30,7 @@ def test_load_query_and_report_are_audited(
     steps = [
         ["load", str(SMALL), "--rejects", str(tmp_path / "rejects.csv"), "--json"],
         ["query", "run", "co_offenders", "--param", "person_id=P1", "--format", "json"],
+        ["analyse", "--as-of", "2025-01-03", "--top", "2", "--json"],
         ["report", "centrality", "--out", str(tmp_path / "reports"), "--as-of", "2025-01-03",
          "--top", "2", "--quiet"],
     ]  # fmt: skip
@@ -37,17 +38,22 @@ def test_load_query_and_report_are_audited(
         result = runner.invoke(cli, step, env=env)
         assert result.exit_code == 0, (step, result.output)
     trail = audit.events(tmp_path / "audit")
-    assert trail["action"].tolist() == ["load", "query.run", "report.write"]
+    assert trail["action"].tolist() == ["load", "query.run", "analyse", "report.write"]
     assert set(trail["user"]) == {audit.system_user()}
-    load, query, report = trail.to_dict(orient="records")
+    load, query, analysed, report = trail.to_dict(orient="records")
+    # `analyse` shows its top two: the people its JSON lists are those it recorded.
+    shown_top = json.loads(runner.invoke(cli, steps[2], env=env).stdout)["top"]
+    assert analysed["person_ids"] == sorted(row["person_id"] for row in shown_top)
+    assert len(analysed["person_ids"]) == 2
     assert load["what"]["folder"] == str(SMALL)
     assert query["what"]["query"] == "co_offenders" and query["person_ids"] == ["P1"]
     assert query["what"]["parameters"]["person_id"] == "P1"
     # The report lists P1 first by priority (the fixture's star), and its repeat victim P4.
     assert "P1" in report["person_ids"] and report["what"]["report"] == "centrality"
     shown = runner.invoke(cli, ["audit", "show", "--person", "P1", "--json"], env=env)
-    assert [json.loads(line)["action"] for line in shown.stdout.splitlines()] == [
+    assert [json.loads(line)["action"] for line in shown.stdout.splitlines()][:3] == [
         "query.run",
+        "analyse",
         "report.write",
     ]
     assert runner.invoke(cli, ["audit", "verify"], env=env).exit_code == 0
