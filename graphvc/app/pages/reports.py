@@ -1,12 +1,14 @@
-"""Reports: browse the scheduled reports, read one, download its files."""
+"""Reports: browse the scheduled reports, read one, see who is due for review or removal,
+download its files."""
 
 import io
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from graphvc.app.common import guarded, reports, reports_dir
+from graphvc.app.common import audited, guarded, reports, reports_dir
 
 MIME = {".html": "text/html", ".csv": "text/csv", ".json": "application/json",
         ".parquet": "application/vnd.apache.parquet"}  # fmt: skip
@@ -36,6 +38,28 @@ if page.is_file():
 else:
     st.warning(f"{page} is missing: the report folder is incomplete.")
 
+st.subheader("Review and removal")
+review_file = folder / "review.csv"
+if review_file.is_file():
+    review = pd.read_csv(review_file, dtype="string")
+    counts = review["recommendation"].value_counts()
+    due, remove = st.columns(2)
+    due.metric("Due for review", int(counts.get("review", 0)))
+    remove.metric("Recommended for removal", int(counts.get("remove", 0)))
+    st.caption(
+        "Listed people whose review date has come, and those with no offending in the "
+        "report's inactive months (recommended for removal). The review meeting decides."
+    )
+    st.dataframe(review, hide_index=True, width="stretch")
+    st.download_button(
+        "review.csv", review_file.read_bytes(), f"{as_of}-review.csv", "text/csv",
+        key="file_review", on_click=audited, args=("export",),
+        kwargs={"person_ids": review["person_id"].dropna().tolist(),
+                "what": {"file": "review.csv", "report": as_of, "people": len(review)}},
+    )  # fmt: skip
+else:
+    st.info("This report has no review.csv: it was written before reviews were added.")
+
 st.subheader("Download")
 files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in MIME)
 bundle = io.BytesIO()
@@ -45,7 +69,7 @@ with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as archive:
 offered = [(f"{as_of}.zip", "The whole report (zip)", bundle.getvalue(), "application/zip")] + [
     (f"{as_of}-{path.name}", path.name, path.read_bytes(), MIME[path.suffix])
     for path in files
-    if path.suffix != ".parquet"
+    if path.suffix != ".parquet" and path != review_file  # review.csv: audited, above
 ]
 columns = st.columns(4)
 for i, (name, title, data, mime) in enumerate(offered):
