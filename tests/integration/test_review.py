@@ -6,6 +6,9 @@ Four offenders, each alone, all against P9, a pure victim (never offender or sus
     I2 2023-02-15  P2 -> P9      I5 2024-11-01  P4 -> P9
     I3 2025-03-15  P2 -> P9      I6 2025-02-15  P1 -> P9
 
+P9 is also family of P1 and of P3 (associations): the only bridge between them in the
+person network too.
+
 Reports as of 2025-01-01, 2025-03-01 and 2025-04-01 (two-year window, everyone in it on the
 list). P1 and P4 stay listed; P3 too, though their only offence is older than twelve months;
 P2 drops off when I2 leaves the window (2025-03-01) and returns with I3 (2025-04-01).
@@ -52,6 +55,8 @@ I6,2025-02-15T21:00:00,personal_robbery,personal_robbery,false,false,false,false
         f"{offender},I{n},offender\nP9,I{n},victim\n"
         for n, offender in enumerate(["P1", "P2", "P2", "P3", "P4", "P1"], start=1)
     ),
+    "associations.csv": "person_a,person_b,type,weight,source\nP1,P9,family,,intelligence\n"
+    "P3,P9,family,,intelligence\n",
 }
 
 
@@ -136,6 +141,9 @@ def test_a_pure_victim_bridging_offenders_stays_off_the_list(
     # P9 sits on every path between the four offenders of the victim-offender graph ...
     assert max(betweenness, key=betweenness.__getitem__) == "P9"
     assert betweenness["P9"] == pytest.approx(1.0)
+    # ... and between P1 and P3 in the person network (their family ties) ...
+    manifest = json.loads((reports[0] / "manifest.json").read_text())
+    assert manifest["data"]["analysis"]["people_in_network"] == 5
     # ... yet, never an offender or suspect, is on no offender-facing table.
     for report in reports:
         for table in ("offenders", "changes", "review", "communities", "exposure"):
