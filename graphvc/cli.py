@@ -615,7 +615,8 @@ _QUIET = click.option("--quiet", is_flag=True, help="Print nothing on success; l
     "--review-days",
     type=click.IntRange(1, 36500),
     default=None,
-    help="Days from a person's first listing to the review of it  [default: GRAPHVC_REVIEW_DAYS, 90]",
+    help="Days from a person's first listing to the review of it "
+    "[default: GRAPHVC_REVIEW_DAYS, 90].",
 )
 @click.option(
     "--inactive-months",
