@@ -178,7 +178,9 @@ def review_table(
     """
     table = offenders[["person_id", "rank", "listed_since", "review_by"]].copy()
     table["person_id"] = table["person_id"].astype("string")
-    table["last_offending"] = table["person_id"].map(offended).astype("datetime64[ns]")
+    # Reindexed, not mapped: a graph without offending gives an empty series of any type.
+    latest = offended.reindex(table["person_id"].to_numpy()).to_numpy()
+    table["last_offending"] = pd.to_datetime(latest).as_unit("ns")
     moment = pd.Timestamp(as_of)
     due = (table["review_by"] <= as_of).to_numpy(dtype=bool)
     cutoff = moment - pd.DateOffset(months=inactive_months)

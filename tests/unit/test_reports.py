@@ -21,6 +21,7 @@ from graphvc.reports.changes import rank_changes
 from graphvc.reports.html import render_report
 from graphvc.reports.manifest import manifest
 from graphvc.reports.pseudonyms import pseudonym, pseudonymise_ids
+from graphvc.reports.review import last_offending, review_table
 from graphvc.reports.tables import (
     communities_table,
     exposure_table,
@@ -456,3 +457,20 @@ def test_network_picture_is_the_same_for_the_same_seed() -> None:
     first = charts.network_picture(G, seed=3, **options)
     assert charts.network_picture(G, seed=3, **options) == first
     assert first.count("<circle") == 34 and first.count("<line") == 78
+
+
+def test_without_offending_everyone_listed_is_recommended_for_removal() -> None:
+    """A network loaded from associations alone: intelligence links are undated, so nothing
+    shows recent activity."""
+    no_incidents = pd.DataFrame(columns=["incident_id", "occurred_at", "offence"])
+    no_involvements = pd.DataFrame(columns=["person_id", "incident_id", "role"])
+    offended = last_offending(no_incidents, no_involvements, end=pd.Timestamp("2025-01-01"))
+    listed = pd.DataFrame({"person_id": ["A", "B"], "rank": [1, 2],
+                           "listed_since": ["2024-12-01", "2025-01-01"],
+                           "review_by": ["2025-01-01", "2025-04-01"]})  # fmt: skip
+    review = review_table(listed, offended, as_of="2025-01-01", inactive_months=6)
+    assert review[["person_id", "reason", "recommendation"]].to_numpy().tolist() == [
+        ["A", "due for review; no offending in 6 months", "remove"],
+        ["B", "no offending in 6 months", "remove"],
+    ]
+    assert review["last_offending"].isna().all()
