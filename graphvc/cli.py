@@ -356,9 +356,11 @@ def _write_report(
     *,
     top: int = 20,
     pseudonymise: bool = False,
+    review_days: int | None = None,
+    inactive_months: int = 12,
 ) -> Path:
     """The weekly centrality report of ``result``, its map drawn on the graph's city; the
-    people it lists are audited first."""
+    people it lists are audited first. ``review_days`` defaults to ``GRAPHVC_REVIEW_DAYS``."""
     from graphvc.geography import map_geography
     from graphvc.reports import write_report
     from graphvc.reports.tables import offenders_table, repeat_victims_table
@@ -376,7 +378,8 @@ def _write_report(
     city = map_geography(settings.home, boroughs)
     return write_report(
         result, out_dir, top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key,
-        neo4j_version=server_version(driver, database=settings.neo4j_database),
+        review_days=settings.review_days if review_days is None else review_days,
+        inactive_months=inactive_months, neo4j_version=server_version(driver, database=settings.neo4j_database),
         database=settings.neo4j_database, outlines=city.for_report(),
     )  # fmt: skip
 
@@ -611,6 +614,20 @@ _QUIET = click.option("--quiet", is_flag=True, help="Print nothing on success; l
     show_default=True,
     help="How many people, victims and places each list holds (ties at the cut kept).",
 )
+@click.option(
+    "--review-days",
+    type=click.IntRange(1, 36500),
+    default=None,
+    help="Days from a person's first listing to the review of it "
+    "[default: GRAPHVC_REVIEW_DAYS, 90].",
+)
+@click.option(
+    "--inactive-months",
+    type=click.IntRange(1, 1200),
+    default=12,
+    show_default=True,
+    help="Recommend removing a listed person with no offending in this many months.",
+)
 @_PSEUDONYMISE
 @_SEED
 @_TIES
@@ -623,14 +640,17 @@ def report_centrality_command(
     as_of: pd.Timestamp | None,
     window_days: int,
     top: int,
+    review_days: int | None,
+    inactive_months: int,
     pseudonymise: bool,
     seed: int,
     ties: str | None,
     tie_weight: tuple[str, ...],
     quiet: bool,
 ) -> None:
-    """Write the centrality report: the ranked offenders with every part of their scores,
-    changes since the previous report, repeat victims, places, communities, exposure and
+    """Write the centrality report: the ranked offenders with every part of their scores
+    and since when they are listed, changes since the previous report, who is due for review
+    or recommended for removal, repeat victims, places, communities, exposure and
     proportionality, as CSV, Parquet and one self-contained HTML page.
 
     The report is complete or absent: it is renamed into place only when every file is
@@ -644,7 +664,8 @@ def report_centrality_command(
     with _log_to_stderr(quiet), open_driver(settings) as driver:
         result = run_analysis(driver, parameters, database=settings.neo4j_database)
         folder = _write_report(driver, settings, result, out_dir, top=top,
-                               pseudonymise=pseudonymise)  # fmt: skip
+                               pseudonymise=pseudonymise, review_days=review_days,
+                               inactive_months=inactive_months)  # fmt: skip
     if not quiet:
         click.echo(str(folder))
 

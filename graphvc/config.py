@@ -79,6 +79,7 @@ class Settings:
     batch_size: int = 5000
     load_workers: int = 2
     pseudonym_key: str | None = None
+    review_days: int = 90
     reference_urls: Mapping[str, str] = field(default_factory=dict)
     audit_dir: Path = field(default_factory=lambda: default_home() / "audit")
     reports_dir: Path = field(default_factory=lambda: default_home() / "reports")
@@ -109,6 +110,7 @@ class Settings:
             batch_size=_int(env, "GRAPHVC_BATCH_SIZE", 5000),
             load_workers=_int(env, "GRAPHVC_LOAD_WORKERS", 2),
             pseudonym_key=env.get("GRAPHVC_PSEUDONYM_KEY") or None,
+            review_days=_int(env, "GRAPHVC_REVIEW_DAYS", 90),
             reference_urls={
                 name.removeprefix(REFERENCE_URL_PREFIX).lower(): url
                 for name, url in env.items()
@@ -157,6 +159,8 @@ class Settings:
             raise ConfigError(
                 f"GRAPHVC_AUTH={self.sign_in!r} must be one of {', '.join(AUTH_MODES)}"
             )
+        if self.review_days < 1:
+            raise ConfigError(f"GRAPHVC_REVIEW_DAYS={self.review_days!r} must be at least 1")
         if self.query_timeout <= 0:
             raise ConfigError(f"GRAPHVC_QUERY_TIMEOUT={self.query_timeout!r} must be positive")
         for name, size in (

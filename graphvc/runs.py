@@ -184,7 +184,8 @@ class AnalysisResult:
     perpetrators' incidents (one row per person and incident, from
     :func:`graphvc.analysis.events.person_incidents`); ``tables`` are the contract tables
     the run read. ``people`` carries every person score with its parts, indexed by
-    ``person_id`` and sorted by priority rank.
+    ``person_id`` and sorted by priority rank: everyone in the network but the victims who
+    never offended, who are not ranked.
     """
 
     parameters: AnalysisParameters
@@ -266,6 +267,11 @@ def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) 
     measures: ``"auto"`` (igraph on large graphs), ``"igraph"``, or ``"networkx"`` (the
     pure-networkx reference, with Louvain in place of Leiden).
 
+    A victim is never ranked as dangerous for being one: the people recorded as victims and
+    never as offenders or suspects before ``as_of``
+    (:func:`graphvc.analysis.overlap.absolute_victims`) keep their place in the network, so
+    others' scores are unchanged, but are left out of ``people``: not scored, not ranked.
+
     What is absent is left out, not an error: without incidents in the window the
     offending-based parts (RFG, harm PageRank) are absent from the priority, which uses the
     network parts alone (``summary["priority_parts"]``); without anyone in the network the
@@ -295,6 +301,8 @@ def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) 
     events = person_incidents(
         incidents, involvements, roles=PERPETRATOR_ROLES, start=start, end=end
     )
+    # Victims keep their place in the network (for others' scores) but are never scored.
+    unranked = overlap.absolute_victims(incidents, involvements, end=as_of)
     clock = _timed(timings, "person_network", clock)
 
     exact = G.number_of_nodes() <= EXACT_BETWEENNESS_LIMIT
@@ -316,13 +324,15 @@ def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) 
         network = _network_scores(G, parameters, exact=exact, harm=harmful, timings=timings)
         clock = time.perf_counter()
         weights = {part: parameters.priority_weights[part] for part in parts}
-        network_parts = network[[c for c in weights if c != "rfg" and c in network]]
+        network_parts = network[[c for c in weights if c != "rfg" and c in network]].drop(
+            index=unranked, errors="ignore"
+        )
         ranked = priority.offender_priority(rfg, network_parts, weights=weights)
         if "rfg" not in weights:
             ranked = ranked.drop(columns=[c for c in ("rfg", "rfg_part") if c in ranked])
         people = ranked.join(
             network.drop(columns=[c for c in network_parts.columns if c in ranked]), how="outer"
-        )
+        ).drop(index=unranked, errors="ignore")
     else:
         network, people = pd.DataFrame(), _empty_people()
     clock = _timed(timings, "priority", clock)

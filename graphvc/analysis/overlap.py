@@ -14,13 +14,13 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from graphvc.analysis.events import DateLike, rolling_window
+from graphvc.analysis.events import DateLike, person_incidents, rolling_window
 from graphvc.analysis.harm import harm_by
 from graphvc.contract import PERPETRATOR_ROLES
 from graphvc.errors import AnalysisError
 from graphvc.harm_index import HarmTable
 
-__all__ = ["OVERLAP_CLASSES", "victim_offender_overlap"]
+__all__ = ["OVERLAP_CLASSES", "absolute_victims", "victim_offender_overlap"]
 
 #: The five classes, from only victimised to only offending.
 OVERLAP_CLASSES: tuple[str, ...] = (
@@ -30,6 +30,35 @@ OVERLAP_CLASSES: tuple[str, ...] = (
     "predominant_offender",
     "absolute_offender",
 )
+
+
+def absolute_victims(
+    incidents: pd.DataFrame, involvements: pd.DataFrame, *, end: DateLike | None = None
+) -> pd.Index:
+    """The people recorded as victims and never as offenders or suspects before ``end``
+    (all history): absolute victims over their whole record, in sorted order.
+
+    A priority list of dangerous people leaves them out whatever their ties: a victim is
+    never ranked as dangerous for being one (the ICO's 2018 enforcement notice on the
+    Metropolitan Police's Gangs Matrix found victims treated like offenders).
+
+    Examples
+    --------
+    >>> incidents = pd.DataFrame({"incident_id": ["I1", "I2"],
+    ...     "occurred_at": ["2024-01-05", "2024-06-01"], "offence": ["personal_robbery"] * 2})
+    >>> involvements = pd.DataFrame({"person_id": ["A", "V", "W", "V", "W"],
+    ...     "incident_id": ["I1", "I1", "I1", "I2", "I2"],
+    ...     "role": ["offender", "victim", "victim", "witness", "suspect"]})
+    >>> absolute_victims(incidents, involvements).tolist()
+    ['V']
+    >>> absolute_victims(incidents, involvements, end="2024-03-01").tolist()
+    ['V', 'W']
+    """
+    victims = person_incidents(incidents, involvements, roles=("victim",), end=end)
+    offenders = person_incidents(incidents, involvements, roles=PERPETRATOR_ROLES, end=end)
+    never = ~victims["person_id"].isin(offenders["person_id"])
+    found: pd.Index = pd.Index(sorted(victims.loc[never, "person_id"].unique()), name="person_id")
+    return found
 
 
 def victim_offender_overlap(

@@ -40,6 +40,7 @@ __all__ = [
     "MANIFEST",
     "SIGNIFICANT_DIGITS",
     "complete_reports",
+    "earlier_reports",
     "list_reports",
     "previous_report",
     "publish",
@@ -155,6 +156,19 @@ def complete_reports(out_dir: Path) -> list[Path]:
     )
 
 
+def earlier_reports(
+    out_dir: Path,
+    before: str,
+    *,
+    comparable: Callable[[Mapping[str, Any]], bool] = lambda manifest: True,
+) -> Iterator[Path]:
+    """The complete reports dated before ``before`` (``YYYY-MM-DD``) whose manifest is
+    ``comparable``, newest first."""
+    for report in reversed(complete_reports(out_dir)):
+        if report.name < before and comparable(read_manifest(report)):
+            yield report
+
+
 def previous_report(
     out_dir: Path,
     before: str,
@@ -163,10 +177,7 @@ def previous_report(
 ) -> Path | None:
     """The newest complete report dated before ``before`` (``YYYY-MM-DD``) whose manifest
     is ``comparable``, or ``None``."""
-    for report in reversed(complete_reports(out_dir)):
-        if report.name < before and comparable(read_manifest(report)):
-            return report
-    return None
+    return next(earlier_reports(out_dir, before, comparable=comparable), None)
 
 
 def _process_alive(pid: int) -> bool:

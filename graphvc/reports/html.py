@@ -184,6 +184,8 @@ def _offenders(offenders: pd.DataFrame, scores: pd.DataFrame, manifest: Mapping[
         "escalated_to_knife_or_gun": "escalated to knife/gun",
         "overlap_class": "victim–offender",
         "exposure_distance": "steps to gun/knife victim",
+        "listed_since": "listed since",
+        "review_by": "review by",
     }
     histograms = "".join(
         charts.histogram(scores[column].astype(float).tolist(), title=column)
@@ -230,6 +232,29 @@ def changes_section(changes: pd.DataFrame, previous: str | None) -> str:
         f'<p class="note">Against the report of {escape(previous)}: {escape(summary)}. '
         "Rank now of someone who left is their place in today's full ranking.</p>"
         + html_table(changes, columns)
+    )
+
+
+def _review(review: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
+    p = manifest["parameters"]
+    counts = review["recommendation"].value_counts()
+    columns = {
+        "recommendation": "recommendation",
+        "person_id": "person",
+        "rank": "rank",
+        "listed_since": "listed since",
+        "review_by": "review by",
+        "last_offending": "last offending",
+        "reason": "reason",
+    }
+    return (
+        "<h2>Review and removal</h2>"
+        f'<p class="note">{int(counts.get("review", 0))} due for review (listed for '
+        f"{escape(str(p.get('review_days')))} days or more) and {int(counts.get('remove', 0))} "
+        "recommended for removal (no incident as offender or suspect in the last "
+        f"{escape(str(p.get('inactive_months')))} months). A person stays on the list only "
+        "while the data says so: the review meeting decides, and records why.</p>"
+        + html_table(review, columns)
     )
 
 
@@ -480,6 +505,7 @@ def render_report(
             _key_figures(manifest["data"]["analysis"]),
             _offenders(tables["offenders"], scores, manifest),
             changes_section(tables["changes"], manifest.get("previous_report")),
+            _review(tables["review"], manifest),
             _network(core, tables["communities"], seed),
             _victims(tables["repeat_victims"]),
             _places(tables["places"], outlines),

@@ -63,11 +63,13 @@ def manifest(
     summary: Mapping[str, Any],
     versions: Mapping[str, Any],
     previous: str | None,
+    options: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A report's manifest, without its ``files`` (added once they are written).
 
     ``config_hash`` is the SHA-256 of everything chosen rather than found: the analysis
-    parameters, the list length, the pseudonymisation (and key fingerprint) and the harm
+    parameters, the list length, the report's own ``options`` (such as the review period),
+    the pseudonymisation (and key fingerprint) and the harm
     table. Two reports with the same ``config_hash`` and ``data_hash`` made with the same
     versions have the same tables. No wall-clock time is recorded, so a rerun is
     byte-identical.
@@ -81,7 +83,8 @@ def manifest(
     >>> m["as_of"], m["parameters"]["top"], len(m["config_hash"])
     ('2025-01-03', 10, 64)
     """
-    chosen = {**parameters.as_dict(), "top": top, "pseudonymised": pseudonymised}
+    chosen = {**parameters.as_dict(), "top": top, "pseudonymised": pseudonymised,
+              **(options or {})}  # fmt: skip
     config = {
         "report": report,
         "parameters": chosen,

@@ -5,8 +5,11 @@ victims are repeating and which places carry the harm.
 ``graphvc analyse`` and the app) and :func:`write_report` writes one dated folder
 (see :mod:`graphvc.reports.folders`)::
 
-    offenders.csv        the top of the priority list, every part of the score as a column
+    offenders.csv        the top of the priority list, every part of the score as a column,
+                         and since when each person is listed and when that is due for review
     changes.csv          entered, left, moved up or down, against the previous report
+    review.csv           the listed people due for review, and those with no offending in
+                         the last months, recommended for removal (:mod:`.review`)
     repeat_victims.csv   the victims victimised most often in the year to the as-of date
     places.csv           the locations, wards and boroughs carrying the most harm
     neighbourhoods.csv   high-impact neighbourhoods: wards in the force's top decile by harm
@@ -39,6 +42,15 @@ from graphvc.reports.changes import comparable, rank_changes, read_list
 from graphvc.reports.html import render_report
 from graphvc.reports.manifest import data_hash, manifest, sha256, versions
 from graphvc.reports.pseudonyms import MIN_KEY_LENGTH, key_id, person_names
+from graphvc.reports.review import (
+    DEFAULT_INACTIVE_MONTHS,
+    DEFAULT_REVIEW_DAYS,
+    earlier_lists,
+    last_offending,
+    listing_dates,
+    review_by,
+    review_table,
+)
 from graphvc.reports.tables import core_network, report_tables
 from graphvc.runs import AnalysisParameters, AnalysisResult, run_analysis
 
@@ -51,6 +63,7 @@ REPORT = "centrality"
 TABLES = (
     "offenders",
     "changes",
+    "review",
     "repeat_victims",
     "places",
     "near_repeats",
@@ -64,11 +77,18 @@ TABLES = (
 _DISTRIBUTIONS = ("priority", "rfg", "betweenness", "harm_pagerank")
 
 
-def check_options(*, top: int = 20, pseudonymise: bool = False, key: str | None = None) -> None:
+def check_options(
+    *,
+    top: int = 20,
+    pseudonymise: bool = False,
+    key: str | None = None,
+    review_days: int = DEFAULT_REVIEW_DAYS,
+    inactive_months: int = DEFAULT_INACTIVE_MONTHS,
+) -> None:
     """Check a report's options before any work.
 
-    Raises :class:`ConfigError` with a one-line reason: a list length below 1,
-    ``pseudonymise`` without a key (``GRAPHVC_PSEUDONYM_KEY``) or with one shorter than
+    Raises :class:`ConfigError` with a one-line reason: a list length, review period or
+    number of months below 1, ``pseudonymise`` without a key (``GRAPHVC_PSEUDONYM_KEY``) or with one shorter than
     :data:`~graphvc.reports.pseudonyms.MIN_KEY_LENGTH`.
 
     Examples
@@ -80,6 +100,12 @@ def check_options(*, top: int = 20, pseudonymise: bool = False, key: str | None 
     """
     if not (isinstance(top, int) and top >= 1):
         raise ConfigError(f"--top {top!r} must be a whole number, at least 1")
+    if not (isinstance(review_days, int) and review_days >= 1):
+        raise ConfigError(f"--review-days {review_days!r} must be a whole number, at least 1")
+    if not (isinstance(inactive_months, int) and inactive_months >= 1):
+        raise ConfigError(
+            f"--inactive-months {inactive_months!r} must be a whole number, at least 1"
+        )
     if pseudonymise and not key:
         raise ConfigError(
             "--pseudonymise needs GRAPHVC_PSEUDONYM_KEY: set it to a secret of at least "
@@ -98,11 +124,18 @@ def write_report(
     top: int = 20,
     pseudonymise: bool = False,
     key: str | None = None,
+    review_days: int = DEFAULT_REVIEW_DAYS,
+    inactive_months: int = DEFAULT_INACTIVE_MONTHS,
     neo4j_version: Mapping[str, str] | None = None,
     database: str = "neo4j",
     outlines: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write the report of the run ``result`` to ``out_dir/<as-of date>/``.
+
+    Each listed person carries ``listed_since`` (the first report of their unbroken run on
+    the list, read from the earlier comparable reports in ``out_dir``) and ``review_by``
+    (``review_days`` later); ``review.csv`` lists those due for review and those with no
+    offending in ``inactive_months`` months (:mod:`graphvc.reports.review`).
 
     ``outlines`` (GeoJSON by level, from :func:`graphvc.geography.map_geography`) draws the
     boroughs' harm on a map in the page.
@@ -116,7 +149,8 @@ def write_report(
     Raises :class:`ConfigError` for bad options and :class:`ReportError` when ``out_dir``
     or a file in it cannot be written.
     """
-    check_options(top=top, pseudonymise=pseudonymise, key=key)
+    check_options(top=top, pseudonymise=pseudonymise, key=key, review_days=review_days,
+                  inactive_months=inactive_months)  # fmt: skip
     parameters = result.parameters
     name = parameters.moment.date().isoformat()
     out = Path(out_dir)
@@ -129,11 +163,23 @@ def write_report(
     core = core_network(result.graph, report["offenders"], names)
     for table in ("offenders", "repeat_victims", "exposure"):
         report[table]["person_id"] = report[table]["person_id"].map(names).astype("string")
-    previous = folders.previous_report(
-        out, name, comparable=comparable(REPORT, fingerprint, pseudonymise)
-    )
+    same_naming = comparable(REPORT, fingerprint, pseudonymise)
+    previous = folders.previous_report(out, name, comparable=same_naming)
     report["changes"] = rank_changes(
         report["offenders"], read_list(previous) if previous else None, ranking=ranking
+    )
+    offenders = report["offenders"]
+    since = listing_dates(
+        offenders["person_id"], name, earlier_lists(out, name, comparable=same_naming)
+    )
+    offenders.insert(3, "listed_since", since.reindex(offenders["person_id"]).to_numpy())
+    offenders.insert(4, "review_by", review_by(offenders["listed_since"], review_days))
+    offended = last_offending(tables["incidents"], tables["involvements"], end=parameters.moment)
+    report["review"] = review_table(
+        offenders,
+        offended.rename(index=lambda person: names[str(person)]),
+        as_of=name,
+        inactive_months=inactive_months,
     )
     harm = harm_index.load_harm_table()
     about = manifest(
@@ -149,6 +195,7 @@ def write_report(
         summary=result.summary,
         versions=versions(neo4j_version or {}),
         previous=previous.name if previous else None,
+        options={"review_days": review_days, "inactive_months": inactive_months},
     )
     scores = result.people[[c for c in _DISTRIBUTIONS if c in result.people]]
     ordered = {table: report[table] for table in TABLES}
@@ -161,9 +208,11 @@ def write_report(
             raise ReportError(f"cannot write report {name} into {out}: {e}") from e
         published = folders.publish(staged, out, name)
     log.info(
-        "report %s: %d people listed, %s; written to %s",
+        "report %s: %d people listed, %d due for review or recommended for removal, %s; "
+        "written to %s",
         name,
         len(report["offenders"]),
+        len(report["review"]),
         f"changes against {previous.name}" if previous else "no earlier report to compare",
         published,
     )
@@ -178,6 +227,8 @@ def build_report(
     top: int = 20,
     pseudonymise: bool = False,
     key: str | None = None,
+    review_days: int = DEFAULT_REVIEW_DAYS,
+    inactive_months: int = DEFAULT_INACTIVE_MONTHS,
     database: str = "neo4j",
     outlines: Mapping[str, Any] | None = None,
 ) -> Path:
@@ -195,11 +246,12 @@ def build_report(
     ReportError
         ``out_dir`` or a file in it cannot be written.
     """
-    check_options(top=top, pseudonymise=pseudonymise, key=key)
+    check_options(top=top, pseudonymise=pseudonymise, key=key, review_days=review_days,
+                  inactive_months=inactive_months)  # fmt: skip
     log.info("report: reading and analysing the graph (database %r)", database)
     result = run_analysis(driver, parameters, database=database)
     return write_report(
-        result, out_dir, top=top, pseudonymise=pseudonymise, key=key,
-        neo4j_version=server_version(driver, database=database), database=database,
+        result, out_dir, top=top, pseudonymise=pseudonymise, key=key, review_days=review_days,
+        inactive_months=inactive_months, neo4j_version=server_version(driver, database=database), database=database,
         outlines=outlines,
     )  # fmt: skip

@@ -250,9 +250,10 @@ def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) ->
     at = open_page("people")
     ranked = at.dataframe[0].value
     # Co-offending (offenders and suspects): P1 joins P2 (I1), P3 (I2) and P6 (I5); the
-    # associations add P4 (partner of P5) and P9 (family of P7).
+    # associations add P9 (family of P7), and P4 (partner of P5), who is not ranked: only
+    # ever a victim (I2, I3, I4).
     assert ranked["person_id"].tolist()[0] == "P1"
-    assert set(ranked["person_id"]) == {"P1", "P2", "P3", "P4", "P5", "P6", "P7", "P9"}
+    assert set(ranked["person_id"]) == {"P1", "P2", "P3", "P5", "P6", "P7", "P9"}
     parts = ranked[["rfg_part", "betweenness_part", "harm_pagerank_part"]].sum(axis=1)
     assert parts.tolist() == pytest.approx(ranked["priority"].tolist())
     rfg = ranked[["recency_part", "frequency_part", "gravity_part"]].sum(axis=1)
@@ -260,8 +261,8 @@ def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) ->
     assert ranked.set_index("person_id").at["P1", "betweenness"] == pytest.approx(3.0)
     panel = at.dataframe[-1].value
     sexes = panel[panel["attribute"] == "sex"].set_index("value")["population_count"]
-    # P5 is the one woman who offended; P4 (F) and P9 (sex unknown) are tied to offenders.
-    assert sexes.to_dict() == {"F": 2, "M": 5, "unknown": 1}
+    # P5 is the one woman who offended; P9 (sex unknown) is tied to an offender.
+    assert sexes.to_dict() == {"F": 1, "M": 5, "unknown": 1}
     _no_names(at)
     at.selectbox(key="person").set_value("P6").run()
     _button(at, "Open P6 in the network explorer").click().run()
@@ -408,9 +409,17 @@ def test_reports_lists_and_opens_the_report(open_page: OpenPage) -> None:
     at = open_page("reports")
     assert at.dataframe[0].value["as_of"].tolist() == ["2025-01-03"]
     assert "Centrality report" in at.get("iframe")[0].proto.srcdoc
+    # A first report: no one is due for review yet; P9, listed through a family tie alone,
+    # has no offending and is recommended for removal.
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Due for review", "0"), ("Recommended for removal", "1"),
+    ]  # fmt: skip
+    review = next(d.value for d in at.dataframe if "recommendation" in d.value.columns)
+    assert review[["person_id", "recommendation"]].to_numpy().tolist() == [["P9", "remove"]]
     labels = [b.label for b in at.get("download_button")]
-    assert labels[0] == "The whole report (zip)"
+    assert labels[:2] == ["review.csv", "The whole report (zip)"]
     assert {"report.html", "manifest.json", "offenders.csv"} <= set(labels)
+    assert labels.count("review.csv") == 1  # offered once, through the audited button
 
 
 def test_no_report_yet_says_so(open_page: OpenPage, monkeypatch, tmp_path: Path) -> None:
@@ -555,7 +564,7 @@ def test_a_persons_priority_is_one_number_everywhere(
     )  # fmt: skip
     assert analysed.exit_code == 0, (analysed.output, analysed.stderr)
     from_cli = {row["person_id"]: row["priority"] for row in json.loads(analysed.stdout)["top"]}
-    assert len(from_cli) == 8  # P1, P2, P3, P5, P6, P7 offended in the window; P4, P9 tied
+    assert len(from_cli) == 7  # P1, P2, P3, P5, P6, P7 offended in the window; P9 tied
 
     shown = ego_network(empty_graph, "P1", hops=3).nodes
     people = shown[shown["label"] == "Person"].dropna(subset=["score_priority"])

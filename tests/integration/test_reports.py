@@ -200,6 +200,19 @@ def test_the_second_report_shows_who_entered_left_and_moved(reports: dict[str, P
     assert changes["rank"].tolist() == [3, 4, 2, 5, 1, 6]  # P5 left for sixth place
     assert changes["previous_rank"].astype("Int64").tolist() == [pd.NA, pd.NA, 3, 2, 1, 4]
     assert changes["places_moved"].astype("Int64").tolist() == [pd.NA, pd.NA, 1, -3, 0, -2]
+    # P1, P2 and P3 have been listed since the first report, due for review 90 days on.
+    assert offenders["listed_since"].to_dict() == {
+        "P1": "2024-07-01", "P2": "2024-07-01", "P10": "2025-01-03", "P6": "2025-01-03",
+        "P3": "2024-07-01",
+    }  # fmt: skip
+    assert offenders.loc["P1", "review_by"] == "2024-09-29"
+    review = _csv(second, "review")
+    # All three still offend: P3 last as a suspect in I2 (2024-02-10), within 12 months.
+    assert review[["person_id", "reason", "recommendation"]].to_numpy().tolist() == [
+        ["P1", "due for review", "review"],
+        ["P2", "due for review", "review"],
+        ["P3", "due for review", "review"],
+    ]
 
     exposure = _csv(second, "exposure")
     # P6, a knife victim (I7); P1 a step away; P2 and P3 two; P10 three (not listed).
@@ -252,7 +265,7 @@ def test_the_manifest_traces_every_file(reports: dict[str, Path]) -> None:
     assert "generated_at" not in manifest
     written = {p.name for p in second.iterdir()} - {"manifest.json"}
     assert written == set(manifest["files"])
-    assert len(written) == 2 * 10 + 1  # ten tables as CSV and Parquet, and the page
+    assert len(written) == 2 * 11 + 1  # eleven tables as CSV and Parquet, and the page
     for name, about in manifest["files"].items():
         assert hashlib.sha256((second / name).read_bytes()).hexdigest() == about["sha256"]
     assert manifest["files"]["offenders.csv"]["rows"] == TOP
@@ -319,6 +332,7 @@ def test_pseudonyms_are_stable_and_no_raw_id_is_written(reports: dict[str, Path]
     assert _csv(second, "exposure")["person_id"].tolist() == [
         name[p] for p in ("P6", "P1", "P2", "P3")
     ]
+    assert _csv(second, "review")["person_id"].tolist() == [name[p] for p in ("P1", "P2", "P3")]
     for report in (first, second):
         for file, text in _text_files(report).items():
             assert not RAW_ID.search(text), f"{report.name}/{file} names {RAW_ID.search(text)}"
@@ -354,7 +368,8 @@ def test_the_page_is_self_contained(reports: dict[str, Path]) -> None:
         assert not re.search(r"https?://", page)
         assert not re.search(r"<script|<link|<img|<iframe|@import|url\(", page)
         assert page.count("<svg") >= 6
-        for heading in ("Who is central now", "Who is new, who moved", "The core network",
+        for heading in ("Who is central now", "Who is new, who moved", "Review and removal",
+                        "The core network",
                         "Repeat victims", "Where the harm falls", "Trend by continuum category",
                         "Proportionality"):  # fmt: skip
             assert f"<h2>{heading}</h2>" in page

@@ -21,6 +21,7 @@ from graphvc.reports.changes import rank_changes
 from graphvc.reports.html import render_report
 from graphvc.reports.manifest import manifest
 from graphvc.reports.pseudonyms import pseudonym, pseudonymise_ids
+from graphvc.reports.review import last_offending, review_table
 from graphvc.reports.tables import (
     communities_table,
     exposure_table,
@@ -411,6 +412,11 @@ def test_the_page_is_self_contained_and_names_no_one_but_the_listed() -> None:
     tables = {
         "offenders": offenders,
         "changes": rank_changes(offenders, None),
+        "review": pd.DataFrame({"person_id": ["Xbbb"], "rank": [2],
+                                "listed_since": ["2024-10-01"], "review_by": ["2024-12-30"],
+                                "last_offending": [pd.Timestamp("2023-06-01T21:00")],
+                                "reason": ["due for review; no offending in 12 months"],
+                                "recommendation": ["remove"]}),
         "repeat_victims": empty.assign(rank=[], person_id=[]),
         "places": pd.DataFrame({"level": ["borough"], "code": ["E09000001"], "name": ["City"],
                                 "rank": [1], "harm": [740.0]}),
@@ -429,17 +435,20 @@ def test_the_page_is_self_contained_and_names_no_one_but_the_listed() -> None:
              "ratio": [2.0]}),
     }  # fmt: skip
     scores = pd.DataFrame({"priority": [0.9, 0.4, 0.1]})
-    page = render_report(tables, manifest=_manifest(), scores=scores, core=core)
+    about = _manifest(options={"review_days": 90, "inactive_months": 12})
+    page = render_report(tables, manifest=about, scores=scores, core=core)
     assert page.startswith("<!DOCTYPE html>")
     assert not re.search(r"https?://|<script|<link|<img|@import|url\(", page)
-    for heading in ("Who is central now", "Who is new, who moved", "The core network",
+    for heading in ("Who is central now", "Who is new, who moved", "Review and removal",
+                    "The core network",
                     "Repeat victims", "Where the harm falls", "High-impact neighbourhoods",
                     "Trend by continuum category",
                     "Proportionality"):  # fmt: skip
         assert f"<h2>{heading}</h2>" in page
     assert page.count("<svg") >= 5
     assert '<td class="n flag">2</td>' in page  # a ratio of 2 is marked
-    assert render_report(tables, manifest=_manifest(), scores=scores, core=core) == page
+    assert "0 due for review (listed for 90 days or more) and 1 recommended for removal" in page
+    assert render_report(tables, manifest=about, scores=scores, core=core) == page
 
 
 def test_network_picture_is_the_same_for_the_same_seed() -> None:
@@ -448,3 +457,20 @@ def test_network_picture_is_the_same_for_the_same_seed() -> None:
     first = charts.network_picture(G, seed=3, **options)
     assert charts.network_picture(G, seed=3, **options) == first
     assert first.count("<circle") == 34 and first.count("<line") == 78
+
+
+def test_without_offending_everyone_listed_is_recommended_for_removal() -> None:
+    """A network loaded from associations alone: intelligence links are undated, so nothing
+    shows recent activity."""
+    no_incidents = pd.DataFrame(columns=["incident_id", "occurred_at", "offence"])
+    no_involvements = pd.DataFrame(columns=["person_id", "incident_id", "role"])
+    offended = last_offending(no_incidents, no_involvements, end=pd.Timestamp("2025-01-01"))
+    listed = pd.DataFrame({"person_id": ["A", "B"], "rank": [1, 2],
+                           "listed_since": ["2024-12-01", "2025-01-01"],
+                           "review_by": ["2025-01-01", "2025-04-01"]})  # fmt: skip
+    review = review_table(listed, offended, as_of="2025-01-01", inactive_months=6)
+    assert review[["person_id", "reason", "recommendation"]].to_numpy().tolist() == [
+        ["A", "due for review; no offending in 6 months", "remove"],
+        ["B", "no offending in 6 months", "remove"],
+    ]
+    assert review["last_offending"].isna().all()

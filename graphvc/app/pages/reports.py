@@ -1,10 +1,12 @@
-"""Reports: browse the scheduled reports, read one, download its files."""
+"""Reports: browse the scheduled reports, read one, see who is due for review or removal,
+download its files."""
 
 import io
 import zipfile
 from functools import partial
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from graphvc.app.common import (
@@ -58,6 +60,22 @@ if page.is_file():
     st.iframe(page.read_text(encoding="utf-8"), height=900)
 else:
     st.warning(f"{page} is missing: the report folder is incomplete.")
+
+st.subheader("Review and removal")
+review_file = folder / "review.csv"
+if review_file.is_file():
+    review = pd.read_csv(review_file, dtype="string")
+    counts = review["recommendation"].value_counts()
+    due, remove = st.columns(2)
+    due.metric("Due for review", int(counts.get("review", 0)))
+    remove.metric("Recommended for removal", int(counts.get("remove", 0)))
+    st.caption(
+        "Listed people whose review date has come, and those with no offending in the "
+        "report's inactive months (recommended for removal). The review meeting decides."
+    )
+    st.dataframe(review, hide_index=True, width="stretch")
+else:
+    st.info("This report has no review.csv: it was written before reviews were added.")
 
 st.subheader("Download")
 files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix in MIME)
