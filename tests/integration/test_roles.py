@@ -85,3 +85,43 @@ def test_a_specialist_runs_only_the_queries_of_their_teams(
     assert offered["analyst"][0] == ["Every team", *TEAMS]
     assert {o.rsplit("(", 1)[1].rstrip(")") for o in offered["analyst"][1]} == every_team
     assert for_all < every_team
+
+
+def test_a_download_is_made_only_after_its_audit_event_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The data of every app download comes from ``audited_export``: called (as Streamlit calls
+    it when the button is clicked) it records the export first, and with a trail that cannot
+    be written it fails instead of handing out the data."""
+    from graphvc import audit
+
+    def script() -> None:
+        import streamlit as st
+
+        from graphvc.app.common import audited_export
+
+        make = audited_export(lambda: "person_id\nP7\n", person_ids=lambda: ["P7"],
+                              what={"file": "people.csv"})  # fmt: skip
+        try:
+            st.session_state["data"] = make()
+        except Exception as e:
+            st.session_state["failed"] = type(e).__name__
+
+    monkeypatch.setenv("GRAPHVC_AUTH", "none")
+    monkeypatch.setenv("GRAPHVC_AUDIT_DIR", str(tmp_path / "audit"))
+    st.cache_resource.clear()
+    at = AppTest.from_function(script).run()
+    assert at.session_state["data"] == "person_id\nP7\n"
+    [event] = audit.events(tmp_path / "audit").to_dict(orient="records")
+    assert (event["action"], event["person_ids"], event["user"]) == (
+        "export",
+        ["P7"],
+        f"app:{system_user()}",
+    )
+    assert event["what"] == {"file": "people.csv"}
+
+    (tmp_path / "blocked").write_text("a file where the audit folder should be")
+    monkeypatch.setenv("GRAPHVC_AUDIT_DIR", str(tmp_path / "blocked"))
+    st.cache_resource.clear()
+    at = AppTest.from_function(script).run()
+    assert at.session_state["failed"] == "AuditError" and "data" not in at.session_state
