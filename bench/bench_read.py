@@ -22,11 +22,9 @@ import neo4j
 import pandas as pd
 
 from bench._server import bench_driver
-from bench.bench_load import synthetic_folder
+from bench.bench_load import load_once, synthetic_folder
 from graphvc.db import run_query
 from graphvc.graph_tables import read_graph_tables
-from graphvc.schema import apply_schema, graph_counts, wipe
-from loaders.folder import load_folder
 
 #: The baseline: the same tables, one record per row (the first version's queries).
 RECORD_PER_ROW = {
@@ -75,11 +73,7 @@ def main() -> None:
     args = parser.parse_args()
     driver, _ = bench_driver()
     folder = synthetic_folder(args.incidents, args.seed, args.reference)
-    expected = len(pd.read_csv(folder / "incidents.csv", usecols=["incident_id"]))
-    if graph_counts(driver)["Incident"] != expected:
-        wipe(driver)
-        apply_schema(driver)
-        load_folder(driver, folder)
+    load_once(driver, folder)
     baseline, rows = best(lambda: record_per_row(driver), args.repeat)
     columnar, columnar_rows = best(lambda: read_graph_tables(driver), args.repeat)
     assert rows == columnar_rows, (rows, columnar_rows)
