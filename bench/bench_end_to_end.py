@@ -5,8 +5,9 @@ End to end is what the command does: resolve the as-of date, read the graph
 (:func:`graphvc.scores.write_scores`). In memory is :func:`graphvc.runs.analyse` on the
 synthetic generator's own tables, the very data that was loaded, with the same parameters.
 Both run in this process on the benchmark's own server (``bench/_server.py``), taking the best
-of ``--repeat`` runs each; the two runs' summaries must agree. Prints the figures and, last,
-one JSON line.
+of ``--repeat`` runs each; the parts of end to end (reading, which includes resolving the as-of
+date, analysing, writing back) are those of its best run. The two runs' summaries must agree.
+Prints the figures and, last, one JSON line.
 
     .venv/bin/python -m bench.bench_end_to_end --incidents 50000
 """
@@ -46,27 +47,28 @@ def main() -> None:
     load_once(driver, synthetic_folder(args.incidents, args.seed, args.reference))
     data = generate(args.incidents, args.seed, geography(args.seed, args.reference))
 
-    end_to_end, reads, writes, in_memory = [], [], [], []
+    runs, in_memory = [], []
     for _ in range(args.repeat):
         started = time.perf_counter()
         result = run_analysis(driver, AnalysisParameters())
         read = time.perf_counter()
         write_scores(driver, result, run_at=datetime.now(UTC))
-        end_to_end.append(time.perf_counter() - started)
-        writes.append(time.perf_counter() - read)
-        reads.append(result.timings["read_graph"])
+        done = time.perf_counter()
+        runs.append({
+            "analyse_end_to_end_s": done - started,
+            "read_s": result.timings["read_graph"],
+            "analysis_s": read - started - result.timings["read_graph"],
+            "write_s": done - read,
+        })  # fmt: skip
 
         started = time.perf_counter()
         memory = analyse(data.tables, result.parameters)
         in_memory.append(time.perf_counter() - started)
         assert _comparable(memory) == _comparable(result), "the two runs disagree"
 
-    figures = {
-        "analyse_end_to_end_s": min(end_to_end),
-        "read_s": min(reads),
-        "write_s": min(writes),
-        "analyse_in_memory_s": min(in_memory),
-    }
+    # The parts of the fastest run end to end, beside the fastest analysis in memory.
+    figures = min(runs, key=lambda run: run["analyse_end_to_end_s"])
+    figures["analyse_in_memory_s"] = min(in_memory)
     ratio = figures["analyse_end_to_end_s"] / figures["analyse_in_memory_s"]
     rust = importlib.util.find_spec("neo4j._rust") is not None
     rows = sum(len(frame) for frame in result.tables.values())
