@@ -23,6 +23,12 @@ from graphvc.db import read_cypher, run_query
 __all__ = ["canonical", "default_as_of", "latest_incident", "read_graph_tables"]
 
 
+#: The tables cut to the window; the others are read whole.
+_WINDOWED = ("incidents", "involvements")
+#: Columns read as epoch milliseconds, returned as London wall-clock time.
+_INSTANTS = ("occurred_at", "assessed_at")
+
+
 def canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with the columns of ``table`` as read from the graph, in the order of its key.
 
@@ -75,12 +81,6 @@ def read_graph_tables(
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         frames = dict(zip(order, pool.map(read, order), strict=True))
     return {table: frames[table] for table in TABLES}
-
-
-#: The tables cut to the window; the others are read whole.
-_WINDOWED = ("incidents", "involvements")
-#: Columns read as epoch milliseconds, returned as London wall-clock time.
-_INSTANTS = ("occurred_at", "assessed_at")
 
 
 def _zoned(moment: datetime | None) -> str | None:
