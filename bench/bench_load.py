@@ -23,7 +23,7 @@ from graphvc.db import run_write
 from graphvc.harm_index import load_harm_table
 from graphvc.schema import apply_schema, graph_counts, wipe
 from graphvc.synth import Geography, generate, london, synthetic_city, write
-from loaders.folder import validate_folder
+from loaders.folder import load_folder, validate_folder
 from loaders.write import records, steps, write_tables
 
 
@@ -47,6 +47,15 @@ def synthetic_folder(n_incidents: int, seed: int, reference: Path | None = None)
     if not (folder / "ground_truth.json").exists():
         write(generate(n_incidents, seed, geography(seed, reference)), folder)
     return folder
+
+
+def load_once(driver: neo4j.Driver, folder: Path) -> None:
+    """Load ``folder`` into the wiped benchmark database unless it already holds exactly it."""
+    expected = len(pd.read_csv(folder / "incidents.csv", usecols=["incident_id"]))
+    if graph_counts(driver).get("Incident") != expected:
+        wipe(driver)
+        apply_schema(driver)
+        load_folder(driver, folder)
 
 
 def naive_load(

@@ -10,6 +10,7 @@ No identifying column (a person's name) is read.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +21,12 @@ from graphvc.contract import LOCAL_TIME_ZONE, TABLES, read_columns
 from graphvc.db import read_cypher, run_query
 
 __all__ = ["canonical", "default_as_of", "latest_incident", "read_graph_tables"]
+
+
+#: The tables cut to the window; the others are read whole.
+_WINDOWED = ("incidents", "involvements")
+#: Columns read as epoch milliseconds, returned as London wall-clock time.
+_INSTANTS = ("occurred_at", "assessed_at")
 
 
 def canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -44,32 +51,61 @@ def read_graph_tables(
     *,
     start: datetime | None = None,
     end: datetime | None = None,
-    categories: list[str] | None = None,
-    boroughs: list[str] | None = None,
+    workers: int = 2,
     database: str = "neo4j",
 ) -> dict[str, pd.DataFrame]:
-    """The graph as the input contract's tables, one read query each.
+    """The graph as the input contract's tables, one read query each, ``workers`` at once.
+
+    Incidents are those with ``start <= occurred_at < end`` (either may be None: open;
+    a moment without a time zone is London wall-clock time), and involvements are the
+    involvements in them; persons, locations, risk assessments and associations are read
+    whole. ``occurred_at`` and ``assessed_at`` come back as London wall-clock datetimes.
 
     Each query returns its table as one row of lists (``collect([...])``), which the driver
-    decodes several times faster than one record per row (``bench/bench_read.py``).
-
-    Incidents and involvements are filtered by the window ``[start, end)``, continuum
-    categories and borough codes (``None``: no filter); persons, locations and associations
-    are read whole. ``occurred_at`` comes back as London wall-clock time.
+    decodes several times faster than one record per row, and instants as epoch
+    milliseconds, which pandas turns into wall-clock time at once: formatting them as text
+    on the server and parsing the text here, or hydrating the driver's ``DateTime`` objects,
+    cost more than the rest of the read. The tables are read concurrently, each in a session
+    of its own (the driver is thread-safe, sessions are not), so the server works on two
+    queries at a time (``bench/bench_read.py`` measures each of these choices).
     """
-    filters = {
-        "start": start.isoformat() if start else None,
-        "end": end.isoformat() if end else None,
-        "categories": categories,
-        "boroughs": boroughs,
-    }
-    tables = {}
-    for table in TABLES:
-        parameters = filters if table in ("incidents", "involvements") else {}
+    window = {"start": _zoned(start), "end": _zoned(end)}
+
+    def read(table: str) -> pd.DataFrame:
+        parameters = window if table in _WINDOWED else {}
         rows = run_query(driver, read_cypher(f"analysis/{table}"), parameters, database=database)
-        values: list[list[Any]] = rows["rows"].iloc[0]
-        tables[table] = pd.DataFrame(values, columns=read_columns(table))
-    return tables
+        return _frame(table, rows["rows"].iloc[0])
+
+    # The largest tables first, so the last to finish is a small one.
+    order = sorted(TABLES, key=lambda table: table not in _WINDOWED)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        frames = dict(zip(order, pool.map(read, order), strict=True))
+    return {table: frames[table] for table in TABLES}
+
+
+def _zoned(moment: datetime | None) -> str | None:
+    """``moment`` as ISO 8601 with its offset (London's when it has none), or None."""
+    if moment is None:
+        return None
+    stamp = pd.Timestamp(moment)
+    return (stamp if stamp.tzinfo else stamp.tz_localize(LOCAL_TIME_ZONE)).isoformat()
+
+
+def _frame(table: str, rows: list[list[Any]]) -> pd.DataFrame:
+    """``rows`` as the frame of ``table``, its instants as London wall-clock datetimes.
+
+    Examples
+    --------
+    >>> rows = [["P1", "I1", 1719831600000, "DASH", "high"]]
+    >>> _frame("risk_assessments", rows)["assessed_at"].tolist()
+    [Timestamp('2024-07-01 12:00:00')]
+    """
+    frame = pd.DataFrame(rows, columns=read_columns(table))
+    for column in _INSTANTS:
+        if column in frame:
+            instants = pd.to_datetime(frame[column], unit="ms", utc=True)
+            frame[column] = instants.dt.tz_convert(LOCAL_TIME_ZONE).dt.tz_localize(None)
+    return frame
 
 
 def latest_incident(
