@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from graphvc.app.common import attempted, driver, guarded, settings
+from graphvc.app.common import attempted, driver, guarded, run_header, settings
 from graphvc.files import csv_text
 from graphvc.queries import TEAMS, Parameter, StoredQuery, list_queries, run_stored_query
 
@@ -56,6 +56,7 @@ def field(query: StoredQuery, parameter: Parameter) -> Any:
 
 
 st.title("Cypher")
+run_header()
 st.caption(
     "The specialist teams' stored queries. The app only reads: a query whose plan would write "
     "is refused, and every query runs in a read transaction with a timeout."

@@ -13,6 +13,7 @@ from graphvc.app.common import (
     driver,
     guarded,
     require_graph,
+    run_header,
     settings,
     window,
 )
@@ -70,6 +71,7 @@ def expand(element_id: str) -> None:
 
 
 st.title("Network explorer")
+run_header()
 require_graph()
 names = boroughs()
 with st.form("search"):

@@ -14,9 +14,11 @@ from graphvc.app.common import (
     report_headlines,
     reports,
     require_graph,
+    run_header,
 )
 
 st.title("Overview")
+run_header()
 counts = require_graph()
 columns = st.columns(5)
 for column, label in zip(

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from graphvc.app.common import guarded, reports, reports_dir
+from graphvc.app.common import guarded, reports, reports_dir, run_header
 
 MIME = {".html": "text/html", ".csv": "text/csv", ".json": "application/json",
         ".parquet": "application/vnd.apache.parquet"}  # fmt: skip
 
 st.title("Reports")
+run_header()
 available = guarded(reports)
 if available.empty:
     st.info(
