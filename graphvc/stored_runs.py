@@ -128,7 +128,11 @@ def run_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
     persons = tables["persons"]
     window = parameters.windows()["network"]
     attributes = [c for c in ATTRIBUTE_VALUES if c in persons]
-    located = [c for c in ("location_id", "latitude", "longitude") if c in locations]
+    located = [
+        c
+        for c in ("location_id", "latitude", "longitude", "ward_code", "borough_code")
+        if c in locations
+    ]
     stored = {
         "people": result.people,
         "persons": persons[persons["person_id"].isin(result.people.index)][

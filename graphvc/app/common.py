@@ -211,7 +211,7 @@ def _rerun_form(current: StoredRun | None) -> AnalysisParameters | None:
                          key=f"rerun_tie_weight_{layer}"))
             for layer in TIE_LAYERS
         }  # fmt: skip
-        if not st.form_submit_button("Run", type="primary"):
+        if not st.form_submit_button("Analyse now", type="primary"):
             return None
     if not layers:
         st.error("Choose at least one tie layer.", icon=":material/error:")
@@ -230,6 +230,7 @@ def _run_label(run: StoredRun) -> str:
 def stored_run() -> StoredRun:
     """The stored run the page shows, with its header (:func:`run_header`); without a stored
     run, the page says so and stops."""
+    require_graph()
     run = run_header()
     if run is None:
         st.stop()

@@ -71,8 +71,8 @@ def expand(element_id: str) -> None:
 
 
 st.title("Network explorer")
-run_header()
 require_graph()
+run_header()
 names = boroughs()
 with st.form("search"):
     centre, reach, connect = st.columns([3, 2, 3])

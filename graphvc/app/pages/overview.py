@@ -18,8 +18,8 @@ from graphvc.app.common import (
 )
 
 st.title("Overview")
-run_header()
 counts = require_graph()
+run_header()
 columns = st.columns(5)
 for column, label in zip(
     columns, ("Person", "Incident", "Location", "Ward", "Borough"), strict=True
