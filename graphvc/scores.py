@@ -8,6 +8,7 @@ removed, so no stale score survives.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -64,13 +65,28 @@ def _plain(value: Any) -> Any:
     return value if isinstance(value, (bool, int, float, str)) else str(value)
 
 
+def _values(column: pd.Series) -> list[Any]:
+    """``column`` as values Neo4j can store (:func:`_plain`), numpy columns converted at once."""
+    if not isinstance(column.dtype, np.dtype) or column.dtype.kind not in "biuf":
+        return [_plain(value) for value in column.tolist()]
+    numbers = column.to_numpy()
+    if column.dtype.kind == "f":
+        boxed = numbers.astype(object)
+        boxed[~np.isfinite(numbers)] = None
+        return list(boxed.tolist())
+    return list(numbers.tolist())
+
+
 def _score_rows(table: pd.DataFrame, names: Mapping[str, str]) -> list[dict[str, Any]]:
     present = {column: prop for column, prop in names.items() if column in table}
-    rows = []
-    for key, values in zip(table.index, table[list(present)].itertuples(index=False), strict=True):
-        scores = {prop: _plain(v) for prop, v in zip(present.values(), values, strict=True)}
-        rows.append({"id": str(key), "scores": {k: v for k, v in scores.items() if v is not None}})
-    return rows
+    properties = list(present.values())
+    columns = [_values(table[column]) for column in present]
+    return [
+        {"id": str(key), "scores": {
+            prop: value for prop, value in zip(properties, values, strict=True) if value is not None
+        }}
+        for key, *values in zip(table.index, *columns, strict=True)
+    ]  # fmt: skip
 
 
 def _clear(
@@ -93,16 +109,26 @@ def write_scores(
     run_at: datetime,
     database: str = "neo4j",
     batch_size: int = 5000,
+    workers: int = 1,
 ) -> dict[str, int]:
     """Write the person and place scores of ``result`` onto their nodes; clear older scores.
 
-    Returns how many nodes of each label were scored.
+    The people are written ``batch_size`` to a transaction, ``workers`` transactions at once
+    (each person is in one batch, so concurrent batches never touch the same node). Returns
+    how many nodes of each label were scored.
     """
     stamp = run_at.isoformat()
     written: dict[str, int] = {}
     person_rows = _score_rows(result.people, PERSON_SCORES)
-    run_write(driver, read_cypher("analysis/write_person_scores"), person_rows,
-              parameters={"run_at": stamp}, database=database, batch_size=batch_size)  # fmt: skip
+    query = read_cypher("analysis/write_person_scores")
+
+    def write(batch: list[dict[str, Any]]) -> None:
+        run_write(driver, query, batch, parameters={"run_at": stamp}, database=database,
+                  batch_size=len(batch))  # fmt: skip
+
+    batches = [person_rows[i : i + batch_size] for i in range(0, len(person_rows), batch_size)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(write, batches))
     _clear(driver, "Person", PERSON_SCORES, stamp, database)
     written["Person"] = len(person_rows)
     for level, (label, cypher, labels) in _PLACES.items():
