@@ -344,7 +344,7 @@ def _analyse_and_write(
     finished_at = pd.Timestamp.now(tz="UTC").to_pydatetime()
     stored, written = record_run(
         driver, result, runs_dir=settings.runs_dir, finished_at=finished_at,
-        keep=settings.keep_runs, database=settings.neo4j_database, batch_size=settings.batch_size,
+        keep=settings.keep_runs, database=settings.neo4j_database,
     )  # fmt: skip
     return result, written, stored
 

@@ -8,7 +8,6 @@ removed, so no stale score survives.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -19,8 +18,11 @@ import pandas as pd
 from graphvc.db import read_cypher, run_query, run_write
 from graphvc.runs import AnalysisResult
 
-__all__ = ["PERSON_SCORES", "PLACE_SCORES", "write_scores"]
+__all__ = ["PERSON_SCORES", "PLACE_SCORES", "WRITE_BACK_BATCH", "write_scores"]
 
+#: Rows per write-back transaction: four times the loader's, 1.4-1.6 times faster than 5,000
+#: at 50,000 incidents (bench/bench_write_back.py); two transactions at once did not pay.
+WRITE_BACK_BATCH = 20_000
 #: The person scores written back, as (``AnalysisResult.people`` column, node property).
 PERSON_SCORES = {
     "rank": "score_priority_rank",
@@ -108,27 +110,18 @@ def write_scores(
     *,
     run_at: datetime,
     database: str = "neo4j",
-    batch_size: int = 5000,
-    workers: int = 1,
+    batch_size: int = WRITE_BACK_BATCH,
 ) -> dict[str, int]:
-    """Write the person and place scores of ``result`` onto their nodes; clear older scores.
+    """Write the person and place scores of ``result`` onto their nodes, ``batch_size`` to a
+    transaction; clear older scores.
 
-    The people are written ``batch_size`` to a transaction, ``workers`` transactions at once
-    (each person is in one batch, so concurrent batches never touch the same node). Returns
-    how many nodes of each label were scored.
+    Returns how many nodes of each label were scored.
     """
     stamp = run_at.isoformat()
     written: dict[str, int] = {}
     person_rows = _score_rows(result.people, PERSON_SCORES)
-    query = read_cypher("analysis/write_person_scores")
-
-    def write(batch: list[dict[str, Any]]) -> None:
-        run_write(driver, query, batch, parameters={"run_at": stamp}, database=database,
-                  batch_size=len(batch))  # fmt: skip
-
-    batches = [person_rows[i : i + batch_size] for i in range(0, len(person_rows), batch_size)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(write, batches))
+    run_write(driver, read_cypher("analysis/write_person_scores"), person_rows,
+              parameters={"run_at": stamp}, database=database, batch_size=batch_size)  # fmt: skip
     _clear(driver, "Person", PERSON_SCORES, stamp, database)
     written["Person"] = len(person_rows)
     for level, (label, cypher, labels) in _PLACES.items():

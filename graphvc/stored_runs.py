@@ -176,7 +176,6 @@ def record_run(
     finished_at: datetime,
     keep: int = DEFAULT_KEEP_RUNS,
     database: str = "neo4j",
-    batch_size: int = 5000,
 ) -> tuple[StoredRun, dict[str, int]]:
     """Write ``result`` back and store it as a run: the one write of an analysis.
 
@@ -189,8 +188,7 @@ def record_run(
     """
     if keep < 1:
         raise RunError(f"GRAPHVC_KEEP_RUNS={keep!r} must be at least 1")
-    written = write_scores(driver, result, run_at=finished_at, database=database,
-                           batch_size=batch_size)  # fmt: skip
+    written = write_scores(driver, result, run_at=finished_at, database=database)
     identity = run_id(finished_at)
     tables = run_tables(result)
     staged = runs_dir / f".{identity}.partial"

@@ -178,7 +178,7 @@ def rerun_analysis(parameters: AnalysisParameters) -> StoredRun:
         stored, _ = record_run(
             driver(), result, runs_dir=settings().runs_dir,
             finished_at=datetime.now(UTC), keep=settings().keep_runs,
-            database=settings().neo4j_database, batch_size=settings().batch_size,
+            database=settings().neo4j_database,
         )  # fmt: skip
         status.update(label=f"Run {stored.id} stored", state="complete", expanded=False)
     stored_runs.clear()

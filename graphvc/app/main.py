@@ -1,7 +1,8 @@
 """The app's router: the page list, and nothing else. ``graphvc app`` serves this file.
 
-The app only reads: every query goes through read transactions, in which Neo4j refuses to
-write.
+The app reads stored runs and the graph: every query goes through read transactions, in
+which Neo4j refuses to write; its one write is the explicit "Run the analysis…"
+(:func:`graphvc.app.common.rerun_analysis`).
 """
 
 import streamlit as st
