@@ -198,7 +198,10 @@ def _rerun_form(current: StoredRun | None) -> AnalysisParameters | None:
             "Window (days)", min_value=30, max_value=3650, step=30, key="rerun_window_days",
             value=current.window_days if current else DEFAULT_WINDOW_DAYS,
         )  # fmt: skip
-        seed = st.number_input("Seed", min_value=0, value=0, step=1, key="rerun_seed")
+        seed = st.number_input(
+            "Seed", min_value=0, step=1, key="rerun_seed",
+            value=int(current.parameters["seed"]) if current else 0,
+        )  # fmt: skip
         chosen = current.ties if current else DEFAULT_TIE_WEIGHTS
         layers = st.multiselect(
             "Ties", TIE_LAYERS, default=list(chosen), key="rerun_ties",
