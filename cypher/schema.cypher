@@ -8,6 +8,7 @@ CREATE CONSTRAINT incident_id IF NOT EXISTS FOR (i:Incident) REQUIRE i.id IS UNI
 CREATE CONSTRAINT location_id IF NOT EXISTS FOR (l:Location) REQUIRE l.id IS UNIQUE;
 CREATE CONSTRAINT ward_code IF NOT EXISTS FOR (w:Ward) REQUIRE w.code IS UNIQUE;
 CREATE CONSTRAINT borough_code IF NOT EXISTS FOR (b:Borough) REQUIRE b.code IS UNIQUE;
+CREATE CONSTRAINT analysis_run_id IF NOT EXISTS FOR (r:AnalysisRun) REQUIRE r.id IS UNIQUE;
 
 CREATE INDEX incident_occurred_at IF NOT EXISTS FOR (i:Incident) ON (i.occurred_at);
 CREATE INDEX incident_category IF NOT EXISTS FOR (i:Incident) ON (i.category);

@@ -13,9 +13,8 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 import neo4j
@@ -37,6 +36,9 @@ from graphvc.runs import (
     parse_as_of,
     run_analysis,
 )
+
+if TYPE_CHECKING:
+    from graphvc.stored_runs import StoredRun
 
 __all__ = ["cli", "main"]
 
@@ -333,16 +335,18 @@ def load_network_command(
 
 def _analyse_and_write(
     driver: neo4j.Driver, settings: Settings, parameters: AnalysisParameters
-) -> tuple[AnalysisResult, dict[str, int], datetime]:
-    """Run the analysis on the graph and write the scores back; returns the run, how many
-    nodes of each label were scored and when."""
-    from graphvc.scores import write_scores
+) -> tuple[AnalysisResult, dict[str, int], StoredRun]:
+    """Run the analysis on the graph, write the scores back and store the run for the app;
+    returns the run, how many nodes of each label were scored and the stored run."""
+    from graphvc.stored_runs import record_run
 
-    run_at = pd.Timestamp.now(tz="UTC").floor("s").to_pydatetime()
     result = run_analysis(driver, parameters, database=settings.neo4j_database)
-    written = write_scores(driver, result, run_at=run_at, database=settings.neo4j_database,
-                           batch_size=settings.batch_size)  # fmt: skip
-    return result, written, run_at
+    finished_at = pd.Timestamp.now(tz="UTC").to_pydatetime()
+    stored, written = record_run(
+        driver, result, runs_dir=settings.runs_dir, finished_at=finished_at,
+        keep=settings.keep_runs, database=settings.neo4j_database,
+    )  # fmt: skip
+    return result, written, stored
 
 
 Decorated = TypeVar("Decorated", bound=Callable[..., Any])
@@ -481,7 +485,7 @@ def analyse_command(
     settings = _settings(ctx)
     asked = _parameters(ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed)
     with open_driver(settings) as driver:
-        result, written, run_at = _analyse_and_write(driver, settings, asked)
+        result, written, stored = _analyse_and_write(driver, settings, asked)
     parameters = result.parameters
     moment = parameters.moment
     leaders = result.people.head(top)
@@ -490,6 +494,7 @@ def analyse_command(
                  what={"parameters": parameters.as_dict(), "top": top, "scored": written})  # fmt: skip
     if as_json:
         report = {"parameters": parameters.as_dict(), "summary": result.summary, "scored": written,
+                  "run": stored.id,
                   "timings": result.timings, "top": [{"person_id": pid, "rank": int(row["rank"]),
                   "priority": round(float(row["priority"]), 6)} for pid, row in leaders.iterrows()]}  # fmt: skip
         click.echo(json.dumps(report, sort_keys=True, default=str))
@@ -500,9 +505,10 @@ def analyse_command(
     if "note" in result.summary:
         click.echo(f"note: {result.summary['note']}")
     click.echo(
-        f"scores written at {run_at.isoformat()}: "
+        f"scores written at {stored.finished_at.isoformat()}: "
         + ", ".join(f"{n:,} {label}" for label, n in written.items())
     )
+    click.echo(f"run {stored.id} stored in {settings.runs_dir / stored.id}")
     columns = [
         c
         for c in ("rank", "priority", "rfg", "betweenness", "harm_pagerank", "community")

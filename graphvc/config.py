@@ -83,6 +83,8 @@ class Settings:
     reference_urls: Mapping[str, str] = field(default_factory=dict)
     audit_dir: Path = field(default_factory=lambda: default_home() / "audit")
     reports_dir: Path = field(default_factory=lambda: default_home() / "reports")
+    runs_dir: Path = field(default_factory=lambda: default_home() / "runs")
+    keep_runs: int = 10
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
     sign_in: str = "none"
     secrets_file: Path = field(default_factory=lambda: default_home() / "secrets.toml")
@@ -124,6 +126,11 @@ class Settings:
                 env.get("GRAPHVC_REPORTS_DIR")
                 or Path(env.get("GRAPHVC_HOME") or default_home()) / "reports"
             ).absolute(),
+            runs_dir=Path(
+                env.get("GRAPHVC_RUNS_DIR")
+                or Path(env.get("GRAPHVC_HOME") or default_home()) / "runs"
+            ).absolute(),
+            keep_runs=_int(env, "GRAPHVC_KEEP_RUNS", 10),
             allowed_hosts=tuple(
                 host.strip()
                 for host in (env.get("GRAPHVC_ALLOWED_HOSTS") or "127.0.0.1,localhost").split(",")
@@ -149,6 +156,8 @@ class Settings:
             raise ConfigError(f"GRAPHVC_NEO4J_BOLT_PORT={self.bolt_port!r} is not a TCP port")
         if self.batch_size < 1:
             raise ConfigError(f"GRAPHVC_BATCH_SIZE={self.batch_size!r} must be at least 1")
+        if self.keep_runs < 1:
+            raise ConfigError(f"GRAPHVC_KEEP_RUNS={self.keep_runs!r} must be at least 1")
         if self.load_workers < 1:
             raise ConfigError(f"GRAPHVC_LOAD_WORKERS={self.load_workers!r} must be at least 1")
         if not self.allowed_hosts or "*" in self.allowed_hosts:

@@ -13,6 +13,7 @@ __all__ = [
     "InputError",
     "QueryError",
     "ReportError",
+    "RunError",
     "ServerError",
 ]
 
@@ -48,3 +49,8 @@ class AnalysisError(GraphvcError):
 
 class ReportError(GraphvcError):
     """A report cannot be written: its folder is unusable or another report is in the way."""
+
+
+class RunError(GraphvcError):
+    """A stored analysis run cannot be written or read: its folder or a table is missing or
+    unusable."""

@@ -12,7 +12,7 @@ from graphvc.contract import ROLES
 
 __all__ = ["NODE_LABELS", "RELATIONSHIP_TYPES", "ROLE_RELATIONSHIPS", "quote_label"]
 
-NODE_LABELS: tuple[str, ...] = ("Person", "Incident", "Location", "Ward", "Borough")
+NODE_LABELS: tuple[str, ...] = ("Person", "Incident", "Location", "Ward", "Borough", "AnalysisRun")
 
 #: A person's role in an incident -> the relationship type that records it.
 ROLE_RELATIONSHIPS: dict[str, str] = {role: f"{role.upper()}_IN" for role in ROLES}

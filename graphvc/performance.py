@@ -733,6 +733,7 @@ def read_sources(
     targets: Targets,
     *,
     tables: Mapping[str, pd.DataFrame] | None = None,
+    counted: pd.DataFrame | None = None,
     home: Path | None = None,
     as_of: pd.Timestamp | None = None,
     graph_as_of: pd.Timestamp | None = None,
@@ -741,7 +742,8 @@ def read_sources(
 ]:
     """The count tables, as-of dates and coverage of the sources ``targets`` use.
 
-    ``tables`` are the graph's contract tables (needed when a target counts the graph) and
+    ``tables`` are the graph's contract tables (needed when a target counts the graph, unless
+    ``counted`` is their count table already made, :func:`graph_counts`) and
     ``home`` the graphvc home of the installed reference data (when one counts the MPS
     figures). ``as_of`` applies to every source; without it the graph is read as of
     ``graph_as_of`` (the day after its latest incident) and the MPS counts as of
@@ -751,9 +753,12 @@ def read_sources(
     moments: dict[str, pd.Timestamp] = {}
     coverage: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
     if "graph" in targets.sources:
-        if tables is None or (graph_as_of is None and as_of is None):
+        if (tables is None and counted is None) or (graph_as_of is None and as_of is None):
             raise ConfigError("targets on the graph need the graph's tables and an as-of date")
-        counts["graph"] = graph_counts(tables["incidents"], tables["locations"])
+        counts["graph"] = (
+            counted if counted is not None
+            else graph_counts(tables["incidents"], tables["locations"])  # type: ignore[index]
+        )  # fmt: skip
         moments["graph"] = as_of if as_of is not None else graph_as_of  # type: ignore[assignment]
     if "mps" in targets.sources:
         if home is None:

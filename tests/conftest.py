@@ -68,6 +68,7 @@ def test_settings() -> Settings:
         neo4j_password=os.environ.get("NEO4J_PASSWORD") or base.neo4j_password,
         home=Path(os.environ.get("GRAPHVC_TEST_HOME") or ROOT / ".graphvc" / "test"),
         bolt_port=port,
+        # The suite's own sizes unless GRAPHVC_NEO4J_HEAP / _PAGECACHE set others.
         heap=os.environ.get("GRAPHVC_NEO4J_HEAP") or "2g",
         pagecache=os.environ.get("GRAPHVC_NEO4J_PAGECACHE") or "1g",
     )

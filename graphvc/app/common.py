@@ -1,12 +1,12 @@
-"""What every page shares: the cached driver, cached reads and analyses, one way to show errors,
-and the map."""
+"""What every page shares: the cached driver, cached reads, the stored run a page shows (and
+the explicit re-run), one way to show errors, and the map."""
 
 from __future__ import annotations
 
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -16,7 +16,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from graphvc import audit
+from graphvc import audit, runs
 from graphvc.analysis.projections import TIE_LAYERS
 from graphvc.auth import User, local_user, user_from_claims
 from graphvc.config import Settings
@@ -25,14 +25,9 @@ from graphvc.errors import GraphvcError
 from graphvc.geography import MapGeography, map_geography
 from graphvc.graph_tables import default_as_of
 from graphvc.reports import list_reports, read_manifest
-from graphvc.runs import (
-    DEFAULT_TIE_WEIGHTS,
-    DEFAULT_WINDOW_DAYS,
-    AnalysisParameters,
-    AnalysisResult,
-    run_analysis,
-)
+from graphvc.runs import DEFAULT_TIE_WEIGHTS, DEFAULT_WINDOW_DAYS, AnalysisParameters
 from graphvc.schema import graph_counts
+from graphvc.stored_runs import StoredRun, list_runs, read_run_table, record_run
 
 T = TypeVar("T")
 LONDON = ZoneInfo("Europe/London")
@@ -217,79 +212,141 @@ def latest_as_of() -> date:
     return default_as_of(driver(), database=settings().neo4j_database).date()
 
 
-#: What names a cached run: (as-of date, window days, seed, tie layers and their weights).
-RunKey = tuple[date, int, int, tuple[tuple[str, float], ...]]
+@st.cache_data(ttl=30, show_spinner=False)
+def stored_runs() -> list[StoredRun]:
+    """The stored analysis runs, newest first (a few small rows: the nodes, not the tables)."""
+    return list_runs(driver(), database=settings().neo4j_database)
 
 
-def run_key(result: AnalysisResult) -> RunKey:
-    """The key of ``result``'s run, for functions cached on it (``analysis(*key)``)."""
-    parameters = result.parameters
-    return (
-        parameters.moment.date(),
-        parameters.window_days,
-        parameters.seed,
-        tuple(parameters.tie_weights.items()),
-    )
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_table(
+    run_id: str, name: str, rows: int | None = None, columns: tuple[str, ...] | None = None
+) -> pd.DataFrame:
+    """Table ``name`` of stored run ``run_id`` (its first ``rows``, or some ``columns``);
+    cached without expiry, since a stored run never changes."""
+    return read_run_table(settings().runs_dir, run_id, name, rows=rows, columns=columns)
 
 
-@st.cache_data(ttl=600, show_spinner="Running the analysis on the graph…")
-def analysis(
-    as_of: date, window_days: int, seed: int, ties: tuple[tuple[str, float], ...]
-) -> AnalysisResult:
-    """The run of :func:`graphvc.runs.run_analysis` for these parameters (``ties``: the tie
-    layers and their weights), cached ten minutes."""
-    parameters = AnalysisParameters(
-        as_of=pd.Timestamp(as_of), window_days=window_days, seed=seed, tie_weights=dict(ties)
-    )
-    return run_analysis(driver(), parameters, database=settings().neo4j_database)
+def rerun_analysis(parameters: AnalysisParameters) -> StoredRun:
+    """Run the analysis on the graph and store it as a new run, showing its progress: the
+    app's one write, asked for explicitly (:func:`graphvc.stored_runs.record_run`, as
+    ``graphvc analyse`` stores its runs), recorded in the audit trail first."""
+    audited("analyse", what={"parameters": parameters.as_dict()})
+    with st.status("Running the analysis…", expanded=True) as status:
+        status.write("Reading the graph and running every measure…")
+        result = runs.run_analysis(driver(), parameters, database=settings().neo4j_database)
+        status.write("Writing the scores back and storing the run…")
+        stored, _ = record_run(
+            driver(), result, runs_dir=settings().runs_dir,
+            finished_at=datetime.now(UTC), keep=settings().keep_runs,
+            database=settings().neo4j_database,
+        )  # fmt: skip
+        status.update(label=f"Run {stored.id} stored", state="complete", expanded=False)
+    stored_runs.clear()
+    return stored
 
 
-def analysis_controls() -> AnalysisResult:
-    """The analysis parameters in the sidebar, and the analysis they give."""
-    require_graph()
-    latest = guarded(latest_as_of)
-    with st.sidebar:
-        st.subheader("Analysis")
+def _rerun_form(current: StoredRun | None) -> AnalysisParameters | None:
+    """The sidebar's "Run the analysis…" with its as-of, window, seed and ties; the parameters
+    asked for when it is submitted."""
+    with st.popover("Run the analysis…", icon=":material/play_arrow:"), st.form("rerun"):
         as_of = st.date_input(
-            "As of (excluded)", value=latest, key="as_of",
+            "As of (excluded)", key="rerun_as_of",
+            value=current.as_of.date() if current else guarded(latest_as_of),
             help="The analysis looks back from this day; default: the day after the latest incident.",
         )  # fmt: skip
         window_days = st.number_input(
-            "Window (days)",
-            min_value=30,
-            max_value=3650,
-            value=DEFAULT_WINDOW_DAYS,
-            step=30,
-            key="window_days",
-        )
-        seed = st.number_input("Seed", min_value=0, value=0, step=1, key="seed")
+            "Window (days)", min_value=30, max_value=3650, step=30, key="rerun_window_days",
+            value=current.window_days if current else DEFAULT_WINDOW_DAYS,
+        )  # fmt: skip
+        seed = st.number_input(
+            "Seed", min_value=0, step=1, key="rerun_seed",
+            value=int(current.parameters["seed"]) if current else 0,
+        )  # fmt: skip
+        chosen = current.ties if current else DEFAULT_TIE_WEIGHTS
         layers = st.multiselect(
-            "Ties", TIE_LAYERS, default=list(TIE_LAYERS), key="ties",
+            "Ties", TIE_LAYERS, default=list(chosen), key="rerun_ties",
             help="The layers the person network is built from: shared incidents (co-offending) "
             "and each type of intelligence link.",
         )  # fmt: skip
-        with st.expander("Tie weights"):
-            ties = tuple(
-                (layer, float(st.number_input(layer, min_value=0.1, max_value=100.0,
-                 value=DEFAULT_TIE_WEIGHTS[layer], step=0.5, key=f"tie_weight_{layer}")))
-                for layer in layers
-            )  # fmt: skip
-    if not ties:
-        st.info("Choose at least one tie layer.", icon=":material/info:")
+        weights = {
+            layer: float(st.number_input(f"Weight of {layer}", min_value=0.1, max_value=100.0,
+                         value=float(chosen.get(layer, DEFAULT_TIE_WEIGHTS[layer])), step=0.5,
+                         key=f"rerun_tie_weight_{layer}"))
+            for layer in TIE_LAYERS
+        }  # fmt: skip
+        if not st.form_submit_button("Analyse now", type="primary"):
+            return None
+    if not layers:
+        st.error("Choose at least one tie layer.", icon=":material/error:")
+        return None
+    return AnalysisParameters(
+        as_of=pd.Timestamp(as_of), window_days=int(window_days), seed=int(seed),
+        tie_weights={layer: weights[layer] for layer in layers},
+    )  # fmt: skip
+
+
+def _run_label(run: StoredRun) -> str:
+    ties = ", ".join(run.ties)
+    return f"{run.as_of.date()} · {run.window_days} days · {ties} · {run.finished_at:%d %b %H:%M}"
+
+
+def stored_run() -> StoredRun:
+    """The stored run the page shows, with its header (:func:`run_header`); without a stored
+    run, the page says so and stops."""
+    require_graph()
+    run = run_header()
+    if run is None:
         st.stop()
-    result = guarded(lambda: analysis(as_of, int(window_days), int(seed), ties))
-    summary = result.summary
-    weights = ", ".join(f"{layer} × {weight:g}" for layer, weight in summary["tie_weights"].items())
+        raise RuntimeError  # st.stop() raises; this line only satisfies type checkers
+    return run
+
+
+def run_header() -> StoredRun | None:
+    """The stored run the page shows, and its header under the page's title.
+
+    The newest run unless another is picked in the sidebar, where "Run the analysis…" is the
+    only way to analyse again. Without a stored run the page says so in one line.
+    """
+    available = guarded(stored_runs)
+    by_id = {run.id: run for run in available}
+    switched = st.session_state.pop("_switch_run", None)
+    if switched in by_id or st.session_state.get("run_id") not in by_id:
+        st.session_state["run_id"] = switched if switched in by_id else next(iter(by_id), None)
+    with st.sidebar:
+        st.subheader("Analysis")
+        if available:
+            st.selectbox(
+                "Stored run", list(by_id), key="run_id", format_func=lambda i: _run_label(by_id[i]),
+                help="The runs graphvc analyse (or the button below) stored, newest first.",
+            )  # fmt: skip
+        user = current_user()
+        # Analysing again writes scores: for analysts only (a reader's overview only reads).
+        may_rerun = user is not None and "analyst" in user.roles
+        asked = _rerun_form(by_id.get(st.session_state.get("run_id", ""))) if may_rerun else None
+    if asked is not None:
+        require_graph()
+        stored = guarded(lambda: rerun_analysis(asked))
+        st.session_state["_switch_run"] = stored.id
+        st.rerun()
+    run = by_id.get(st.session_state.get("run_id", ""))
+    if run is None:
+        st.info(
+            "No analysis is stored yet: run `graphvc analyse`, or Run the analysis… in the "
+            "sidebar.",
+            icon=":material/info:",
+        )
+        return None
+    summary = run.summary
     st.caption(
-        f"Analysis of {summary['incidents_in_window']:,} incidents from "
-        f"{summary['window']['start'][:10]} to {summary['window']['end'][:10]} (excluded); "
-        f"{summary['people_in_network']:,} people and {summary['network_links']:,} links in "
-        f"the network of {weights}; priority from {', '.join(summary['priority_parts']) or '–'}; "
+        f"Analysis {run.describe()}. {summary['incidents_in_window']:,} incidents in the "
+        f"window; {summary['people_in_network']:,} people and {summary['network_links']:,} "
+        f"links in the network; priority from {', '.join(summary['priority_parts']) or '–'}; "
         f"betweenness {summary['betweenness']}."
     )
     if "note" in summary:
         st.info(summary["note"], icon=":material/info:")
-    return result
+    return run
 
 
 def fitted_view(places: pd.DataFrame, *, pitch: float = 0) -> pdk.ViewState:

@@ -1,8 +1,9 @@
 """The app's router: sign-in, then the pages the user's roles open, and nothing else.
 ``graphvc app`` serves this file.
 
-The app only reads: every query goes through read transactions, in which Neo4j refuses to
-write.
+The app reads stored runs and the graph: every query goes through read transactions, in
+which Neo4j refuses to write; its one write is the explicit "Run the analysis…"
+(:func:`graphvc.app.common.rerun_analysis`).
 """
 
 from collections.abc import Callable

@@ -26,8 +26,9 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import neo4j
 import pandas as pd
@@ -36,14 +37,16 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from graphvc.app import page as page_path
+from graphvc.app.main import PAGES
 from graphvc.config import Settings
+from graphvc.db import run_query
 from graphvc.graph_tables import read_graph_tables
 from graphvc.performance import MPS_TARGETS
 from graphvc.reference import install_from
 from graphvc.reports import build_report
 from graphvc.runs import AnalysisParameters, analyse
 from graphvc.schema import apply_schema, wipe
-from graphvc.scores import write_scores
+from graphvc.stored_runs import list_runs, record_run
 from loaders.folder import load_folder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,35 +57,48 @@ P1_TWO_HOPS = {"P1", "I1", "I2", "I5", "P6", "P2", "P3", "P4", "L1", "L3"}
 OpenPage = Callable[..., AppTest]
 
 
+class Served(NamedTuple):
+    runs: Path
+    reports: Path
+
+
 @pytest.fixture(scope="module")
-def reports_dir(empty_graph: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small graph, scored and reported on; the folder of its one report."""
+def served(empty_graph: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory) -> Served:
+    """The small graph, analysed as ``graphvc analyse`` leaves it (scores written back, the
+    run stored) and reported on: the folders of its runs and of its one report."""
     wipe(empty_graph)
     apply_schema(empty_graph)
     load_folder(empty_graph, SMALL)
     result = analyse(read_graph_tables(empty_graph), AnalysisParameters(as_of=AS_OF))
-    write_scores(empty_graph, result, run_at=datetime(2026, 1, 1, tzinfo=UTC))
+    runs = tmp_path_factory.mktemp("runs")
+    record_run(empty_graph, result, runs_dir=runs, finished_at=datetime(2026, 1, 1, tzinfo=UTC))
     folder = tmp_path_factory.mktemp("reports")
     build_report(empty_graph, folder, AnalysisParameters(as_of=AS_OF))
-    return folder
+    return Served(runs=runs, reports=folder)
 
 
-def _app_env(settings: Settings, reports: Path) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def reports_dir(served: Served) -> Path:
+    return served.reports
+
+
+def _app_env(settings: Settings, served: Served) -> dict[str, str]:
     return {
         "NEO4J_URI": settings.uri,
         "NEO4J_USERNAME": settings.neo4j_username,
         "NEO4J_PASSWORD": settings.neo4j_password,
         "NEO4J_DATABASE": settings.neo4j_database,
-        "GRAPHVC_REPORTS_DIR": str(reports),
+        "GRAPHVC_REPORTS_DIR": str(served.reports),
+        "GRAPHVC_RUNS_DIR": str(served.runs),
     }
 
 
 @pytest.fixture
 def open_page(
-    reports_dir: Path, test_settings: Settings, monkeypatch: pytest.MonkeyPatch
+    served: Served, test_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[OpenPage]:
     """Open a page of the app on the test server, with fresh caches."""
-    for name, value in _app_env(test_settings, reports_dir).items():
+    for name, value in _app_env(test_settings, served).items():
         monkeypatch.setenv(name, value)
 
     def opened(page: str = "overview") -> AppTest:
@@ -154,7 +170,7 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
 
 def test_explorer_shows_the_two_hop_network_of_p1(open_page: OpenPage) -> None:
     at = _explore(open_page("explorer"), "P1")
-    assert at.caption[0].value == "10 nodes and 12 links within 2 hops of P1"
+    assert at.caption[1].value == "10 nodes and 12 links within 2 hops of P1"
     assert _people_table(at) == {"P2", "P3", "P4", "P6"}
     drawn = {node["label"]: node for node in _drawn(at)}
     assert set(drawn) == P1_TWO_HOPS
@@ -201,7 +217,7 @@ def test_explorer_details_expand_and_recentre(open_page: OpenPage) -> None:
     _button(at, "Expand P4 here").click().run()
     # P4 was the victim of I3 and I4 (offender P5) and is P5's partner.
     assert {n["label"] for n in _drawn(at)} == P1_TWO_HOPS | {"I3", "I4", "P5"}
-    assert "with 1 node expanded" in at.caption[0].value
+    assert "with 1 node expanded" in at.caption[1].value
 
     _button(at, "Re-centre on P4").click().run()
     # Around P4: I2, I3, I4 and P5 (hop 1); P1 and P3 through I2, L1 and L2 (hop 2).
@@ -428,6 +444,56 @@ def test_no_report_yet_says_so(open_page: OpenPage, monkeypatch, tmp_path: Path)
     assert at.info[0].value.startswith(f"No report in {tmp_path} yet")
 
 
+#: The header of every page on the stored run of the fixture: as of 2025-01-03, the default
+#: two-year window, every tie layer at weight 1.
+RUN_HEADER = (
+    "Analysis as of 2025-01-03 (excluded), window 730 days, ties co-offending × 1, family × 1, "
+    "partner × 1, gang × 1, associate × 1, other × 1; run 20260101T000000.000000Z finished "
+    "2026-01-01 00:00 UTC."
+)
+
+
+def _forbid_analysis(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make every way into an analysis fail the test, and record each call."""
+    calls: list[str] = []
+
+    def forbidden(name: str) -> Callable[..., None]:
+        def called(*args: object, **kwargs: object) -> None:
+            calls.append(name)
+            raise AssertionError(f"the app ran {name} by itself")
+
+        return called
+
+    for name in ("run_analysis", "analyse", "read_graph_tables"):
+        monkeypatch.setattr(f"graphvc.runs.{name}", forbidden(name))
+    return calls
+
+
+@pytest.mark.parametrize("page", [name for name, _, _ in PAGES])
+def test_opening_a_page_runs_no_analysis_and_shows_the_stored_run(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    calls = _forbid_analysis(monkeypatch)
+    at = open_page(page)
+    assert calls == []
+    assert at.caption[0].value.startswith(RUN_HEADER), at.caption[0].value
+    assert at.selectbox(key="run_id").value == "20260101T000000.000000Z"
+
+
+def test_without_a_stored_run_a_page_says_how_to_make_one(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr("graphvc.stored_runs.list_runs", lambda *a, **k: [])
+    monkeypatch.setattr("graphvc.app.common.list_runs", lambda *a, **k: [])
+    calls = _forbid_analysis(monkeypatch)
+    at = open_page("people")
+    assert calls == []
+    assert [i.value for i in at.info] == [
+        "No analysis is stored yet: run `graphvc analyse`, or Run the analysis… in the sidebar."
+    ]
+    assert not at.dataframe
+
+
 @pytest.mark.parametrize(
     "page", ["overview", "explorer", "people", "victims", "places", "performance"]
 )
@@ -449,7 +515,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def served_app(reports_dir: Path, test_settings: Settings) -> Iterator[str]:
+def served_app(served: Served, test_settings: Settings) -> Iterator[str]:
     """The real app, served by Streamlit on a free port against the test server."""
     port = _free_port()
     log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
@@ -457,7 +523,7 @@ def served_app(reports_dir: Path, test_settings: Settings) -> Iterator[str]:
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true",
          "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, **_app_env(test_settings, reports_dir)},
+        cwd=ROOT, env={**os.environ, **_app_env(test_settings, served)},
         stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -549,7 +615,7 @@ def test_looked_up_people_are_audited_under_the_app_user(
 
 
 def test_a_persons_priority_is_one_number_everywhere(
-    open_page: OpenPage, reports_dir: Path, empty_graph: neo4j.Driver, test_settings: Settings
+    open_page: OpenPage, served: Served, empty_graph: neo4j.Driver, test_settings: Settings
 ) -> None:
     """The explorer (written-back score), the people page, `graphvc analyse --json` and the
     report of the same run show each person's priority as the same number."""
@@ -560,7 +626,7 @@ def test_a_persons_priority_is_one_number_everywhere(
 
     analysed = CliRunner().invoke(
         cli, ["analyse", "--json", "--as-of", "2025-01-03", "--top", "10"],
-        env=_app_env(test_settings, reports_dir),
+        env=_app_env(test_settings, served),
     )  # fmt: skip
     assert analysed.exit_code == 0, (analysed.output, analysed.stderr)
     from_cli = {row["person_id"]: row["priority"] for row in json.loads(analysed.stdout)["top"]}
@@ -574,7 +640,7 @@ def test_a_persons_priority_is_one_number_everywhere(
     listed = next(d.value for d in at.dataframe if "priority" in d.value.columns)
     from_page = dict(zip(listed["person_id"], listed["priority"], strict=True))
 
-    offenders = pd.read_csv(reports_dir / "latest" / "offenders.csv", dtype={"person_id": str})
+    offenders = pd.read_csv(served.reports / "latest" / "offenders.csv", dtype={"person_id": str})
     from_report = dict(zip(offenders["person_id"], offenders["priority"], strict=True))
 
     assert set(from_page) == set(from_report) == set(from_cli)
@@ -584,6 +650,50 @@ def test_a_persons_priority_is_one_number_everywhere(
         assert from_report[person] == pytest.approx(priority, abs=1e-6)
         if person in from_explorer:
             assert from_explorer[person] == pytest.approx(priority, abs=1e-6)
+
+
+def test_run_the_analysis_stores_a_new_run_and_the_pages_show_it(
+    open_page: OpenPage, served: Served, empty_graph: neo4j.Driver
+) -> None:
+    """The explicit re-run: the co-offending layer alone, as of 2024-12-01 over 365 days."""
+    before = {run.id for run in list_runs(empty_graph)}
+    at = open_page("people")
+    at.date_input(key="rerun_as_of").set_value(date(2024, 12, 1))
+    at.number_input(key="rerun_window_days").set_value(360)
+    at.multiselect(key="rerun_ties").set_value(["co-offending"])
+    _button(at, "Analyse now").click().run(timeout=120)
+    assert not at.exception, at.exception[0].stack_trace if at.exception else ""
+    runs = list_runs(empty_graph)
+    try:
+        newest = runs[0]
+        assert {run.id for run in runs} == before | {newest.id} != before
+        assert (newest.as_of, newest.window_days, newest.ties) == (
+            pd.Timestamp("2024-12-01"),
+            360,
+            {"co-offending": 1.0},
+        )
+        assert (served.runs / newest.id / "people.parquet").is_file()
+        header = at.caption[0].value
+        assert header.startswith(
+            f"Analysis as of 2024-12-01 (excluded), window 360 days, ties co-offending × 1; "
+            f"run {newest.id}"
+        ), header
+        assert at.selectbox(key="run_id").value == newest.id
+        # Co-offending before 2024-12-01: P1 with P2 (I1), P3 (I2) and P6 (I5); P5 offended
+        # alone (I3, I4). P7's one incident, I6 on 2025-01-02, falls after; no association
+        # layer, so no P4 or P9.
+        ranked = at.dataframe[0].value
+        assert set(ranked["person_id"]) == {"P1", "P2", "P3", "P5", "P6"}
+        # The scores on the nodes are this run's: P4, P7 and P9 lost theirs.
+        scored = run_query(
+            empty_graph, "MATCH (p:Person) WHERE p.score_priority IS NOT NULL RETURN p.id AS id"
+        )
+        assert set(scored["id"]) == {"P1", "P2", "P3", "P5", "P6"}
+        # Another page opened afterwards shows the new run too.
+        assert open_page("victims").caption[0].value.startswith("Analysis as of 2024-12-01")
+    finally:
+        run_query(empty_graph, "MATCH (r:AnalysisRun {id: $id}) DELETE r", {"id": runs[0].id},
+                  write=True)  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ SMALL_COUNTS = {
     "Location": 4,
     "Ward": 3,
     "Borough": 2,
+    "AnalysisRun": 0,  # loading analyses nothing
     "OFFENDER_IN": 8,
     "SUSPECT_IN": 1,
     "VICTIM_IN": 5,

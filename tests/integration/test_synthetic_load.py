@@ -36,6 +36,7 @@ def _expected_counts(folder: Path) -> dict[str, int]:
         "Location": len(places),
         "Ward": len({p["ward_code"] for p in places if p["ward_code"]}),
         "Borough": len({p["borough_code"] for p in places if p["borough_code"]}),
+        "AnalysisRun": 0,  # loading analyses nothing
         "OFFENDER_IN": roles["offender"],
         "SUSPECT_IN": roles["suspect"],
         "VICTIM_IN": roles["victim"],

@@ -15,6 +15,7 @@ from graphvc.app.common import (
     driver,
     guarded,
     require_page,
+    run_header,
     settings,
 )
 from graphvc.files import csv_text
@@ -74,6 +75,7 @@ def field(query: StoredQuery, parameter: Parameter) -> Any:
 
 
 st.title("Cypher")
+run_header()
 st.caption(
     "The specialist teams' stored queries. The app only reads: a query whose plan would write "
     "is refused, and every query runs in a read transaction with a timeout."

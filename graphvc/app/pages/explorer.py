@@ -15,6 +15,7 @@ from graphvc.app.common import (
     guarded,
     require_graph,
     require_page,
+    run_header,
     settings,
     window,
 )
@@ -75,6 +76,7 @@ def expand(element_id: str) -> None:
 
 st.title("Network explorer")
 require_graph()
+run_header()
 names = boroughs()
 with st.form("search"):
     centre, reach, connect = st.columns([3, 2, 3])

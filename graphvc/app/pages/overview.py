@@ -15,12 +15,14 @@ from graphvc.app.common import (
     reports,
     require_graph,
     require_page,
+    run_header,
 )
 
 user = require_page("overview")
 
 st.title("Overview")
 counts = require_graph()
+run_header()
 columns = st.columns(5)
 for column, label in zip(
     columns, ("Person", "Incident", "Location", "Ward", "Borough"), strict=True

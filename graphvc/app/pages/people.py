@@ -4,7 +4,14 @@ import streamlit as st
 
 from graphvc.analysis.proportionality import proportionality
 from graphvc.app import page
-from graphvc.app.common import analysis_controls, audited, guarded, require_page, top_slider
+from graphvc.app.common import (
+    audited,
+    guarded,
+    require_page,
+    run_table,
+    stored_run,
+    top_slider,
+)
 
 require_page("people")
 
@@ -13,19 +20,17 @@ RAW = ["recency_days", "frequency", "gravity", "betweenness", "harm_pagerank", "
 CONTEXT = ["community", "escalated_to_knife_or_gun", "exposure_victims_1", "overlap_class"]
 
 st.title("Dangerous people")
-result = analysis_controls()
-people = result.people.dropna(subset=["priority"])
-if people.empty:
+run = stored_run()
+if run.ranked == 0:
     st.info(
         "No one is in the network of the chosen tie layers and nobody offended in this "
-        "window: choose more layers, widen the window or move the date."
+        "window: run the analysis with more layers, a wider window or another date."
     )
     st.stop()
-weights = dict(result.parameters.priority_weights)
-priority_parts = [f"{name}_part" for name in weights if f"{name}_part" in people]
-
-top = top_slider("People on the list", len(people), 20)
-listed = people.head(top)
+weights = dict(run.parameters["priority_weights"])
+top = top_slider("People on the list", run.ranked, 20)
+listed = guarded(lambda: run_table(run.id, "people", rows=top))
+priority_parts = [f"{name}_part" for name in weights if f"{name}_part" in listed]
 st.markdown(
     "**Priority** = the sum of its weighted parts: recency–frequency–gravity (RFG) of "
     "offending and the network measures, each scaled to the highest; weights "
@@ -74,10 +79,12 @@ if st.button(f"Open {person} in the network explorer", icon=":material/hub:"):
     st.switch_page(page("explorer"))
 
 st.subheader("Proportionality of the list")
-persons = result.tables["persons"]
-table = guarded(lambda: proportionality(listed.index, persons, population=people.index))
+persons = guarded(lambda: run_table(run.id, "persons"))
+scored = guarded(lambda: run_table(run.id, "people", columns=("priority",)))
+population = scored.dropna(subset=["priority"]).index
+table = guarded(lambda: proportionality(listed.index, persons, population=population))
 st.caption(
-    f"The {len(listed)} people listed beside the {len(people):,} people scored. Ratio = share "
+    f"The {len(listed)} people listed beside the {len(population):,} people scored. Ratio = share "
     "of the list / share of those scored: 1 is proportionate, 2 twice the group's share. "
     "A list drawn from police data can over-represent groups; read ratios far from 1 with care."
 )

@@ -12,16 +12,14 @@ from graphvc import performance as perf
 from graphvc import reference
 from graphvc.analysis.targets import STATUSES
 from graphvc.app.common import (
-    RunKey,
-    analysis,
-    analysis_controls,
     fitted_view,
     geography_caption,
     guarded,
     map_outlines,
     require_page,
-    run_key,
+    run_table,
     settings,
+    stored_run,
     table,
 )
 
@@ -42,14 +40,15 @@ NOT_JUDGED = (245, 245, 245)
 
 @st.cache_data(ttl=600, show_spinner="Evaluating the targets…")
 def evaluated(
-    run: RunKey, path: str
+    run_id: str, as_of: pd.Timestamp, path: str
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.Timestamp], dict[str, pd.Timestamp]]:
-    """The evaluation and charts of the targets file ``path`` on the run with this key: the graph as of the run's date, the MPS counts as of their last year; and
+    """The evaluation and charts of the targets file ``path`` on stored run ``run_id``: the
+    graph's counts as of the run's date ``as_of``, the MPS counts as of their last year; and
     each source's as-of date and first day of counts."""
-    result = analysis(*run)
     targets = perf.load_targets(path)
+    counted = run_table(run_id, "graph_counts") if "graph" in targets.sources else None
     counts, moments, coverage = perf.read_sources(
-        targets, tables=result.tables, home=settings().home, graph_as_of=result.parameters.moment
+        targets, counted=counted, home=settings().home, graph_as_of=as_of
     )
     evaluation, charts = perf.performance(targets, counts, moments, coverage)
     first = {source: frame["start"].min() for source, frame in counts.items()}
@@ -120,7 +119,7 @@ def legend() -> str:
 
 
 st.title("Performance")
-result = analysis_controls()
+run = stored_run()
 home = settings().home
 installed = reference.read_status(home) is not None
 offered = {str(path): perf.load_targets(str(path)) for path in perf.SHIPPED_TARGETS}
@@ -137,8 +136,7 @@ if not installed:
     )
 if targets.note:
     st.caption(targets.note)
-run = run_key(result)
-evaluation, charts, moments, first = guarded(lambda: evaluated(run, chosen))
+evaluation, charts, moments, first = guarded(lambda: evaluated(run.id, run.as_of, chosen))
 counted = "; ".join(
     f"{'the graph' if s == 'graph' else 'the MPS counts'} as of {moment.date()}"
     for s, moment in moments.items()
@@ -180,7 +178,8 @@ else:
         columns={"area_code": "borough_code", "area_name": "borough_name"}
     )[["borough_code", "borough_name", "status"]]
     st.pydeck_chart(
-        state_map(states, map_outlines().outlines, result.tables["locations"]), height=480
+        state_map(states, map_outlines().outlines, guarded(lambda: run_table(run.id, "locations"))),
+        height=480,
     )
     st.markdown(legend(), unsafe_allow_html=True)
     geography_caption()

@@ -4,18 +4,15 @@ near repeats (the Knox test)."""
 import pandas as pd
 import streamlit as st
 
-from graphvc.analysis.neighbourhoods import high_impact_wards
-from graphvc.analysis.places import knox_test, repeat_locations
+from graphvc.analysis.places import knox_test
 from graphvc.app.common import (
-    RunKey,
-    analysis,
-    analysis_controls,
     geography_caption,
     guarded,
     map_outlines,
     place_map,
     require_page,
-    run_key,
+    run_table,
+    stored_run,
     table,
     top_slider,
 )
@@ -36,35 +33,30 @@ def parse_bands(text: str) -> list[float]:
 
 @st.cache_data(ttl=600, show_spinner="Running the Knox test…")
 def knox(
-    run: RunKey,
+    run_id: str,
     distance: tuple[float, ...],
     days: tuple[float, ...],
     simulations: int,
 ) -> pd.DataFrame:
-    """The Knox test on the network window of the run with these (as-of, window, seed, ties)."""
-    result = analysis(*run)
-    window = result.summary["window"]
+    """The Knox test on the network window's incidents of stored run ``run_id``."""
     return knox_test(
-        result.tables["incidents"], result.tables["locations"], distance_bands=distance,
-        time_bands=days, simulations=simulations, start=window["start"], end=window["end"],
+        run_table(run_id, "window_incidents"), run_table(run_id, "locations"),
+        distance_bands=distance, time_bands=days, simulations=simulations,
     )  # fmt: skip
 
 
 st.title("Places")
-result = analysis_controls()
-parameters, window = result.parameters, result.summary["window"]
-tables = result.tables
-locations = tables["locations"]
+run = stored_run()
+window, as_of = run.summary["window"], run.as_of.date()
+repeat_window_days = run.parameters["repeat_window_days"]
 
 st.subheader("Where harm concentrates")
 level = st.radio("Places", list(LEVELS), horizontal=True, format_func=str.capitalize)
 key, name, label, radius, columns = LEVELS[level]
-places = result.places[level]
-if places.empty:
+hot = guarded(lambda: run_table(run.id, f"places_{level}")).reset_index()
+if hot.empty:
     st.info("No incident in this window has a place.")
 else:
-    centroids = locations.dropna(subset=[key]).groupby(key)[["latitude", "longitude"]].mean()
-    hot = places.join(centroids).reset_index()
     top = top_slider("Most harmful places on the map", len(hot), 50)
     st.pydeck_chart(
         place_map(hot.head(top), value="harm", label=label, radius=radius, columns=columns,
@@ -80,16 +72,17 @@ else:
     st.dataframe(hot.drop(columns=["latitude", "longitude"]), hide_index=True, width="stretch")
 
 st.subheader("High-impact neighbourhoods")
-wards = guarded(lambda: high_impact_wards(tables["incidents"], locations, as_of=parameters.moment))
+wards = guarded(lambda: run_table(run.id, "high_impact_wards"))
 st.caption(
     f"Wards by their share of the force's crime harm in the quarter (91 days) before "
-    f"{parameters.moment.date()}, and in how many of the last four quarters each was in the "
+    f"{as_of}, and in how many of the last four quarters each was in the "
     "force's top decile of wards (Sherman, Gartin & Buerger 1989, weighted by harm); the top "
     "decile now in purple on the map."
 )
 if wards.empty:
     st.info("No ward saw harm in the last quarter.")
 else:
+    locations = guarded(lambda: run_table(run.id, "locations"))
     centres = locations.dropna(subset=["ward_code"]).groupby("ward_code")[["latitude", "longitude"]]
     mapped = wards.join(centres.mean(), on="ward_code")
     st.pydeck_chart(
@@ -102,14 +95,8 @@ else:
     st.dataframe(wards, hide_index=True, width="stretch")
 
 st.subheader("Repeat locations")
-repeats = guarded(
-    lambda: repeat_locations(tables["incidents"], locations, as_of=parameters.moment,
-                             window_days=parameters.repeat_window_days)
-)  # fmt: skip
-st.caption(
-    f"Locations with two or more incidents in the {parameters.repeat_window_days} days before "
-    f"{parameters.moment.date()}."
-)
+repeats = guarded(lambda: run_table(run.id, "repeat_locations"))
+st.caption(f"Locations with two or more incidents in the {repeat_window_days} days before {as_of}.")
 table(repeats, empty="No location saw two incidents in this window.")
 
 st.subheader("Near repeats (Knox test)")
@@ -124,8 +111,8 @@ with st.form("knox"):
     distance = left.text_input("Distance bands (metres)", "0, 100, 200, 400", key="knox_distance")
     days = middle.text_input("Time bands (days)", "0, 7, 14, 30, 60", key="knox_days")
     simulations = right.number_input("Simulations", 9, 999, 99, key="knox_simulations")
-    run = st.form_submit_button("Run the near-repeat test")
-if run or st.session_state.get("knox_ran"):
+    asked = st.form_submit_button("Run the near-repeat test")
+if asked or st.session_state.get("knox_ran"):
     st.session_state["knox_ran"] = True
     try:
         bands = tuple(parse_bands(distance)), tuple(parse_bands(days))
@@ -134,7 +121,7 @@ if run or st.session_state.get("knox_ran"):
             f"Bands are numbers separated by commas, such as 0, 100, 200: {distance!r}, {days!r}"
         )
         st.stop()
-    knox_table = guarded(lambda: knox(run_key(result), *bands, int(simulations)))
+    knox_table = guarded(lambda: knox(run.id, *bands, int(simulations)))
     st.caption(
         f"{knox_table.attrs['incidents']:,} incidents tested ({knox_table.attrs['dropped']:,} without "
         f"coordinates left out), {knox_table.attrs['simulations']} simulations. Knox ratio > 1 with "

@@ -17,6 +17,7 @@ from graphvc.app.common import (
     reports,
     reports_dir,
     require_page,
+    run_header,
 )
 
 user = require_page("reports")
@@ -25,6 +26,7 @@ MIME = {".html": "text/html", ".csv": "text/csv", ".json": "application/json",
         ".parquet": "application/vnd.apache.parquet"}  # fmt: skip
 
 st.title("Reports")
+run_header()
 available = guarded(reports)
 if available.empty:
     st.info(

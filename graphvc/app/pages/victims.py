@@ -3,15 +3,22 @@
 import streamlit as st
 
 from graphvc.analysis.overlap import OVERLAP_CLASSES
-from graphvc.analysis.repeat_victims import latest_risk_assessments
-from graphvc.app.common import analysis_controls, require_page, table
+from graphvc.app.common import (
+    guarded,
+    require_page,
+    run_table,
+    stored_run,
+    table,
+)
 
 require_page("victims")
 
 st.title("Victims")
-result = analysis_controls()
-parameters = result.parameters
-victims, domestic, overlap = result.repeat_victims, result.domestic_repeats, result.overlap
+run = stored_run()
+parameters, as_of = run.parameters, run.as_of.date()
+victims = guarded(lambda: run_table(run.id, "repeat_victims"))
+domestic = guarded(lambda: run_table(run.id, "domestic_repeats"))
+overlap = guarded(lambda: run_table(run.id, "overlap"))
 
 left, middle, right = st.columns(3)
 left.metric("Repeat victims", f"{len(victims):,}", help="Two or more victimisations in the year")
@@ -21,17 +28,16 @@ right.metric(
 )
 
 st.subheader("Repeat victims")
-assessed = latest_risk_assessments(result.tables["risk_assessments"], as_of=parameters.moment)
 st.caption(
-    f"People victimised at least twice in the {parameters.repeat_window_days} days before "
-    f"{parameters.moment.date()}, most often first (Farrell & Pease, *Once bitten, twice bitten*), "
+    f"People victimised at least twice in the {parameters['repeat_window_days']} days before "
+    f"{as_of}, most often first (Farrell & Pease, *Once bitten, twice bitten*), "
     "with their latest risk assessment (e.g. DASH: standard, medium or high) where one is loaded."
 )
-table(victims.join(assessed, how="left"), empty="No repeat victim in this window.")
+table(victims, empty="No repeat victim in this window.")
 
 st.subheader("Domestic-abuse repeats")
 st.caption(
-    f"Victim–perpetrator pairs who meet again in domestic abuse within {parameters.repeat_window_days} "
+    f"Victim–perpetrator pairs who meet again in domestic abuse within {parameters['repeat_window_days']} "
     "days of their previous incident."
 )
 table(
@@ -41,9 +47,9 @@ table(
 
 st.subheader("Victim–offender overlap")
 st.caption(
-    f"Harm suffered against harm caused over the {parameters.window_days} days before "
-    f"{parameters.moment.date()}; a victim-offender is predominantly one or the other at a ratio "
-    f"of {parameters.overlap_cut:g} : 1."
+    f"Harm suffered against harm caused over the {run.window_days} days before "
+    f"{as_of}; a victim-offender is predominantly one or the other at a ratio "
+    f"of {parameters['overlap_cut']:g} : 1."
 )
 if overlap.empty:
     st.info("Nobody was a victim or an offender in this window.")

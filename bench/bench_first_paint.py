@@ -1,0 +1,142 @@
+"""The first paint of every app page in headless Chromium, on a stored run of a synthetic city.
+
+Loads ``--incidents`` synthetic incidents into the benchmark server (unless it already holds
+them), stores one analysis run as ``graphvc analyse`` does, serves the app against them, and
+opens each page in a fresh browser on a fresh app process, then again in a new tab: the time
+from asking for the page to its run header drawn with nothing left running (Streamlit's
+status widget gone). The pages read the stored run, so no analysis runs on the way. Prints a
+table and, last, one JSON line with the load average (the machine may be shared).
+
+    python -m bench.bench_first_paint --incidents 50000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench._server import ROOT, bench_driver
+from bench.bench_load import synthetic_folder
+from graphvc.app.main import PAGES
+from graphvc.runs import AnalysisParameters, run_analysis
+from graphvc.schema import apply_schema, graph_counts, wipe
+from graphvc.stored_runs import list_runs, record_run
+from loaders.folder import load_folder
+
+RUNS_DIR = ROOT / ".graphvc" / "bench" / "runs"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.read() == b"ok":
+                    return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("streamlit did not start")
+
+
+def _first_paints(url: str, profile: Path) -> tuple[float, float]:
+    """Seconds to the page's first paint at ``url`` on a fresh app process, then on a second
+    visit in a new tab (the process's imports and caches warm)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1400,1500"):  # fmt: skip
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+    def painted(b: webdriver.Chrome) -> bool:
+        header = b.find_elements(By.XPATH, "//*[contains(text(), 'Analysis as of')]")
+        running = b.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
+        return bool(header) and not running
+
+    try:
+        seconds = []
+        for visit in range(2):
+            if visit:
+                browser.switch_to.new_window("tab")
+            started = time.perf_counter()
+            browser.get(url)
+            WebDriverWait(browser, 180, poll_frequency=0.05).until(painted)
+            seconds.append(time.perf_counter() - started)
+        return seconds[0], seconds[1]
+    finally:
+        browser.quit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--incidents", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    folder = synthetic_folder(args.incidents, args.seed)
+    driver, settings = bench_driver()
+    try:
+        if graph_counts(driver)["Incident"] != args.incidents:
+            wipe(driver)
+            apply_schema(driver)
+            load_folder(driver, folder)
+        if not list_runs(driver) or not (RUNS_DIR / list_runs(driver)[0].id).is_dir():
+            result = run_analysis(driver, AnalysisParameters(seed=args.seed))
+            record_run(driver, result, runs_dir=RUNS_DIR, finished_at=datetime.now(UTC))
+        people = list_runs(driver)[0].rows["people"]
+    finally:
+        driver.close()
+    env = {"NEO4J_URI": settings.uri, "NEO4J_USERNAME": settings.neo4j_username,
+           "NEO4J_PASSWORD": settings.neo4j_password, "GRAPHVC_RUNS_DIR": str(RUNS_DIR),
+           "GRAPHVC_REPORTS_DIR": str(RUNS_DIR / "no-reports")}  # fmt: skip
+    cold: dict[str, float] = {}
+    warm: dict[str, float] = {}
+    for name, _, _ in PAGES:
+        process, url = _serve(env)
+        try:
+            with tempfile.TemporaryDirectory() as profile:
+                path = "" if name == "overview" else name
+                first, second = _first_paints(f"{url}/{path}", Path(profile))
+                cold[name], warm[name] = round(first, 2), round(second, 2)
+        finally:
+            process.terminate()
+            process.wait(10)
+        print(f"{name:<12} {cold[name]:>6.2f} s on a fresh app, {warm[name]:>6.2f} s again")
+    load = os.getloadavg()[0]
+    print(json.dumps({"benchmark": "first_paint", "incidents": args.incidents,
+                      "people_scored": people, "cold_seconds": cold, "warm_seconds": warm,
+                      "slowest_warm": max(warm.values()), "load_average": round(load, 1)},
+                     sort_keys=True))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

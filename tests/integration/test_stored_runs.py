@@ -1,0 +1,138 @@
+"""Stored runs on the real Neo4j: `graphvc analyse` leaves a run the app reads back unchanged.
+
+The graph is the small fixture (``tests/fixtures/small``); its run as of 2025-01-03 over every
+tie layer ranks eight people (the six offenders and suspects, P4 partner of P5 and P9 family
+of P7; see tests/integration/test_analyse.py).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import neo4j
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from graphvc.cli import cli
+from graphvc.config import Settings
+from graphvc.db import run_query
+from graphvc.errors import RunError
+from graphvc.graph_tables import read_graph_tables
+from graphvc.runs import AnalysisParameters, AnalysisResult, analyse
+from graphvc.schema import apply_schema, wipe
+from graphvc.stored_runs import (
+    RUN_TABLES,
+    list_runs,
+    read_run_table,
+    record_run,
+    run_tables,
+)
+from loaders.folder import load_folder
+
+SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small"
+AS_OF = pd.Timestamp("2025-01-03")  # the day after the fixture's latest incident
+
+
+@pytest.fixture(scope="module")
+def small_graph(empty_graph: neo4j.Driver) -> neo4j.Driver:
+    wipe(empty_graph)
+    apply_schema(empty_graph)
+    load_folder(empty_graph, SMALL)
+    return empty_graph
+
+
+@pytest.fixture(scope="module")
+def in_memory(small_graph: neo4j.Driver) -> AnalysisResult:
+    return analyse(read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF))
+
+
+def _missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def _forget_all(driver: neo4j.Driver) -> None:
+    run_query(driver, "MATCH (r:AnalysisRun) DELETE r", write=True)
+
+
+def test_cli_analyse_stores_a_run_that_round_trips(
+    small_graph: neo4j.Driver, in_memory: AnalysisResult, test_settings: Settings,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    _forget_all(small_graph)
+    env = {
+        "NEO4J_URI": test_settings.uri,
+        "NEO4J_USERNAME": test_settings.neo4j_username,
+        "NEO4J_PASSWORD": test_settings.neo4j_password,
+        "GRAPHVC_RUNS_DIR": str(tmp_path),
+    }
+    ran = CliRunner().invoke(cli, ["analyse", "--as-of", "2025-01-03", "--json"], env=env)
+    assert ran.exit_code == 0, ran.output
+    report = json.loads(ran.stdout)
+    [run] = list_runs(small_graph)
+    assert run.id == report["run"]
+    assert (run.as_of, run.window_days) == (AS_OF, 730)
+    assert run.ties == dict.fromkeys(
+        ["co-offending", "family", "partner", "gang", "associate", "other"], 1.0
+    )
+    assert run.summary == json.loads(json.dumps(in_memory.summary))
+    assert run.ranked == 8
+    expected = run_tables(in_memory)
+    assert sorted(p.stem for p in (tmp_path / run.id).iterdir()) == sorted(RUN_TABLES)
+    for name in RUN_TABLES:
+        stored = read_run_table(tmp_path, run, name)
+        assert stored.dtypes.to_dict() == expected[name].dtypes.to_dict(), name
+        # Parquet has one missing value: a True/False column with gaps comes back with None
+        # where the analysis had NaN.
+        pd.testing.assert_frame_equal(_missing_as_none(stored), _missing_as_none(expected[name]),
+                                      obj=name)  # fmt: skip
+        assert run.rows[name] == len(expected[name])
+    # The node is the graph's own record of the run, readable with Cypher.
+    node = run_query(
+        small_graph,
+        "MATCH (r:AnalysisRun) RETURN r.id AS id, toString(r.as_of) AS as_of, "
+        "r.window_days AS window_days, r.ties AS ties",
+    )
+    assert node.to_dict("records") == [
+        {"id": run.id, "as_of": "2025-01-03", "window_days": 730, "ties": json.dumps(run.ties)}
+    ]
+
+
+def test_a_page_reads_only_the_rows_and_columns_it_shows(
+    small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path
+) -> None:
+    _forget_all(small_graph)
+    run, _ = record_run(small_graph, in_memory, runs_dir=tmp_path,
+                        finished_at=datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
+    top = read_run_table(tmp_path, run, "people", rows=3)
+    assert top.index.tolist() == in_memory.people.index[:3].tolist()
+    assert top.index[0] == "P1" and top["rank"].tolist() == [1, 2, 3]
+    priority = read_run_table(tmp_path, run.id, "people", columns=("priority",))
+    assert priority.columns.tolist() == ["priority"]
+    assert priority["priority"].tolist() == in_memory.people["priority"].tolist()
+    with pytest.raises(RunError, match=r"has no .*nowhere.*people\.parquet"):
+        read_run_table(tmp_path / "nowhere", run, "people")
+    with pytest.raises(RunError, match="'graph' is not a table of a stored run"):
+        read_run_table(tmp_path, run, "graph")
+
+
+def test_only_the_newest_runs_are_kept(
+    small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path
+) -> None:
+    _forget_all(small_graph)
+    ids = [
+        record_run(small_graph, in_memory, runs_dir=tmp_path, keep=2,
+                   finished_at=datetime(2026, 1, day, tzinfo=UTC))[0].id
+        for day in (1, 2, 3)
+    ]  # fmt: skip
+    assert ids == ["20260101T000000.000000Z", "20260102T000000.000000Z", "20260103T000000.000000Z"]
+    assert [run.id for run in list_runs(small_graph)] == ids[:0:-1]  # newest first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ids[1:]
+    # The scores on the nodes are the last run's.
+    stamps = run_query(
+        small_graph, "MATCH (p:Person) WHERE p.scored_at IS NOT NULL "
+        "RETURN DISTINCT toString(p.scored_at) AS at",
+    )  # fmt: skip
+    assert stamps["at"].tolist() == ["2026-01-03T00:00:00Z"]
