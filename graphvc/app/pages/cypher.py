@@ -15,7 +15,6 @@ from graphvc.app.common import (
     driver,
     guarded,
     require_page,
-    run_header,
     settings,
 )
 from graphvc.files import csv_text
@@ -75,7 +74,6 @@ def field(query: StoredQuery, parameter: Parameter) -> Any:
 
 
 st.title("Cypher")
-run_header()
 st.caption(
     "The specialist teams' stored queries. The app only reads: a query whose plan would write "
     "is refused, and every query runs in a read transaction with a timeout."

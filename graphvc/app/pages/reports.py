@@ -17,7 +17,6 @@ from graphvc.app.common import (
     reports,
     reports_dir,
     require_page,
-    run_header,
 )
 
 user = require_page("reports")
@@ -26,7 +25,6 @@ MIME = {".html": "text/html", ".csv": "text/csv", ".json": "application/json",
         ".parquet": "application/vnd.apache.parquet"}  # fmt: skip
 
 st.title("Reports")
-run_header()
 available = guarded(reports)
 if available.empty:
     st.info(
