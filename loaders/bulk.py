@@ -190,7 +190,9 @@ def write_bulk(
     offline importer, then apply the schema; the summary, with the update counters.
 
     The server is stopped for the import and started again after it (even when it fails);
-    ``driver`` reconnects by itself. The import files live in a temporary folder under
+    ``driver`` reconnects by itself, and forgets the old store's transactions
+    (:func:`graphvc.db.forget_bookmarks`); any other driver open on the server must do the same
+    or be reopened. The import files live in a temporary folder under
     ``GRAPHVC_HOME``, removed afterwards. Raises :class:`graphvc.errors.BulkLoadError` when
     the load cannot be bulk (see :func:`check_bulk_allowed`).
     """

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from graphvc import audit, localserver
 from graphvc.cli import cli
 from graphvc.config import Settings
-from graphvc.db import connect
+from graphvc.db import connect, forget_bookmarks
 from graphvc.errors import BulkLoadError
 from graphvc.schema import apply_schema, graph_counts, wipe
 from graphvc.synth import generate, synthetic_city, write
@@ -105,6 +105,19 @@ def describe(driver: neo4j.Driver) -> dict[str, list[str]]:
     }
 
 
+def _managed_env(settings: Settings, tmp_path: Path) -> dict[str, str | None]:
+    """The environment of a graphvc command on this module's managed server."""
+    return {
+        "NEO4J_URI": None,
+        "NEO4J_PASSWORD": settings.neo4j_password,
+        "GRAPHVC_HOME": str(settings.home),
+        "GRAPHVC_NEO4J_BOLT_PORT": str(settings.bolt_port),
+        "GRAPHVC_NEO4J_HEAP": settings.heap,
+        "GRAPHVC_NEO4J_PAGECACHE": settings.pagecache,
+        "GRAPHVC_AUDIT_DIR": str(tmp_path / "audit"),
+    }
+
+
 def _online(driver: neo4j.Driver, folder: Path) -> dict[str, list[str]]:
     wipe(driver)
     apply_schema(driver)
@@ -141,19 +154,12 @@ def test_graphvc_load_bulk_builds_the_online_graph_of_a_city_and_is_audited(
 ) -> None:
     online = _online(driver, city)
     wipe(driver)
-    env = {
-        "NEO4J_URI": None,
-        "NEO4J_PASSWORD": bulk_server.neo4j_password,
-        "GRAPHVC_HOME": str(bulk_server.home),
-        "GRAPHVC_NEO4J_BOLT_PORT": str(bulk_server.bolt_port),
-        "GRAPHVC_NEO4J_HEAP": bulk_server.heap,
-        "GRAPHVC_NEO4J_PAGECACHE": bulk_server.pagecache,
-        "GRAPHVC_AUDIT_DIR": str(tmp_path / "audit"),
-    }
+    env = _managed_env(bulk_server, tmp_path)
     result = CliRunner().invoke(
         cli, ["load", str(city), "--bulk", "--json", "--rejects", str(tmp_path / "r.csv")], env=env
     )
     assert result.exit_code == 0, result.output
+    forget_bookmarks(driver)  # the command replaced the store this driver had seen
     summary = json.loads(result.stdout.splitlines()[-1])
     assert summary["graph_changes"]["relationships_created"] == sum(
         count for name, count in graph_counts(driver).items() if name.isupper()
@@ -162,6 +168,29 @@ def test_graphvc_load_bulk_builds_the_online_graph_of_a_city_and_is_audited(
     event = audit.events(tmp_path / "audit").to_dict(orient="records")[-1]
     assert event["action"] == "load" and event["what"] == {"folder": str(city), "bulk": True}
     assert not list(bulk_server.home.glob("bulk-import-*")), "the import files are removed"
+
+
+def test_load_police_uk_bulk_builds_the_online_graph_of_a_month(
+    driver: neo4j.Driver, bulk_server: Settings, reference_source: Path, tmp_path: Path
+) -> None:
+    month = reference_source / "police_uk_city_of_london" / "2024-01-city-of-london-street.csv"
+    geography = reference_source / "london_geography"
+    lookup = ["--lookup", str(geography / "london_lsoa11_ward19_borough19.csv"),
+              "--centroids", str(geography / "london_lsoa11_centroids.csv")]  # fmt: skip
+    env = _managed_env(bulk_server, tmp_path)
+    wipe(driver)
+    apply_schema(driver)
+    online = CliRunner().invoke(cli, ["load-police-uk", str(month), *lookup, "--json"], env=env)
+    assert online.exit_code == 0, online.output
+    expected = describe(driver)
+    wipe(driver)
+    bulk = CliRunner().invoke(
+        cli, ["load-police-uk", str(month), *lookup, "--json", "--bulk"], env=env
+    )
+    assert bulk.exit_code == 0, bulk.output
+    forget_bookmarks(driver)
+    assert describe(driver) == expected
+    assert json.loads(bulk.stdout)["police_uk"] == json.loads(online.stdout)["police_uk"]
 
 
 def test_bulk_refuses_a_database_that_holds_nodes(
