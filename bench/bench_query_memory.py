@@ -15,6 +15,8 @@ import argparse
 import json
 import sys
 
+import neo4j
+
 from bench._server import bench_driver
 from graphvc.queries import check_parameters, list_queries, load_query
 from graphvc.schema import graph_counts
@@ -32,7 +34,9 @@ def main() -> None:
     try:
         for query, examples in runs:
             values = check_parameters(query, examples)
-            with driver.session(database=settings.neo4j_database) as session:
+            with driver.session(
+                database=settings.neo4j_database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
                 summary = session.run("PROFILE " + query.text, values).consume()
             mib = int((summary.profile or {}).get("args", {}).get("GlobalMemory", 0)) / 2**20
             print(f"{query.name:<32} {values.get('level', ''):<9} {mib:>9.1f} MiB")

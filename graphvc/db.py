@@ -31,6 +31,7 @@ __all__ = [
     "connect",
     "cypher_dir",
     "explain",
+    "forget_bookmarks",
     "read_cypher",
     "run_autocommit",
     "run_query",
@@ -299,7 +300,7 @@ def run_autocommit(
     Returns the update counters.
     """
     try:
-        with driver.session(database=database) as session:
+        with driver.session(database=database, default_access_mode=neo4j.WRITE_ACCESS) as session:
             summary = session.run(_query(query, None), dict(parameters or {})).consume()
     except ServiceUnavailable as e:
         raise DatabaseError(f"Neo4j is unreachable: {e}") from e
@@ -310,6 +311,24 @@ def run_autocommit(
         for k, v in vars(summary.counters).items()
         if isinstance(v, int) and not isinstance(v, bool)
     }
+
+
+def forget_bookmarks(driver: neo4j.Driver, database: str = "neo4j") -> None:
+    """Forget the transactions ``driver`` has seen, after the database was replaced offline.
+
+    :func:`run_query` and :func:`run_write` chain their transactions by bookmark (so a read
+    on a cluster sees the writes before it); a store rebuilt by the offline importer starts
+    its transaction ids again, and would make the next query wait for a transaction it never
+    had. The bookmarks are replaced by the new store's latest.
+    """
+    try:
+        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
+            session.run("RETURN 1").consume()
+            fresh = session.last_bookmarks().raw_values
+    except ServiceUnavailable as e:
+        raise DatabaseError(f"Neo4j is unreachable: {e}") from e
+    manager = driver.execute_query_bookmark_manager
+    manager.update_bookmarks(manager.get_bookmarks(), fresh)
 
 
 def server_version(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, str]:

@@ -7,6 +7,7 @@ the offending value.
 
 __all__ = [
     "AnalysisError",
+    "BulkLoadError",
     "ConfigError",
     "DatabaseError",
     "GraphvcError",
@@ -45,6 +46,11 @@ class InputError(GraphvcError):
 class AnalysisError(GraphvcError):
     """A network analysis cannot run on its input: an unknown person, a missing column,
     an option out of range, or an edge weight that is not a positive number."""
+
+
+class BulkLoadError(GraphvcError):
+    """A bulk first load cannot run: the database already holds nodes, or the server is not
+    the managed local one (``NEO4J_URI`` is set)."""
 
 
 class ReportError(GraphvcError):

@@ -70,6 +70,7 @@ __all__ = [
     "read_centroids",
     "read_lookup",
     "street_files",
+    "validate_police_uk",
 ]
 
 COLUMNS = [
@@ -349,22 +350,19 @@ def _contract_tables(
     return incidents, locations
 
 
-def load_police_uk(
-    driver: neo4j.Driver,
+def validate_police_uk(
     paths: Iterable[Path],
     *,
     lookup_path: Path,
     centroids_path: Path,
-    database: str = "neo4j",
-    batch_size: int = 5000,
-    workers: int = 2,
     rejects_path: Path | None = None,
-    progress: bool = False,
-) -> tuple[LoadSummary, Counter[str]]:
-    """Load street-level files into the graph; returns the load summary and the quirk counts.
+) -> tuple[dict[str, pd.DataFrame], LoadSummary, Counter[str]]:
+    """Turn street-level files into validated contract tables (``locations``, ``incidents``);
+    returns them, the load summary and the quirk counts.
 
     Rows that survive the adapter still go through the contract's validation (a malformed
-    month or coordinate becomes a reject, not a crash).
+    month or coordinate becomes a reject, not a crash). The rejects are written to
+    ``rejects_path`` (see :meth:`loaders.folder.LoadSummary.write_rejects`).
     """
     files = street_files(paths)
     made = police_uk_tables(files, read_lookup(lookup_path), read_centroids(centroids_path))
@@ -396,8 +394,28 @@ def load_police_uk(
     }
     if rejects_path is not None:
         summary.write_rejects(rejects_path)
+    return {"locations": locations, "incidents": incidents}, summary, made.counts
+
+
+def load_police_uk(
+    driver: neo4j.Driver,
+    paths: Iterable[Path],
+    *,
+    lookup_path: Path,
+    centroids_path: Path,
+    database: str = "neo4j",
+    batch_size: int = 5000,
+    workers: int = 2,
+    rejects_path: Path | None = None,
+    progress: bool = False,
+) -> tuple[LoadSummary, Counter[str]]:
+    """Load street-level files into the graph; returns the load summary and the quirk counts
+    (the tables are those of :func:`validate_police_uk`)."""
+    tables, summary, counts = validate_police_uk(
+        paths, lookup_path=lookup_path, centroids_path=centroids_path, rejects_path=rejects_path
+    )
     summary.counters = write_tables(
-        driver, {"locations": locations, "incidents": incidents},
-        database=database, batch_size=batch_size, workers=workers, progress=progress,
+        driver, tables, database=database, batch_size=batch_size, workers=workers,
+        progress=progress,
     )  # fmt: skip
-    return summary, made.counts
+    return summary, counts

@@ -20,7 +20,18 @@ from graphvc.contract import TABLES
 from graphvc.db import read_cypher, run_query, run_write
 from graphvc.model import ROLE_RELATIONSHIPS
 
-__all__ = ["Step", "batches", "existing_ids", "records", "steps", "write_tables"]
+__all__ = [
+    "NODE_KEYS",
+    "NodeWrite",
+    "Property",
+    "RelationshipWrite",
+    "Step",
+    "batches",
+    "existing_ids",
+    "records",
+    "steps",
+    "write_tables",
+]
 
 
 def records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
@@ -41,6 +52,39 @@ def existing_ids(
 
 
 @dataclass(frozen=True)
+class Property:
+    """A property a step writes: its name in the graph, the column it comes from and its type
+    as Neo4j's importer names it (``string``, ``double``, ``boolean``, ``datetime``; a
+    ``point`` is made from the ``latitude`` and ``longitude`` columns)."""
+
+    name: str
+    column: str
+    type: str = "string"
+
+
+@dataclass(frozen=True)
+class NodeWrite:
+    """The nodes a step MERGEs: ``label``, keyed on ``key``, with ``properties`` SET."""
+
+    label: str
+    key: Property
+    properties: tuple[Property, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationshipWrite:
+    """The relationships a step MERGEs: ``type`` from the node of label ``start[0]`` keyed by
+    column ``start[1]`` to the one of ``end``, with ``properties``. ``creates_ends``: the
+    statement MERGEs missing ends as bare nodes (the others MATCH ends that must exist)."""
+
+    type: str
+    start: tuple[str, str]
+    end: tuple[str, str]
+    properties: tuple[Property, ...] = ()
+    creates_ends: bool = False
+
+
+@dataclass(frozen=True)
 class Step:
     """One statement over one set of rows.
 
@@ -49,15 +93,49 @@ class Step:
     ``order`` nodes in the same order, so parallel writers cannot deadlock. A step without
     them writes nodes with distinct ids, which never conflict; ``parallel=False`` keeps a step
     to one writer.
+
+    ``writes`` declares what ``query`` writes, for the bulk importer (:mod:`loaders.bulk`),
+    which writes the same rows without Cypher; a unit test holds each declaration to its
+    statement's MERGE and SET clauses.
     """
 
     label: str
     query: str
     rows: pd.DataFrame
     columns: list[str]
+    writes: NodeWrite | RelationshipWrite
     partition: str | None = None
     order: str | None = None
     parallel: bool = True
+
+
+#: What each node step writes (see the matching ``cypher/load/*.cypher``).
+_BOROUGHS = NodeWrite(
+    "Borough", Property("code", "borough_code"), (Property("name", "borough_name"),)
+)
+_WARDS = NodeWrite("Ward", Property("code", "ward_code"), (Property("name", "ward_name"),))
+_LOCATIONS = NodeWrite("Location", Property("id", "location_id"), (
+    Property("name", "name"), Property("lsoa", "lsoa_code"),
+    Property("latitude", "latitude", "double"), Property("longitude", "longitude", "double"),
+    Property("point", "latitude", "point"),
+))  # fmt: skip
+_PERSONS = NodeWrite("Person", Property("id", "person_id"), (
+    Property("name", "name"), Property("age_band", "age_band"), Property("sex", "sex"),
+    Property("ethnicity", "ethnicity"),
+))  # fmt: skip
+_INCIDENTS = NodeWrite("Incident", Property("id", "incident_id"), (
+    Property("occurred_at", "occurred_at", "datetime"), Property("offence", "offence"),
+    Property("category", "category"), Property("weapon", "weapon", "boolean"),
+    Property("alcohol", "alcohol", "boolean"), Property("domestic", "domestic", "boolean"),
+    Property("hate", "hate", "boolean"), Property("harm", "harm", "double"),
+    Property("outcome", "outcome"),
+))  # fmt: skip
+
+
+#: The key of each label's nodes, for statements that MERGE bare ends (associations).
+NODE_KEYS: dict[str, Property] = {
+    writes.label: writes.key for writes in (_BOROUGHS, _WARDS, _LOCATIONS, _PERSONS, _INCIDENTS)
+}
 
 
 def _columns(table: str, *, without: tuple[str, ...] = ()) -> list[str]:
@@ -74,25 +152,33 @@ def steps(tables: Mapping[str, pd.DataFrame]) -> list[Step]:
         wards = places.dropna(subset=["ward_code"]).drop_duplicates("ward_code")
         area = ("ward_code", "ward_name", "borough_code", "borough_name")
         found += [
-            Step("boroughs", read_cypher("load/boroughs"), boroughs, ["borough_code", "borough_name"]),
-            Step("wards", read_cypher("load/wards"), wards, ["ward_code", "ward_name"]),
-            Step("locations", read_cypher("load/locations"), places, _columns("locations", without=area)),
+            Step("boroughs", read_cypher("load/boroughs"), boroughs, ["borough_code", "borough_name"],
+                 _BOROUGHS),
+            Step("wards", read_cypher("load/wards"), wards, ["ward_code", "ward_name"], _WARDS),
+            Step("locations", read_cypher("load/locations"), places, _columns("locations", without=area),
+                 _LOCATIONS),
             Step("ward→borough", read_cypher("load/ward_boroughs"), wards.dropna(subset=["borough_code"]),
-                 ["ward_code", "borough_code"], partition="ward_code", order="borough_code"),
+                 ["ward_code", "borough_code"],
+                 RelationshipWrite("IN_BOROUGH", ("Ward", "ward_code"), ("Borough", "borough_code")),
+                 partition="ward_code", order="borough_code"),
             Step("location→ward", read_cypher("load/location_wards"), places.dropna(subset=["ward_code"]),
-                 ["location_id", "ward_code"], partition="location_id", order="ward_code"),
+                 ["location_id", "ward_code"],
+                 RelationshipWrite("IN_WARD", ("Location", "location_id"), ("Ward", "ward_code")),
+                 partition="location_id", order="ward_code"),
         ]  # fmt: skip
     if "persons" in tables:
         found.append(
-            Step("persons", read_cypher("load/persons"), tables["persons"], _columns("persons"))
-        )
+            Step("persons", read_cypher("load/persons"), tables["persons"], _columns("persons"),
+                 _PERSONS)
+        )  # fmt: skip
     if "incidents" in tables:
         incidents = tables["incidents"]
         found += [
             Step("incidents", read_cypher("load/incidents"), incidents,
-                 _columns("incidents", without=("location_id",))),
+                 _columns("incidents", without=("location_id",)), _INCIDENTS),
             Step("incident→location", read_cypher("load/incident_locations"),
                  incidents.dropna(subset=["location_id"]), ["incident_id", "location_id"],
+                 RelationshipWrite("OCCURRED_AT", ("Incident", "incident_id"), ("Location", "location_id")),
                  partition="incident_id", order="location_id"),
         ]  # fmt: skip
     if "involvements" in tables:
@@ -102,17 +188,27 @@ def steps(tables: Mapping[str, pd.DataFrame]) -> list[Step]:
             if len(of_role):
                 query = read_cypher("load/involvements", labels={"ROLE": rel_type})
                 found.append(Step(f"{role}s", query, of_role, ["person_id", "incident_id"],
+                                  RelationshipWrite(rel_type, ("Person", "person_id"),
+                                                    ("Incident", "incident_id")),
                                   partition="incident_id", order="person_id"))  # fmt: skip
     if "risk_assessments" in tables:
         found.append(
             Step("risk assessments", read_cypher("load/risk_assessments"), tables["risk_assessments"],
-                 _columns("risk_assessments"), partition="incident_id", order="person_id")
+                 _columns("risk_assessments"),
+                 RelationshipWrite("ASSESSED", ("Person", "person_id"), ("Incident", "incident_id"), (
+                     Property("tool", "tool"), Property("assessed_at", "assessed_at", "datetime"),
+                     Property("level", "level"))),
+                 partition="incident_id", order="person_id")
         )  # fmt: skip
     if "associations" in tables:
         # Both ends are people MERGEd by the statement itself: one writer.
         found.append(
             Step("associations", read_cypher("load/associations"), tables["associations"],
-                 _columns("associations"), parallel=False)
+                 _columns("associations"),
+                 RelationshipWrite("ASSOCIATE_OF", ("Person", "person_a"), ("Person", "person_b"), (
+                     Property("type", "type"), Property("weight", "weight", "double"),
+                     Property("source", "source")), creates_ends=True),
+                 parallel=False)
         )  # fmt: skip
     return found
 

@@ -68,7 +68,8 @@ def test_settings() -> Settings:
         neo4j_password=os.environ.get("NEO4J_PASSWORD") or base.neo4j_password,
         home=Path(os.environ.get("GRAPHVC_TEST_HOME") or ROOT / ".graphvc" / "test"),
         bolt_port=port,
-        # The suite's own sizes unless GRAPHVC_NEO4J_HEAP / _PAGECACHE set others.
+        # The machine's settings when given (several suites may share one machine), else
+        # enough for the suite's small graphs.
         heap=os.environ.get("GRAPHVC_NEO4J_HEAP") or "2g",
         pagecache=os.environ.get("GRAPHVC_NEO4J_PAGECACHE") or "1g",
     )

@@ -19,6 +19,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,11 +29,22 @@ from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
 from graphvc.config import Settings
 from graphvc.errors import ServerError
 
-__all__ = ["NEO4J_VERSION", "ServerStatus", "ensure_running", "install", "start", "status", "stop"]
+__all__ = [
+    "NEO4J_VERSION",
+    "ServerStatus",
+    "ensure_running",
+    "import_database",
+    "install",
+    "start",
+    "status",
+    "stop",
+]
 
 _POM = Path(__file__).with_name("pom.xml")
 NEO4J_VERSION: str = re.findall(r"<neo4j.version>([^<]+)</neo4j.version>", _POM.read_text())[0]
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+#: neo4j-admin's entry point (from neo4j-command-line; the importer is neo4j-import-tool).
+ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 MIN_JAVA = 17
 
 # The JVM options Neo4j's own start script passes (server.jvm.additional in its default conf).
@@ -254,7 +266,7 @@ def _set_initial_password(
 ) -> None:
     if (paths.data / "dbms").exists():
         return
-    command = [java, "-cp", f"{paths.lib}/*", "org.neo4j.cli.AdminTool",
+    command = [java, "-cp", f"{paths.lib}/*", ADMIN_TOOL,
                "dbms", "set-initial-password", settings.neo4j_password]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
@@ -368,6 +380,52 @@ def stop(settings: Settings) -> str:
     _terminate(pid, grace=60)
     paths.pid_file.unlink(missing_ok=True)
     return f"stopped Neo4j (pid {pid})"
+
+
+def import_database(
+    settings: Settings,
+    *,
+    nodes: Sequence[Path],
+    relationships: Sequence[Path],
+    work: Path,
+    multiline: bool = False,
+) -> str:
+    """Replace the database with one built from CSV files by Neo4j's offline importer.
+
+    Runs ``neo4j-admin database import full --overwrite-destination`` on the managed server's
+    configuration, with its heap and, for the importer's own caches, its page cache size. The
+    server must be stopped (:func:`stop`). ``nodes`` and ``relationships`` are CSV files with
+    their header on the first line (``id:ID(Person)``, ``:START_ID(Person)``, ...); the
+    importer's report goes in ``work``. ``multiline``: some quoted field spans lines (slower to
+    read). Any bad entry (a duplicate id, a relationship to a missing node) fails the import.
+    Returns the importer's output.
+    """
+    paths = _paths(settings)
+    if _read_pid(paths) is not None:
+        raise ServerError(f"Neo4j under {paths.root} is running: stop it before an offline import")
+    java = _require_java()
+    install(settings)
+    conf = _write_conf(settings, paths)
+    paths.logs.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "NEO4J_HOME": str(paths.root), "NEO4J_CONF": str(conf.parent)}
+    _set_initial_password(settings, paths, java, env)
+    command = [
+        java, f"-Xmx{settings.heap}", "-cp", f"{paths.lib}/*", ADMIN_TOOL,
+        "database", "import", "full", settings.neo4j_database, "--overwrite-destination",
+        f"--multiline-fields={str(multiline).lower()}", "--bad-tolerance=0", "--strict=true",
+        f"--max-off-heap-memory={settings.pagecache}",
+        f"--report-file={work / 'import.report'}",
+        *[f"--nodes={path}" for path in nodes],
+        *[f"--relationships={path}" for path in relationships],
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=work, check=False)
+    if done.returncode != 0:
+        message = [line for line in (done.stdout + done.stderr).strip().splitlines() if line]
+        raise ServerError(
+            f"the offline import into {settings.neo4j_database!r} failed: "
+            f"{message[-1] if message else done.returncode}"
+        )
+    return done.stdout
 
 
 def ensure_running(settings: Settings) -> None:

@@ -1,0 +1,300 @@
+"""The whole job at one size: synth → bulk import → online load → analyse → report → app.
+
+On the benchmark's own server (``bench/_server.py``), one phase after another, each timed:
+the synthetic city of N incidents is written and validated (``validate_s``, once: both loads
+take the same validated tables); the tables are loaded into the empty database by the bulk
+first load (``graphvc load --bulk``: import files, offline import, server restart, schema);
+the database is emptied and the same tables loaded online (``graphvc load``'s batched
+writer); ``graphvc analyse`` runs end to end (read, analyse, write back); the analysis runs
+again in this process on the tables read from the graph (in memory); ``graphvc report
+centrality`` writes its report; and the app is served and each page's first full render
+timed in headless Chromium, the slowest reported. Prints a table and, last, one JSON line;
+``--save`` also writes that line to ``bench/results/scale-N.json``.
+
+    python -m bench.bench_scale --incidents 100000 [--seed 1] [--save]
+
+``--plot`` draws the saved runs (``bench/results/scale-*.json``) as ``docs/scaling.svg``:
+
+    python -m bench.bench_scale --plot
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bench._server import ROOT, bench_driver
+from bench.bench_load import synthetic_folder
+from graphvc import localserver
+from graphvc.app.main import PAGES
+from graphvc.config import Settings
+from graphvc.graph_tables import default_as_of, read_graph_tables
+from graphvc.reports.charts import line_chart
+from graphvc.runs import AnalysisParameters, analyse
+from graphvc.schema import apply_schema, graph_counts, wipe
+from loaders.bulk import write_bulk
+from loaders.folder import validate_folder
+from loaders.write import write_tables
+
+RESULTS = ROOT / "bench" / "results"
+PLOT = ROOT / "docs" / "scaling.svg"
+#: The phases of the final JSON line, in the order they run, with the table's names.
+PHASES = {
+    "bulk_import_s": "bulk first load (import files, import, restart, schema)",
+    "online_load_s": "online load of the same tables, emptied database",
+    "analyse_end_to_end_s": "graphvc analyse (read, analyse, write back)",
+    "analyse_in_memory_s": "analysis on the tables already read",
+    "report_s": "graphvc report centrality",
+    "page_first_paint_s": "slowest app page, first full render",
+}
+
+
+def _peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
+
+
+def _server_peak_rss_mb(settings: Settings) -> float | None:
+    """The benchmark Neo4j's peak resident memory (VmHWM), when this machine runs it."""
+    pid = localserver.status(settings).pid
+    if pid is None:
+        return None
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
+def _env(settings: Settings, work: Path) -> dict[str, str]:
+    """The environment of a graphvc command against the benchmark server."""
+    return {
+        **os.environ,
+        "NEO4J_URI": settings.uri,
+        "NEO4J_USERNAME": settings.neo4j_username,
+        "NEO4J_PASSWORD": settings.neo4j_password,
+        "NEO4J_DATABASE": settings.neo4j_database,
+        "GRAPHVC_REPORTS_DIR": str(work / "reports"),
+        "GRAPHVC_AUDIT_DIR": str(work / "audit"),
+    }
+
+
+def _graphvc(arguments: list[str], env: dict[str, str]) -> float:
+    """Run one graphvc command to its end; its wall-clock seconds."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "graphvc", *arguments], env=env, capture_output=True, text=True,
+        check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"graphvc {' '.join(arguments)} failed: {done.stderr.strip()[-500:]}")
+    return time.perf_counter() - started
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def _served_app(env: dict[str, str]) -> Iterator[str]:
+    """``graphvc app`` on a free port (never 8501), until the block ends; its URL."""
+    port = _free_port()
+    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graphvc", "app", "--address", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(
+                        f"the app did not start: {Path(log.name).read_text()}"
+                    ) from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        os.unlink(log.name)
+
+
+#: True once the page's script has run to its end and drawn something.
+_RENDERED = (
+    "const app = document.querySelector('[data-testid=\"stApp\"]');"
+    "return app !== null && app.getAttribute('data-test-script-state') === 'notRunning'"
+    ' && document.querySelector(\'[data-testid="stMainBlockContainer"] '
+    '[data-testid="stElementContainer"]\') !== null;'
+)
+
+
+def page_first_paints(url: str, timeout: float, profile: Path) -> dict[str, float]:
+    """Seconds from asking for each page to its first full render, in a fresh browser tab."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+                 "--window-size=1400,1500"):  # fmt: skip
+        options.add_argument(flag)
+    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    paints: dict[str, float] = {}
+    try:
+        # One page first, untimed: the app's own start (imports, the driver) is not a page's.
+        browser.get(f"{url}/cypher")
+        WebDriverWait(browser, timeout, poll_frequency=0.1).until(
+            lambda b: b.execute_script(_RENDERED)
+        )
+        for name, _title, _icon in PAGES:
+            browser.get("about:blank")
+            started = time.perf_counter()
+            browser.get(url if name == "overview" else f"{url}/{name}")
+            WebDriverWait(browser, timeout, poll_frequency=0.1).until(
+                lambda b: b.execute_script(_RENDERED)
+            )
+            paints[name] = round(time.perf_counter() - started, 2)
+    finally:
+        browser.quit()
+    return paints
+
+
+def run(incidents: int, seed: int, page_timeout: float) -> dict[str, Any]:
+    """Every phase at one size; the figures of the final JSON line (and more)."""
+    figures: dict[str, Any] = {"benchmark": "scale", "incidents": incidents, "seed": seed}
+    started = time.perf_counter()
+    folder = synthetic_folder(incidents, seed)
+    figures["synth_s"] = round(time.perf_counter() - started, 2)
+    driver, settings = bench_driver()
+    work = Path(tempfile.mkdtemp(prefix="bench-scale-", dir=settings.home))
+    env = _env(settings, work)
+    try:
+        wipe(driver)
+        started = time.perf_counter()
+        valid, summary = validate_folder(folder, driver=driver)
+        figures["validate_s"] = round(time.perf_counter() - started, 2)
+        started = time.perf_counter()
+        write_bulk(driver, settings, valid, summary)
+        figures["bulk_import_s"] = round(time.perf_counter() - started, 2)
+        bulk_counts = graph_counts(driver)
+
+        wipe(driver)
+        started = time.perf_counter()
+        apply_schema(driver)
+        write_tables(driver, valid, batch_size=settings.batch_size, workers=settings.load_workers)
+        figures["online_load_s"] = round(time.perf_counter() - started, 2)
+        figures["graph"] = graph_counts(driver)
+        figures["same_counts"] = figures["graph"] == bulk_counts
+        del valid
+
+        figures["analyse_end_to_end_s"] = round(_graphvc(["analyse", "--json"], env), 2)
+        as_of = default_as_of(driver)
+        started = time.perf_counter()
+        tables = read_graph_tables(driver)
+        figures["read_graph_s"] = round(time.perf_counter() - started, 2)
+        started = time.perf_counter()
+        analyse(tables, AnalysisParameters(as_of=as_of))
+        figures["analyse_in_memory_s"] = round(time.perf_counter() - started, 2)
+        del tables
+
+        out = work / "reports"
+        figures["report_s"] = round(
+            _graphvc(["report", "centrality", "--out", str(out), "--quiet"], env), 2
+        )
+        with _served_app(env) as url:
+            paints = page_first_paints(url, page_timeout, work / "chromium")
+        figures["pages_s"] = paints
+        figures["page_first_paint_s"] = max(paints.values())
+        figures["slowest_page"] = max(paints, key=lambda page: paints[page])
+        figures["peak_rss_mb"] = _peak_rss_mb()
+        figures["children_peak_rss_mb"] = _peak_rss_mb(resource.RUSAGE_CHILDREN)
+        figures["neo4j_peak_rss_mb"] = _server_peak_rss_mb(settings)
+        figures["bulk_speedup"] = round(figures["online_load_s"] / figures["bulk_import_s"], 1)
+        figures["neo4j_heap"], figures["neo4j_pagecache"] = settings.heap, settings.pagecache
+    finally:
+        driver.close()
+        shutil.rmtree(work, ignore_errors=True)
+    return figures
+
+
+def print_table(figures: dict[str, Any]) -> None:
+    print(f"{figures['incidents']:,} incidents (seed {figures['seed']}); graph {figures['graph']}")
+    print(f"{'phase':<48} {'seconds':>10}")
+    print(f"{'validation (the same for both loads)':<48} {figures['validate_s']:>10,.2f}")
+    for key, label in PHASES.items():
+        print(f"{label:<48} {figures[key]:>10,.2f}")
+    for page, seconds in figures["pages_s"].items():
+        print(f"  page {page:<42} {seconds:>10,.2f}")
+    print(f"bulk first load {figures['bulk_speedup']}x faster than online; "
+          f"same counts: {figures['same_counts']}")  # fmt: skip
+    print(f"peak RSS: this process {figures['peak_rss_mb']:,} MB, graphvc commands "
+          f"{figures['children_peak_rss_mb']:,} MB, Neo4j {figures['neo4j_peak_rss_mb']} MB "
+          f"(heap {figures['neo4j_heap']}, page cache {figures['neo4j_pagecache']})")  # fmt: skip
+
+
+def plot(files: list[Path], out: Path) -> Path:
+    """Seconds per phase against incidents, from saved runs, as an SVG line chart."""
+    runs = sorted((json.loads(path.read_text().splitlines()[-1]) for path in files),
+                  key=lambda figures: figures["incidents"])  # fmt: skip
+    if not runs:
+        raise SystemExit(f"no saved runs in {RESULTS} (run with --save first)")
+    svg = line_chart(
+        [f"{figures['incidents']:,}" for figures in runs],
+        {key.removesuffix("_s"): [figures[key] for figures in runs] for key in PHASES},
+        title="graphvc at scale: seconds per phase by incidents",
+    )
+    out.write_text(svg + "\n", encoding="utf-8")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--page-timeout", type=float, default=600.0,
+                        help="seconds a page may take to render")  # fmt: skip
+    parser.add_argument("--save", action="store_true",
+                        help=f"also write the JSON line to {RESULTS.relative_to(ROOT)}/scale-N.json")  # fmt: skip
+    parser.add_argument("--plot", action="store_true",
+                        help=f"draw the saved runs as {PLOT.relative_to(ROOT)} (and run nothing)")  # fmt: skip
+    args = parser.parse_args()
+    if args.plot:
+        print(f"wrote {plot(sorted(RESULTS.glob('scale-*.json')), PLOT)}")
+        return
+    figures = run(args.incidents, args.seed, args.page_timeout)
+    print_table(figures)
+    line = json.dumps(figures, sort_keys=True)
+    if args.save:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / f"scale-{args.incidents}.json").write_text(line + "\n", encoding="utf-8")
+    print(line)
+
+
+if __name__ == "__main__":
+    main()
