@@ -40,6 +40,7 @@ def test_schema_is_idempotent(empty_graph: neo4j.Driver) -> None:
     apply_schema(empty_graph)
     constraints = run_query(empty_graph, "SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name")
     assert constraints["name"].tolist() == [
+        "analysis_run_id",
         "borough_code",
         "incident_id",
         "location_id",

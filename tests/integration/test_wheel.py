@@ -72,8 +72,8 @@ def test_the_wheel_carries_the_app_the_cypher_library_and_the_server_recipe(
     site = next((installed.parent / "lib").glob("python3*/site-packages/graphvc"))
     assert (site / "app" / "main.py").is_file()
     assert sorted(p.name for p in (site / "app" / "pages").glob("*.py")) == [
-        "cypher.py", "explorer.py", "overview.py", "people.py", "performance.py", "places.py",
-        "reports.py", "victims.py",
+        "audit.py", "cypher.py", "explorer.py", "overview.py", "people.py", "performance.py",
+        "places.py", "reports.py", "victims.py",
     ]  # fmt: skip
     assert (site / "_cypher" / "schema.cypher").is_file()
     assert (site / "localserver" / "pom.xml").is_file()
