@@ -185,9 +185,19 @@ def page_first_paints(url: str, timeout: float, profile: Path) -> dict[str, floa
     return paints
 
 
+class _Figures(dict[str, Any]):
+    """The figures, each phase's time also said on stderr as it ends (a long run that fails
+    half-way still shows what it measured)."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        if key.endswith("_s") and isinstance(value, float | int):
+            print(f"{key} {value}", file=sys.stderr, flush=True)
+
+
 def run(incidents: int, seed: int, page_timeout: float) -> dict[str, Any]:
     """Every phase at one size; the figures of the final JSON line (and more)."""
-    figures: dict[str, Any] = {"benchmark": "scale", "incidents": incidents, "seed": seed}
+    figures: dict[str, Any] = _Figures(benchmark="scale", incidents=incidents, seed=seed)
     started = time.perf_counter()
     folder = synthetic_folder(incidents, seed)
     figures["synth_s"] = round(time.perf_counter() - started, 2)

@@ -41,9 +41,14 @@ def graph_counts(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, int
 
 
 def wipe(driver: neo4j.Driver, database: str = "neo4j") -> None:
-    """Delete every node and relationship, in batches (for tests and demo rebuilds)."""
-    run_autocommit(
-        driver,
-        "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
-        database=database,
-    )
+    """Delete every node and relationship, in batches (for tests and demo rebuilds).
+
+    Relationships go first, then the bare nodes: a batch of nodes detached at once would carry
+    every relationship of a busy place or person in one transaction, which on a
+    million-incident graph exceeds the server's transaction memory.
+    """
+    for statement in (
+        "MATCH ()-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF 50000 ROWS",
+        "MATCH (n) CALL { WITH n DELETE n } IN TRANSACTIONS OF 50000 ROWS",
+    ):
+        run_autocommit(driver, statement, database=database)
