@@ -62,6 +62,11 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ConfigError(f"{name}={raw!r} is not a number") from None
 
 
+def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
+    """The absolute path setting ``name`` names, else ``default`` (a folder under the home)."""
+    return Path(env.get(name) or default).absolute()
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting graphvc reads. Build one with :meth:`from_env`."""
@@ -98,12 +103,13 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read the settings from ``env`` (default: ``os.environ``)."""
         env = os.environ if env is None else env
+        home = _path(env, "GRAPHVC_HOME", default_home())
         settings = cls(
             neo4j_uri=env.get("NEO4J_URI") or None,
             neo4j_username=env.get("NEO4J_USERNAME") or "neo4j",
             neo4j_password=env.get("NEO4J_PASSWORD") or LOCAL_PASSWORD,
             neo4j_database=env.get("NEO4J_DATABASE") or "neo4j",
-            home=Path(env.get("GRAPHVC_HOME") or default_home()).absolute(),
+            home=home,
             bolt_port=_int(env, "GRAPHVC_NEO4J_BOLT_PORT", 7687),
             heap=env.get("GRAPHVC_NEO4J_HEAP") or "4g",
             pagecache=env.get("GRAPHVC_NEO4J_PAGECACHE") or "4g",
@@ -118,18 +124,9 @@ class Settings:
                 for name, url in env.items()
                 if name.startswith(REFERENCE_URL_PREFIX) and url
             },
-            audit_dir=Path(
-                env.get("GRAPHVC_AUDIT_DIR")
-                or Path(env.get("GRAPHVC_HOME") or default_home()) / "audit"
-            ).absolute(),
-            reports_dir=Path(
-                env.get("GRAPHVC_REPORTS_DIR")
-                or Path(env.get("GRAPHVC_HOME") or default_home()) / "reports"
-            ).absolute(),
-            runs_dir=Path(
-                env.get("GRAPHVC_RUNS_DIR")
-                or Path(env.get("GRAPHVC_HOME") or default_home()) / "runs"
-            ).absolute(),
+            audit_dir=_path(env, "GRAPHVC_AUDIT_DIR", home / "audit"),
+            reports_dir=_path(env, "GRAPHVC_REPORTS_DIR", home / "reports"),
+            runs_dir=_path(env, "GRAPHVC_RUNS_DIR", home / "runs"),
             keep_runs=_int(env, "GRAPHVC_KEEP_RUNS", 10),
             allowed_hosts=tuple(
                 host.strip()
@@ -137,10 +134,7 @@ class Settings:
                 if host.strip()
             ),
             sign_in=(env.get("GRAPHVC_AUTH") or "none").strip().lower(),
-            secrets_file=Path(
-                env.get("GRAPHVC_SECRETS_FILE")
-                or Path(env.get("GRAPHVC_HOME") or default_home()) / "secrets.toml"
-            ).absolute(),
+            secrets_file=_path(env, "GRAPHVC_SECRETS_FILE", home / "secrets.toml"),
             roles_claim=env.get("GRAPHVC_ROLES_CLAIM") or "roles",
             role_map=parse_role_map(env.get("GRAPHVC_ROLE_MAP") or ""),
             teams_claim=env.get("GRAPHVC_TEAMS_CLAIM") or "teams",

@@ -458,9 +458,10 @@ def reports() -> pd.DataFrame:
     return list_reports(reports_dir())
 
 
-def report_people(paths: Iterable[Path]) -> list[str]:
+@st.cache_data(show_spinner=False)
+def report_people(paths: tuple[Path, ...]) -> list[str]:
     """The person ids a report's files name (their ``person_id`` columns), for the audit
-    trail of a download."""
+    trail of a view or download; cached, since a published report never changes."""
     people: set[str] = set()
     for path in paths:
         if path.suffix == ".csv":

@@ -55,7 +55,7 @@ folder = Path(report["path"])
 
 page = folder / "report.html"
 if page.is_file():
-    audited("report.view", person_ids=report_people(folder.glob("*.csv")),
+    audited("report.view", person_ids=report_people(tuple(sorted(folder.glob("*.csv")))),
             what={"report": str(folder), "file": page.name})  # fmt: skip
     st.iframe(page.read_text(encoding="utf-8"), height=900)
 else:
@@ -98,7 +98,7 @@ columns = st.columns(4)
 for i, (name, title, paths, mime) in enumerate(offered):
     data = audited_export(
         partial(zipped, paths) if len(paths) > 1 else paths[0].read_bytes,
-        person_ids=partial(report_people, paths),
+        person_ids=partial(report_people, tuple(paths)),
         what={"file": name, "report": str(folder)},
     )
     columns[i % 4].download_button(title, data, name, mime, key=f"file_{name}", on_click="ignore")
