@@ -15,10 +15,12 @@ from datetime import datetime
 from typing import Any
 
 import neo4j
+import numpy as np
 import pandas as pd
 
 from graphvc.contract import LOCAL_TIME_ZONE, TABLES, read_columns
 from graphvc.db import read_cypher, run_query
+from graphvc.errors import DatabaseError
 
 __all__ = ["canonical", "default_as_of", "latest_incident", "read_graph_tables"]
 
@@ -27,6 +29,17 @@ __all__ = ["canonical", "default_as_of", "latest_incident", "read_graph_tables"]
 _WINDOWED = ("incidents", "involvements")
 #: Columns read as epoch milliseconds, returned as London wall-clock time.
 _INSTANTS = ("occurred_at", "assessed_at")
+#: The tables whose rows start with their node's internal id (``id(n)``), by their key.
+_NODES = {"persons": "person_id", "locations": "location_id", "incidents": "incident_id"}
+#: The columns read as the internal id of a node of another table, by that table: reading a
+#: node's key per row (``p.id``) costs the server 1.5 to 2.5 times as much as its id
+#: (``bench/bench_read.py``), so the keys are put back here from the node tables.
+_REFERENCES = {
+    "incidents": {"location_id": "locations"},
+    "involvements": {"person_id": "persons", "incident_id": "incidents"},
+}
+#: How many times the tables are read when the graph changes between two of their reads.
+_ATTEMPTS = 3
 
 
 def canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -65,7 +78,11 @@ def read_graph_tables(
     decodes several times faster than one record per row, and instants as epoch
     milliseconds, which pandas turns into wall-clock time at once: formatting them as text
     on the server and parsing the text here, or hydrating the driver's ``DateTime`` objects,
-    cost more than the rest of the read. The tables are read concurrently, each in a session
+    cost more than the rest of the read. Persons, locations and incidents are named in the
+    other tables by their nodes' internal ids, cheaper to read than their keys, and the keys put
+    back here; when the graph changes between two reads so that an id names no node read
+    (a load running meanwhile), the tables are read again, and after three such reads
+    :class:`graphvc.errors.DatabaseError` is raised. The tables are read concurrently, each in a session
     of its own (the driver is thread-safe, sessions are not), so the server works on two
     queries at a time (``bench/bench_read.py`` measures each of these choices).
     """
@@ -78,9 +95,54 @@ def read_graph_tables(
 
     # The largest tables first, so the last to finish is a small one.
     order = sorted(TABLES, key=lambda table: table not in _WINDOWED)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        frames = dict(zip(order, pool.map(read, order), strict=True))
-    return {table: frames[table] for table in TABLES}
+    for _attempt in range(_ATTEMPTS):
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            frames = dict(zip(order, pool.map(read, order), strict=True))
+        resolved = _with_keys(frames)
+        if resolved is not None:
+            return {table: resolved[table] for table in TABLES}
+    raise DatabaseError(
+        f"the graph changed while it was read, {_ATTEMPTS} times running: an involvement or an "
+        "incident named a node that the persons, incidents or locations read did not hold; "
+        "run the analysis again once the load has finished"
+    )
+
+
+def _with_keys(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame] | None:
+    """``frames`` with every internal id replaced by its node's key, and the node tables'
+    internal ids dropped; None when an id names no node read (the graph changed meanwhile).
+
+    Examples
+    --------
+    >>> frames = {
+    ...     "persons": pd.DataFrame({"_node": [7, 3], "person_id": ["P1", "P2"]}),
+    ...     "locations": pd.DataFrame({"_node": [], "location_id": []}),
+    ...     "incidents": pd.DataFrame({"_node": [5], "incident_id": ["I1"], "location_id": [None]}),
+    ...     "involvements": pd.DataFrame({"person_id": [3, 7], "incident_id": [5, 5]}),
+    ... }
+    >>> _with_keys(frames)["involvements"].to_numpy().tolist()
+    [['P2', 'I1'], ['P1', 'I1']]
+    >>> frames["involvements"].loc[0, "person_id"] = 9
+    >>> _with_keys(frames) is None
+    True
+    """
+    nodes = {table: pd.Index(frames[table]["_node"]) for table in _NODES}
+    resolved = dict(frames)
+    for table, references in _REFERENCES.items():
+        frame = frames[table].copy()
+        for column, target in references.items():
+            ids = frame[column]
+            missing = ids.isna().to_numpy()
+            positions = nodes[target].get_indexer(ids.where(~missing, -1).astype("int64"))
+            if (positions[~missing] < 0).any():
+                return None
+            # The last key, None, is what a missing id (position -1) takes.
+            keys = np.append(frames[target][_NODES[target]].to_numpy(dtype=object), [None])
+            frame[column] = keys[positions]
+        resolved[table] = frame
+    return {
+        table: frame.drop(columns="_node", errors="ignore") for table, frame in resolved.items()
+    }
 
 
 def _zoned(moment: datetime | None) -> str | None:
@@ -100,7 +162,8 @@ def _frame(table: str, rows: list[list[Any]]) -> pd.DataFrame:
     >>> _frame("risk_assessments", rows)["assessed_at"].tolist()
     [Timestamp('2024-07-01 12:00:00')]
     """
-    frame = pd.DataFrame(rows, columns=read_columns(table))
+    columns = read_columns(table)
+    frame = pd.DataFrame(rows, columns=["_node", *columns] if table in _NODES else columns)
     for column in _INSTANTS:
         if column in frame:
             instants = pd.to_datetime(frame[column], unit="ms", utc=True)

@@ -17,7 +17,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -179,23 +181,39 @@ def record_run(
 ) -> tuple[StoredRun, dict[str, int]]:
     """Write ``result`` back and store it as a run: the one write of an analysis.
 
-    The scores go onto the nodes stamped ``finished_at``; the tables into
-    ``runs_dir/<run id>/`` (staged, then renamed); then the ``(:AnalysisRun)`` node. Runs
-    beyond the newest ``keep`` lose their node and folder. Returns the stored run and how
-    many nodes of each label were scored.
+    The scores go onto the nodes stamped ``finished_at`` while the tables are built and
+    staged in ``runs_dir/.<run id>.partial/`` (the server writes while Python builds: the two
+    overlap on separate cores); once both are done the folder is renamed ``<run id>`` and
+    the ``(:AnalysisRun)`` node written. Runs beyond the newest ``keep`` lose their node and
+    folder. Returns the stored run and how many nodes of each label were scored; the time of
+    each part is added to ``result.timings`` (``write_back``, ``store_tables``).
 
-    Raises :class:`RunError` when the folder cannot be written.
+    Raises :class:`RunError` when the folder cannot be written; when the write-back fails,
+    its error is raised and nothing is stored.
     """
     if keep < 1:
         raise RunError(f"GRAPHVC_KEEP_RUNS={keep!r} must be at least 1")
-    written = write_scores(driver, result, run_at=finished_at, database=database)
     identity = run_id(finished_at)
-    tables = run_tables(result)
     staged = runs_dir / f".{identity}.partial"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        writing = pool.submit(_timed_write_back, driver, result, finished_at, database)
+        started = time.perf_counter()
+        try:
+            tables = run_tables(result)
+            staged.mkdir(parents=True, mode=0o750)
+            for name, frame in tables.items():
+                _write_table(frame, staged / f"{name}.parquet")
+        except OSError as e:
+            shutil.rmtree(staged, ignore_errors=True)
+            writing.result()
+            raise RunError(f"cannot store run {identity} in {runs_dir}: {e.strerror or e}") from e
+        result.timings["store_tables"] = round(time.perf_counter() - started, 3)
+        try:
+            written = writing.result()
+        except BaseException:
+            shutil.rmtree(staged, ignore_errors=True)
+            raise
     try:
-        staged.mkdir(parents=True, mode=0o750)
-        for name, frame in tables.items():
-            _write_table(frame, staged / f"{name}.parquet")
         os.replace(staged, runs_dir / identity)
     except OSError as e:
         shutil.rmtree(staged, ignore_errors=True)
@@ -227,6 +245,15 @@ def record_run(
     )  # fmt: skip
     _forget_runs(driver, runs_dir, keep=keep, database=database)
     return run, written
+
+
+def _timed_write_back(
+    driver: neo4j.Driver, result: AnalysisResult, finished_at: datetime, database: str
+) -> dict[str, int]:
+    started = time.perf_counter()
+    written = write_scores(driver, result, run_at=finished_at, database=database)
+    result.timings["write_back"] = round(time.perf_counter() - started, 3)
+    return written
 
 
 def _forget_runs(driver: neo4j.Driver, runs_dir: Path, *, keep: int, database: str) -> None:

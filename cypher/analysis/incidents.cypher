@@ -2,7 +2,9 @@
 // description: Incidents in the window [$start, $end) (null: open), as the input contract's
 //   incidents table; occurred_at as epoch milliseconds (graphvc.graph_tables makes it London
 //   wall-clock time: converting on the server costs more than the rest of the query).
-// columns: rows -- one list per row, in the contract's column order (graphvc.contract.read_columns)
+// columns: rows -- one list per row: the node's internal id (id(i): involvements name incidents by
+//   it), then the contract's columns in order, location_id as the location's internal id
+//   (graphvc.graph_tables puts the keys back: reading a key per row costs the server more)
 // mode: read
 // params: start, end ISO date-time with offset, or null
 MATCH (i:Incident)
@@ -11,5 +13,5 @@ WHERE i.occurred_at IS NOT NULL
   AND ($end IS NULL OR i.occurred_at < datetime($end))
 OPTIONAL MATCH (i)-[:OCCURRED_AT]->(l:Location)
 // One row of rows: lists decode far faster through Bolt than one record per incident.
-RETURN collect([i.id, i.occurred_at.epochMillis, i.offence, i.category, i.weapon, i.alcohol,
-                i.domestic, i.hate, i.harm, i.outcome, l.id]) AS rows
+RETURN collect([id(i), i.id, i.occurred_at.epochMillis, i.offence, i.category, i.weapon, i.alcohol,
+                i.domestic, i.hate, i.harm, i.outcome, id(l)]) AS rows

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import run_query
-from graphvc.errors import RunError
+from graphvc.errors import GraphvcError, RunError
 from graphvc.graph_tables import read_graph_tables
 from graphvc.runs import AnalysisParameters, AnalysisResult, analyse
 from graphvc.schema import apply_schema, wipe
@@ -136,3 +136,16 @@ def test_only_the_newest_runs_are_kept(
         "RETURN DISTINCT toString(p.scored_at) AS at",
     )  # fmt: skip
     assert stamps["at"].tolist() == ["2026-01-03T00:00:00Z"]
+
+
+def test_a_failed_write_back_stores_nothing(
+    small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path
+) -> None:
+    # The tables are staged while the scores are written; a write that fails (here, into a
+    # database the server does not have) leaves neither a folder nor a run behind.
+    _forget_all(small_graph)
+    with pytest.raises(GraphvcError):
+        record_run(small_graph, in_memory, runs_dir=tmp_path, database="nosuchdatabase",
+                   finished_at=datetime(2026, 1, 4, tzinfo=UTC))  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+    assert list_runs(small_graph) == []
