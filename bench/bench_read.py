@@ -71,6 +71,10 @@ KEYS_PER_ROW = {
         WHEN 'SUSPECT_IN' THEN 'suspect' WHEN 'VICTIM_IN' THEN 'victim' ELSE 'witness' END])
         AS rows""",
     "persons": "MATCH (p:Person) RETURN collect([p.id, p.age_band, p.sex, p.ethnicity]) AS rows",
+    "locations": """MATCH (l:Location) OPTIONAL MATCH (l)-[:IN_WARD]->(w:Ward)
+        OPTIONAL MATCH (w)-[:IN_BOROUGH]->(b:Borough)
+        RETURN collect([l.id, l.name, l.lsoa, w.code, w.name, b.code, b.name, l.latitude,
+        l.longitude]) AS rows""",
 }
 
 

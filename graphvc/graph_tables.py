@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 import neo4j
-import numpy as np
 import pandas as pd
 
 from graphvc.contract import LOCAL_TIME_ZONE, TABLES, read_columns
@@ -127,22 +126,21 @@ def _with_keys(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame] | Non
     True
     """
     nodes = {table: pd.Index(frames[table]["_node"]) for table in _NODES}
-    resolved = dict(frames)
+    resolved = {
+        table: frame.drop(columns="_node") for table, frame in frames.items() if table in _NODES
+    }
     for table, references in _REFERENCES.items():
-        frame = frames[table].copy()
+        keys = {}
         for column, target in references.items():
-            ids = frame[column]
+            ids = frames[table][column]
             missing = ids.isna().to_numpy()
             positions = nodes[target].get_indexer(ids.where(~missing, -1).astype("int64"))
             if (positions[~missing] < 0).any():
                 return None
-            # The last key, None, is what a missing id (position -1) takes.
-            keys = np.append(frames[target][_NODES[target]].to_numpy(dtype=object), [None])
-            frame[column] = keys[positions]
-        resolved[table] = frame
-    return {
-        table: frame.drop(columns="_node", errors="ignore") for table, frame in resolved.items()
-    }
+            # The keys' own array takes them, so no string is converted: -1 takes a missing key.
+            keys[column] = frames[target][_NODES[target]].array.take(positions, allow_fill=True)
+        resolved[table] = resolved.get(table, frames[table]).assign(**keys)
+    return {table: resolved.get(table, frame) for table, frame in frames.items()}
 
 
 def _zoned(moment: datetime | None) -> str | None:

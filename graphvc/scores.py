@@ -79,15 +79,25 @@ def _values(column: pd.Series) -> list[Any]:
     return list(numbers.tolist())
 
 
-def _score_rows(table: pd.DataFrame, names: Mapping[str, str]) -> list[dict[str, Any]]:
-    present = {column: prop for column, prop in names.items() if column in table}
-    properties = list(present.values())
-    columns = [_values(table[column]) for column in present]
+def _score_batches(
+    table: pd.DataFrame, names: Mapping[str, str], batch_size: int
+) -> list[dict[str, Any]]:
+    """``table``'s scores as batches of columns: ``{"ids": [...], "scores": {property: [...]}}``,
+    ``batch_size`` ids each, a missing score as None (which removes the property).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"rank": [1, 2, 3], "priority": [0.9, float("nan"), 0.1]},
+    ...                      index=["P1", "P2", "P3"])
+    >>> _score_batches(table, {"rank": "score_rank", "priority": "score_priority"}, 2)[0]
+    {'ids': ['P1', 'P2'], 'scores': {'score_rank': [1, 2], 'score_priority': [0.9, None]}}
+    """
+    ids = [str(key) for key in table.index]
+    columns = {prop: _values(table[column]) for column, prop in names.items() if column in table}
     return [
-        {"id": str(key), "scores": {
-            prop: value for prop, value in zip(properties, values, strict=True) if value is not None
-        }}
-        for key, *values in zip(table.index, *columns, strict=True)
+        {"ids": ids[start : start + batch_size],
+         "scores": {prop: values[start : start + batch_size] for prop, values in columns.items()}}
+        for start in range(0, len(ids), batch_size)
     ]  # fmt: skip
 
 
@@ -119,15 +129,14 @@ def write_scores(
     """
     stamp = run_at.isoformat()
     written: dict[str, int] = {}
-    person_rows = _score_rows(result.people, PERSON_SCORES)
-    run_write(driver, read_cypher("analysis/write_person_scores"), person_rows,
-              parameters={"run_at": stamp}, database=database, batch_size=batch_size)  # fmt: skip
-    _clear(driver, "Person", PERSON_SCORES, stamp, database)
-    written["Person"] = len(person_rows)
-    for level, (label, cypher, labels) in _PLACES.items():
-        rows = _score_rows(result.places[level], PLACE_SCORES)
-        run_write(driver, read_cypher(cypher, labels=labels), rows,
-                  parameters={"run_at": stamp}, database=database, batch_size=batch_size)  # fmt: skip
-        _clear(driver, label, PLACE_SCORES, stamp, database)
-        written[label] = len(rows)
+    targets = {"person": ("Person", "analysis/write_person_scores", None)} | _PLACES
+    for level, (label, cypher, labels) in targets.items():
+        table = result.people if level == "person" else result.places[level]
+        names = PERSON_SCORES if level == "person" else PLACE_SCORES
+        batches = _score_batches(table, names, batch_size)
+        # One batch of columns per transaction.
+        run_write(driver, read_cypher(cypher, labels=labels), batches,
+                  parameters={"run_at": stamp}, database=database, batch_size=1)  # fmt: skip
+        _clear(driver, label, names, stamp, database)
+        written[label] = len(table)
     return written

@@ -1,8 +1,15 @@
 // title: Write area scores back
 // description: Set harm and incident counts on wards and boroughs (keyed by code), stamped with
-//   the run's time. {{AREA}} is Ward or Borough (graphvc.db.read_cypher).
+//   the run's time; a score the run did not give (null) is removed. {{AREA}} is Ward or Borough
+//   (graphvc.db.read_cypher).
 // mode: write
-// params: rows list of {id, scores map}; run_at ISO date-time
-UNWIND $rows AS row
-MATCH (n:{{AREA}} {code: row.id})
-SET n += row.scores, n.scored_at = datetime($run_at)
+// params: rows list of batches {ids list of area codes, scores map of score property -> list of
+//   values, one per id}; run_at ISO date-time
+UNWIND $rows AS batch
+UNWIND range(0, size(batch.ids) - 1) AS k
+MATCH (n:{{AREA}} {code: batch.ids[k]})
+SET n.score_incidents = batch.scores.score_incidents[k],
+    n.score_harm = batch.scores.score_harm[k],
+    n.score_harm_rank = batch.scores.score_harm_rank[k],
+    n.score_repeat_incidents = batch.scores.score_repeat_incidents[k],
+    n.scored_at = datetime($run_at)

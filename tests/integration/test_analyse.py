@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -88,6 +89,25 @@ def test_a_later_run_leaves_no_stale_score(small_graph: neo4j.Driver) -> None:
         small_graph, "MATCH (p:Person) WHERE p.score_degree IS NOT NULL RETURN p.id AS id"
     )
     assert scored["id"].tolist() == ["P7"]
+
+
+def test_a_score_a_later_run_does_not_give_is_removed(small_graph: neo4j.Driver) -> None:
+    # P1 is scored by both runs; the second gives it no betweenness, as a run might not
+    # (a measure left out, or one that has no value for them): the first run's value goes.
+    first = analyse(read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF))
+    write_scores(small_graph, first, run_at=datetime(2026, 3, 1, tzinfo=UTC))
+    second = replace(first, people=first.people.assign(
+        betweenness=first.people["betweenness"].mask(first.people.index == "P1")
+    ))  # fmt: skip
+    write_scores(small_graph, second, run_at=datetime(2026, 3, 2, tzinfo=UTC))
+    found = _scores(
+        small_graph,
+        "MATCH (p:Person {id: 'P1'}) RETURN p.score_betweenness AS betweenness, "
+        "p.score_degree AS degree, toString(p.scored_at) AS at",
+    )
+    assert found.to_dict("records") == [
+        {"betweenness": None, "degree": 3, "at": "2026-03-02T00:00:00Z"}
+    ]
 
 
 def test_cli_analyse_prints_json_with_the_ranked_list(
