@@ -5,8 +5,8 @@
 // mode: write
 // params: rows list of batches {ids list of person ids, scores map of score property -> list of
 //   values, one per id, null where none}; run_at ISO date-time (a parameter of the whole batch).
-//   Columns rather than one map per person: half the time to send and to set at 100,000 people
-//   (bench/bench_write_back.py).
+//   Columns rather than one map per person: 1.41 times faster for the 203,183 people scored at
+//   1,000,000 incidents (bench/bench_write_back.py).
 UNWIND $rows AS batch
 UNWIND range(0, size(batch.ids) - 1) AS k
 MATCH (p:Person {id: batch.ids[k]})
