@@ -163,8 +163,8 @@ def knox_test(
       edge are not counted. Pairs are counted between places (points at the same
       coordinates) closer than it, from each place's incidents per day where places are
       busy: the cost grows with the pairs of places and the days, not with the square of
-      the incidents, so a million incidents on a few thousand places take what a hundred
-      thousand do (about a tenth of a second per simulation).
+      the incidents: a million incidents on 2,500 places take under half a second of CPU
+      per simulation and under 1 GB.
     * Time distance is the number of whole days between the two calendar dates (the Near
       Repeat Calculator's convention): ``[0, 1)`` is the same day, ``[1, 8)`` one to seven
       days apart. The last time edge may be ``inf``.
@@ -311,6 +311,10 @@ class _PairCounter:
         keep = (d_band >= 0) & (d_band < self.n_d) & (pairs > 0)
         first, second, d_band, same, pairs = (a[keep] for a in (first, second, d_band, same, pairs))
         self.days = np.unique(day_numbers).astype(float)
+        # Each day number's position in the sorted days, by lookup rather than by search.
+        self.first_day = int(day_numbers.min()) if len(day_numbers) else 0
+        last_day = int(day_numbers.max()) if len(day_numbers) else -1
+        self.day_position = np.searchsorted(self.days, np.arange(self.first_day, last_day + 1))
         busy = pairs > len(self.days)
         self._busy(first[busy], second[busy], d_band[busy], same[busy], sizes)
         self._quiet(first[~busy], second[~busy], d_band[~busy], same[~busy], sizes)
@@ -387,7 +391,7 @@ class _PairCounter:
         )
         if not len(self.busy_places):
             return counts
-        day = np.searchsorted(self.days, day_numbers)
+        day = self.day_position[day_numbers - self.first_day]
         chosen = self.busy_row >= 0
         rows, days = len(self.busy_places), len(self.days)
         per_day = np.bincount(
