@@ -399,9 +399,11 @@ def _write_report(
     pseudonymise: bool = False,
     review_days: int | None = None,
     inactive_months: int = 12,
+    source: str = "analysed now",
 ) -> Path:
-    """The weekly centrality report of ``result``, its map drawn on the graph's city; the
-    people it lists are audited first. ``review_days`` defaults to ``GRAPHVC_REVIEW_DAYS``."""
+    """The weekly centrality report of ``result`` (from ``source``), its map drawn on the
+    graph's city; the people it lists are audited first. ``review_days`` defaults to
+    ``GRAPHVC_REVIEW_DAYS``."""
     from graphvc.geography import map_geography
     from graphvc.reports import write_report
     from graphvc.reports.tables import offenders_table, repeat_victims_table
@@ -421,7 +423,7 @@ def _write_report(
         result, out_dir, top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key,
         review_days=settings.review_days if review_days is None else review_days,
         inactive_months=inactive_months, neo4j_version=server_version(driver, database=settings.neo4j_database),
-        database=settings.neo4j_database, outlines=city.for_report(),
+        database=settings.neo4j_database, outlines=city.for_report(), source=source,
     )  # fmt: skip
 
 
@@ -700,15 +702,18 @@ def report_centrality_command(
     written, and the exit status is 0 only then.
     """
     from graphvc.reports import check_options
+    from graphvc.reports.run_source import report_run
 
     settings = _settings(ctx)
     check_options(top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key)
     parameters = _parameters(ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed)
     with _log_to_stderr(quiet), open_driver(settings) as driver:
-        result = run_analysis(driver, parameters, database=settings.neo4j_database)
+        result, source = report_run(
+            driver, parameters, runs_dir=settings.runs_dir, database=settings.neo4j_database
+        )
         folder = _write_report(driver, settings, result, out_dir, top=top,
                                pseudonymise=pseudonymise, review_days=review_days,
-                               inactive_months=inactive_months)  # fmt: skip
+                               inactive_months=inactive_months, source=source)  # fmt: skip
     if not quiet:
         click.echo(str(folder))
 

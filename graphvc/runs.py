@@ -29,7 +29,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import neo4j
 import networkx as nx
@@ -51,10 +51,13 @@ __all__ = [
     "EXACT_BETWEENNESS_LIMIT",
     "AnalysisParameters",
     "AnalysisResult",
+    "RunNetwork",
     "analyse",
     "choose_ties",
     "parse_as_of",
+    "read_run_input",
     "run_analysis",
+    "run_network",
 ]
 
 #: The look-back of the network and offending scores (two years).
@@ -253,6 +256,41 @@ def _empty_people() -> pd.DataFrame:
     )
 
 
+class RunNetwork(NamedTuple):
+    """What every measure of a run starts from (:func:`run_network`)."""
+
+    tables: dict[str, pd.DataFrame]
+    incidents: pd.DataFrame
+    graph: nx.Graph
+    events: pd.DataFrame
+
+
+def run_network(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) -> RunNetwork:
+    """The contract's ``tables`` in canonical order, the incidents with dates parsed and
+    harm filled (once, not again by every measure), the person network of the network
+    window and its perpetrators' incidents (``events``).
+
+    Raises :class:`AnalysisError` when the tables hold neither incidents nor associations.
+    """
+    tables = {name: canonical(name, frame) for name, frame in tables.items()}
+    if tables["incidents"].empty and tables["associations"].empty:
+        raise AnalysisError(
+            "the graph holds neither incidents nor associations: load some first "
+            "(graphvc load DIR, graphvc load-network FILE or graphvc load-police-uk FILES)"
+        )
+    start, end = rolling_window(parameters.moment, parameters.window_days)
+    incidents = incident_harm(tables["incidents"])
+    involvements = tables["involvements"]
+    G = person_network(
+        incidents, involvements, tables["associations"], tie_weights=parameters.tie_weights,
+        start=start, end=end, locations=tables["locations"],
+    )  # fmt: skip
+    events = person_incidents(
+        incidents, involvements, roles=PERPETRATOR_ROLES, start=start, end=end
+    )
+    return RunNetwork(tables, incidents, G, events)
+
+
 def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) -> AnalysisResult:
     """Run every measure on ``tables`` (the contract's tables) as of ``parameters.as_of``.
 
@@ -282,25 +320,10 @@ def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) 
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     as_of = parameters.moment
-    tables = {name: canonical(name, frame) for name, frame in tables.items()}
+    tables, incidents, G, events = run_network(tables, parameters)
     involvements = tables["involvements"]
     locations = tables["locations"]
-    associations = tables["associations"]
     start, end = rolling_window(as_of, parameters.window_days)
-    if tables["incidents"].empty and associations.empty:
-        raise AnalysisError(
-            "the graph holds neither incidents nor associations: load some first "
-            "(graphvc load DIR, graphvc load-network FILE or graphvc load-police-uk FILES)"
-        )
-    # Dates parsed and harm filled once, not again by every measure below.
-    incidents = incident_harm(tables["incidents"])
-    G = person_network(
-        incidents, involvements, associations, tie_weights=parameters.tie_weights,
-        start=start, end=end, locations=locations,
-    )  # fmt: skip
-    events = person_incidents(
-        incidents, involvements, roles=PERPETRATOR_ROLES, start=start, end=end
-    )
     # Victims keep their place in the network (for others' scores) but are never scored.
     unranked = overlap.absolute_victims(incidents, involvements, end=as_of)
     clock = _timed(timings, "person_network", clock)
@@ -514,13 +537,24 @@ def run_analysis(
     out incidents on or after ``as_of``. The time spent reading is in
     ``timings["read_graph"]``.
     """
-    parameters = parameters or AnalysisParameters()
     started = time.perf_counter()
-    if parameters.as_of is None:
-        parameters = replace(parameters, as_of=default_as_of(driver, database=database))
-    start, end = _widest(parameters.windows().values())
-    tables = read_graph_tables(driver, start=start, end=end, database=database)
+    parameters, tables = read_run_input(driver, parameters, database=database)
     read = round(time.perf_counter() - started, 3)
     result = analyse(tables, parameters)
     result.timings = {"read_graph": read, **result.timings}
     return result
+
+
+def read_run_input(
+    driver: neo4j.Driver,
+    parameters: AnalysisParameters | None = None,
+    *,
+    database: str = "neo4j",
+) -> tuple[AnalysisParameters, dict[str, pd.DataFrame]]:
+    """What :func:`run_analysis` analyses: ``parameters`` with ``as_of`` resolved, and the
+    graph's tables of the widest window."""
+    parameters = parameters or AnalysisParameters()
+    if parameters.as_of is None:
+        parameters = replace(parameters, as_of=default_as_of(driver, database=database))
+    start, end = _widest(parameters.windows().values())
+    return parameters, read_graph_tables(driver, start=start, end=end, database=database)

@@ -64,6 +64,7 @@ def manifest(
     versions: Mapping[str, Any],
     previous: str | None,
     options: Mapping[str, Any] | None = None,
+    source: str | None = None,
 ) -> dict[str, Any]:
     """A report's manifest, without its ``files`` (added once they are written).
 
@@ -72,7 +73,7 @@ def manifest(
     the pseudonymisation (and key fingerprint) and the harm
     table. Two reports with the same ``config_hash`` and ``data_hash`` made with the same
     versions have the same tables. No wall-clock time is recorded, so a rerun is
-    byte-identical.
+    byte-identical. ``source`` says where the run came from (a stored run, or analysed now).
 
     Examples
     --------
@@ -103,6 +104,7 @@ def manifest(
             "database": database,
             "graph": dict(graph_counts),
             "data_hash": data_hash,
+            **({"source": source} if source is not None else {}),
             "analysis": dict(summary),
         },
         "versions": dict(versions),

@@ -51,8 +51,9 @@ from graphvc.reports.review import (
     review_by,
     review_table,
 )
+from graphvc.reports.run_source import ANALYSED_NOW, report_run
 from graphvc.reports.tables import core_network, report_tables
-from graphvc.runs import AnalysisParameters, AnalysisResult, run_analysis
+from graphvc.runs import AnalysisParameters, AnalysisResult
 
 __all__ = ["REPORT", "TABLES", "build_report", "check_options", "write_report"]
 
@@ -129,6 +130,7 @@ def write_report(
     neo4j_version: Mapping[str, str] | None = None,
     database: str = "neo4j",
     outlines: Mapping[str, Any] | None = None,
+    source: str = ANALYSED_NOW,
 ) -> Path:
     """Write the report of the run ``result`` to ``out_dir/<as-of date>/``.
 
@@ -138,7 +140,8 @@ def write_report(
     offending in ``inactive_months`` months (:mod:`graphvc.reports.review`).
 
     ``outlines`` (GeoJSON by level, from :func:`graphvc.geography.map_geography`) draws the
-    boroughs' harm on a map in the page.
+    boroughs' harm on a map in the page. ``source`` (where the run came from, see
+    :func:`graphvc.reports.run_source.report_run`) goes into the manifest.
 
     The report is written into a staging folder in ``out_dir`` and renamed into place only
     when complete; ``out_dir/latest`` then points at the newest complete report. A failure
@@ -196,6 +199,7 @@ def write_report(
         versions=versions(neo4j_version or {}),
         previous=previous.name if previous else None,
         options={"review_days": review_days, "inactive_months": inactive_months},
+        source=source,
     )
     scores = result.people[[c for c in _DISTRIBUTIONS if c in result.people]]
     ordered = {table: report[table] for table in TABLES}
@@ -231,9 +235,11 @@ def build_report(
     inactive_months: int = DEFAULT_INACTIVE_MONTHS,
     database: str = "neo4j",
     outlines: Mapping[str, Any] | None = None,
+    runs_dir: Path | None = None,
 ) -> Path:
-    """Run the analysis on the graph (:func:`graphvc.runs.run_analysis`) and write its report
-    (:func:`write_report`); returns the report's folder.
+    """Obtain the run (:func:`graphvc.reports.run_source.report_run`: the newest stored run
+    in ``runs_dir`` when it is the one asked for, else the graph analysed now) and write its
+    report (:func:`write_report`); returns the report's folder.
 
     Raises
     ------
@@ -248,10 +254,10 @@ def build_report(
     """
     check_options(top=top, pseudonymise=pseudonymise, key=key, review_days=review_days,
                   inactive_months=inactive_months)  # fmt: skip
-    log.info("report: reading and analysing the graph (database %r)", database)
-    result = run_analysis(driver, parameters, database=database)
+    log.info("report: reading the graph (database %r)", database)
+    result, source = report_run(driver, parameters, runs_dir=runs_dir, database=database)
     return write_report(
         result, out_dir, top=top, pseudonymise=pseudonymise, key=key, review_days=review_days,
         inactive_months=inactive_months, neo4j_version=server_version(driver, database=database), database=database,
-        outlines=outlines,
+        outlines=outlines, source=source,
     )  # fmt: skip

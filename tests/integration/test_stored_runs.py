@@ -10,17 +10,19 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import neo4j
 import pandas as pd
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import run_query
 from graphvc.errors import GraphvcError, RunError
 from graphvc.graph_tables import read_graph_tables
+from graphvc.reports.run_source import stored_result
 from graphvc.runs import AnalysisParameters, AnalysisResult, analyse
 from graphvc.schema import apply_schema, wipe
 from graphvc.stored_runs import (
@@ -149,3 +151,70 @@ def test_a_failed_write_back_stores_nothing(
                    finished_at=datetime(2026, 1, 4, tzinfo=UTC))  # fmt: skip
     assert list(tmp_path.iterdir()) == []
     assert list_runs(small_graph) == []
+
+
+def _report(env: dict[str, str], out: Path, *options: str) -> tuple[dict[str, Any], Result]:
+    ran = CliRunner().invoke(
+        cli, ["report", "centrality", "--out", str(out), "--as-of", "2025-01-03", *options],
+        env=env,
+    )  # fmt: skip
+    assert ran.exit_code == 0, ran.output
+    manifest = json.loads((Path(ran.stdout.strip()) / "manifest.json").read_text())
+    return manifest, ran
+
+
+def test_a_report_reads_the_stored_run_and_says_the_same(
+    small_graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
+) -> None:
+    _forget_all(small_graph)
+    env = {
+        "NEO4J_URI": test_settings.uri,
+        "NEO4J_USERNAME": test_settings.neo4j_username,
+        "NEO4J_PASSWORD": test_settings.neo4j_password,
+        "GRAPHVC_RUNS_DIR": str(tmp_path / "runs"),
+        "GRAPHVC_PSEUDONYM_KEY": "",
+    }
+    ran = CliRunner().invoke(cli, ["analyse", "--as-of", "2025-01-03", "--json"], env=env)
+    assert ran.exit_code == 0, ran.output
+    run_id = json.loads(ran.stdout)["run"]
+
+    stored, said = _report(env, tmp_path / "stored")
+    assert stored["data"]["source"] == f"stored run {run_id}"
+    assert f"from stored run {run_id}" in said.stderr
+    # The same run, its stored tables out of reach: the graph is analysed now.
+    now, said = _report(env | {"GRAPHVC_RUNS_DIR": str(tmp_path / "elsewhere")}, tmp_path / "now")
+    assert now["data"]["source"] == "analysed now"
+    assert "analysing the graph now" in said.stderr
+    assert stored["data"]["data_hash"] == now["data"]["data_hash"]
+    tables = sorted(p.name for p in (tmp_path / "now" / "latest").glob("*.csv"))
+    assert len(tables) == 11
+    for name in tables:
+        assert (tmp_path / "stored" / "latest" / name).read_bytes() == (
+            tmp_path / "now" / "latest" / name
+        ).read_bytes(), name
+    offenders = pd.read_csv(tmp_path / "stored" / "latest" / "offenders.csv")
+    assert offenders["person_id"].iloc[0] == "P1" and len(offenders) == 7
+
+    # Other parameters than the run's: analysed now, and a different list.
+    other, _ = _report(env, tmp_path / "other", "--ties", "co-offending")
+    assert other["data"]["source"] == "analysed now"
+    assert (tmp_path / "other" / "latest" / "offenders.csv").read_bytes() != (
+        tmp_path / "stored" / "latest" / "offenders.csv"
+    ).read_bytes()
+    seeded, _ = _report(env, tmp_path / "seeded", "--seed", "1")
+    assert seeded["data"]["source"] == "analysed now"
+
+
+def test_a_stored_run_of_another_graph_is_not_used(
+    small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path
+) -> None:
+    _forget_all(small_graph)
+    run, _ = record_run(small_graph, in_memory, runs_dir=tmp_path,
+                        finished_at=datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
+    tables = read_graph_tables(small_graph)
+    same = stored_result(run, tmp_path, tables, in_memory.parameters)
+    assert same is not None
+    pd.testing.assert_frame_equal(_missing_as_none(same.people), _missing_as_none(in_memory.people))
+    # One incident fewer: the counts the run recorded no longer hold.
+    fewer = tables | {"incidents": tables["incidents"].iloc[1:]}
+    assert stored_result(run, tmp_path, fewer, in_memory.parameters) is None

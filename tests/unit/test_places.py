@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from graphvc.analysis.events import incident_harm
 from graphvc.analysis.places import EARTH_RADIUS_M, knox_test, place_harm, repeat_locations
 from graphvc.errors import AnalysisError
 
@@ -174,3 +175,71 @@ def test_repeat_locations_in_the_window():
     repeats = repeat_locations(INCIDENTS, LOCATIONS, as_of="2024-01-05", window_days=365)
     assert repeats["incidents"].to_dict() == {"P0": 2}
     assert repeats.loc["P0", "last_at"] == pd.Timestamp("2024-01-04")
+
+
+def _knox_by_every_pair(incidents, locations, distances, days, simulations, seed):
+    """The Knox counts from every pair of points, the plain way: the reference the counting
+    by place and day must match."""
+    points = incident_harm(incidents).merge(locations, on="location_id", how="left")
+    points = points.dropna(subset=["latitude"])
+    phi = np.radians(points["latitude"].to_numpy(float))
+    x = EARTH_RADIUS_M * np.radians(points["longitude"].to_numpy(float)) * np.cos(phi.mean())
+    xy = np.column_stack([x, EARTH_RADIUS_M * phi])
+    day = (
+        pd.to_datetime(points["occurred_at"]).dt.normalize() - pd.Timestamp("1970-01-01")
+    ).dt.days
+    day = day.to_numpy()
+    first, second = np.triu_indices(len(points), k=1)
+    distance = np.hypot(*(xy[first] - xy[second]).T)
+    d_band = np.searchsorted(distances, distance, side="right") - 1
+
+    def cells(day_of):
+        t_band = np.searchsorted(days, np.abs(day_of[first] - day_of[second]), side="right") - 1
+        ok = (
+            (d_band >= 0) & (d_band < len(distances) - 1) & (t_band >= 0) & (t_band < len(days) - 1)
+        )
+        return np.bincount(
+            d_band[ok] * (len(days) - 1) + t_band[ok],
+            minlength=(len(distances) - 1) * (len(days) - 1),
+        )
+
+    rng = np.random.default_rng(seed)
+    simulated = np.stack([cells(day[rng.permutation(len(day))]) for _ in range(simulations)])
+    return cells(day), simulated
+
+
+@pytest.mark.parametrize(
+    ("places", "span_days", "days"),
+    [
+        (4, 20, [0, 1, 8, 15]),  # few busy places: counted from points per day
+        (400, 200, [0, 1, 8, 15, np.inf]),  # one or two points a place: pairs listed
+        (40, 60, [2, 5, 32]),  # both, and a first time edge above 0
+    ],
+)
+def test_knox_counts_match_every_pair_counted(places, span_days, days):
+    rng = np.random.default_rng(places)
+    n = 300
+    locations = pd.DataFrame(
+        {
+            "location_id": [f"L{i}" for i in range(places)],
+            "latitude": _north_of(0) + rng.uniform(0, 0.004, places).round(4),
+            "longitude": -0.1 + rng.uniform(0, 0.006, places).round(4),
+        }
+    )
+    incidents = pd.DataFrame(
+        {
+            "incident_id": [f"I{i}" for i in range(n)],
+            "occurred_at": pd.Timestamp("2024-01-01")
+            + pd.to_timedelta(rng.integers(0, span_days, n), unit="D"),
+            "offence": ["violence_with_injury"] * n,
+            "location_id": rng.choice(locations["location_id"], n),
+        }
+    )
+    distances = [0, 50, 150, 400]
+    knox = knox_test(incidents, locations, distance_bands=distances, time_bands=days,
+                     simulations=9, seed=3)  # fmt: skip
+    observed, simulated = _knox_by_every_pair(incidents, locations, distances, days, 9, 3)
+    assert knox["observed"].tolist() == observed.tolist()
+    assert knox["simulated_mean"].tolist() == pytest.approx(simulated.mean(axis=0).tolist())
+    assert knox["simulations_ge"].tolist() == (simulated >= observed).sum(axis=0).tolist()
+    assert observed.sum() > 0
