@@ -395,8 +395,9 @@ def import_database(
     Runs ``neo4j-admin database import full --overwrite-destination`` on the managed server's
     configuration, with its heap and, for the importer's own caches, its page cache size. The
     server must be stopped (:func:`stop`). ``nodes`` and ``relationships`` are CSV files with
-    their header on the first line (``id:ID(Person)``, ``:START_ID(Person)``, ...); the
-    importer's report goes in ``work``. ``multiline``: some quoted field spans lines (slower to
+    their header on the first line; the nodes' ``:ID`` and the relationships' ``:START_ID`` and
+    ``:END_ID`` are the node ids of the new store, numbered from 0 (``--id-type=actual``: the
+    importer maps no ids). The importer's report goes in ``work``. ``multiline``: some quoted field spans lines (slower to
     read). Any bad entry (a duplicate id, a relationship to a missing node) fails the import.
     Returns the importer's output.
     """
@@ -413,6 +414,7 @@ def import_database(
         java, f"-Xmx{settings.heap}", "-cp", f"{paths.lib}/*", ADMIN_TOOL,
         "database", "import", "full", settings.neo4j_database, "--overwrite-destination",
         f"--multiline-fields={str(multiline).lower()}", "--bad-tolerance=0", "--strict=true",
+        "--id-type=actual",
         f"--max-off-heap-memory={settings.pagecache}",
         f"--report-file={work / 'import.report'}",
         *[f"--nodes={path}" for path in nodes],

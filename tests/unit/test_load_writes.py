@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from graphvc.contract import TABLES
+from graphvc.errors import BulkLoadError
 from loaders.bulk import import_files
 from loaders.write import NodeWrite, RelationshipWrite, Step, steps
 
@@ -85,20 +86,44 @@ def test_import_files_write_typed_headers_and_bare_people(tmp_path) -> None:
     }  # fmt: skip
     files = import_files(tables, tmp_path)
     texts = {path.name: path.read_text() for path in [*files.nodes, *files.relationships]}
+    # Nodes are numbered in the order written (the importer's own ids); relationships name
+    # their ends by number. A file is quoted when some text needs it (the point's commas, Ann's
+    # quote), else bare.
+    assert texts["00-borough.csv"].splitlines() == [":ID,code,name,:LABEL", "0,B1,Borough,Borough"]
     assert texts["02-location.csv"].splitlines() == [
-        "id:ID(Location),name,lsoa,latitude:double,longitude:double,point:point{crs:WGS-84},:LABEL",
-        'L1,a,,51.5,-0.125,"{latitude:51.5,longitude:-0.125}",Location',
-        "L2,,,,,,Location",
+        ":ID,id,name,lsoa,latitude:double,longitude:double,point:point{crs:WGS-84},:LABEL",
+        '2,"L1","a",,51.5,-0.125,"{latitude:51.5,longitude:-0.125}","Location"',
+        '3,"L2",,,,,,"Location"',
     ]
-    assert texts["05-person.csv"].splitlines()[1] == 'P1,"Ann ""Nan"", Smith",18-24,F,NS,Person'
-    assert texts["bare-person.csv"].splitlines() == ["id:ID(Person),:LABEL", "P2,Person"]
+    assert (
+        texts["05-person.csv"].splitlines()[1]
+        == '4,"P1","Ann ""Nan"", Smith","18-24","F","NS","Person"'
+    )
+    assert texts["bare-person.csv"].splitlines() == [":ID,id,:LABEL", "5,P2,Person"]
+    assert texts["03-in_borough.csv"].splitlines() == [":START_ID,:END_ID,:TYPE", "1,0,IN_BOROUGH"]
     assert texts["06-associate_of.csv"].splitlines() == [
-        ":START_ID(Person),:END_ID(Person),:TYPE,type,weight:double,source",
-        "P1,P2,ASSOCIATE_OF,gang,2.0,",
+        ":START_ID,:END_ID,:TYPE,type,weight:double,source",
+        "4,5,ASSOCIATE_OF,gang,2,",
     ]
     # Borough, ward, 2 locations, P1, bare P2; ward→borough, location→ward, association.
     assert files.counters["nodes_created"] == 6
     assert files.counters["relationships_created"] == 3
+    # As the online loader counts them: each node's key and each value that is not missing.
+    assert files.counters["properties_set"] == 2 + 2 + 5 + 1 + 5 + 1 + 2
     assert not files.multiline
     tables["persons"].loc[0, "name"] = "two\nlines"
     assert import_files(tables, tmp_path).multiline
+
+
+def test_import_files_refuse_a_relationship_to_a_node_not_written(tmp_path) -> None:
+    tables = {
+        "persons": pd.DataFrame(
+            {"person_id": ["P1"], "name": ["Ann"], "age_band": ["18-24"], "sex": ["F"],
+             "ethnicity": ["NS"]}
+        ),
+        "involvements": pd.DataFrame(
+            {"person_id": ["P1", "P9"], "incident_id": ["I1", "I1"], "role": ["victim"] * 2}
+        ),
+    }  # fmt: skip
+    with pytest.raises(BulkLoadError, match="a relationship names the Person 'P9', never loaded"):
+        import_files(tables, tmp_path)
