@@ -390,6 +390,11 @@ def test_performance_on_the_graph(
     open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("GRAPHVC_HOME", str(tmp_path))  # no reference data: no MPS targets
+
+    def evaluated_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the page evaluated the targets the run keeps")
+
+    monkeypatch.setattr("graphvc.performance.performance", evaluated_again)
     at = open_page("performance")
     assert at.selectbox(key="targets_file").options == [
         "Violent Crime Directorate: founding targets (2006/07)"

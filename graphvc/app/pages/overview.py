@@ -121,6 +121,8 @@ monthly = by_month(borough)
 if monthly.empty:
     st.info("No incident in this borough.")
 else:
+    # Categories as plain text: Altair colours a pandas string column several times slower.
+    monthly = monthly.astype({"category": object})
     st.line_chart(monthly, x="month", y="incidents", color="category")
 
 st.subheader("Boroughs by category")
