@@ -59,6 +59,7 @@ __all__ = [
     "format_table",
     "formatted",
     "graph_counts",
+    "graph_performance",
     "load_targets",
     "monthly_charts",
     "mps_counts",
@@ -698,7 +699,8 @@ def monthly_charts(
                "centre", "lower", "upper", "signal"]  # fmt: skip
     if not frames:
         return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]
+    # Text like the other text columns (as a stored run reads it back).
+    return pd.concat(frames, ignore_index=True)[columns].astype({"signal": "str"})
 
 
 def signals_summary(charts: pd.DataFrame) -> pd.DataFrame:
@@ -800,6 +802,25 @@ METHODS = {
     ),
     "confidence": f"{stats.CONFIDENCE:.0%}",
 }
+
+
+def graph_performance(
+    counted: pd.DataFrame, as_of: pd.Timestamp, path: str | Path | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The evaluation and monthly charts of the targets file ``path`` (default: the shipped
+    :data:`DEFAULT_TARGETS`), counted on the graph alone, from its count table ``counted``
+    (:func:`graph_counts`) as of ``as_of``: what the Performance page shows first, which
+    each stored run keeps (:func:`graphvc.stored_runs.run_tables`).
+
+    Raises :class:`ConfigError` when a target of the file counts anything but the graph.
+    """
+    targets = load_targets(path)
+    if targets.sources != {"graph"}:
+        raise ConfigError(
+            f"{path}: graph_performance counts the graph alone, not {targets.sources}"
+        )
+    counts, moments, coverage = read_sources(targets, counted=counted, graph_as_of=as_of)
+    return performance(targets, counts, moments, coverage)
 
 
 def format_figure(value: float, rate: bool) -> str:

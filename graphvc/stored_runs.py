@@ -38,7 +38,8 @@ from graphvc.analysis.proportionality import ATTRIBUTE_VALUES
 from graphvc.analysis.repeat_victims import latest_risk_assessments
 from graphvc.db import read_cypher, run_query
 from graphvc.errors import RunError
-from graphvc.performance import graph_counts
+from graphvc.overview import incident_months
+from graphvc.performance import graph_counts, graph_performance
 from graphvc.runs import AnalysisResult
 from graphvc.scores import write_scores
 
@@ -59,7 +60,8 @@ DEFAULT_KEEP_RUNS = 10
 RUN_TABLES = (
     "people", "persons", "places_location", "places_ward", "places_borough", "repeat_locations",
     "high_impact_wards", "repeat_victims", "domestic_repeats", "exposure", "overlap",
-    "escalation", "graph_counts", "window_incidents", "locations",
+    "escalation", "graph_counts", "targets", "target_charts", "incident_months",
+    "window_incidents", "locations",
 )  # fmt: skip
 #: Rows per Parquet row group: reading the top rows of a table reads one group.
 _ROW_GROUP = 10_000
@@ -121,14 +123,18 @@ def run_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
     Beside the result's own tables: each place level with the centre of its locations,
     repeat victims with their latest risk assessment, the repeat locations and high-impact
     wards, the persons scored (their attributes, for proportionality), the graph's count
-    table (for targets on the graph), and the network window's incidents with the locations
-    (for the near-repeat test a page runs on request).
+    table (for targets on the graph) with the default targets evaluated on it (the
+    Performance page's first view), its incidents and harm by month, category and borough
+    (for the overview), and the network window's incidents with the locations (for the
+    near-repeat test a page runs on request).
     """
     tables, parameters = result.tables, result.parameters
     as_of = parameters.moment
     incidents, locations = tables["incidents"], tables["locations"]
     persons = tables["persons"]
     window = parameters.windows()["network"]
+    counted = graph_counts(incidents, locations)
+    evaluation, charts = graph_performance(counted, as_of)
     attributes = [c for c in ATTRIBUTE_VALUES if c in persons]
     located = [
         c
@@ -155,7 +161,10 @@ def run_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
         "exposure": result.exposure,
         "overlap": result.overlap,
         "escalation": result.escalation,
-        "graph_counts": graph_counts(incidents, locations),
+        "graph_counts": counted,
+        "targets": evaluation,
+        "target_charts": charts,
+        "incident_months": incident_months(incidents, locations),
         "window_incidents": incident_harm(incidents, start=window["start"], end=window["end"])[
             ["incident_id", "occurred_at", "offence", "category", "harm", "location_id"]
         ].reset_index(drop=True),

@@ -105,7 +105,11 @@ def proportionality(
     listed = pd.Index(list(person_ids))
     if listed.has_duplicates:
         raise AnalysisError(f"the list names person {listed[listed.duplicated()][0]!r} twice")
-    pool = people.index if population is None else pd.Index(list(population)).unique()
+    if population is None:
+        pool = people.index
+    else:  # an Index as it is: listing a large one element by element is slow
+        given = population if isinstance(population, pd.Index) else pd.Index(list(population))
+        pool = given.unique()
     for name, ids, where in (
         ("list", listed, people.index),
         ("population", pool, people.index),
@@ -125,7 +129,8 @@ def proportionality(
             else pd.Series(known[-1], index=people.index)
         )
         on_list = values.reindex(listed).value_counts()
-        in_pool = values.reindex(pool).value_counts()
+        # The pool is unique and part of the persons table: as long, it is all of it.
+        in_pool = (values if len(pool) == len(people) else values.reindex(pool)).value_counts()
         extra = sorted(set(in_pool.index) - set(known), key=str)
         for value in [*known, *extra]:
             if value not in in_pool.index:

@@ -33,6 +33,8 @@ T = TypeVar("T")
 LONDON = ZoneInfo("Europe/London")
 #: The colour of the places a map highlights (purple, apart from the amber-to-red scale).
 HIGHLIGHT_COLOUR = (118, 42, 131, 230)
+#: The most rows a table shows at once (:func:`paged`).
+PAGE_ROWS = 1_000
 
 
 @st.cache_resource
@@ -183,13 +185,28 @@ def boroughs() -> dict[str, str]:
 
 
 def table(frame: pd.DataFrame, *, empty: str) -> None:
-    """``frame`` as a table (a named index as its first columns), or ``empty`` when it has no
-    row."""
+    """``frame`` as a table (a named index as its first columns), a page at a time
+    (:func:`paged`, its page number keyed by ``empty``), or ``empty`` when it has no row."""
     if frame.empty:
         st.info(empty)
     else:
         named = any(name is not None for name in frame.index.names)
-        st.dataframe(frame.reset_index() if named else frame, hide_index=True, width="stretch")
+        shown = paged(frame.reset_index() if named else frame, key=f"page:{empty}")
+        st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def paged(frame: pd.DataFrame, *, key: str) -> pd.DataFrame:
+    """``frame``, or when it has more than :data:`PAGE_ROWS` rows one page of them, chosen
+    by a page number (widget ``key``) and said in a caption: a browser given hundreds of
+    thousands of rows takes seconds to draw the page."""
+    if len(frame) <= PAGE_ROWS:
+        return frame
+    pages = math.ceil(len(frame) / PAGE_ROWS)
+    number = int(st.number_input(f"Page (of {pages:,})", 1, pages, 1, key=key))
+    first = (number - 1) * PAGE_ROWS
+    shown = frame.iloc[first : first + PAGE_ROWS]
+    st.caption(f"Rows {first + 1:,} to {first + len(shown):,} of {len(frame):,}.")
+    return shown
 
 
 def top_slider(label: str, available: int, default: int) -> int:
@@ -489,7 +506,7 @@ def report_headlines(report: pd.Series) -> None:
         column.metric(title, f"{summary[key]:,}" if isinstance(summary.get(key), int) else "–")
     offenders = Path(report["path"]) / "offenders.csv"
     if offenders.is_file():
-        top = pd.read_csv(offenders, dtype={"person_id": "string"}).head(5)
+        top = pd.read_csv(offenders, dtype={"person_id": "string"}, nrows=5)
         audited("report.view", person_ids=top["person_id"].dropna(),
                 what={"report": str(report["path"]), "file": offenders.name, "rows": len(top)})  # fmt: skip
         st.dataframe(top, hide_index=True, width="stretch")

@@ -36,6 +36,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from graphvc.app import common
 from graphvc.app import page as page_path
 from graphvc.app.main import PAGES
 from graphvc.config import Settings
@@ -166,6 +167,54 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     assert "mapProvider" not in deck  # no tile server is ever asked
     pivot = at.dataframe[-1].value
     assert pivot.loc["City of London", "all"] == 4 and pivot.loc["Camden", "knife_enabled"] == 1
+
+
+def test_the_overview_reads_the_run_and_counts_the_graph_only_when_asked(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a stored run the overview's tables are the run's; without one, the page counts
+    them from the graph with the Cypher library when asked, and finds the same."""
+    asked: list[str] = []
+    query = common.library_query
+
+    def recorded(name: str, parameters: tuple = ()) -> pd.DataFrame:
+        asked.append(name)
+        return query(name, parameters)
+
+    monkeypatch.setattr("graphvc.app.common.library_query", recorded)
+    stored = open_page("overview")
+    assert not [name for name in asked if name.startswith("app/overview_")]
+    assert any(
+        c.value.startswith("By category, borough and month: the 6 incidents before 2025-01-03 "
+                           "as the graph held them when run 20260101T000000.000000Z was stored")
+        for c in stored.caption
+    )  # fmt: skip
+
+    st.cache_data.clear()
+    monkeypatch.setattr("graphvc.app.common.list_runs", lambda *a, **k: [])
+    at = open_page("overview")
+    assert not [name for name in asked if name.startswith("app/overview_")]
+    assert at.info[-1].value.startswith("No stored run keeps the incidents by category")
+    _button(at, "Count from the graph now").click().run()
+    assert not at.exception, at.exception[0].stack_trace if at.exception else ""
+    assert sorted(name for name in asked if name.startswith("app/overview_")) == [
+        "app/overview_borough_category", "app/overview_by_borough",
+        "app/overview_by_category", "app/overview_by_month",
+    ]  # fmt: skip
+
+    def by_category(page: AppTest) -> list[list[object]]:
+        shown = next(d.value for d in page.dataframe if "category" in d.value.columns)
+        return shown.sort_values("category")[["category", "incidents", "harm"]].to_numpy().tolist()
+
+    assert by_category(at) == by_category(stored)
+    assert at.dataframe[-1].value.equals(stored.dataframe[-1].value)  # boroughs by category
+
+    def columns(page: AppTest) -> list[tuple[object, ...]]:
+        drawn = next(la for la in _deck(page)["layers"] if la["@@type"] == "ColumnLayer")
+        return [(d["borough"], d["incidents"], d["harm"], pytest.approx(d["latitude"]),
+                 pytest.approx(d["longitude"])) for d in drawn["data"]]  # fmt: skip
+
+    assert columns(at) == columns(stored)
 
 
 def test_explorer_shows_the_two_hop_network_of_p1(open_page: OpenPage) -> None:
@@ -341,6 +390,11 @@ def test_performance_on_the_graph(
     open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("GRAPHVC_HOME", str(tmp_path))  # no reference data: no MPS targets
+
+    def evaluated_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the page evaluated the targets the run keeps")
+
+    monkeypatch.setattr("graphvc.performance.performance", evaluated_again)
     at = open_page("performance")
     assert at.selectbox(key="targets_file").options == [
         "Violent Crime Directorate: founding targets (2006/07)"

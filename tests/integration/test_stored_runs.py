@@ -17,9 +17,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
+from graphvc import overview
 from graphvc.cli import cli
 from graphvc.config import Settings
-from graphvc.db import run_query
+from graphvc.db import read_cypher, run_query
 from graphvc.errors import GraphvcError, RunError
 from graphvc.graph_tables import read_graph_tables
 from graphvc.reports.run_source import stored_result
@@ -218,3 +219,45 @@ def test_a_stored_run_of_another_graph_is_not_used(
     # One incident fewer: the counts the run recorded no longer hold.
     fewer = tables | {"incidents": tables["incidents"].iloc[1:]}
     assert stored_result(run, tmp_path, fewer, in_memory.parameters) is None
+
+
+def _by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``frame`` in the order of ``keys``, its counts and sums as floats and the rest as
+    objects, for comparing tables (an empty query result has no numeric column)."""
+    numbers = {"incidents", "harm", "latitude", "longitude"}
+    kinds = {c: "float64" if c in numbers else object for c in frame.columns}
+    return frame.astype(kinds).sort_values(keys, ignore_index=True)
+
+
+def test_the_overview_of_a_run_counts_what_the_cypher_library_counts(
+    small_graph: neo4j.Driver, in_memory: AnalysisResult
+) -> None:
+    tables = run_tables(in_memory)
+    months, locations = tables["incident_months"], tables["locations"]
+    # I1 and I2 at L1 in January and February, I3 and I4 at L2 (March, September) in the
+    # City of London; I5 at L3 in Camden (October); I6 on 2025-01-02 has no place.
+    assert months["month"].dt.strftime("%Y-%m").tolist() == [
+        "2024-01", "2024-02", "2024-03", "2024-09", "2024-10", "2025-01"
+    ]  # fmt: skip
+    assert _missing_as_none(months[["borough_code", "incidents"]]).to_numpy().tolist() == [
+        ["E09000001", 1], ["E09000001", 1], ["E09000001", 1], ["E09000001", 1],
+        ["E09000007", 1], [None, 1],
+    ]  # fmt: skip
+
+    def cypher(name: str, **parameters: object) -> pd.DataFrame:
+        return run_query(small_graph, read_cypher(f"app/{name}"), parameters)
+
+    pairs = [
+        (overview.by_category(months), cypher("overview_by_category"), ["category"]),
+        (overview.by_borough(months, locations), cypher("overview_by_borough"), ["borough"]),
+        (overview.borough_by_category(months), cypher("overview_borough_category"),
+         ["borough", "category"]),
+    ]  # fmt: skip
+    for code in (None, "E09000001", "E09000007", "E09000033"):
+        counted = cypher("overview_by_month", borough=code)
+        counted["month"] = pd.to_datetime([d.to_native() for d in counted["month"]])
+        pairs.append((overview.by_month(months, code), counted, ["month", "category"]))
+    for stored, queried, keys in pairs:
+        assert stored.columns.tolist() == queried.columns.tolist()
+        pd.testing.assert_frame_equal(_by(stored, keys), _by(queried, keys))
+    assert overview.by_borough(months, locations)["harm"].tolist() == [1105.0, 274.0]

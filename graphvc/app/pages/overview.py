@@ -1,7 +1,17 @@
-"""Overview: what the graph holds, by continuum category, borough and month; harm on a map."""
+"""Overview: what the graph holds, by continuum category, borough and month; harm on a map.
 
+The tables come from the stored run (its ``incident_months``, summed by
+:mod:`graphvc.overview`): opening the page reads no incident. Without a stored run the same
+tables are counted from the graph by the Cypher library's ``app/overview_*`` queries, when
+asked.
+"""
+
+from collections.abc import Callable
+
+import pandas as pd
 import streamlit as st
 
+from graphvc import overview
 from graphvc.app import page
 from graphvc.app.common import (
     attempted,
@@ -16,13 +26,14 @@ from graphvc.app.common import (
     require_graph,
     require_page,
     run_header,
+    run_table,
 )
 
 user = require_page("overview")
 
 st.title("Overview")
 counts = require_graph()
-run_header()
+run = run_header()
 columns = st.columns(5)
 for column, label in zip(
     columns, ("Person", "Incident", "Location", "Ward", "Borough"), strict=True
@@ -40,8 +51,41 @@ if latest is not None and len(latest):
     report_headlines(latest.iloc[0])
     st.page_link(page("reports"), label="Open the reports", icon=":material/summarize:")
 
-by_category = guarded(lambda: library_query("app/overview_by_category"))
-by_borough = guarded(lambda: library_query("app/overview_by_borough"))
+by_month: Callable[[str | None], pd.DataFrame]
+if run is not None and "incident_months" in run.rows:
+    stored = run.id
+    months = guarded(lambda: run_table(stored, "incident_months"))
+    locations = guarded(lambda: run_table(stored, "locations"))
+    by_category = overview.by_category(months)
+    by_borough = overview.by_borough(months, locations)
+    borough_category = overview.borough_by_category(months)
+    st.caption(
+        f"By category, borough and month: the {int(months['incidents'].sum()):,} incidents "
+        f"before {run.as_of.date()} as the graph held them when run {run.id} was stored "
+        "(the counts above are the graph's now)."
+    )
+
+    def by_month(code: str | None) -> pd.DataFrame:
+        return overview.by_month(months, code)
+
+else:
+    why = "No stored run" if run is None else f"Run {run.id} was stored before"
+    st.info(
+        f"{why} keeps the incidents by category, borough and month: `graphvc analyse` "
+        "stores them; counting them from the graph reads every incident.",
+        icon=":material/info:",
+    )
+    if not (st.button("Count from the graph now") or st.session_state.get("overview_counted")):
+        st.stop()
+    st.session_state["overview_counted"] = True
+    by_category = guarded(lambda: library_query("app/overview_by_category"))
+    by_borough = guarded(lambda: library_query("app/overview_by_borough"))
+    borough_category = guarded(lambda: library_query("app/overview_borough_category"))
+
+    def by_month(code: str | None) -> pd.DataFrame:
+        counted = guarded(lambda: library_query("app/overview_by_month", (("borough", code),)))
+        return counted.assign(month=counted["month"].map(lambda d: d.to_native()))
+
 
 left, right = st.columns(2)
 with left:
@@ -73,17 +117,17 @@ borough = st.selectbox(
     [None, *names],
     format_func=lambda code: "All of London" if code is None else names[code],
 )
-by_month = guarded(lambda: library_query("app/overview_by_month", (("borough", borough),)))
-if by_month.empty:
+monthly = by_month(borough)
+if monthly.empty:
     st.info("No incident in this borough.")
 else:
-    by_month["month"] = by_month["month"].map(lambda d: d.to_native())
-    st.line_chart(by_month, x="month", y="incidents", color="category")
+    # Categories as plain text: Altair colours a pandas string column several times slower.
+    monthly = monthly.astype({"category": object})
+    st.line_chart(monthly, x="month", y="incidents", color="category")
 
 st.subheader("Boroughs by category")
-table = guarded(lambda: library_query("app/overview_borough_category"))
-if len(table):
-    pivot = table.pivot_table(
+if len(borough_category):
+    pivot = borough_category.pivot_table(
         index="borough", columns="category", values="incidents", fill_value=0, aggfunc="sum"
     )
     pivot.insert(0, "all", pivot.sum(axis=1))

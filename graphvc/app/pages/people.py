@@ -80,11 +80,15 @@ if st.button(f"Open {person} in the network explorer", icon=":material/hub:"):
 
 st.subheader("Proportionality of the list")
 persons = guarded(lambda: run_table(run.id, "persons"))
-scored = guarded(lambda: run_table(run.id, "people", columns=("priority",)))
-population = scored.dropna(subset=["priority"]).index
+# The stored persons are the people of the run; when every one has a priority, they are the
+# population the list is drawn from, and their priorities need not be read.
+population = None
+if run.ranked < len(persons):
+    scored = guarded(lambda: run_table(run.id, "people", columns=("priority",)))
+    population = scored.dropna(subset=["priority"]).index
 table = guarded(lambda: proportionality(listed.index, persons, population=population))
 st.caption(
-    f"The {len(listed)} people listed beside the {len(population):,} people scored. Ratio = share "
+    f"The {len(listed)} people listed beside the {run.ranked:,} people scored. Ratio = share "
     "of the list / share of those scored: 1 is proportionate, 2 twice the group's share. "
     "A list drawn from police data can over-represent groups; read ratios far from 1 with care."
 )

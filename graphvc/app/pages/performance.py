@@ -40,11 +40,18 @@ NOT_JUDGED = (245, 245, 245)
 
 @st.cache_data(ttl=600, show_spinner="Evaluating the targets…")
 def evaluated(
-    run_id: str, as_of: pd.Timestamp, path: str
+    run_id: str, as_of: pd.Timestamp, path: str, stored: bool
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.Timestamp], dict[str, pd.Timestamp]]:
     """The evaluation and charts of the targets file ``path`` on stored run ``run_id``: the
     graph's counts as of the run's date ``as_of``, the MPS counts as of their last year; and
-    each source's as-of date and first day of counts."""
+    each source's as-of date and first day of counts. When ``stored``, the run's own
+    evaluation of the default targets is read instead of made again."""
+    if stored:
+        first = run_table(run_id, "graph_counts", columns=("start",))["start"].min()
+        return (
+            run_table(run_id, "targets"), run_table(run_id, "target_charts"),
+            {"graph": as_of}, {"graph": first},
+        )  # fmt: skip
     targets = perf.load_targets(path)
     counted = run_table(run_id, "graph_counts") if "graph" in targets.sources else None
     counts, moments, coverage = perf.read_sources(
@@ -136,7 +143,9 @@ if not installed:
     )
 if targets.note:
     st.caption(targets.note)
-evaluation, charts, moments, first = guarded(lambda: evaluated(run.id, run.as_of, chosen))
+# The run keeps the default targets evaluated (runs stored before it did are evaluated here).
+stored = chosen == str(perf.DEFAULT_TARGETS) and "targets" in run.rows
+evaluation, charts, moments, first = guarded(lambda: evaluated(run.id, run.as_of, chosen, stored))
 counted = "; ".join(
     f"{'the graph' if s == 'graph' else 'the MPS counts'} as of {moment.date()}"
     for s, moment in moments.items()

@@ -9,6 +9,7 @@ from graphvc.app.common import (
     geography_caption,
     guarded,
     map_outlines,
+    paged,
     place_map,
     require_page,
     run_table,
@@ -69,7 +70,11 @@ else:
         f"{half:,} of {len(hot):,} {level}s ({half / len(hot):.0%}) hold half of the harm in the window."
     )
     geography_caption()
-    st.dataframe(hot.drop(columns=["latitude", "longitude"]), hide_index=True, width="stretch")
+    st.dataframe(
+        paged(hot.drop(columns=["latitude", "longitude"]), key="places_page"),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.subheader("High-impact neighbourhoods")
 wards = guarded(lambda: run_table(run.id, "high_impact_wards"))

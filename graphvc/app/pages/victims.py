@@ -5,6 +5,7 @@ import streamlit as st
 from graphvc.analysis.overlap import OVERLAP_CLASSES
 from graphvc.app.common import (
     guarded,
+    paged,
     require_page,
     run_table,
     stored_run,
@@ -54,9 +55,8 @@ st.caption(
 if overlap.empty:
     st.info("Nobody was a victim or an offender in this window.")
 else:
-    classes = (
-        overlap["overlap_class"].astype(str).value_counts().reindex(OVERLAP_CLASSES, fill_value=0)
-    )
+    # The class is categorical: counted and matched as it is, not as 500,000 strings.
+    classes = overlap["overlap_class"].value_counts().reindex(OVERLAP_CLASSES, fill_value=0)
     st.bar_chart(
         classes.rename("people").rename_axis("class").reset_index(),
         x="class",
@@ -66,7 +66,7 @@ else:
     chosen = st.multiselect(
         "Classes", OVERLAP_CLASSES, default=list(OVERLAP_CLASSES[1:4]), key="classes"
     )
-    shown = overlap[overlap["overlap_class"].astype(str).isin(chosen)]
+    shown = paged(overlap[overlap["overlap_class"].isin(chosen)], key="overlap_page")
     st.dataframe(
         shown.assign(overlap_class=shown["overlap_class"].astype(str)).reset_index(),
         hide_index=True,
