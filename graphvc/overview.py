@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from graphvc.analysis.events import incident_harm
+from graphvc.performance import placed_incidents
 
 __all__ = [
     "MONTH_COLUMNS",
@@ -41,12 +41,7 @@ def incident_months(incidents: pd.DataFrame, locations: pd.DataFrame) -> pd.Data
     >>> incident_months(incidents, locations)[["month", "borough_code", "incidents"]].to_numpy().tolist()
     [[Timestamp('2024-01-01 00:00:00'), 'B1', 2], [Timestamp('2024-02-01 00:00:00'), <NA>, 1]]
     """
-    table = incident_harm(incidents)
-    located = table["location_id"] if "location_id" in table else pd.Series(pd.NA, table.index)
-    places = locations.set_index("location_id")
-    for column in ("borough_code", "borough_name"):
-        names = places[column] if column in places else pd.Series(dtype="string")
-        table[column] = located.map(names).astype("string")
+    table = placed_incidents(incidents, locations)
     table["month"] = table["occurred_at"].dt.to_period("M").dt.to_timestamp()
     counted = (
         table.groupby(["month", "category", "borough_code", "borough_name"], dropna=False)

@@ -64,6 +64,7 @@ __all__ = [
     "monthly_charts",
     "mps_counts",
     "performance",
+    "placed_incidents",
     "read_sources",
     "resolve_period",
     "signals_summary",
@@ -335,6 +336,20 @@ def resolve_period(
 # --- Counts -----------------------------------------------------------------------------------
 
 
+def placed_incidents(incidents: pd.DataFrame, locations: pd.DataFrame) -> pd.DataFrame:
+    """The incidents with harm filled (:func:`graphvc.analysis.events.incident_harm`) and
+    each one's ``borough_code`` and ``borough_name`` from its location (missing where it has
+    none, or its location no borough)."""
+    table = incident_harm(incidents)
+    if "location_id" not in table:
+        table["location_id"] = pd.NA
+    places = locations.set_index("location_id")
+    for column in ("borough_code", "borough_name"):
+        series = places[column] if column in places else pd.Series(dtype="string")
+        table[column] = table["location_id"].map(series).astype("string")
+    return table
+
+
 def graph_counts(incidents: pd.DataFrame, locations: pd.DataFrame) -> pd.DataFrame:
     """The incidents of the graph as a count table: offences and sanction detections per day,
     continuum category and borough (incidents without a borough under a missing code).
@@ -350,15 +365,9 @@ def graph_counts(incidents: pd.DataFrame, locations: pd.DataFrame) -> pd.DataFra
     >>> graph_counts(incidents, locations)[["borough_code", "start", "offences", "detected"]].to_numpy().tolist()
     [['B1', Timestamp('2024-01-05 00:00:00'), 2, 1], [<NA>, Timestamp('2024-02-01 00:00:00'), 1, 0]]
     """
-    table = incident_harm(incidents)
+    table = placed_incidents(incidents, locations)
     if "outcome" not in table:
         table["outcome"] = pd.NA
-    if "location_id" not in table:
-        table["location_id"] = pd.NA
-    places = locations.set_index("location_id")
-    for column in ("borough_code", "borough_name"):
-        series = places[column] if column in places else pd.Series(dtype="string")
-        table[column] = table["location_id"].map(series).astype("string")
     table["start"] = table["occurred_at"].dt.normalize()
     table["detected"] = table["outcome"].isin(SANCTION_DETECTIONS).astype("int64")
     counted = (

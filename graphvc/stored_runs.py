@@ -40,7 +40,7 @@ from graphvc.db import read_cypher, run_query
 from graphvc.errors import RunError
 from graphvc.overview import incident_months
 from graphvc.performance import graph_counts, graph_performance
-from graphvc.runs import AnalysisResult
+from graphvc.runs import AnalysisParameters, AnalysisResult
 from graphvc.scores import write_scores
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "list_runs",
     "read_run_table",
     "record_run",
+    "recorded_parameters",
     "run_id",
     "run_tables",
 ]
@@ -100,6 +101,13 @@ class StoredRun:
             f"as of {self.as_of.date()} (excluded), window {self.window_days} days, ties "
             f"{ties}; run {self.id} finished {self.finished_at:%Y-%m-%d %H:%M} UTC"
         )
+
+
+def recorded_parameters(parameters: AnalysisParameters) -> dict[str, Any]:
+    """``parameters`` as a stored run records them (through JSON), to compare with
+    :attr:`StoredRun.parameters`."""
+    recorded: dict[str, Any] = json.loads(json.dumps(parameters.as_dict(), default=str))
+    return recorded
 
 
 def run_id(finished_at: datetime) -> str:
@@ -232,7 +240,7 @@ def record_run(
     run = StoredRun(
         id=identity,
         finished_at=pd.Timestamp(finished_at).tz_convert("UTC"),
-        parameters=json.loads(json.dumps(result.parameters.as_dict(), default=str)),
+        parameters=recorded_parameters(result.parameters),
         summary=json.loads(json.dumps(result.summary, default=str)),
         rows={name: len(frame) for name, frame in tables.items()},
         ranked=ranked,

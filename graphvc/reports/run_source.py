@@ -16,7 +16,6 @@ the window, people and links in the network); otherwise the graph is analysed no
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import pandas as pd
 from graphvc.analysis.events import rolling_window
 from graphvc.errors import RunError
 from graphvc.runs import AnalysisParameters, AnalysisResult, analyse, read_run_input, run_network
-from graphvc.stored_runs import StoredRun, list_runs, read_run_table
+from graphvc.stored_runs import StoredRun, list_runs, read_run_table, recorded_parameters
 
 __all__ = ["ANALYSED_NOW", "report_run", "stored_result"]
 
@@ -41,12 +40,6 @@ _PAGE_COLUMNS = {
 }
 #: The summary counts a stored run must share with the graph now to stand for it.
 _SAME_GRAPH = ("incidents", "incidents_in_window", "people_in_network", "network_links")
-
-
-def _recorded(parameters: AnalysisParameters) -> dict[str, object]:
-    """``parameters`` as a stored run records them (through JSON)."""
-    recorded: dict[str, object] = json.loads(json.dumps(parameters.as_dict(), default=str))
-    return recorded
 
 
 def stored_result(
@@ -115,7 +108,7 @@ def report_run(
     """
     parameters, tables = read_run_input(driver, parameters, database=database)
     runs = list_runs(driver, database=database) if runs_dir is not None else []
-    if runs_dir is not None and runs and runs[0].parameters == _recorded(parameters):
+    if runs and runs_dir is not None and runs[0].parameters == recorded_parameters(parameters):
         try:
             result = stored_result(runs[0], runs_dir, tables, parameters)
         except RunError as e:
