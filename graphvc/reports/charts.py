@@ -7,7 +7,7 @@ are rounded to 0.1 px), so a report page is byte-for-byte reproducible.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -23,6 +23,7 @@ __all__ = [
     "network_picture",
     "outline_map",
     "stacked_bars",
+    "state_map",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette, then two greys.
@@ -337,6 +338,59 @@ def outline_map(
     >>> svg.count("<path"), "One: 10" in svg
     (1, True)
     """
+    top = max(values.values(), default=0.0)
+
+    def shade(code: str) -> tuple[str, str | None]:
+        value = values.get(code)
+        if value is None:
+            return "#ffffff", None
+        share = value / top if top > 0 else 0.0
+        return f"rgb(213,{int(94 + 150 * (1 - share))},0)", _number(value)
+
+    return _outlines(areas, shade, title=title, lines=lines, width=width)
+
+
+def state_map(
+    areas: Mapping[str, Any],
+    states: Mapping[str, str],
+    colours: Mapping[str, tuple[int, int, int]],
+    *,
+    title: str,
+    lines: Mapping[str, Any] | None = None,
+    width: int = 640,
+) -> str:
+    """Areas (as in :func:`outline_map`) filled by their state: ``states`` maps an area's code
+    to a state, ``colours`` a state to its colour; an area without a state is left white.
+
+    Examples
+    --------
+    >>> square = {"type": "Polygon", "coordinates": [[[0, 51], [1, 51], [1, 52], [0, 52], [0, 51]]]}
+    >>> areas = {"features": [{"geometry": square, "properties": {"code": "B1", "name": "One"}}]}
+    >>> svg = state_map(areas, {"B1": "met"}, {"met": (26, 150, 65)}, title="knife crime")
+    >>> 'fill="rgb(26,150,65)"' in svg, "One: met" in svg
+    (True, True)
+    """
+
+    def fill(code: str) -> tuple[str, str | None]:
+        state = states.get(code)
+        if state is None:
+            return "#ffffff", None
+        red, green, blue = colours[state]
+        return f"rgb({red},{green},{blue})", state
+
+    return _outlines(areas, fill, title=title, lines=lines, width=width)
+
+
+def _outlines(
+    areas: Mapping[str, Any],
+    fill: Callable[[str], tuple[str, str | None]],
+    *,
+    title: str,
+    lines: Mapping[str, Any] | None,
+    width: int,
+) -> str:
+    """The areas filled by ``fill`` (an area's code -> its colour and what its tooltip says
+    after its name, if anything), ``lines`` over them; see :func:`outline_map`."""
     features = list(areas.get("features", []))
     extra = list((lines or {}).get("features", []))
     points = np.array(
@@ -362,17 +416,14 @@ def outline_map(
             for ring in _rings(geometry)
         )
 
-    top = max(values.values(), default=0.0)
     body = []
     for feature in features:
         code = str(feature["properties"].get("code", ""))
         name = str(feature["properties"].get("name", code))
-        value = values.get(code)
-        share = value / top if value is not None and top > 0 else None
-        fill = "#ffffff" if share is None else f"rgb(213,{int(94 + 150 * (1 - share))},0)"
-        tip = f"{name}: {_number(value)}" if value is not None else name
+        colour, said = fill(code)
+        tip = f"{name}: {said}" if said is not None else name
         body.append(
-            f'<path d="{path(feature["geometry"])}" fill="{fill}" fill-opacity="0.85" '
+            f'<path d="{path(feature["geometry"])}" fill="{colour}" fill-opacity="0.85" '
             f'stroke="#333" stroke-width="1"><title>{escape(tip)}</title></path>'
         )
     body += [

@@ -41,6 +41,7 @@ from graphvc.app import page as page_path
 from graphvc.app.main import PAGES
 from graphvc.config import Settings
 from graphvc.db import run_query
+from graphvc.geography import MapGeography
 from graphvc.graph_tables import read_graph_tables
 from graphvc.performance import MPS_TARGETS
 from graphvc.reference import install_from
@@ -167,6 +168,36 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     assert "mapProvider" not in deck  # no tile server is ever asked
     pivot = at.dataframe[-1].value
     assert pivot.loc["City of London", "all"] == 4 and pivot.loc["Camden", "knife_enabled"] == 1
+
+
+def test_the_overview_shades_the_boroughs_when_the_city_has_outlines(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With borough outlines the overview draws harm by borough as a picture (no WebGL map):
+    each borough shaded by its harm, the most harmful darkest, its figure in its tip."""
+
+    def square(code: str, name: str, west: float) -> dict:
+        ring = [[west, 51.5], [west + 0.1, 51.5], [west + 0.1, 51.6], [west, 51.6], [west, 51.5]]
+        return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
+                "properties": {"code": code, "name": name}}  # fmt: skip
+
+    boroughs = {"type": "FeatureCollection", "features": [
+        square("E09000001", "City of London", -0.1), square("E09000007", "Camden", -0.2),
+        square("E09000033", "Westminster", -0.3),
+    ]}  # fmt: skip
+    london = MapGeography("London (ONS codes)", {"borough": boroughs}, True)
+    monkeypatch.setattr("graphvc.app.common.map_outlines", lambda: london)
+    at = open_page("overview")
+    assert not at.get("deck_gl_json_chart")
+    picture = next(h.value for h in at.html if h.value.startswith("<svg"))
+    fills = {tip: fill for fill, tip in re.findall(
+        r'fill="([^"]+)" [^>]*><title>([^<]+)</title>', picture)}  # fmt: skip
+    # City of London: I1 365 + I2 365 + I3 10 + I4 365; Camden: I5 274; Westminster: none.
+    assert fills == {
+        "City of London: 1,105": "rgb(213,94,0)",
+        "Camden: 274": f"rgb(213,{int(94 + 150 * (1 - 274 / 1105))},0)",
+        "Westminster": "#ffffff",
+    }
 
 
 def test_the_overview_reads_the_run_and_counts_the_graph_only_when_asked(
@@ -450,13 +481,13 @@ def test_performance_on_the_mps_counts(
         & (shown["target"] == "Possession of weapons offences down 5 %")
     ]
     assert lambeth[["baseline", "current", "status"]].to_numpy().tolist() == [["455", "393", "met"]]
-    outlines = _deck(at)["layers"][0]
-    assert outlines["@@type"] == "GeoJsonLayer"
-    states = {f["properties"]["code"]: f["properties"] for f in outlines["data"]["features"]}
-    assert len(states) == 33
-    assert states["E09000022"]["status"] == "met"
-    assert states["E09000022"]["colour"] == [26, 150, 65, 200]
-    assert states["E09000001"]["status"] == "not judged"  # the City has its own police
+    # The boroughs drawn as a picture (no WebGL), each filled by its state, named in its tip.
+    picture = next(h.value for h in at.html if h.value.startswith("<svg"))
+    tips = {tip: fill for fill, tip in re.findall(
+        r'fill="(rgb\([0-9,]+\))" [^>]*><title>([^<]+)</title>', picture)}  # fmt: skip
+    assert len(tips) == 33
+    assert tips["Lambeth: met"] == "rgb(26,150,65)"
+    assert tips["City of London: not judged"] == "rgb(245,245,245)"  # it has its own police
     assert at.info[0].value.startswith("No monthly chart")
 
 

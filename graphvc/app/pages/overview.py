@@ -28,6 +28,7 @@ from graphvc.app.common import (
     run_header,
     run_table,
 )
+from graphvc.reports import charts
 
 user = require_page("overview")
 
@@ -96,11 +97,23 @@ with right:
     st.subheader("Harm by borough")
     if by_borough.empty:
         st.info("No incident is placed in a borough (locations without ward or borough).")
+    elif (outlines := map_outlines().outlines).get("borough"):
+        # Drawn as a picture, not a WebGL map: the page's first paint needs no 3-D engine.
+        harm = dict(zip(by_borough["borough_code"], by_borough["harm"].astype(float), strict=True))
+        st.html(
+            charts.outline_map(
+                outlines["borough"], harm, title="harm by borough", lines=outlines.get("ward")
+            )
+        )
+        st.caption(
+            "Each borough shaded by its crime harm (days; darker: more; hover for the figure), "
+            "ward outlines in grey."
+        )
+        geography_caption()
     else:
         st.pydeck_chart(
             place_map(
                 by_borough, value="harm", label="borough", radius=600,
-                outlines=map_outlines().outlines,
                 tooltip="{borough}\n{incidents} incidents\n{harm} days of harm",
             ),
             height=460,

@@ -1,9 +1,6 @@
 """Performance: the directorate's targets, whether each is met, on track or missed in every
 borough, on a map, and the monthly control charts behind them."""
 
-from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
@@ -22,6 +19,7 @@ from graphvc.app.common import (
     stored_run,
     table,
 )
+from graphvc.reports.charts import state_map
 
 require_page("performance")
 
@@ -62,46 +60,22 @@ def evaluated(
     return evaluation, charts, moments, first
 
 
-def state_map(
-    states: pd.DataFrame, outlines: Mapping[str, Any], locations: pd.DataFrame
-) -> pdk.Deck:
-    """Each borough of ``states`` (``borough_code``, ``borough_name``, ``status``) coloured by
-    its state: its outline filled when the city has borough outlines, else a disc at the centre
-    of its locations."""
-    colour_of = {
-        code: [*STATE_COLOURS[status], 200]
-        for code, status in zip(states["borough_code"], states["status"], strict=True)
-    }
-    status_of = dict(zip(states["borough_code"], states["status"], strict=True))
+def state_discs(states: pd.DataFrame, locations: pd.DataFrame) -> pdk.Deck:
+    """Each borough of ``states`` (``borough_code``, ``borough_name``, ``status``) as a disc
+    coloured by its state at the centre of its locations: the map when the city has no
+    borough outlines (with them, :func:`graphvc.reports.charts.state_map` draws the boroughs)."""
     centres = (
         locations.dropna(subset=["borough_code", "latitude", "longitude"])
         .groupby("borough_code")[["latitude", "longitude"]]
         .mean()
     )
     centres = centres.join(states.set_index("borough_code"), how="inner").reset_index()
-    shape = outlines.get("borough")
-    if shape:
-        features = [
-            {**feature, "properties": {
-                **feature["properties"],
-                "status": status_of.get(feature["properties"]["code"], "not judged"),
-                "colour": colour_of.get(feature["properties"]["code"], [*NOT_JUDGED, 200]),
-            }}
-            for feature in shape["features"]
-        ]  # fmt: skip
-        layer = pdk.Layer(
-            "GeoJsonLayer", data={**shape, "features": features}, stroked=True, filled=True,
-            get_fill_color="properties.colour", get_line_color=[60, 60, 60, 220],
-            line_width_min_pixels=1, pickable=True, auto_highlight=True,
-        )  # fmt: skip
-    else:
-        discs = centres.assign(
-            name=centres["borough_name"], colour=centres["borough_code"].map(colour_of)
-        )
-        layer = pdk.Layer(
-            "ScatterplotLayer", data=discs, get_position=["longitude", "latitude"],
-            get_fill_color="colour", get_radius=800, radius_min_pixels=12, pickable=True,
-        )  # fmt: skip
+    colour_of = {status: [*colour, 200] for status, colour in STATE_COLOURS.items()}
+    discs = centres.assign(name=centres["borough_name"], colour=centres["status"].map(colour_of))
+    layer = pdk.Layer(
+        "ScatterplotLayer", data=discs, get_position=["longitude", "latitude"],
+        get_fill_color="colour", get_radius=800, radius_min_pixels=12, pickable=True,
+    )  # fmt: skip
     labels = pdk.Layer(
         "TextLayer", data=centres, get_position=["longitude", "latitude"], get_text="borough_name",
         get_size=12, get_color=[40, 40, 40, 220],
@@ -186,10 +160,25 @@ else:
     states = by_borough[by_borough["target"] == on_map].rename(
         columns={"area_code": "borough_code", "area_name": "borough_name"}
     )[["borough_code", "borough_name", "status"]]
-    st.pydeck_chart(
-        state_map(states, map_outlines().outlines, guarded(lambda: run_table(run.id, "locations"))),
-        height=480,
-    )
+    outlines = map_outlines().outlines
+    if outlines.get("borough"):
+        # Drawn as a picture, not a WebGL map: the page's first paint needs no 3-D engine.
+        status_of = dict(zip(states["borough_code"], states["status"], strict=True))
+        judged_or_not = {
+            str(feature["properties"]["code"]): status_of.get(
+                feature["properties"]["code"], "not judged"
+            )
+            for feature in outlines["borough"]["features"]
+        }
+        st.html(
+            state_map(
+                outlines["borough"], judged_or_not, {**STATE_COLOURS, "not judged": NOT_JUDGED},
+                title=f"{on_map} by borough",
+            )
+        )  # fmt: skip
+    else:
+        locations = guarded(lambda: run_table(run.id, "locations"))
+        st.pydeck_chart(state_discs(states, locations), height=480)
     st.markdown(legend(), unsafe_allow_html=True)
     geography_caption()
 
