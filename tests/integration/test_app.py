@@ -369,7 +369,17 @@ def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) ->
 
 def test_victims(open_page: OpenPage) -> None:
     at = open_page("victims")
-    victims, domestic, overlap = (d.value for d in at.dataframe)
+    # One list at a time, repeat victims first; the counts of all three head the page.
+    assert at.button_group(key="victims_list").value == "Repeat victims"
+    [victims] = (d.value for d in at.dataframe)
+    lists = at.button_group(key="victims_list")
+    lists.set_value("Domestic-abuse repeats").run()
+    [domestic] = (d.value for d in at.dataframe)
+    lists.set_value("Victim–offender overlap").run()
+    [overlap] = (d.value for d in at.dataframe)
+    # The classes drawn as bars, named in their tips: P3 is the one balanced.
+    drawn = dict(re.findall(r"<title>([^<:]+): ([0-9,]+)</title>", at.html[0].value))
+    assert drawn["balanced"] == "1"
     # P4: robbed in I2, then abused by P5 in I3 and I4, all in 2024.
     assert victims[["person_id", "victimisations"]].to_numpy().tolist() == [["P4", 3]]
     # P4's DASH assessments: standard after I3, medium then high after I4 (risk_assessments.csv).

@@ -1,4 +1,8 @@
-"""Victims: repeat victims, domestic-abuse repeats, and the victim–offender overlap."""
+"""Victims: repeat victims, domestic-abuse repeats, and the victim–offender overlap.
+
+The three counts head the page; one list is shown at a time, picked beside them (a page
+drawing three large tables at once takes seconds to open).
+"""
 
 import streamlit as st
 
@@ -11,8 +15,12 @@ from graphvc.app.common import (
     stored_run,
     table,
 )
+from graphvc.reports.charts import bar_chart
 
 require_page("victims")
+
+#: The page's lists, in the order they are offered.
+LISTS = ("Repeat victims", "Domestic-abuse repeats", "Victim–offender overlap")
 
 st.title("Victims")
 run = stored_run()
@@ -27,48 +35,49 @@ middle.metric("Domestic-abuse repeat pairs", f"{len(domestic):,}")
 right.metric(
     "Victim-offenders", f"{int(overlap['overlap_class'].isin(OVERLAP_CLASSES[1:4]).sum()):,}"
 )
+shown_list = st.segmented_control("List", LISTS, default=LISTS[0], key="victims_list") or LISTS[0]
 
-st.subheader("Repeat victims")
-st.caption(
-    f"People victimised at least twice in the {parameters['repeat_window_days']} days before "
-    f"{as_of}, most often first (Farrell & Pease, *Once bitten, twice bitten*), "
-    "with their latest risk assessment (e.g. DASH: standard, medium or high) where one is loaded."
-)
-table(victims, empty="No repeat victim in this window.")
+if shown_list == "Repeat victims":
+    st.subheader("Repeat victims")
+    st.caption(
+        f"People victimised at least twice in the {parameters['repeat_window_days']} days "
+        f"before {as_of}, most often first (Farrell & Pease, *Once bitten, twice bitten*), with "
+        "their latest risk assessment (e.g. DASH: standard, medium or high) where one is loaded."
+    )
+    table(victims, empty="No repeat victim in this window.")
 
-st.subheader("Domestic-abuse repeats")
-st.caption(
-    f"Victim–perpetrator pairs who meet again in domestic abuse within {parameters['repeat_window_days']} "
-    "days of their previous incident."
-)
-table(
-    domestic.set_index(["victim_id", "perpetrator_id"]),
-    empty="No domestic-abuse repeat before this date.",
-)
+elif shown_list == "Domestic-abuse repeats":
+    st.subheader("Domestic-abuse repeats")
+    st.caption(
+        "Victim–perpetrator pairs who meet again in domestic abuse within "
+        f"{parameters['repeat_window_days']} days of their previous incident."
+    )
+    table(
+        domestic.set_index(["victim_id", "perpetrator_id"]),
+        empty="No domestic-abuse repeat before this date.",
+    )
 
-st.subheader("Victim–offender overlap")
-st.caption(
-    f"Harm suffered against harm caused over the {run.window_days} days before "
-    f"{as_of}; a victim-offender is predominantly one or the other at a ratio "
-    f"of {parameters['overlap_cut']:g} : 1."
-)
-if overlap.empty:
-    st.info("Nobody was a victim or an offender in this window.")
 else:
-    # The class is categorical: counted and matched as it is, not as 500,000 strings.
-    classes = overlap["overlap_class"].value_counts().reindex(OVERLAP_CLASSES, fill_value=0)
-    st.bar_chart(
-        classes.rename("people").rename_axis("class").reset_index(),
-        x="class",
-        y="people",
-        sort=False,
+    st.subheader("Victim–offender overlap")
+    st.caption(
+        f"Harm suffered against harm caused over the {run.window_days} days before "
+        f"{as_of}; a victim-offender is predominantly one or the other at a ratio "
+        f"of {parameters['overlap_cut']:g} : 1."
     )
-    chosen = st.multiselect(
-        "Classes", OVERLAP_CLASSES, default=list(OVERLAP_CLASSES[1:4]), key="classes"
-    )
-    shown = paged(overlap[overlap["overlap_class"].isin(chosen)], key="overlap_page")
-    st.dataframe(
-        shown.assign(overlap_class=shown["overlap_class"].astype(str)).reset_index(),
-        hide_index=True,
-        width="stretch",
-    )
+    if overlap.empty:
+        st.info("Nobody was a victim or an offender in this window.")
+    else:
+        # The class is categorical: counted and matched as it is, not as 500,000 strings.
+        classes = overlap["overlap_class"].value_counts().reindex(OVERLAP_CLASSES, fill_value=0)
+        st.html(
+            bar_chart(list(classes.index), classes.astype(float).tolist(), title="people by class")
+        )
+        chosen = st.multiselect(
+            "Classes", OVERLAP_CLASSES, default=list(OVERLAP_CLASSES[1:4]), key="classes"
+        )
+        shown = paged(overlap[overlap["overlap_class"].isin(chosen)], key="overlap_page")
+        st.dataframe(
+            shown.assign(overlap_class=shown["overlap_class"].astype(str)).reset_index(),
+            hide_index=True,
+            width="stretch",
+        )
