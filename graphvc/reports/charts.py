@@ -7,7 +7,7 @@ are rounded to 0.1 px), so a report page is byte-for-byte reproducible.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from html import escape
 from typing import Any
 
@@ -324,9 +324,12 @@ def outline_map(
     title: str,
     lines: Mapping[str, Any] | None = None,
     width: int = 640,
+    marked: Collection[str] = (),
+    marked_fill: str = "rgb(118,42,131)",
 ) -> str:
     """Areas (a GeoJSON FeatureCollection whose features carry ``code`` and ``name``) shaded
-    by ``values`` (by code; areas without a value are left white), with thin ``lines`` (another
+    by ``values`` (by code; areas without a value are left white; the ``marked`` codes filled
+    with ``marked_fill`` instead), with thin ``lines`` (another
     FeatureCollection, e.g. wards) drawn over them. Longitude is scaled by the cosine of the
     mean latitude, so shapes keep their proportions; no tiles or scripts are needed.
 
@@ -344,6 +347,8 @@ def outline_map(
         value = values.get(code)
         if value is None:
             return "#ffffff", None
+        if code in marked:
+            return marked_fill, _number(value)
         share = value / top if top > 0 else 0.0
         return f"rgb(213,{int(94 + 150 * (1 - share))},0)", _number(value)
 

@@ -170,28 +170,34 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     assert pivot.loc["City of London", "all"] == 4 and pivot.loc["Camden", "knife_enabled"] == 1
 
 
+def _square(code: str, name: str, west: float) -> dict:
+    """A GeoJSON feature: area ``code`` named ``name``, a square east of longitude ``west``."""
+    ring = [[west, 51.5], [west + 0.1, 51.5], [west + 0.1, 51.6], [west, 51.6], [west, 51.5]]
+    return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
+            "properties": {"code": code, "name": name}}  # fmt: skip
+
+
+def _tips(picture: str) -> dict[str, str]:
+    """Each area of an outline picture: its tip -> its fill."""
+    found = re.findall(r'fill="([^"]+)" [^>]*><title>([^<]+)</title>', picture)
+    return {tip: fill for fill, tip in found}
+
+
 def test_the_overview_shades_the_boroughs_when_the_city_has_outlines(
     open_page: OpenPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With borough outlines the overview draws harm by borough as a picture (no WebGL map):
     each borough shaded by its harm, the most harmful darkest, its figure in its tip."""
 
-    def square(code: str, name: str, west: float) -> dict:
-        ring = [[west, 51.5], [west + 0.1, 51.5], [west + 0.1, 51.6], [west, 51.6], [west, 51.5]]
-        return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
-                "properties": {"code": code, "name": name}}  # fmt: skip
-
     boroughs = {"type": "FeatureCollection", "features": [
-        square("E09000001", "City of London", -0.1), square("E09000007", "Camden", -0.2),
-        square("E09000033", "Westminster", -0.3),
+        _square("E09000001", "City of London", -0.1), _square("E09000007", "Camden", -0.2),
+        _square("E09000033", "Westminster", -0.3),
     ]}  # fmt: skip
     london = MapGeography("London (ONS codes)", {"borough": boroughs}, True)
     monkeypatch.setattr("graphvc.app.common.map_outlines", lambda: london)
     at = open_page("overview")
     assert not at.get("deck_gl_json_chart")
-    picture = next(h.value for h in at.html if h.value.startswith("<svg"))
-    fills = {tip: fill for fill, tip in re.findall(
-        r'fill="([^"]+)" [^>]*><title>([^<]+)</title>', picture)}  # fmt: skip
+    fills = _tips(next(h.value for h in at.html if h.value.startswith("<svg")))
     # City of London: I1 365 + I2 365 + I3 10 + I4 365; Camden: I5 274; Westminster: none.
     assert fills == {
         "City of London: 1,105": "rgb(213,94,0)",
@@ -395,6 +401,26 @@ def test_victims(open_page: OpenPage) -> None:
     assert {m.label: m.value for m in at.metric}["Victim-offenders"] == "1"
 
 
+def test_places_draws_the_high_impact_wards_as_a_picture_with_ward_outlines(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ward outlines the high-impact wards are shaded by harm, the top decile in purple,
+    and only the map of the most harmful places needs WebGL."""
+    wards = {"type": "FeatureCollection", "features": [
+        _square("E05000137", "Camden Town with Primrose Hill", -0.2),
+        _square("E05009288", "Aldersgate", -0.1),
+    ]}  # fmt: skip
+    london = MapGeography("London (ONS codes)", {"ward": wards}, True)
+    monkeypatch.setattr("graphvc.app.common.map_outlines", lambda: london)
+    at = open_page("places")
+    assert len(at.get("deck_gl_json_chart")) == 1
+    # The quarter to 2025-01-03: Camden Town's I5 (274 days), the top decile; none in Aldersgate.
+    assert _tips(at.html[0].value) == {
+        "Camden Town with Primrose Hill: 274": "rgb(118,42,131)",
+        "Aldersgate": "#ffffff",
+    }
+
+
 def test_places_and_the_knox_test(open_page: OpenPage) -> None:
     at = open_page("places")
     hot, wards, repeats = (at.dataframe[i].value for i in range(3))
@@ -492,9 +518,7 @@ def test_performance_on_the_mps_counts(
     ]
     assert lambeth[["baseline", "current", "status"]].to_numpy().tolist() == [["455", "393", "met"]]
     # The boroughs drawn as a picture (no WebGL), each filled by its state, named in its tip.
-    picture = next(h.value for h in at.html if h.value.startswith("<svg"))
-    tips = {tip: fill for fill, tip in re.findall(
-        r'fill="(rgb\([0-9,]+\))" [^>]*><title>([^<]+)</title>', picture)}  # fmt: skip
+    tips = _tips(next(h.value for h in at.html if h.value.startswith("<svg")))
     assert len(tips) == 33
     assert tips["Lambeth: met"] == "rgb(26,150,65)"
     assert tips["City of London: not judged"] == "rgb(245,245,245)"  # it has its own police

@@ -6,6 +6,7 @@ import streamlit as st
 
 from graphvc.analysis.places import knox_test
 from graphvc.app.common import (
+    HIGHLIGHT_COLOUR,
     geography_caption,
     guarded,
     map_outlines,
@@ -17,6 +18,7 @@ from graphvc.app.common import (
     table,
     top_slider,
 )
+from graphvc.reports.charts import outline_map
 
 require_page("places")
 
@@ -87,16 +89,29 @@ st.caption(
 if wards.empty:
     st.info("No ward saw harm in the last quarter.")
 else:
-    locations = guarded(lambda: run_table(run.id, "locations"))
-    centres = locations.dropna(subset=["ward_code"]).groupby("ward_code")[["latitude", "longitude"]]
-    mapped = wards.join(centres.mean(), on="ward_code")
-    st.pydeck_chart(
-        place_map(mapped, value="harm_share", label="ward_name", radius=350, labelled=10,
-                  outlines=map_outlines().outlines, highlight="top_decile",
-                  tooltip="{ward_code} {ward_name}\n{harm} days of harm\n"
-                          "{periods_in_top_decile} of {periods} quarters in the top decile"),
-        height=480,
-    )  # fmt: skip
+    outlines = map_outlines().outlines
+    if outlines.get("ward"):
+        # Drawn as a picture, not a WebGL map: the page's first paint needs one 3-D map only.
+        st.html(
+            outline_map(
+                outlines["ward"],
+                dict(zip(wards["ward_code"], wards["harm"].astype(float), strict=True)),
+                title="harm by ward in the quarter",
+                marked=set(wards.loc[wards["top_decile"], "ward_code"]),
+                marked_fill="rgb({},{},{})".format(*HIGHLIGHT_COLOUR[:3]),
+            )
+        )
+    else:
+        locations = guarded(lambda: run_table(run.id, "locations"))
+        centres = locations.dropna(subset=["ward_code"]).groupby("ward_code")
+        mapped = wards.join(centres[["latitude", "longitude"]].mean(), on="ward_code")
+        st.pydeck_chart(
+            place_map(mapped, value="harm_share", label="ward_name", radius=350, labelled=10,
+                      outlines=outlines, highlight="top_decile",
+                      tooltip="{ward_code} {ward_name}\n{harm} days of harm\n"
+                              "{periods_in_top_decile} of {periods} quarters in the top decile"),
+            height=480,
+        )  # fmt: skip
     st.dataframe(wards, hide_index=True, width="stretch")
 
 st.subheader("Repeat locations")
