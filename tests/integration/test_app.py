@@ -168,6 +168,16 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     assert "mapProvider" not in deck  # no tile server is ever asked
     pivot = at.dataframe[-1].value
     assert pivot.loc["City of London", "all"] == 4 and pivot.loc["Camden", "knife_enabled"] == 1
+    # The bars say the table's harm by category; the trend draws one line per category.
+    by_category = next(d.value for d in at.dataframe if "category" in d.value.columns)
+    bars = next(h.value for h in at.html if "by continuum category" in h.value)
+    assert {k: float(v.replace(",", "")) for k, v in re.findall(
+        r"<title>([^<:]+): ([0-9,.]+)</title>", bars)} == dict(
+        zip(by_category["category"], by_category["harm"], strict=True))  # fmt: skip
+    trend = next(h.value for h in at.html if "incidents per month" in h.value)
+    assert set(re.findall(r"<polyline [^>]*><title>([^<]+)</title>", trend)) == set(
+        by_category["category"]
+    )
 
 
 def _square(code: str, name: str, west: float) -> dict:
@@ -197,7 +207,7 @@ def test_the_overview_shades_the_boroughs_when_the_city_has_outlines(
     monkeypatch.setattr("graphvc.app.common.map_outlines", lambda: london)
     at = open_page("overview")
     assert not at.get("deck_gl_json_chart")
-    fills = _tips(next(h.value for h in at.html if h.value.startswith("<svg")))
+    fills = _tips(next(h.value for h in at.html if 'aria-label="harm by borough"' in h.value))
     # City of London: I1 365 + I2 365 + I3 10 + I4 365; Camden: I5 274; Westminster: none.
     assert fills == {
         "City of London: 1,105": "rgb(213,94,0)",
@@ -361,10 +371,19 @@ def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) ->
     rfg = ranked[["recency_part", "frequency_part", "gravity_part"]].sum(axis=1)
     assert rfg.tolist() == pytest.approx(ranked["rfg"].tolist())
     assert ranked.set_index("person_id").at["P1", "betweenness"] == pytest.approx(3.0)
+    # Each listed person's bar is made of their weighted parts, which sum to their priority.
+    stacked = next(h.value for h in at.html if "priority, part by part" in h.value)
+    drawn: dict[str, float] = {}
+    for person, value in re.findall(r"<title>(\S+) \w+_part: ([0-9.e-]+)</title>", stacked):
+        drawn[person] = drawn.get(person, 0.0) + float(value)
+    priorities = ranked.set_index("person_id")["priority"]
+    assert drawn == pytest.approx(priorities.to_dict(), abs=1e-3)
     panel = at.dataframe[-1].value
     sexes = panel[panel["attribute"] == "sex"].set_index("value")["population_count"]
     # P5 is the one woman who offended; P9 (sex unknown) is tied to an offender.
     assert sexes.to_dict() == {"F": 1, "M": 5, "unknown": 1}
+    ratios = next(h.value for h in at.html if "share of the list" in h.value)
+    assert len(re.findall(r"<rect [^>]*><title>", ratios)) == len(panel)
     _no_names(at)
     at.selectbox(key="person").set_value("P6").run()
     _button(at, "Open P6 in the network explorer").click().run()
@@ -415,7 +434,7 @@ def test_places_draws_the_high_impact_wards_as_a_picture_with_ward_outlines(
     at = open_page("places")
     assert len(at.get("deck_gl_json_chart")) == 1
     # The quarter to 2025-01-03: Camden Town's I5 (274 days), the top decile; none in Aldersgate.
-    assert _tips(at.html[0].value) == {
+    assert _tips(next(h.value for h in at.html if "harm by ward" in h.value)) == {
         "Camden Town with Primrose Hill: 274": "rgb(118,42,131)",
         "Aldersgate": "#ffffff",
     }
@@ -497,6 +516,8 @@ def test_performance_on_the_graph(
     at.selectbox(key="chart_target").set_value("all_crime").run()
     at.selectbox(key="chart_area").set_value("E09000007").run()
     assert "Signals: 2024-10 above upper limit." in at.main.caption[-1].value
+    chart = next(h.value for h in at.html if "all_crime" in h.value)
+    assert chart.count('fill="#D55E00"') == 1  # the one month that signals, in orange
 
 
 def test_performance_on_the_mps_counts(
@@ -518,7 +539,7 @@ def test_performance_on_the_mps_counts(
     ]
     assert lambeth[["baseline", "current", "status"]].to_numpy().tolist() == [["455", "393", "met"]]
     # The boroughs drawn as a picture (no WebGL), each filled by its state, named in its tip.
-    tips = _tips(next(h.value for h in at.html if h.value.startswith("<svg")))
+    tips = _tips(next(h.value for h in at.html if 'by borough"' in h.value))
     assert len(tips) == 33
     assert tips["Lambeth: met"] == "rgb(26,150,65)"
     assert tips["City of London: not judged"] == "rgb(245,245,245)"  # it has its own police

@@ -92,7 +92,13 @@ left, right = st.columns(2)
 with left:
     st.subheader("By continuum category")
     st.dataframe(by_category, hide_index=True, width="stretch")
-    st.bar_chart(by_category, x="category", y="harm", horizontal=True, sort=False)
+    st.html(
+        charts.bar_chart(
+            by_category["category"].astype(str).tolist(),
+            by_category["harm"].astype(float).tolist(),
+            title="harm (days) by continuum category",
+        )
+    )
 with right:
     st.subheader("Harm by borough")
     if by_borough.empty:
@@ -134,9 +140,21 @@ monthly = by_month(borough)
 if monthly.empty:
     st.info("No incident in this borough.")
 else:
-    # Categories as plain text: Altair colours a pandas string column several times slower.
-    monthly = monthly.astype({"category": object})
-    st.line_chart(monthly, x="month", y="incidents", color="category")
+    per_month = monthly.pivot_table(
+        index="month",
+        columns="category",
+        values="incidents",
+        aggfunc="sum",
+        fill_value=0,
+        observed=True,
+    ).sort_index()
+    st.html(
+        charts.line_chart(
+            [f"{month:%Y-%m}" for month in per_month.index],
+            {str(category): per_month[category].astype(float).tolist() for category in per_month},
+            title="incidents per month by category",
+        )
+    )
 
 st.subheader("Boroughs by category")
 if len(borough_category):

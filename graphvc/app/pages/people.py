@@ -12,6 +12,7 @@ from graphvc.app.common import (
     stored_run,
     top_slider,
 )
+from graphvc.reports.charts import bar_chart, stacked_bars
 
 require_page("people")
 
@@ -48,10 +49,13 @@ st.dataframe(
         )
     },
 )
-st.bar_chart(
-    listed[priority_parts].reset_index(), x="person_id", y=priority_parts, horizontal=True,
-    sort=False,
-)  # fmt: skip
+st.html(
+    stacked_bars(
+        listed.index.astype(str).tolist(),
+        {part: listed[part].astype(float).tolist() for part in priority_parts},
+        title="priority, part by part",
+    )
+)
 
 st.subheader("One person's score, part by part")
 person = st.selectbox("Person", listed.index.tolist(), key="person")
@@ -96,4 +100,10 @@ st.dataframe(
     table, hide_index=True, width="stretch",
     column_config={"ratio": st.column_config.NumberColumn(format="%.2f")},
 )  # fmt: skip
-st.bar_chart(table.assign(group=table["attribute"] + " " + table["value"]), x="group", y="ratio")
+st.html(
+    bar_chart(
+        (table["attribute"] + " " + table["value"].astype(str)).tolist(),
+        table["ratio"].astype(float).fillna(0.0).tolist(),
+        title="share of the list / share of those scored",
+    )
+)
