@@ -18,6 +18,7 @@ __all__ = [
     "PALETTE",
     "bar_chart",
     "control_chart",
+    "dot_map",
     "histogram",
     "line_chart",
     "network_picture",
@@ -386,6 +387,35 @@ def state_map(
     return _outlines(areas, fill, title=title, lines=lines, width=width)
 
 
+def dot_map(
+    areas: Mapping[str, Any],
+    places: Sequence[tuple[float, float, float, str]],
+    *,
+    title: str,
+    lines: Mapping[str, Any] | None = None,
+    width: int = 640,
+    labelled: int = 10,
+) -> str:
+    """``places`` (longitude, latitude, value, label) as dots over the outlines of ``areas``
+    and ``lines`` (as in :func:`outline_map`, unfilled): each dot's area and colour follow its
+    value (amber to red), the ``labelled`` largest are named, and each names itself and its
+    value in its tip.
+
+    Examples
+    --------
+    >>> square = {"type": "Polygon", "coordinates": [[[0, 51], [1, 51], [1, 52], [0, 52], [0, 51]]]}
+    >>> areas = {"features": [{"geometry": square, "properties": {"code": "B1", "name": "One"}}]}
+    >>> svg = dot_map(areas, [(0.5, 51.5, 730.0, "L1"), (0.2, 51.2, 274.0, "L3")], title="harm")
+    >>> svg.count("<circle"), "L1: 730" in svg, 'r="12.0"' in svg
+    (2, True, True)
+    """
+    ordered = sorted(places, key=lambda place: -place[2])
+    return _outlines(
+        areas, lambda code: ("none", None), title=title, lines=lines, width=width,
+        dots=ordered, labelled=labelled,
+    )  # fmt: skip
+
+
 def _outlines(
     areas: Mapping[str, Any],
     fill: Callable[[str], tuple[str, str | None]],
@@ -393,9 +423,14 @@ def _outlines(
     title: str,
     lines: Mapping[str, Any] | None,
     width: int,
+    dots: Sequence[tuple[float, float, float, str]] = (),
+    labelled: int = 0,
+    radius: float = 12.0,
 ) -> str:
     """The areas filled by ``fill`` (an area's code -> its colour and what its tooltip says
-    after its name, if anything), ``lines`` over them; see :func:`outline_map`."""
+    after its name, if anything), ``lines`` over them, then ``dots`` (longitude, latitude,
+    value, label; largest first), the first ``labelled`` named; see :func:`outline_map` and
+    :func:`dot_map`."""
     features = list(areas.get("features", []))
     extra = list((lines or {}).get("features", []))
     points = np.array(
@@ -435,6 +470,24 @@ def _outlines(
         f'<path d="{path(f["geometry"])}" fill="none" stroke="#999" stroke-width="0.4"/>'
         for f in extra
     ]
+    top = max([value for *_, value, _ in dots] + [0.0]) or 1.0
+    for rank, (x, y, value, label) in enumerate(dots):
+        share = max(value / top, 0.0)
+        cx, cy = 10 + (x - west) * scale_x * pixels, height - 10 - (y - south) * pixels
+        body.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{max(radius * share**0.5, 2.0):.1f}" '
+            f'fill="rgb(200,{int(180 * (1 - share))},40)" fill-opacity="0.8" stroke="#fff">'
+            f"<title>{escape(label)}: {_number(value)}</title></circle>"
+        )
+        if rank < labelled:
+            body.append(
+                _text(
+                    cx + 4,
+                    cy - 4,
+                    label[:32],
+                    extra=' stroke="#fff" stroke-width="3" paint-order="stroke"',
+                )
+            )
     return _svg(width, height, body, title)
 
 

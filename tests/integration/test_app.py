@@ -420,24 +420,36 @@ def test_victims(open_page: OpenPage) -> None:
     assert {m.label: m.value for m in at.metric}["Victim-offenders"] == "1"
 
 
-def test_places_draws_the_high_impact_wards_as_a_picture_with_ward_outlines(
+def test_places_draws_pictures_on_the_outlines_and_webgl_when_asked(
     open_page: OpenPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With ward outlines the high-impact wards are shaded by harm, the top decile in purple,
-    and only the map of the most harmful places needs WebGL."""
+    """With outlines the most harmful places are dots on them and the high-impact wards are
+    shaded by harm, the top decile in purple: the page opens with no WebGL map, and draws
+    one when asked."""
+    boroughs = {"type": "FeatureCollection", "features": [
+        _square("E09000007", "Camden", -0.2), _square("E09000001", "City of London", -0.1),
+    ]}  # fmt: skip
     wards = {"type": "FeatureCollection", "features": [
         _square("E05000137", "Camden Town with Primrose Hill", -0.2),
         _square("E05009288", "Aldersgate", -0.1),
     ]}  # fmt: skip
-    london = MapGeography("London (ONS codes)", {"ward": wards}, True)
+    london = MapGeography("London (ONS codes)", {"borough": boroughs, "ward": wards}, True)
     monkeypatch.setattr("graphvc.app.common.map_outlines", lambda: london)
     at = open_page("places")
-    assert len(at.get("deck_gl_json_chart")) == 1
+    assert not at.get("deck_gl_json_chart")
+    # L1: I1 + I2 = 730; L2: I3 + I4 = 375; L3: I5 = 274 (locations.csv names them).
+    dots = dict(re.findall(r"<circle [^>]*><title>([^<]+): ([0-9,]+)</title>", at.html[0].value))
+    assert dots == {
+        "On or near Aldersgate Street": "730", "On or near Fore Street": "375",
+        "On or near Camden High Street": "274",
+    }  # fmt: skip
     # The quarter to 2025-01-03: Camden Town's I5 (274 days), the top decile; none in Aldersgate.
     assert _tips(next(h.value for h in at.html if "harm by ward" in h.value)) == {
         "Camden Town with Primrose Hill: 274": "rgb(118,42,131)",
         "Aldersgate": "#ffffff",
     }
+    at.toggle(key="places_3d").set_value(True).run()
+    assert len(at.get("deck_gl_json_chart")) == 1
 
 
 def test_places_and_the_knox_test(open_page: OpenPage) -> None:

@@ -18,7 +18,7 @@ from graphvc.app.common import (
     table,
     top_slider,
 )
-from graphvc.reports.charts import outline_map
+from graphvc.reports.charts import dot_map, outline_map
 
 require_page("places")
 
@@ -57,16 +57,30 @@ st.subheader("Where harm concentrates")
 level = st.radio("Places", list(LEVELS), horizontal=True, format_func=str.capitalize)
 key, name, label, radius, columns = LEVELS[level]
 hot = guarded(lambda: run_table(run.id, f"places_{level}")).reset_index()
+outlines = map_outlines().outlines
 if hot.empty:
     st.info("No incident in this window has a place.")
 else:
     top = top_slider("Most harmful places on the map", len(hot), 50)
-    st.pydeck_chart(
-        place_map(hot.head(top), value="harm", label=label, radius=radius, columns=columns,
-                  outlines=map_outlines().outlines,
-                  labelled=10, tooltip=f"{{{key}}} {{{name}}}\n{{incidents}} incidents\n{{harm}} days of harm"),
-        height=480,
-    )  # fmt: skip
+    # A picture first (the page opens without a 3-D engine); the WebGL map when asked, or
+    # when the city has no outlines to draw the picture on.
+    if outlines.get("borough") and not st.toggle("Interactive 3-D map", key="places_3d"):
+        shown = hot.head(top).dropna(subset=["latitude", "longitude"])
+        st.html(
+            dot_map(
+                outlines["borough"],
+                list(zip(shown["longitude"], shown["latitude"], shown["harm"].astype(float),
+                         shown[label].astype(str), strict=True)),
+                title=f"harm (days) by {level}", lines=outlines.get("ward"),
+            )
+        )  # fmt: skip
+    else:
+        st.pydeck_chart(
+            place_map(hot.head(top), value="harm", label=label, radius=radius, columns=columns,
+                      outlines=outlines, labelled=10,
+                      tooltip=f"{{{key}}} {{{name}}}\n{{incidents}} incidents\n{{harm}} days of harm"),
+            height=480,
+        )  # fmt: skip
     half = int(hot["cumulative_harm_share"].searchsorted(0.5)) + 1
     st.caption(
         f"{half:,} of {len(hot):,} {level}s ({half / len(hot):.0%}) hold half of the harm in the window."
@@ -89,7 +103,6 @@ st.caption(
 if wards.empty:
     st.info("No ward saw harm in the last quarter.")
 else:
-    outlines = map_outlines().outlines
     if outlines.get("ward"):
         # Drawn as a picture, not a WebGL map: the page's first paint needs one 3-D map only.
         st.html(
