@@ -397,10 +397,9 @@ def test_victims(open_page: OpenPage) -> None:
     # One list at a time, repeat victims first; the counts of all three head the page.
     assert at.button_group(key="victims_list").value == "Repeat victims"
     [victims] = (d.value for d in at.dataframe)
-    lists = at.button_group(key="victims_list")
-    lists.set_value("Domestic-abuse repeats").run()
+    at.button_group(key="victims_list").set_value("Domestic-abuse repeats").run()
     [domestic] = (d.value for d in at.dataframe)
-    lists.set_value("Victim–offender overlap").run()
+    at.button_group(key="victims_list").set_value("Victim–offender overlap").run()
     [overlap] = (d.value for d in at.dataframe)
     # The classes drawn as bars, named in their tips: P3 is the one balanced.
     drawn = dict(re.findall(r"<title>([^<:]+): ([0-9,]+)</title>", at.html[0].value))
@@ -423,9 +422,8 @@ def test_victims(open_page: OpenPage) -> None:
 def test_places_draws_pictures_on_the_outlines_and_webgl_when_asked(
     open_page: OpenPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With outlines the most harmful places are dots on them and the high-impact wards are
-    shaded by harm, the top decile in purple: the page opens with no WebGL map, and draws
-    one when asked."""
+    """With outlines the most harmful places are dots on them (a WebGL map when asked) and
+    the high-impact wards are shaded by harm, the top decile in purple."""
     boroughs = {"type": "FeatureCollection", "features": [
         _square("E09000007", "Camden", -0.2), _square("E09000001", "City of London", -0.1),
     ]}  # fmt: skip
@@ -443,23 +441,34 @@ def test_places_draws_pictures_on_the_outlines_and_webgl_when_asked(
         "On or near Aldersgate Street": "730", "On or near Fore Street": "375",
         "On or near Camden High Street": "274",
     }  # fmt: skip
+    at.toggle(key="places_3d").set_value(True).run()
+    assert len(at.get("deck_gl_json_chart")) == 1
+    at.button_group(key="places_section").set_value("High-impact neighbourhoods").run()
+    assert not at.get("deck_gl_json_chart")
     # The quarter to 2025-01-03: Camden Town's I5 (274 days), the top decile; none in Aldersgate.
-    assert _tips(next(h.value for h in at.html if "harm by ward" in h.value)) == {
+    assert _tips(at.html[0].value) == {
         "Camden Town with Primrose Hill: 274": "rgb(118,42,131)",
         "Aldersgate": "#ffffff",
     }
-    at.toggle(key="places_3d").set_value(True).run()
-    assert len(at.get("deck_gl_json_chart")) == 1
 
 
 def test_places_and_the_knox_test(open_page: OpenPage) -> None:
     at = open_page("places")
-    hot, wards, repeats = (at.dataframe[i].value for i in range(3))
+    # One section at a time, the most harmful places first.
+    assert at.button_group(key="places_section").value == "Where harm concentrates"
+    [hot] = (d.value for d in at.dataframe)
+    caption = at.caption[1].value
+    at.button_group(key="places_section").set_value("High-impact neighbourhoods").run()
+    [wards] = (d.value for d in at.dataframe)
+    at.button_group(key="places_section").set_value("Repeat locations").run()
+    [repeats] = (d.value for d in at.dataframe)
+    at.button_group(key="places_section").set_value("Near repeats").run()
+    assert not at.dataframe
     # L1: I1 + I2 = 730; L2: I3 + I4 = 375; L3: I5 = 274.
     assert dict(zip(hot["location_id"], hot["harm"], strict=True)) == {
         "L1": 730.0, "L2": 375.0, "L3": 274.0
     }  # fmt: skip
-    assert "1 of 3 locations (33%) hold half of the harm" in at.caption[1].value
+    assert "1 of 3 locations (33%) hold half of the harm" in caption
     assert repeats["location_id"].tolist() == ["L1", "L2"]
     # The quarter to 2025-01-03: I5 in Camden Town (274 days), I6 nowhere (20). One ward of
     # three is the top decile; Camden Town's first quarter there (Aldersgate's I1 and I2 fall
@@ -468,11 +477,13 @@ def test_places_and_the_knox_test(open_page: OpenPage) -> None:
         ["ward_code", "harm", "top_decile", "periods_in_top_decile"]
     ].to_numpy().tolist() == [["E05000137", 274.0, True, 1]]
     assert wards["harm_share"].tolist() == pytest.approx([274 / 294])
-    highlighted = json.loads(at.get("deck_gl_json_chart")[1].proto.json)
+    at.button_group(key="places_section").set_value("High-impact neighbourhoods").run()
+    highlighted = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     drawn = next(layer for layer in highlighted["layers"] if layer["@@type"] == "ColumnLayer")
     assert [(d["ward_code"], d["_colour"]) for d in drawn["data"]] == [
         ("E05000137", [118, 42, 131, 230])
     ]
+    at.button_group(key="places_section").set_value("Near repeats").run()
     _button(at, "Run the near-repeat test").click().run()
     knox = at.dataframe[-1].value
     assert len(knox) == 3 * 4  # distance bands 0-100-200-400 m by time bands 0-7-14-30-60 days
