@@ -34,6 +34,7 @@ __all__ = [
     "forget_bookmarks",
     "read_cypher",
     "run_autocommit",
+    "run_in_one_transaction",
     "run_query",
     "run_write",
     "server_version",
@@ -311,6 +312,25 @@ def run_autocommit(
         for k, v in vars(summary.counters).items()
         if isinstance(v, int) and not isinstance(v, bool)
     }
+
+
+def run_in_one_transaction(
+    driver: neo4j.Driver, statements: Sequence[str], *, database: str = "neo4j"
+) -> None:
+    """Run ``statements`` in one write transaction, committed together (schema commands, which
+    Neo4j acts on at commit: indexes created together are populated together)."""
+    try:
+        with (
+            driver.session(database=database, default_access_mode=neo4j.WRITE_ACCESS) as session,
+            session.begin_transaction() as transaction,
+        ):
+            for statement in statements:
+                transaction.run(cast(Any, statement)).consume()
+            transaction.commit()
+    except ServiceUnavailable as e:
+        raise DatabaseError(f"Neo4j is unreachable: {e}") from e
+    except Neo4jError as e:
+        raise DatabaseError(f"Neo4j failed the statements: {e.message}") from e
 
 
 def forget_bookmarks(driver: neo4j.Driver, database: str = "neo4j") -> None:

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import neo4j
 
-from graphvc.db import read_cypher, run_autocommit, run_query, split_statements
+from graphvc.db import (
+    read_cypher,
+    run_autocommit,
+    run_in_one_transaction,
+    run_query,
+    split_statements,
+)
 from graphvc.model import NODE_LABELS, RELATIONSHIP_TYPES, quote_label
 
 __all__ = ["apply_schema", "graph_counts", "wipe"]
@@ -14,12 +20,27 @@ def apply_schema(driver: neo4j.Driver, database: str = "neo4j") -> int:
     """Create the constraints and indexes of the graph model if they do not exist.
 
     Idempotent. Waits until every index is online. Returns the number of statements run.
+
+    The lookup indexes are created first, in one transaction: Neo4j populates indexes created
+    together in one pass over the store, in the background, while each uniqueness constraint
+    (whose statement returns only once its own index is built and checked) is created. On a
+    full store (after a bulk load) that overlaps the index builds instead of queueing them.
     """
     statements = split_statements(read_cypher("schema"))
-    for statement in statements:
+    constraints = [statement for statement in statements if _is_constraint(statement)]
+    run_in_one_transaction(
+        driver,
+        [statement for statement in statements if not _is_constraint(statement)],
+        database=database,
+    )
+    for statement in constraints:
         run_query(driver, statement, database=database, write=True)
     run_query(driver, "CALL db.awaitIndexes(300)", database=database, write=True)
     return len(statements)
+
+
+def _is_constraint(statement: str) -> bool:
+    return statement.upper().startswith("CREATE CONSTRAINT")
 
 
 def graph_counts(driver: neo4j.Driver, database: str = "neo4j") -> dict[str, int]:
