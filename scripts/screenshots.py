@@ -23,7 +23,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 
 def screenshot(url: str, out: Path, pages: list[str]) -> list[Path]:
-    """Open each page of the app at ``url``, wait for its maps to draw, and save a PNG."""
+    """Open each page of the app at ``url``, wait for its pictures to draw, and save a PNG."""
     written = []
     with tempfile.TemporaryDirectory() as profile:
         options = webdriver.ChromeOptions()
@@ -38,11 +38,15 @@ def screenshot(url: str, out: Path, pages: list[str]) -> list[Path]:
             wait = WebDriverWait(browser, 60)
             for page in pages:
                 browser.get(f"{url}/{'' if page == 'overview' else page}")
-                wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "canvas")))
+                wait.until(
+                    ec.presence_of_element_located((By.CSS_SELECTOR, "svg[role='img'], canvas"))
+                )
                 wait.until(
                     lambda b: not b.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
                 )
-                time.sleep(3)  # deck.gl draws its layers after the page settles
+                time.sleep(
+                    3
+                )  # the tables' canvases (and any WebGL map) draw after the page settles
                 path = out.parent / f"{out.name}-{page}.png"
                 browser.save_screenshot(str(path))
                 written.append(path)
