@@ -184,6 +184,17 @@ def boroughs() -> dict[str, str]:
     return dict(zip(table["code"], table["name"], strict=True)) if len(table) else {}
 
 
+def picture(svg: str) -> None:
+    """An SVG picture of :mod:`graphvc.reports.charts` on the page, its tooltips live.
+
+    Drawn as Markdown's raw HTML (in a ``div``, so no Markdown touches it): ``st.html``
+    sanitises SVG away, and ``st.image`` would draw it without its tooltips. It shrinks to
+    fit a narrow column.
+    """
+    fitted = svg.replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
+    st.markdown(f'<div class="graphvc-picture">{fitted}</div>', unsafe_allow_html=True)
+
+
 def table(frame: pd.DataFrame, *, empty: str) -> None:
     """``frame`` as a table (a named index as its first columns), a page at a time
     (:func:`paged`, its page number keyed by ``empty``), or ``empty`` when it has no row."""

@@ -170,11 +170,11 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     assert pivot.loc["City of London", "all"] == 4 and pivot.loc["Camden", "knife_enabled"] == 1
     # The bars say the table's harm by category; the trend draws one line per category.
     by_category = next(d.value for d in at.dataframe if "category" in d.value.columns)
-    bars = next(h.value for h in at.html if "by continuum category" in h.value)
+    bars = next(h.value for h in at.markdown if "by continuum category" in h.value)
     assert {k: float(v.replace(",", "")) for k, v in re.findall(
         r"<title>([^<:]+): ([0-9,.]+)</title>", bars)} == dict(
         zip(by_category["category"], by_category["harm"], strict=True))  # fmt: skip
-    trend = next(h.value for h in at.html if "incidents per month" in h.value)
+    trend = next(h.value for h in at.markdown if "incidents per month" in h.value)
     assert set(re.findall(r"<polyline [^>]*><title>([^<]+)</title>", trend)) == set(
         by_category["category"]
     )
@@ -185,6 +185,11 @@ def _square(code: str, name: str, west: float) -> dict:
     ring = [[west, 51.5], [west + 0.1, 51.5], [west + 0.1, 51.6], [west, 51.6], [west, 51.5]]
     return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
             "properties": {"code": code, "name": name}}  # fmt: skip
+
+
+def _picture(at: AppTest) -> str:
+    """The page's first picture (an SVG of graphvc.reports.charts)."""
+    return next(m.value for m in at.markdown if "<svg" in m.value)
 
 
 def _tips(picture: str) -> dict[str, str]:
@@ -207,7 +212,7 @@ def test_the_overview_shades_the_boroughs_when_the_city_has_outlines(
     monkeypatch.setattr("graphvc.app.common.map_outlines", lambda: london)
     at = open_page("overview")
     assert not at.get("deck_gl_json_chart")
-    fills = _tips(next(h.value for h in at.html if 'aria-label="harm by borough"' in h.value))
+    fills = _tips(next(h.value for h in at.markdown if 'aria-label="harm by borough"' in h.value))
     # City of London: I1 365 + I2 365 + I3 10 + I4 365; Camden: I5 274; Westminster: none.
     assert fills == {
         "City of London: 1,105": "rgb(213,94,0)",
@@ -372,7 +377,7 @@ def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) ->
     assert rfg.tolist() == pytest.approx(ranked["rfg"].tolist())
     assert ranked.set_index("person_id").at["P1", "betweenness"] == pytest.approx(3.0)
     # Each listed person's bar is made of their weighted parts, which sum to their priority.
-    stacked = next(h.value for h in at.html if "priority, part by part" in h.value)
+    stacked = next(h.value for h in at.markdown if "priority, part by part" in h.value)
     drawn: dict[str, float] = {}
     for person, value in re.findall(r"<title>(\S+) \w+_part: ([0-9.e-]+)</title>", stacked):
         drawn[person] = drawn.get(person, 0.0) + float(value)
@@ -382,7 +387,7 @@ def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) ->
     sexes = panel[panel["attribute"] == "sex"].set_index("value")["population_count"]
     # P5 is the one woman who offended; P9 (sex unknown) is tied to an offender.
     assert sexes.to_dict() == {"F": 1, "M": 5, "unknown": 1}
-    ratios = next(h.value for h in at.html if "share of the list" in h.value)
+    ratios = next(h.value for h in at.markdown if "share of the list" in h.value)
     assert len(re.findall(r"<rect [^>]*><title>", ratios)) == len(panel)
     _no_names(at)
     at.selectbox(key="person").set_value("P6").run()
@@ -402,7 +407,7 @@ def test_victims(open_page: OpenPage) -> None:
     at.button_group(key="victims_list").set_value("Victim–offender overlap").run()
     [overlap] = (d.value for d in at.dataframe)
     # The classes drawn as bars, named in their tips: P3 is the one balanced.
-    drawn = dict(re.findall(r"<title>([^<:]+): ([0-9,]+)</title>", at.html[0].value))
+    drawn = dict(re.findall(r"<title>([^<:]+): ([0-9,]+)</title>", _picture(at)))
     assert drawn["balanced"] == "1"
     # P4: robbed in I2, then abused by P5 in I3 and I4, all in 2024.
     assert victims[["person_id", "victimisations"]].to_numpy().tolist() == [["P4", 3]]
@@ -436,7 +441,7 @@ def test_places_draws_pictures_on_the_outlines_and_webgl_when_asked(
     at = open_page("places")
     assert not at.get("deck_gl_json_chart")
     # L1: I1 + I2 = 730; L2: I3 + I4 = 375; L3: I5 = 274 (locations.csv names them).
-    dots = dict(re.findall(r"<circle [^>]*><title>([^<]+): ([0-9,]+)</title>", at.html[0].value))
+    dots = dict(re.findall(r"<circle [^>]*><title>([^<]+): ([0-9,]+)</title>", _picture(at)))
     assert dots == {
         "On or near Aldersgate Street": "730", "On or near Fore Street": "375",
         "On or near Camden High Street": "274",
@@ -446,7 +451,7 @@ def test_places_draws_pictures_on_the_outlines_and_webgl_when_asked(
     at.button_group(key="places_section").set_value("High-impact neighbourhoods").run()
     assert not at.get("deck_gl_json_chart")
     # The quarter to 2025-01-03: Camden Town's I5 (274 days), the top decile; none in Aldersgate.
-    assert _tips(at.html[0].value) == {
+    assert _tips(_picture(at)) == {
         "Camden Town with Primrose Hill: 274": "rgb(118,42,131)",
         "Aldersgate": "#ffffff",
     }
@@ -539,7 +544,7 @@ def test_performance_on_the_graph(
     at.selectbox(key="chart_target").set_value("all_crime").run()
     at.selectbox(key="chart_area").set_value("E09000007").run()
     assert "Signals: 2024-10 above upper limit." in at.main.caption[-1].value
-    chart = next(h.value for h in at.html if "all_crime" in h.value)
+    chart = next(h.value for h in at.markdown if "all_crime" in h.value)
     assert chart.count('fill="#D55E00"') == 1  # the one month that signals, in orange
 
 
@@ -562,7 +567,7 @@ def test_performance_on_the_mps_counts(
     ]
     assert lambeth[["baseline", "current", "status"]].to_numpy().tolist() == [["455", "393", "met"]]
     # The boroughs drawn as a picture (no WebGL), each filled by its state, named in its tip.
-    tips = _tips(next(h.value for h in at.html if 'by borough"' in h.value))
+    tips = _tips(next(h.value for h in at.markdown if 'by borough"' in h.value))
     assert len(tips) == 33
     assert tips["Lambeth: met"] == "rgb(26,150,65)"
     assert tips["City of London: not judged"] == "rgb(245,245,245)"  # it has its own police

@@ -20,6 +20,7 @@ from graphvc.app.common import (
     guarded,
     library_query,
     map_outlines,
+    picture,
     place_map,
     report_headlines,
     reports,
@@ -92,7 +93,7 @@ left, right = st.columns(2)
 with left:
     st.subheader("By continuum category")
     st.dataframe(by_category, hide_index=True, width="stretch")
-    st.html(
+    picture(
         charts.bar_chart(
             by_category["category"].astype(str).tolist(),
             by_category["harm"].astype(float).tolist(),
@@ -106,7 +107,7 @@ with right:
     elif (outlines := map_outlines().outlines).get("borough"):
         # Drawn as a picture, not a WebGL map: the page's first paint needs no 3-D engine.
         harm = dict(zip(by_borough["borough_code"], by_borough["harm"].astype(float), strict=True))
-        st.html(
+        picture(
             charts.outline_map(
                 outlines["borough"], harm, title="harm by borough", lines=outlines.get("ward")
             )
@@ -148,7 +149,7 @@ else:
         fill_value=0,
         observed=True,
     ).sort_index()
-    st.html(
+    picture(
         charts.line_chart(
             [f"{month:%Y-%m}" for month in per_month.index],
             {str(category): per_month[category].astype(float).tolist() for category in per_month},

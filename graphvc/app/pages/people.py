@@ -7,6 +7,7 @@ from graphvc.app import page
 from graphvc.app.common import (
     audited,
     guarded,
+    picture,
     require_page,
     run_table,
     stored_run,
@@ -49,7 +50,7 @@ st.dataframe(
         )
     },
 )
-st.html(
+picture(
     stacked_bars(
         listed.index.astype(str).tolist(),
         {part: listed[part].astype(float).tolist() for part in priority_parts},
@@ -100,7 +101,7 @@ st.dataframe(
     table, hide_index=True, width="stretch",
     column_config={"ratio": st.column_config.NumberColumn(format="%.2f")},
 )  # fmt: skip
-st.html(
+picture(
     bar_chart(
         (table["attribute"] + " " + table["value"].astype(str)).tolist(),
         table["ratio"].astype(float).fillna(0.0).tolist(),

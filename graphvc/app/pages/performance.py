@@ -13,6 +13,7 @@ from graphvc.app.common import (
     geography_caption,
     guarded,
     map_outlines,
+    picture,
     require_page,
     run_table,
     settings,
@@ -170,7 +171,7 @@ else:
             )
             for feature in outlines["borough"]["features"]
         }
-        st.html(
+        picture(
             state_map(
                 outlines["borough"], judged_or_not, {**STATE_COLOURS, "not judged": NOT_JUDGED},
                 title=f"{on_map} by borough",
@@ -199,7 +200,7 @@ else:
         format_func=lambda c: f"{c} {names.get(c, '')}".strip(), key="chart_area",
     )  # fmt: skip
     series = of_target[of_target["area_code"] == area].set_index("month")
-    st.html(
+    picture(
         control_chart(
             [str(month) for month in series.index],
             series["value"].astype(float).tolist(),

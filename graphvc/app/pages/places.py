@@ -11,6 +11,7 @@ from graphvc.app.common import (
     guarded,
     map_outlines,
     paged,
+    picture,
     place_map,
     require_page,
     run_table,
@@ -62,7 +63,7 @@ def hot_places() -> None:
         # when the city has no outlines to draw the picture on.
         if outlines.get("borough") and not st.toggle("Interactive 3-D map", key="places_3d"):
             shown = hot.head(top).dropna(subset=["latitude", "longitude"])
-            st.html(
+            picture(
                 dot_map(
                     outlines["borough"],
                     list(zip(shown["longitude"], shown["latitude"], shown["harm"].astype(float),
@@ -104,7 +105,7 @@ def high_impact_neighbourhoods() -> None:
     else:
         if outlines.get("ward"):
             # Drawn as a picture, not a WebGL map.
-            st.html(
+            picture(
                 outline_map(
                     outlines["ward"],
                     dict(zip(wards["ward_code"], wards["harm"].astype(float), strict=True)),

@@ -10,6 +10,7 @@ from graphvc.analysis.overlap import OVERLAP_CLASSES
 from graphvc.app.common import (
     guarded,
     paged,
+    picture,
     require_page,
     run_table,
     stored_run,
@@ -69,7 +70,7 @@ else:
     else:
         # The class is categorical: counted and matched as it is, not as 500,000 strings.
         classes = overlap["overlap_class"].value_counts().reindex(OVERLAP_CLASSES, fill_value=0)
-        st.html(
+        picture(
             bar_chart(list(classes.index), classes.astype(float).tolist(), title="people by class")
         )
         chosen = st.multiselect(
