@@ -69,6 +69,7 @@ __all__ = [
     "resolve_period",
     "signals_summary",
     "state_counts",
+    "target_chart",
     "with_signals",
 ]
 
@@ -926,3 +927,21 @@ def format_table(targets: Targets, table: pd.DataFrame, as_of: Mapping[str, pd.T
         lines.append("MPS counts: the installed copy double-counts 2020, so 2020 is never used.")
     lines += [f"{kind}: {text}" for kind, text in METHODS.items() if kind != "confidence"]
     return "\n".join(lines)
+
+
+def target_chart(rows: pd.DataFrame, *, title: str) -> str:
+    """One target's monthly control chart in one area (rows of :func:`performance`'s charts,
+    month by month), as an SVG picture: the centre line and limits of the baseline, the
+    signalling months in orange."""
+    from graphvc.reports import charts  # graphvc.reports itself imports this module
+
+    return charts.control_chart(
+        [str(month) for month in rows["month"]],
+        rows["value"].astype(float).tolist(),
+        centre=rows["centre"].astype(float).tolist(),
+        lower=rows["lower"].astype(float).tolist(),
+        upper=rows["upper"].astype(float).tolist(),
+        flagged=(rows["signal"] != "").tolist(),
+        split=int((rows["phase"] == "baseline").sum()),
+        title=title,
+    )

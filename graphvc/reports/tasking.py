@@ -260,16 +260,7 @@ def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough
     ):
         pictures.append(
             figure(
-                charts.control_chart(
-                    rows["month"].tolist(),
-                    rows["value"].astype(float).tolist(),
-                    centre=rows["centre"].astype(float).tolist(),
-                    lower=rows["lower"].astype(float).tolist(),
-                    upper=rows["upper"].astype(float).tolist(),
-                    flagged=(rows["signal"] != "").tolist(),
-                    split=int((rows["phase"] == "baseline").sum()),
-                    title=str(target),
-                ),
+                perf.target_chart(rows, title=str(target)),
                 f"{target}: monthly, with the centre line and 3-sigma limits of the baseline "
                 "year; orange points signal a real shift.",
             )

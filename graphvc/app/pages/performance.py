@@ -20,7 +20,7 @@ from graphvc.app.common import (
     stored_run,
     table,
 )
-from graphvc.reports.charts import control_chart, state_map
+from graphvc.reports.charts import state_map
 
 require_page("performance")
 
@@ -200,18 +200,7 @@ else:
         format_func=lambda c: f"{c} {names.get(c, '')}".strip(), key="chart_area",
     )  # fmt: skip
     series = of_target[of_target["area_code"] == area].set_index("month")
-    picture(
-        control_chart(
-            [str(month) for month in series.index],
-            series["value"].astype(float).tolist(),
-            centre=series["centre"].astype(float).tolist(),
-            lower=series["lower"].astype(float).tolist(),
-            upper=series["upper"].astype(float).tolist(),
-            flagged=(series["signal"] != "").tolist(),
-            split=int((series["phase"] == "baseline").sum()),
-            title=f"{target}, {names.get(area, area)}",
-        )
-    )
+    picture(perf.target_chart(series.reset_index(), title=f"{target}, {names.get(area, area)}"))
     flagged = series[series["signal"] != ""]
     st.caption(
         "Centre line and 3-sigma limits from the baseline's whole months ("
