@@ -72,9 +72,14 @@ def _last(path: Path) -> tuple[int, str]:
     if not path.exists() or path.stat().st_size == 0:
         return 0, GENESIS
     with path.open("rb") as handle:
-        handle.seek(max(0, path.stat().st_size - 65536))
-        tail = handle.read().splitlines()
-    entry = json.loads(tail[-1])
+        end, back = handle.seek(0, os.SEEK_END), 65536
+        while True:  # Back far enough to hold the whole newest line, however long.
+            start = handle.seek(max(0, end - back))
+            lines = handle.read().rstrip(b"\n").rsplit(b"\n", 1)
+            if len(lines) == 2 or start == 0:
+                break
+            back *= 4
+    entry = json.loads(lines[-1])
     return int(entry["seq"]), str(entry["hash"])
 
 

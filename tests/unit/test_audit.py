@@ -35,6 +35,15 @@ def test_events_are_chained_and_the_trail_verifies(tmp_path: Path) -> None:
     assert (verdict.ok, verdict.lines, verdict.head) == (True, 5, entries[-1]["hash"])
 
 
+def test_an_event_longer_than_the_tail_read_chains_the_next(tmp_path: Path) -> None:
+    # A report listing thousands of people writes one line of hundreds of kilobytes.
+    many = [f"P{i:07d}" for i in range(30_000)]
+    first = audit.record(tmp_path, "report.view", person_ids=many, source="test")
+    second = audit.record(tmp_path, "person.lookup", person_ids=["P1"], source="test")
+    assert (second["seq"], second["prev"]) == (2, first["hash"])
+    assert audit.verify(tmp_path).ok
+
+
 def test_an_edited_line_is_found(tmp_path: Path) -> None:
     lines = _trail(tmp_path)
     lines[2] = lines[2].replace('"P2"', '"P9"')
