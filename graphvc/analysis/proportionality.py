@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from graphvc.errors import AnalysisError, InputError
@@ -98,44 +99,48 @@ def proportionality(
             )
     if "person_id" not in persons.columns:
         raise AnalysisError("the persons table has no column 'person_id'")
-    repeated = persons["person_id"][persons["person_id"].duplicated()]
-    if len(repeated):
-        raise InputError(f"persons: person_id {repeated.iloc[0]!r} appears twice")
+    # Membership through Python sets: pandas' own on string indexes takes seconds at a
+    # million people.
     people = persons.set_index("person_id")
+    ids = people.index.to_numpy(dtype=object)
+    everyone = set(ids)
+    if len(everyone) < len(ids):
+        repeated = people.index[people.index.duplicated()]
+        raise InputError(f"persons: person_id {repeated[0]!r} appears twice")
     listed = pd.Index(list(person_ids))
     if listed.has_duplicates:
         raise AnalysisError(f"the list names person {listed[listed.duplicated()][0]!r} twice")
     if population is None:
-        pool = people.index
+        pool, in_pool = everyone, None
     else:  # an Index as it is: listing a large one element by element is slow
         given = population if isinstance(population, pd.Index) else pd.Index(list(population))
-        pool = given.unique()
-    for name, ids, where in (
-        ("list", listed, people.index),
-        ("population", pool, people.index),
-        ("list", listed, pool),
-    ):
-        missing = ids.difference(where)
-        if len(missing):
-            place = "the persons table" if where is people.index else "the population"
+        pool = set(given.to_numpy(dtype=object))
+        in_pool = np.fromiter((i in pool for i in ids), dtype=bool, count=len(ids))
+    for name, named, where in (("list", listed, everyone), ("population", pool, everyone),
+                               ("list", listed, pool)):  # fmt: skip
+        missing = sorted(set(named) - where, key=str)
+        if missing:
+            place = "the persons table" if where is everyone else "the population"
             raise AnalysisError(f"the {name} names person {missing[0]!r}, who is not in {place}")
 
+    chosen = set(listed)
+    on_list = np.fromiter((i in chosen for i in ids), dtype=bool, count=len(ids))
     rows = []
     for attribute in attributes:
         known = ATTRIBUTE_VALUES[attribute]
         values = (
-            people[attribute].astype(object).where(people[attribute].notna(), known[-1])
+            people[attribute].fillna(known[-1])
             if attribute in people
             else pd.Series(known[-1], index=people.index)
         )
-        on_list = values.reindex(listed).value_counts()
-        # The pool is unique and part of the persons table: as long, it is all of it.
-        in_pool = (values if len(pool) == len(people) else values.reindex(pool)).value_counts()
-        extra = sorted(set(in_pool.index) - set(known), key=str)
+        listed_counts = values[on_list].value_counts()
+        pool_counts = (values if in_pool is None else values[in_pool]).value_counts()
+        extra = sorted(set(pool_counts.index) - set(known), key=str)
         for value in [*known, *extra]:
-            if value not in in_pool.index:
+            if value not in pool_counts.index:
                 continue
-            list_count, pool_count = int(on_list.get(value, 0)), int(in_pool[value])
+            list_count = int(listed_counts.get(value, 0))
+            pool_count = int(pool_counts[value])
             list_share = list_count / len(listed) if len(listed) else float("nan")
             pool_share = pool_count / len(pool)
             rows.append(
