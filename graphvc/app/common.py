@@ -3,8 +3,10 @@ the explicit re-run), one way to show errors, and the map."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -15,9 +17,11 @@ import neo4j
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from graphvc import audit, runs
+from graphvc import audit, overview, runs
 from graphvc.analysis.projections import TIE_LAYERS
+from graphvc.analysis.proportionality import proportionality
 from graphvc.auth import User, local_user, user_from_claims
 from graphvc.config import Settings
 from graphvc.db import connect, read_cypher, run_query
@@ -33,6 +37,14 @@ T = TypeVar("T")
 LONDON = ZoneInfo("Europe/London")
 #: The colour of the places a map highlights (purple, apart from the amber-to-red scale).
 HIGHLIGHT_COLOUR = (118, 42, 131, 230)
+#: The parts of the RFG score (itself a part of the priority).
+RFG_PARTS = ("recency_part", "frequency_part", "gravity_part")
+#: The offender list's columns a report's headlines show, beside the priority's parts.
+HEADLINE_COLUMNS = ("rank", "person_id", "priority", "listed_since", "review_by")
+#: The name of the thread of :func:`warm_up`.
+WARM_UP_THREAD = "graphvc-warm-up"
+#: How many people the dangerous people page lists at first.
+LISTED = 20
 #: The most rows a table shows at once (:func:`paged`).
 PAGE_ROWS = 1_000
 
@@ -253,6 +265,63 @@ def run_table(
     """Table ``name`` of stored run ``run_id`` (its first ``rows``, or some ``columns``);
     cached without expiry, since a stored run never changes."""
     return read_run_table(settings().runs_dir, run_id, name, rows=rows, columns=columns)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def overview_tables(run_id: str) -> dict[str, pd.DataFrame]:
+    """The overview's tables of stored run ``run_id`` (:mod:`graphvc.overview`), summed once
+    per app process from its ``incident_months``: ``months``, ``by_category``, ``by_borough``
+    and ``borough_category``."""
+    months = run_table(run_id, "incident_months")
+    return {
+        "months": months,
+        "by_category": overview.by_category(months),
+        "by_borough": overview.by_borough(months, run_table(run_id, "locations")),
+        "borough_category": overview.borough_by_category(months),
+    }
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def overview_by_month(run_id: str, borough: str | None) -> pd.DataFrame:
+    """Stored run ``run_id``'s incidents by month and category, in one borough or all."""
+    return overview.by_month(overview_tables(run_id)["months"], borough)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def list_proportionality(run_id: str, person_ids: tuple[str, ...]) -> pd.DataFrame:
+    """:func:`graphvc.analysis.proportionality.proportionality` of these people of stored
+    run ``run_id`` beside everyone the run scored (its ``persons``, when all are scored)."""
+    persons = run_table(run_id, "persons")
+    scored = run_table(run_id, "people", columns=("priority",))
+    population = None
+    if scored["priority"].notna().sum() < len(persons):
+        population = scored.dropna(subset=["priority"]).index
+    return proportionality(list(person_ids), persons, population=population)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per app process, when its first visitor arrives, read in the background what the
+    first pages show: the graph's counts, the stored runs, the newest run's overview and list
+    of people, the reports and the maps' geography (the synthetic city takes about a second
+    to generate). The pages read the same caches, so no analyst's first page waits for it;
+    a failure here only leaves a page to read (and report) for itself."""
+
+    def read() -> None:
+        with contextlib.suppress(Exception):
+            _counts()
+            reports()
+            map_outlines()
+            newest = next(iter(stored_runs()), None)
+            if newest is not None:
+                overview_by_month(newest.id, None)
+                listed = run_table(newest.id, "people", rows=min(LISTED, newest.ranked))
+                list_proportionality(newest.id, tuple(listed.index))
+
+    thread = threading.Thread(target=read, name=WARM_UP_THREAD, daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())
+    thread.start()
+    return thread
 
 
 def rerun_analysis(parameters: AnalysisParameters) -> StoredRun:
@@ -518,6 +587,9 @@ def report_headlines(report: pd.Series) -> None:
     offenders = Path(report["path"]) / "offenders.csv"
     if offenders.is_file():
         top = pd.read_csv(offenders, dtype={"person_id": "string"}, nrows=5)
+        # The head of the list, not all its forty columns: who, their priority and its parts.
+        parts = [c for c in top.columns.astype(str) if c.endswith("_part") and c not in RFG_PARTS]
+        top = top[[c for c in top if c in HEADLINE_COLUMNS or c in parts]]
         audited("report.view", person_ids=top["person_id"].dropna(),
                 what={"report": str(report["path"]), "file": offenders.name, "rows": len(top)})  # fmt: skip
         st.dataframe(top, hide_index=True, width="stretch")

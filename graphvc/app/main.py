@@ -11,7 +11,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from graphvc.app import page
-from graphvc.app.common import audited, current_user, settings
+from graphvc.app.common import audited, current_user, settings, warm_up
 
 PAGES = (
     ("overview", "Overview", ":material/dashboard:"),
@@ -68,6 +68,7 @@ def main() -> None:
     if not allowed:
         only(no_role, "No role")
         return
+    warm_up()
     navigation = st.navigation(
         [
             st.Page(page(name), title=title, icon=icon, default=i == 0)

@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -50,6 +51,7 @@ from graphvc.runs import AnalysisParameters, analyse
 from graphvc.schema import apply_schema, wipe
 from graphvc.stored_runs import list_runs, record_run
 from loaders.folder import load_folder
+from tests.app_caches import clear_app_caches
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "small"
@@ -110,11 +112,9 @@ def open_page(
         assert not at.exception, at.exception[0].stack_trace if at.exception else ""
         return at
 
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    clear_app_caches()
     yield opened
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    clear_app_caches()
 
 
 def _button(at: AppTest, label: str):
@@ -648,6 +648,26 @@ def test_opening_a_page_runs_no_analysis_and_shows_the_stored_run(
         return
     assert at.main.caption[0].value.startswith(RUN_HEADER), at.main.caption[0].value
     assert at.selectbox(key="run_id").value == "20260101T000000.000000Z"
+
+
+def test_the_first_visit_warms_the_overview_and_the_list_for_every_later_one(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.switch_page(page_path("cypher")).run()  # a first visit to a page that reads no run
+    [warming] = [t for t in threading.enumerate() if t.name == common.WARM_UP_THREAD]
+    warming.join(30)
+    read: list[str] = []
+    reading = common.read_run_table
+    monkeypatch.setattr(
+        common, "read_run_table", lambda *a, **k: read.append(a[2]) or reading(*a, **k)
+    )
+    overview = open_page("overview")
+    people = open_page("people")
+    # Both pages drew their tables from what the warm-up read: no stored table read again.
+    assert read == []
+    assert len(overview.dataframe) == 3 and len(people.dataframe) == 2
+    assert people.dataframe[1].value["list_count"].sum() == 3 * len(people.dataframe[0].value)
 
 
 def test_without_a_stored_run_a_page_says_how_to_make_one(

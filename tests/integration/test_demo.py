@@ -11,13 +11,13 @@ from pathlib import Path
 
 import neo4j
 import pytest
-import streamlit as st
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.schema import apply_schema, wipe
+from tests.app_caches import clear_app_caches
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,11 +36,9 @@ def _env(settings: Settings, home: Path) -> dict[str, str]:
 def fresh(empty_graph: neo4j.Driver) -> Iterator[neo4j.Driver]:
     wipe(empty_graph)
     apply_schema(empty_graph)
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_app_caches()
     yield empty_graph
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_app_caches()
 
 
 def _boroughs(driver: neo4j.Driver) -> list[str]:

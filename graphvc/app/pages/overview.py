@@ -11,7 +11,6 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from graphvc import overview
 from graphvc.app import page
 from graphvc.app.common import (
     attempted,
@@ -20,6 +19,8 @@ from graphvc.app.common import (
     guarded,
     library_query,
     map_outlines,
+    overview_by_month,
+    overview_tables,
     picture,
     place_map,
     report_headlines,
@@ -27,7 +28,6 @@ from graphvc.app.common import (
     require_graph,
     require_page,
     run_header,
-    run_table,
 )
 from graphvc.reports import charts
 
@@ -56,19 +56,18 @@ if latest is not None and len(latest):
 by_month: Callable[[str | None], pd.DataFrame]
 if run is not None and "incident_months" in run.rows:
     stored = run.id
-    months = guarded(lambda: run_table(stored, "incident_months"))
-    locations = guarded(lambda: run_table(stored, "locations"))
-    by_category = overview.by_category(months)
-    by_borough = overview.by_borough(months, locations)
-    borough_category = overview.borough_by_category(months)
+    tables = guarded(lambda: overview_tables(stored))
+    by_category, by_borough = tables["by_category"], tables["by_borough"]
+    borough_category = tables["borough_category"]
+    total = int(tables["months"]["incidents"].sum())
     st.caption(
-        f"By category, borough and month: the {int(months['incidents'].sum()):,} incidents "
+        f"By category, borough and month: the {total:,} incidents "
         f"before {run.as_of.date()} as the graph held them when run {run.id} was stored "
         "(the counts above are the graph's now)."
     )
 
     def by_month(code: str | None) -> pd.DataFrame:
-        return overview.by_month(months, code)
+        return guarded(lambda: overview_by_month(stored, code))
 
 else:
     why = "No stored run" if run is None else f"Run {run.id} was stored before"

@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from graphvc.analysis.proportionality import proportionality
 from graphvc.app import page
 from graphvc.app.common import (
+    LISTED,
+    RFG_PARTS,
     audited,
     guarded,
+    list_proportionality,
     picture,
     require_page,
     run_table,
@@ -17,7 +19,6 @@ from graphvc.reports.charts import bar_chart, stacked_bars
 
 require_page("people")
 
-RFG_PARTS = ["recency_part", "frequency_part", "gravity_part"]
 RAW = ["recency_days", "frequency", "gravity", "betweenness", "harm_pagerank", "degree"]
 CONTEXT = ["community", "escalated_to_knife_or_gun", "exposure_victims_1", "overlap_class"]
 
@@ -30,7 +31,7 @@ if run.ranked == 0:
     )
     st.stop()
 weights = dict(run.parameters["priority_weights"])
-top = top_slider("People on the list", run.ranked, 20)
+top = top_slider("People on the list", run.ranked, LISTED)
 listed = guarded(lambda: run_table(run.id, "people", rows=top))
 priority_parts = [f"{name}_part" for name in weights if f"{name}_part" in listed]
 st.markdown(
@@ -84,14 +85,7 @@ if st.button(f"Open {person} in the network explorer", icon=":material/hub:"):
     st.switch_page(page("explorer"))
 
 st.subheader("Proportionality of the list")
-persons = guarded(lambda: run_table(run.id, "persons"))
-# The stored persons are the people of the run; when every one has a priority, they are the
-# population the list is drawn from, and their priorities need not be read.
-population = None
-if run.ranked < len(persons):
-    scored = guarded(lambda: run_table(run.id, "people", columns=("priority",)))
-    population = scored.dropna(subset=["priority"]).index
-table = guarded(lambda: proportionality(listed.index, persons, population=population))
+table = guarded(lambda: list_proportionality(run.id, tuple(listed.index)))
 st.caption(
     f"The {len(listed)} people listed beside the {run.ranked:,} people scored. Ratio = share "
     "of the list / share of those scored: 1 is proportionate, 2 twice the group's share. "
