@@ -159,6 +159,13 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     # layer), the 6 offenders, P4 (partner of P5) and P9 (family of P7).
     assert any("Latest report: as of 2025-01-03" in s.value for s in at.subheader)
     assert metrics["People in the network"] == "8"
+    # The head of its offender list: who, the priority and the priority's own parts.
+    head = at.dataframe[0].value
+    assert list(head.columns) == [
+        "person_id", "rank", "priority", "listed_since", "review_by",
+        "rfg_part", "betweenness_part", "harm_pagerank_part",
+    ]  # fmt: skip
+    assert head["rank"].tolist() == sorted(head["rank"]) and len(head) == 5
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     # Beneath the columns, the outlines when reference data is installed in GRAPHVC_HOME.
     drawn = next(layer for layer in deck["layers"] if layer["@@type"] == "ColumnLayer")
