@@ -101,10 +101,7 @@ def city_outlines(home: Path) -> dict[str, dict[str, Any]]:
     """The synthetic city's ward and borough outlines, generated once per ``home``: kept in
     ``<home>/cache/`` under a name that changes with the generator's code, since generating
     the city takes about a second, which a page or a report would otherwise wait for."""
-    generator = hashlib.sha256()
-    for module in sorted(Path(synthetic_city.__code__.co_filename).parent.glob("*.py")):
-        generator.update(module.read_bytes())
-    kept = Path(home) / "cache" / f"city-{CITY_SEED}-outlines-{generator.hexdigest()[:16]}.json"
+    kept = Path(home) / "cache" / f"city-{CITY_SEED}-outlines-{_generator_digest()}.json"
     with contextlib.suppress(OSError, ValueError):
         outlines: dict[str, dict[str, Any]] = json.loads(kept.read_text(encoding="utf-8"))
         return outlines
@@ -116,3 +113,12 @@ def city_outlines(home: Path) -> dict[str, dict[str, Any]]:
         written.replace(kept)
     generated: dict[str, dict[str, Any]] = json.loads(text)  # as a later read gives them
     return generated
+
+
+@cache
+def _generator_digest() -> str:
+    """A digest of the synthetic city generator's code (``graphvc/synth/*.py``)."""
+    generator = hashlib.sha256()
+    for module in sorted(Path(synthetic_city.__code__.co_filename).parent.glob("*.py")):
+        generator.update(module.read_bytes())
+    return generator.hexdigest()[:16]

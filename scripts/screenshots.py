@@ -44,9 +44,8 @@ def screenshot(url: str, out: Path, pages: list[str]) -> list[Path]:
                 wait.until(
                     lambda b: not b.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
                 )
-                time.sleep(
-                    3
-                )  # the tables' canvases (and any WebGL map) draw after the page settles
+                # The tables' canvases (and any WebGL map) draw after the page settles.
+                time.sleep(3)
                 path = out.parent / f"{out.name}-{page}.png"
                 browser.save_screenshot(str(path))
                 written.append(path)

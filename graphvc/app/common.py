@@ -586,10 +586,11 @@ def report_headlines(report: pd.Series) -> None:
         column.metric(title, f"{summary[key]:,}" if isinstance(summary.get(key), int) else "–")
     offenders = Path(report["path"]) / "offenders.csv"
     if offenders.is_file():
-        top = pd.read_csv(offenders, dtype={"person_id": "string"}, nrows=5)
         # The head of the list, not all its forty columns: who, their priority and its parts.
-        parts = [c for c in top.columns.astype(str) if c.endswith("_part") and c not in RFG_PARTS]
-        top = top[[c for c in top if c in HEADLINE_COLUMNS or c in parts]]
+        top = pd.read_csv(
+            offenders, dtype={"person_id": "string"}, nrows=5,
+            usecols=lambda c: c in HEADLINE_COLUMNS or (c.endswith("_part") and c not in RFG_PARTS),
+        )  # fmt: skip
         audited("report.view", person_ids=top["person_id"].dropna(),
                 what={"report": str(report["path"]), "file": offenders.name, "rows": len(top)})  # fmt: skip
         st.dataframe(top, hide_index=True, width="stretch")
