@@ -34,7 +34,6 @@ from graphvc.runs import (
     AnalysisResult,
     choose_ties,
     parse_as_of,
-    run_analysis,
 )
 
 if TYPE_CHECKING:
@@ -375,13 +374,11 @@ def _analyse_and_write(
 ) -> tuple[AnalysisResult, dict[str, int], StoredRun]:
     """Run the analysis on the graph, write the scores back and store the run for the app;
     returns the run, how many nodes of each label were scored and the stored run."""
-    from graphvc.stored_runs import record_run
+    from graphvc.stored_runs import analyse_and_record
 
-    result = run_analysis(driver, parameters, database=settings.neo4j_database)
-    finished_at = pd.Timestamp.now(tz="UTC").to_pydatetime()
-    stored, written = record_run(
-        driver, result, runs_dir=settings.runs_dir, finished_at=finished_at,
-        keep=settings.keep_runs, database=settings.neo4j_database,
+    result, stored, written = analyse_and_record(
+        driver, parameters, runs_dir=settings.runs_dir, keep=settings.keep_runs,
+        database=settings.neo4j_database,
     )  # fmt: skip
     return result, written, stored
 

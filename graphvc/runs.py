@@ -26,7 +26,7 @@ Windows, one per family of measures (:meth:`AnalysisParameters.windows`), all en
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -291,7 +291,12 @@ def run_network(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParamete
     return RunNetwork(tables, incidents, G, events)
 
 
-def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) -> AnalysisResult:
+def analyse(
+    tables: Mapping[str, pd.DataFrame],
+    parameters: AnalysisParameters,
+    *,
+    on_people: Callable[[pd.DataFrame], None] | None = None,
+) -> AnalysisResult:
     """Run every measure on ``tables`` (the contract's tables) as of ``parameters.as_of``.
 
     Pure: no database, and the same whatever the order of the tables' rows (they are put in
@@ -314,6 +319,10 @@ def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) 
     offending-based parts (RFG, harm PageRank) are absent from the priority, which uses the
     network parts alone (``summary["priority_parts"]``); without anyone in the network the
     person tables are empty and ``summary["note"]`` says so, while the places are scored.
+
+    ``on_people``, when given, is called with the final ``people`` table as soon as it is
+    (before the victims and places are scored), so a caller can write it back meanwhile
+    (:func:`graphvc.stored_runs.analyse_and_record`); it must not change the table.
 
     Raises :class:`AnalysisError` when the graph holds neither incidents nor associations.
     """
@@ -373,22 +382,7 @@ def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) 
         window_days=parameters.window_days,
         cut=parameters.overlap_cut,
     )
-    victims = repeats.repeat_victims(
-        incidents, involvements, as_of=as_of, window_days=parameters.repeat_window_days
-    )
-    domestic = repeats.domestic_repeats(incidents, involvements, end=as_of)
-    clock = _timed(timings, "victims", clock)
-    place_tables = {
-        level: places.place_harm(incidents, locations, level=level, start=start, end=end)
-        for level in ("location", "ward", "borough")
-    }
-    repeated = places.repeat_locations(
-        incidents, locations, as_of=as_of, window_days=parameters.repeat_window_days
-    )
-    place_tables["location"]["repeat_incidents"] = (
-        repeated["incidents"].reindex(place_tables["location"].index).astype("Int64")
-    )
-    clock = _timed(timings, "places", clock)
+    clock = _timed(timings, "overlap", clock)
 
     if len(people):
         people = people.join(
@@ -409,6 +403,27 @@ def analyse(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParameters) 
         people = people.sort_index().sort_values(
             ["rank", "priority"], ascending=[True, False], na_position="last", kind="stable"
         )
+    clock = _timed(timings, "people", clock)
+    if on_people is not None:
+        on_people(people)
+
+    victims = repeats.repeat_victims(
+        incidents, involvements, as_of=as_of, window_days=parameters.repeat_window_days
+    )
+    domestic = repeats.domestic_repeats(incidents, involvements, end=as_of)
+    clock = _timed(timings, "victims", clock)
+    place_tables = {
+        level: places.place_harm(incidents, locations, level=level, start=start, end=end)
+        for level in ("location", "ward", "borough")
+    }
+    repeated = places.repeat_locations(
+        incidents, locations, as_of=as_of, window_days=parameters.repeat_window_days
+    )
+    place_tables["location"]["repeat_incidents"] = (
+        repeated["incidents"].reindex(place_tables["location"].index).astype("Int64")
+    )
+    clock = _timed(timings, "places", clock)
+
     layers = list(parameters.tie_weights)
     summary: dict[str, Any] = {
         "incidents": len(incidents),
@@ -527,6 +542,7 @@ def run_analysis(
     parameters: AnalysisParameters | None = None,
     *,
     database: str = "neo4j",
+    on_people: Callable[[pd.DataFrame], None] | None = None,
 ) -> AnalysisResult:
     """Read the graph and analyse it: the run the CLI, the app and the reports share.
 
@@ -535,12 +551,12 @@ def run_analysis(
     before ``as_of`` by default) and their involvements are read: every measure gives what it
     gives on the whole graph, while ``summary["incidents"]`` and the run's ``tables`` leave
     out incidents on or after ``as_of``. The time spent reading is in
-    ``timings["read_graph"]``.
+    ``timings["read_graph"]``. ``on_people`` is as in :func:`analyse`.
     """
     started = time.perf_counter()
     parameters, tables = read_run_input(driver, parameters, database=database)
     read = round(time.perf_counter() - started, 3)
-    result = analyse(tables, parameters)
+    result = analyse(tables, parameters, on_people=on_people)
     result.timings = {"read_graph": read, **result.timings}
     return result
 

@@ -18,7 +18,14 @@ import pandas as pd
 from graphvc.db import read_cypher, run_query, run_write
 from graphvc.runs import AnalysisResult
 
-__all__ = ["PERSON_SCORES", "PLACE_SCORES", "WRITE_BACK_BATCH", "write_scores"]
+__all__ = [
+    "PERSON_SCORES",
+    "PLACE_SCORES",
+    "WRITE_BACK_BATCH",
+    "write_person_scores",
+    "write_place_scores",
+    "write_scores",
+]
 
 #: Rows per write-back transaction: four times the loader's, 1.4-1.6 times faster than 5,000
 #: at 50,000 incidents (bench/bench_write_back.py); two transactions at once did not pay.
@@ -48,6 +55,8 @@ PLACE_SCORES = {
     "rank": "score_harm_rank",
     "repeat_incidents": "score_repeat_incidents",
 }
+#: The people's label and the Cypher file that writes their scores.
+_PERSON = ("Person", "analysis/write_person_scores", None)
 #: Each level of place: its label and the Cypher file that writes its scores.
 _PLACES = {
     "location": ("Location", "analysis/write_location_scores", None),
@@ -114,6 +123,37 @@ def _clear(
     )
 
 
+def write_person_scores(
+    driver: neo4j.Driver,
+    people: pd.DataFrame,
+    *,
+    run_at: datetime,
+    database: str = "neo4j",
+    batch_size: int = WRITE_BACK_BATCH,
+) -> int:
+    """Write the person scores of ``people`` (:attr:`graphvc.runs.AnalysisResult.people`)
+    onto their nodes, ``batch_size`` to a transaction, stamped ``run_at``; clear the scores
+    of people this run did not score. Returns how many people were scored."""
+    _write_level(driver, "person", people, run_at.isoformat(), database, batch_size)
+    return len(people)
+
+
+def write_place_scores(
+    driver: neo4j.Driver,
+    places: Mapping[str, pd.DataFrame],
+    *,
+    run_at: datetime,
+    database: str = "neo4j",
+    batch_size: int = WRITE_BACK_BATCH,
+) -> dict[str, int]:
+    """Write the place scores of ``places`` (:attr:`graphvc.runs.AnalysisResult.places`, by
+    level) onto their nodes as :func:`write_person_scores` does; returns how many nodes of
+    each label were scored."""
+    for level in _PLACES:
+        _write_level(driver, level, places[level], run_at.isoformat(), database, batch_size)
+    return {_PLACES[level][0]: len(places[level]) for level in _PLACES}
+
+
 def write_scores(
     driver: neo4j.Driver,
     result: AnalysisResult,
@@ -127,16 +167,22 @@ def write_scores(
 
     Returns how many nodes of each label were scored.
     """
-    stamp = run_at.isoformat()
-    written: dict[str, int] = {}
-    targets = {"person": ("Person", "analysis/write_person_scores", None)} | _PLACES
-    for level, (label, cypher, labels) in targets.items():
-        table = result.people if level == "person" else result.places[level]
-        names = PERSON_SCORES if level == "person" else PLACE_SCORES
-        batches = _score_batches(table, names, batch_size)
-        # One batch of columns per transaction.
-        run_write(driver, read_cypher(cypher, labels=labels), batches,
-                  parameters={"run_at": stamp}, database=database, batch_size=1)  # fmt: skip
-        _clear(driver, label, names, stamp, database)
-        written[label] = len(table)
-    return written
+    scored = {"Person": write_person_scores(driver, result.people, run_at=run_at,
+                                            database=database, batch_size=batch_size)}  # fmt: skip
+    return scored | write_place_scores(
+        driver, result.places, run_at=run_at, database=database, batch_size=batch_size
+    )
+
+
+def _write_level(
+    driver: neo4j.Driver, level: str, table: pd.DataFrame, stamp: str, database: str,
+    batch_size: int,
+) -> None:  # fmt: skip
+    """Write one level's scores (``person`` or a place level), one batch of columns per
+    transaction, then clear its label's older scores."""
+    label, cypher, labels = _PERSON if level == "person" else _PLACES[level]
+    names = PERSON_SCORES if level == "person" else PLACE_SCORES
+    batches = _score_batches(table, names, batch_size)
+    run_write(driver, read_cypher(cypher, labels=labels), batches,
+              parameters={"run_at": stamp}, database=database, batch_size=1)  # fmt: skip
+    _clear(driver, label, names, stamp, database)

@@ -1,11 +1,13 @@
 """Stored runs: what an analysis leaves behind for the app to read, so the app never recomputes.
 
-:func:`record_run` is the one write of a run, shared by ``graphvc analyse``, ``graphvc demo``
-and the app's explicit re-run: the scores onto the nodes (:func:`graphvc.scores.write_scores`),
+:func:`record_run` is the one write of a run: the scores onto the nodes
+(:func:`graphvc.scores.write_person_scores`, :func:`graphvc.scores.write_place_scores`),
 the run's tables (:func:`run_tables`) as one Parquet file each in ``runs_dir/<run id>/``, then
 an ``(:AnalysisRun)`` node holding the run's parameters, time, summary and table sizes. The
 node is written last, so a listed run always has its tables; the newest ``keep`` runs are kept
-and older nodes and folders removed.
+and older nodes and folders removed. ``graphvc analyse``, ``graphvc demo`` and the app's explicit
+re-run go through :func:`analyse_and_record`, which analyses and records in one, the people's
+scores written back while the rest of the analysis still runs.
 
 Readers take what a page shows and no more: :func:`list_runs` reads the nodes (a few small
 rows), :func:`read_run_table` one file, or only its first rows (the tables are stored in the
@@ -19,9 +21,9 @@ import os
 import shutil
 import time
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +32,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from graphvc import __version__
-from graphvc.analysis.events import incident_harm
+from graphvc import __version__, runs
+from graphvc.analysis.events import harm_once, incident_harm
 from graphvc.analysis.neighbourhoods import high_impact_wards
 from graphvc.analysis.places import repeat_locations
 from graphvc.analysis.proportionality import ATTRIBUTE_VALUES
@@ -41,12 +43,13 @@ from graphvc.errors import RunError
 from graphvc.overview import incident_months
 from graphvc.performance import graph_counts, graph_performance
 from graphvc.runs import AnalysisParameters, AnalysisResult
-from graphvc.scores import write_scores
+from graphvc.scores import write_person_scores, write_place_scores
 
 __all__ = [
     "DEFAULT_KEEP_RUNS",
     "RUN_TABLES",
     "StoredRun",
+    "analyse_and_record",
     "list_runs",
     "read_run_table",
     "record_run",
@@ -136,6 +139,11 @@ def run_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
     (for the overview), and the network window's incidents with the locations (for the
     near-repeat test a page runs on request).
     """
+    with harm_once():  # the incidents' harm filled once for every table, not once each
+        return _run_tables(result)
+
+
+def _run_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
     tables, parameters = result.tables, result.parameters
     as_of = parameters.moment
     incidents, locations = tables["incidents"], tables["locations"]
@@ -208,35 +216,110 @@ def record_run(
     Raises :class:`RunError` when the folder cannot be written; when the write-back fails,
     its error is raised and nothing is stored.
     """
+    _check_keep(keep)
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        people = writer.submit(_write_people, driver, result.people, finished_at, database)
+        return _store_run(driver, result, writer, people, runs_dir=runs_dir,
+                          finished_at=finished_at, keep=keep, database=database)  # fmt: skip
+
+
+def analyse_and_record(
+    driver: neo4j.Driver,
+    parameters: AnalysisParameters | None = None,
+    *,
+    runs_dir: Path,
+    keep: int = DEFAULT_KEEP_RUNS,
+    database: str = "neo4j",
+) -> tuple[AnalysisResult, StoredRun, dict[str, int]]:
+    """Read the graph, analyse it and store the run (:func:`graphvc.runs.run_analysis`, then
+    :func:`record_run`), the people's scores written back while the victims and places are
+    still being scored: the server writes while Python computes, so the write-back leaves
+    the run's critical path.
+
+    The run's ``finished_at`` (its id, and the ``scored_at`` stamp on the nodes) is the
+    moment the people's scores were final. The ``(:AnalysisRun)`` node is still written
+    last: a failure after the people were written leaves their scores on the nodes (as a
+    failure to store the tables does in :func:`record_run`) but no run listed. Returns the
+    result, the stored run and how many nodes of each label were scored.
+    """
+    _check_keep(keep)
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        begun: dict[str, Any] = {}
+
+        def write_people(people: pd.DataFrame) -> None:
+            begun["at"] = datetime.now(UTC)
+            begun["people"] = writer.submit(_write_people, driver, people, begun["at"], database)
+
+        # Through the module, as every way into an analysis, so a test can forbid them all.
+        result = runs.run_analysis(driver, parameters, database=database, on_people=write_people)
+        stored, written = _store_run(driver, result, writer, begun["people"], runs_dir=runs_dir,
+                                     finished_at=begun["at"], keep=keep, database=database)  # fmt: skip
+    return result, stored, written
+
+
+def _check_keep(keep: int) -> None:
     if keep < 1:
         raise RunError(f"GRAPHVC_KEEP_RUNS={keep!r} must be at least 1")
+
+
+def _write_people(
+    driver: neo4j.Driver, people: pd.DataFrame, finished_at: datetime, database: str
+) -> tuple[int, float]:
+    started = time.perf_counter()
+    scored = write_person_scores(driver, people, run_at=finished_at, database=database)
+    return scored, time.perf_counter() - started
+
+
+def _write_places(
+    driver: neo4j.Driver, result: AnalysisResult, finished_at: datetime, database: str
+) -> tuple[dict[str, int], float]:
+    started = time.perf_counter()
+    scored = write_place_scores(driver, result.places, run_at=finished_at, database=database)
+    return scored, time.perf_counter() - started
+
+
+def _store_run(
+    driver: neo4j.Driver,
+    result: AnalysisResult,
+    writer: ThreadPoolExecutor,
+    people: Future[tuple[int, float]],
+    *,
+    runs_dir: Path,
+    finished_at: datetime,
+    keep: int,
+    database: str,
+) -> tuple[StoredRun, dict[str, int]]:
+    """The rest of :func:`record_run` once the people's write-back (``people``, on
+    ``writer``) has begun: the places' write-back queued behind it, the tables staged
+    meanwhile, then the folder renamed and the run's node written."""
     identity = run_id(finished_at)
     staged = runs_dir / f".{identity}.partial"
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        writing = pool.submit(_timed_write_back, driver, result, finished_at, database)
-        started = time.perf_counter()
-        try:
-            tables = run_tables(result)
-            staged.mkdir(parents=True, mode=0o750)
-            for name, frame in tables.items():
-                _write_table(frame, staged / f"{name}.parquet")
-        except OSError as e:
-            shutil.rmtree(staged, ignore_errors=True)
-            writing.result()
-            raise RunError(f"cannot store run {identity} in {runs_dir}: {e.strerror or e}") from e
-        result.timings["store_tables"] = round(time.perf_counter() - started, 3)
-        try:
-            written = writing.result()
-        except BaseException:
-            shutil.rmtree(staged, ignore_errors=True)
-            raise
+    places = writer.submit(_write_places, driver, result, finished_at, database)
+    started = time.perf_counter()
+    try:
+        tables = run_tables(result)
+        staged.mkdir(parents=True, mode=0o750)
+        for name, frame in tables.items():
+            _write_table(frame, staged / f"{name}.parquet")
+    except OSError as e:
+        shutil.rmtree(staged, ignore_errors=True)
+        places.result()
+        raise RunError(f"cannot store run {identity} in {runs_dir}: {e.strerror or e}") from e
+    result.timings["store_tables"] = round(time.perf_counter() - started, 3)
+    try:
+        (person_count, person_seconds), (written, place_seconds) = people.result(), places.result()
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    result.timings["write_back"] = round(person_seconds + place_seconds, 3)
+    written = {"Person": person_count, **written}
     try:
         os.replace(staged, runs_dir / identity)
     except OSError as e:
         shutil.rmtree(staged, ignore_errors=True)
         raise RunError(f"cannot store run {identity} in {runs_dir}: {e.strerror or e}") from e
-    people = result.people
-    ranked = int(people["priority"].notna().sum()) if "priority" in people else 0
+    people_table = result.people
+    ranked = int(people_table["priority"].notna().sum()) if "priority" in people_table else 0
     run = StoredRun(
         id=identity,
         finished_at=pd.Timestamp(finished_at).tz_convert("UTC"),
@@ -262,15 +345,6 @@ def record_run(
     )  # fmt: skip
     _forget_runs(driver, runs_dir, keep=keep, database=database)
     return run, written
-
-
-def _timed_write_back(
-    driver: neo4j.Driver, result: AnalysisResult, finished_at: datetime, database: str
-) -> dict[str, int]:
-    started = time.perf_counter()
-    written = write_scores(driver, result, run_at=finished_at, database=database)
-    result.timings["write_back"] = round(time.perf_counter() - started, 3)
-    return written
 
 
 def _forget_runs(driver: neo4j.Driver, runs_dir: Path, *, keep: int, database: str) -> None:

@@ -9,7 +9,9 @@ took part in which incident, in what role; :func:`rolling_window` is the half-op
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 import pandas as pd
@@ -21,6 +23,7 @@ from graphvc.harm_index import HarmTable, load_harm_table
 __all__ = [
     "PERPETRATOR_ROLES",
     "DateLike",
+    "harm_once",
     "incident_harm",
     "person_incidents",
     "require_columns",
@@ -29,6 +32,12 @@ __all__ = [
 
 #: A moment: a ``datetime``/``pd.Timestamp``, a ``date``, or an ISO 8601 string.
 DateLike = str | date
+
+#: The incidents already filled within :func:`harm_once`, by the ids of the table and harm
+#: table, each with the table itself (so its id cannot be reused meanwhile).
+_FILLED: ContextVar[dict[tuple[int, int], tuple[pd.DataFrame, pd.DataFrame]] | None] = ContextVar(
+    "graphvc_filled_incidents", default=None
+)
 
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
@@ -110,6 +119,55 @@ def incident_harm(
        Index: measuring total harm from crime based on sentencing guidelines. *Policing:
        A Journal of Policy and Practice*, 10(3), 171-183. doi:10.1093/police/paw003
     """
+    filled = _FILLED.get()
+    if filled is not None:
+        key = (id(incidents), id(harm_table))
+        if key not in filled or filled[key][0] is not incidents:
+            filled[key] = (incidents, _fill(incidents, harm_table=harm_table))
+        table = filled[key][1]
+        if start is not None:
+            table = table[table["occurred_at"] >= _timestamp(start, "start")]
+        if end is not None:
+            table = table[table["occurred_at"] < _timestamp(end, "end")]
+        return table.reset_index(drop=True)
+    return _fill(incidents, start=start, end=end, harm_table=harm_table)
+
+
+@contextmanager
+def harm_once() -> Iterator[None]:
+    """Within the block, :func:`incident_harm` fills each incidents table once: a later call
+    on the same table (the same object), whole or cut to a window, is cut from the first
+    call's result, the same rows as it would compute.
+
+    For many measures on one table, such as the tables a run stores
+    (:func:`graphvc.stored_runs.run_tables`); the table must not change within the block.
+    Every row of the table is checked, not only the window's.
+
+    Examples
+    --------
+    >>> incidents = pd.DataFrame({"incident_id": ["I1", "I2"],
+    ...     "occurred_at": ["2024-03-01", "2024-04-01"], "offence": ["stalking", "stalking"]})
+    >>> with harm_once():
+    ...     whole = incident_harm(incidents)
+    ...     april = incident_harm(incidents, start="2024-04-01")
+    >>> april.equals(incident_harm(incidents, start="2024-04-01")), len(whole)
+    (True, 2)
+    """
+    token = _FILLED.set({})
+    try:
+        yield
+    finally:
+        _FILLED.reset(token)
+
+
+def _fill(
+    incidents: pd.DataFrame,
+    *,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    harm_table: HarmTable | None = None,
+) -> pd.DataFrame:
+    """:func:`incident_harm`, computed."""
     require_columns(incidents, "incidents", ("incident_id", "occurred_at"))
     table = incidents.copy()
     repeated = table["incident_id"][table["incident_id"].duplicated()]

@@ -8,7 +8,7 @@ import json
 import math
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ import pydeck as pdk
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from graphvc import audit, overview, runs
+from graphvc import audit, overview
 from graphvc.analysis.projections import TIE_LAYERS
 from graphvc.analysis.proportionality import proportionality
 from graphvc.auth import User, local_user, user_from_claims
@@ -31,7 +31,7 @@ from graphvc.graph_tables import default_as_of
 from graphvc.reports import list_reports, read_manifest
 from graphvc.runs import DEFAULT_TIE_WEIGHTS, DEFAULT_WINDOW_DAYS, AnalysisParameters
 from graphvc.schema import graph_counts
-from graphvc.stored_runs import StoredRun, list_runs, read_run_table, record_run
+from graphvc.stored_runs import StoredRun, analyse_and_record, list_runs, read_run_table
 
 T = TypeVar("T")
 LONDON = ZoneInfo("Europe/London")
@@ -326,16 +326,13 @@ def warm_up() -> threading.Thread:
 
 def rerun_analysis(parameters: AnalysisParameters) -> StoredRun:
     """Run the analysis on the graph and store it as a new run, showing its progress: the
-    app's one write, asked for explicitly (:func:`graphvc.stored_runs.record_run`, as
+    app's one write, asked for explicitly (:func:`graphvc.stored_runs.analyse_and_record`, as
     ``graphvc analyse`` stores its runs), recorded in the audit trail first."""
     audited("analyse", what={"parameters": parameters.as_dict()})
     with st.status("Running the analysis…", expanded=True) as status:
-        status.write("Reading the graph and running every measure…")
-        result = runs.run_analysis(driver(), parameters, database=settings().neo4j_database)
-        status.write("Writing the scores back and storing the run…")
-        stored, _ = record_run(
-            driver(), result, runs_dir=settings().runs_dir,
-            finished_at=datetime.now(UTC), keep=settings().keep_runs,
+        status.write("Reading the graph, running every measure and writing the scores back…")
+        _, stored, _ = analyse_and_record(
+            driver(), parameters, runs_dir=settings().runs_dir, keep=settings().keep_runs,
             database=settings().neo4j_database,
         )  # fmt: skip
         status.update(label=f"Run {stored.id} stored", state="complete", expanded=False)

@@ -8,6 +8,7 @@ of P7; see tests/integration/test_analyse.py).
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
-from graphvc import overview
+from graphvc import overview, stored_runs
+from graphvc.analysis import places
+from graphvc.analysis import repeat_victims as repeats
 from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import read_cypher, run_query
@@ -28,6 +31,7 @@ from graphvc.runs import AnalysisParameters, AnalysisResult, analyse
 from graphvc.schema import apply_schema, wipe
 from graphvc.stored_runs import (
     RUN_TABLES,
+    analyse_and_record,
     list_runs,
     read_run_table,
     record_run,
@@ -139,6 +143,69 @@ def test_only_the_newest_runs_are_kept(
         "RETURN DISTINCT toString(p.scored_at) AS at",
     )  # fmt: skip
     assert stamps["at"].tolist() == ["2026-01-03T00:00:00Z"]
+
+
+def test_analyse_hands_over_the_final_people_before_the_victims_are_scored(
+    small_graph: neo4j.Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order: list[str] = []
+    handed: list[pd.DataFrame] = []
+    repeat_victims = repeats.repeat_victims
+
+    def scoring_victims(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        order.append("victims")
+        return repeat_victims(*args, **kwargs)
+
+    def hand_over(people: pd.DataFrame) -> None:
+        order.append("people")
+        handed.append(people)
+
+    monkeypatch.setattr(repeats, "repeat_victims", scoring_victims)
+    result = analyse(read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF),
+                     on_people=hand_over)  # fmt: skip
+    assert order == ["people", "victims"]
+    assert handed[0] is result.people
+    assert "exposure_distance" in result.people and "overlap_class" in result.people
+
+
+def test_analyse_and_record_writes_the_people_back_while_the_places_are_scored(
+    small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    _forget_all(small_graph)
+    begun = threading.Event()
+    write_person_scores, place_harm = stored_runs.write_person_scores, places.place_harm
+    waited: list[bool] = []
+
+    def writing(*args: Any, **kwargs: Any) -> int:
+        begun.set()
+        return write_person_scores(*args, **kwargs)
+
+    def scoring_places(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        waited.append(begun.wait(timeout=10))  # False unless the write-back has begun
+        return place_harm(*args, **kwargs)
+
+    monkeypatch.setattr(stored_runs, "write_person_scores", writing)
+    monkeypatch.setattr(places, "place_harm", scoring_places)
+    result, run, written = analyse_and_record(
+        small_graph, AnalysisParameters(as_of=AS_OF), runs_dir=tmp_path
+    )
+    assert waited == [True, True, True]  # location, ward, borough
+    assert [stored.id for stored in list_runs(small_graph)] == [run.id]
+    assert written == {"Person": len(in_memory.people)} | {
+        label: len(in_memory.places[level])
+        for label, level in (("Location", "location"), ("Ward", "ward"), ("Borough", "borough"))
+    }
+    pd.testing.assert_frame_equal(result.people, in_memory.people)
+    # Every score on the nodes is this run's, stamped with its time.
+    stamps = run_query(
+        small_graph, "MATCH (n) WHERE n.scored_at IS NOT NULL "
+        "RETURN DISTINCT labels(n)[0] AS label, n.scored_at AS at",
+    )  # fmt: skip
+    assert sorted(stamps["label"]) == ["Borough", "Location", "Person", "Ward"]
+    assert {pd.Timestamp(at.to_native()) for at in stamps["at"]} == {run.finished_at}
+    priority = read_run_table(tmp_path, run, "people", columns=("priority",))
+    assert priority["priority"].tolist() == in_memory.people["priority"].tolist()
 
 
 def test_a_failed_write_back_stores_nothing(

@@ -6,7 +6,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from graphvc.analysis.events import incident_harm, person_incidents, rolling_window
+from graphvc.analysis import events
+from graphvc.analysis.events import harm_once, incident_harm, person_incidents, rolling_window
 from graphvc.analysis.harm import harm_by, harm_pagerank, harm_weighted_degree
 from graphvc.errors import AnalysisError, InputError
 from graphvc.harm_index import load_harm_table
@@ -115,6 +116,31 @@ def test_incident_harm_accepts_datetimes_and_filters_half_open_window():
     )
     table = incident_harm(incidents, start="2024-02-01", end="2024-04-01")
     assert table["incident_id"].tolist() == ["I2", "I3"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (None, None),
+        ("2024-02-01", "2024-04-01"),
+        ("2024-03-15", None),
+        (None, "2024-01-05T10:00:01"),
+    ],
+)
+def test_harm_once_fills_a_table_once_and_cuts_windows_from_it(monkeypatch, start, end):
+    expected = incident_harm(INCIDENTS, start=start, end=end)
+    fills = []
+    fill = events._fill
+    monkeypatch.setattr(events, "_fill", lambda *a, **k: fills.append(k) or fill(*a, **k))
+    with harm_once():
+        whole = incident_harm(INCIDENTS)
+        cut = incident_harm(INCIDENTS, start=start, end=end)
+        other = incident_harm(INCIDENTS.copy(), start=start, end=end)  # another table: filled
+    pd.testing.assert_frame_equal(cut, expected)
+    pd.testing.assert_frame_equal(other, expected)
+    assert len(whole) == 5 and len(fills) == 2
+    incident_harm(INCIDENTS)  # outside the block, filled again
+    assert len(fills) == 3
 
 
 @pytest.mark.parametrize(
