@@ -6,11 +6,14 @@
 //   it), then the contract's columns in order, location_id as the location's internal id
 //   (graphvc.graph_tables puts the keys back: reading a key per row costs the server more)
 // mode: read
-// params: start, end ISO date-time with offset, or null
+// params: start, end ISO date-time with offset, or null; part, parts integers: the incidents
+//   whose id(i) % parts = part (0 and 1 for the whole graph; graphvc.graph_tables reads
+//   the largest tables in parts at once, so the server produces them on two cores)
 MATCH (i:Incident)
 WHERE i.occurred_at IS NOT NULL
   AND ($start IS NULL OR i.occurred_at >= datetime($start))
   AND ($end IS NULL OR i.occurred_at < datetime($end))
+  AND id(i) % $parts = $part
 OPTIONAL MATCH (i)-[:OCCURRED_AT]->(l:Location)
 // One row of rows: lists decode far faster through Bolt than one record per incident.
 RETURN collect([id(i), i.id, i.occurred_at.epochMillis, i.offence, i.category, i.weapon, i.alcohol,

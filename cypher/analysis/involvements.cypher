@@ -6,11 +6,14 @@
 //   their keys from the persons and incidents tables: reading p.id and i.id per row would
 //   cost the server half as much again
 // mode: read
-// params: start, end ISO date-time with offset, or null
+// params: start, end ISO date-time with offset, or null; part, parts integers: the incidents
+//   whose id(i) % parts = part (0 and 1 for the whole graph; graphvc.graph_tables reads
+//   the largest tables in parts at once, so the server produces them on two cores)
 MATCH (p:Person)-[r:OFFENDER_IN|SUSPECT_IN|VICTIM_IN|WITNESS_IN]->(i:Incident)
 WHERE i.occurred_at IS NOT NULL
   AND ($start IS NULL OR i.occurred_at >= datetime($start))
   AND ($end IS NULL OR i.occurred_at < datetime($end))
+  AND id(i) % $parts = $part
 RETURN collect([id(p), id(i),
        CASE type(r) WHEN 'OFFENDER_IN' THEN 'offender' WHEN 'SUSPECT_IN' THEN 'suspect'
                     WHEN 'VICTIM_IN' THEN 'victim' ELSE 'witness' END]) AS rows
