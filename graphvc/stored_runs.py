@@ -20,12 +20,12 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 import pandas as pd
@@ -57,6 +57,8 @@ __all__ = [
     "run_id",
     "run_tables",
 ]
+
+Scored = TypeVar("Scored")
 
 #: How many runs are kept by default (``GRAPHVC_KEEP_RUNS``).
 DEFAULT_KEEP_RUNS = 10
@@ -218,7 +220,8 @@ def record_run(
     """
     _check_keep(keep)
     with ThreadPoolExecutor(max_workers=1) as writer:
-        people = writer.submit(_write_people, driver, result.people, finished_at, database)
+        people = writer.submit(_timed, write_person_scores, driver, result.people,
+                               run_at=finished_at, database=database)  # fmt: skip
         return _store_run(driver, result, writer, people, runs_dir=runs_dir,
                           finished_at=finished_at, keep=keep, database=database)  # fmt: skip
 
@@ -231,10 +234,10 @@ def analyse_and_record(
     keep: int = DEFAULT_KEEP_RUNS,
     database: str = "neo4j",
 ) -> tuple[AnalysisResult, StoredRun, dict[str, int]]:
-    """Read the graph, analyse it and store the run (:func:`graphvc.runs.run_analysis`, then
-    :func:`record_run`), the people's scores written back while the victims and places are
-    still being scored: the server writes while Python computes, so the write-back leaves
-    the run's critical path.
+    """Read the graph, analyse it (:func:`graphvc.runs.run_analysis`) and store the run as
+    :func:`record_run` does, the people's scores written back while the victims and places
+    are still being scored: the server writes while Python computes, so the write-back
+    leaves the run's critical path.
 
     The run's ``finished_at`` (its id, and the ``scored_at`` stamp on the nodes) is the
     moment the people's scores were final. The ``(:AnalysisRun)`` node is still written
@@ -248,7 +251,8 @@ def analyse_and_record(
 
         def write_people(people: pd.DataFrame) -> None:
             begun["at"] = datetime.now(UTC)
-            begun["people"] = writer.submit(_write_people, driver, people, begun["at"], database)
+            begun["people"] = writer.submit(_timed, write_person_scores, driver, people,
+                                            run_at=begun["at"], database=database)  # fmt: skip
 
         # Through the module, as every way into an analysis, so a test can forbid them all.
         result = runs.run_analysis(driver, parameters, database=database, on_people=write_people)
@@ -262,20 +266,10 @@ def _check_keep(keep: int) -> None:
         raise RunError(f"GRAPHVC_KEEP_RUNS={keep!r} must be at least 1")
 
 
-def _write_people(
-    driver: neo4j.Driver, people: pd.DataFrame, finished_at: datetime, database: str
-) -> tuple[int, float]:
+def _timed(write: Callable[..., Scored], *args: Any, **kwargs: Any) -> tuple[Scored, float]:
+    """``write(*args, **kwargs)`` and how many seconds it took."""
     started = time.perf_counter()
-    scored = write_person_scores(driver, people, run_at=finished_at, database=database)
-    return scored, time.perf_counter() - started
-
-
-def _write_places(
-    driver: neo4j.Driver, result: AnalysisResult, finished_at: datetime, database: str
-) -> tuple[dict[str, int], float]:
-    started = time.perf_counter()
-    scored = write_place_scores(driver, result.places, run_at=finished_at, database=database)
-    return scored, time.perf_counter() - started
+    return write(*args, **kwargs), time.perf_counter() - started
 
 
 def _store_run(
@@ -294,7 +288,8 @@ def _store_run(
     meanwhile, then the folder renamed and the run's node written."""
     identity = run_id(finished_at)
     staged = runs_dir / f".{identity}.partial"
-    places = writer.submit(_write_places, driver, result, finished_at, database)
+    places = writer.submit(_timed, write_place_scores, driver, result.places,
+                           run_at=finished_at, database=database)  # fmt: skip
     started = time.perf_counter()
     try:
         tables = run_tables(result)
