@@ -28,7 +28,8 @@ __all__ = ["canonical", "default_as_of", "latest_incident", "read_graph_tables"]
 _WINDOWED = ("incidents", "involvements")
 #: The windowed tables are read in this many parts at once (by their incidents' internal ids),
 #: so the server produces the largest tables on two cores: the incidents alone took 16.7 s of
-#: a 29.2 s read at 1,000,000 incidents (``bench/bench_read.py``).
+#: a 29.2 s read at 1,000,000 incidents, and the whole read 27.2 s in parts against 30.0 s
+#: whole (medians of five, the README's Performance section).
 _PARTS = 2
 #: Columns read as epoch milliseconds, returned as London wall-clock time.
 _INSTANTS = ("occurred_at", "assessed_at")
@@ -70,7 +71,8 @@ def read_graph_tables(
     workers: int = 2,
     database: str = "neo4j",
 ) -> dict[str, pd.DataFrame]:
-    """The graph as the input contract's tables, one read query each, ``workers`` at once.
+    """The graph as the input contract's tables, one read query each (the incidents and
+    involvements in two parts), ``workers`` at once.
 
     Incidents are those with ``start <= occurred_at < end`` (either may be None: open;
     a moment without a time zone is London wall-clock time), and involvements are the
