@@ -134,7 +134,7 @@ def write_person_scores(
     """Write the person scores of ``people`` (:attr:`graphvc.runs.AnalysisResult.people`)
     onto their nodes, ``batch_size`` to a transaction, stamped ``run_at``; clear the scores
     of people this run did not score. Returns how many people were scored."""
-    _write_level(driver, "person", people, run_at.isoformat(), database, batch_size)
+    _write_level(driver, _PERSON, PERSON_SCORES, people, run_at.isoformat(), database, batch_size)
     return len(people)
 
 
@@ -149,8 +149,9 @@ def write_place_scores(
     """Write the place scores of ``places`` (:attr:`graphvc.runs.AnalysisResult.places`, by
     level) onto their nodes as :func:`write_person_scores` does; returns how many nodes of
     each label were scored."""
-    for level in _PLACES:
-        _write_level(driver, level, places[level], run_at.isoformat(), database, batch_size)
+    for level, target in _PLACES.items():
+        _write_level(driver, target, PLACE_SCORES, places[level], run_at.isoformat(), database,
+                     batch_size)  # fmt: skip
     return {_PLACES[level][0]: len(places[level]) for level in _PLACES}
 
 
@@ -175,13 +176,12 @@ def write_scores(
 
 
 def _write_level(
-    driver: neo4j.Driver, level: str, table: pd.DataFrame, stamp: str, database: str,
-    batch_size: int,
+    driver: neo4j.Driver, target: tuple[str, str, dict[str, str] | None],
+    names: Mapping[str, str], table: pd.DataFrame, stamp: str, database: str, batch_size: int,
 ) -> None:  # fmt: skip
-    """Write one level's scores (``person`` or a place level), one batch of columns per
-    transaction, then clear its label's older scores."""
-    label, cypher, labels = _PERSON if level == "person" else _PLACES[level]
-    names = PERSON_SCORES if level == "person" else PLACE_SCORES
+    """Write ``table``'s scores ``names`` onto the nodes of ``target`` (label, Cypher file and
+    its labels), one batch of columns per transaction, then clear the label's older scores."""
+    label, cypher, labels = target
     batches = _score_batches(table, names, batch_size)
     run_write(driver, read_cypher(cypher, labels=labels), batches,
               parameters={"run_at": stamp}, database=database, batch_size=1)  # fmt: skip
