@@ -793,7 +793,7 @@ _GEOGRAPHY = click.option(
 
 
 @cli.command("synth")
-@_incidents_option(10_000, "Number of incidents (1,000 to 1,000,000).")
+@_incidents_option(10_000, "Number of incidents (1,000 to 5,000,000).")
 @_seed_option(0, "Random seed.")
 @click.option(
     "--out",

@@ -88,7 +88,7 @@ from graphvc.synth.geography import FAMILIES, Geography
 __all__ = ["MAX_INCIDENTS", "MIN_INCIDENTS", "SyntheticDataset", "generate"]
 
 MIN_INCIDENTS = 1_000
-MAX_INCIDENTS = 1_000_000
+MAX_INCIDENTS = 5_000_000
 ID_DIGITS = 7
 
 # --- When --------------------------------------------------------------------------------------
@@ -338,7 +338,7 @@ def generate(n_incidents: int, seed: int, geography: Geography) -> SyntheticData
     Parameters
     ----------
     n_incidents : int
-        How many incidents, from 1,000 to 1,000,000.
+        How many incidents, from 1,000 to 5,000,000.
     seed : int
         Seed of the random generator (``numpy.random.default_rng``), at least 0.
     geography : Geography

@@ -268,7 +268,7 @@ def test_sizes_grow_with_n(data: SyntheticDataset, city: Geography) -> None:
         assert len(larger.tables[name]) / len(data.tables[name]) == pytest.approx(2, rel=0.2)
 
 
-@pytest.mark.parametrize(("n_incidents", "seed"), [(999, 1), (1_000_001, 1), (1000, -1)])
+@pytest.mark.parametrize(("n_incidents", "seed"), [(999, 1), (5_000_001, 1), (1000, -1)])
 def test_refuses_sizes_and_seeds_out_of_range(city: Geography, n_incidents: int, seed: int) -> None:
     bad = f"n_incidents={n_incidents}" if seed >= 0 else f"seed={seed}"
     with pytest.raises(ConfigError, match=bad):
