@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench._server import ROOT, bench_driver
 from bench.bench_load import synthetic_folder
-from graphvc.app.main import PAGES
+from graphvc.app import PAGES
 from graphvc.runs import AnalysisParameters, run_analysis
 from graphvc.schema import apply_schema, graph_counts, wipe
 from graphvc.stored_runs import list_runs, record_run

@@ -12,7 +12,9 @@ timed in headless Chromium: in three rounds (``--paint-rounds``), each a freshly
 and a fresh browser profile, after one untimed page (the app's own start). A single first
 paint on two cores varies by half a second, so each page's median is taken, and the slowest
 page's median reported (``page_first_paint_s``; the slowest single paint also:
-``page_first_paint_worst_s``). Prints a table and, last, one JSON line;
+``page_first_paint_worst_s``). In the same rounds a bare Streamlit page
+(``bench/bare_app.py``) is timed the same way: the floor under every page
+(``page_floor_s``). Prints a table and, last, one JSON line;
 ``--save`` also writes that line to ``bench/results/scale-N.json``.
 
     python -m bench.bench_scale --incidents 100000 [--seed 1] [--save]
@@ -44,7 +46,7 @@ from typing import Any
 from bench._server import ROOT, bench_driver
 from bench.bench_load import synthetic_folder
 from graphvc import localserver
-from graphvc.app.main import PAGES
+from graphvc.app import PAGES
 from graphvc.config import Settings
 from graphvc.graph_tables import default_as_of, read_graph_tables
 from graphvc.reports.charts import line_chart
@@ -115,14 +117,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _served_app(env: dict[str, str]) -> Iterator[str]:
-    """``graphvc app`` on a free port (never 8501), until the block ends; its URL."""
+def _served(command: list[str], env: dict[str, str]) -> Iterator[str]:
+    """A Streamlit app served by ``command`` (its port appended) on a free port (never 8501),
+    until the block ends; its URL."""
     port = _free_port()
     log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "graphvc", "app", "--address", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-    )  # fmt: skip
+        [*command, str(port)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -148,6 +150,13 @@ def _served_app(env: dict[str, str]) -> Iterator[str]:
         os.unlink(log.name)
 
 
+#: ``graphvc app``, and the bare app (``bench/bare_app.py``), each followed by its port.
+_APP = [sys.executable, "-m", "graphvc", "app", "--address", "127.0.0.1", "--port"]
+_BARE_APP = [sys.executable, "-m", "streamlit", "run", str(ROOT / "bench" / "bare_app.py"),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.address", "127.0.0.1", "--server.port"]  # fmt: skip
+
+
 #: True once the page's script has run to its end and drawn something.
 _RENDERED = (
     "const app = document.querySelector('[data-testid=\"stApp\"]');"
@@ -157,8 +166,11 @@ _RENDERED = (
 )
 
 
-def page_first_paints(url: str, timeout: float, profile: Path) -> dict[str, float]:
-    """Seconds from asking for each page to its first full render, in a fresh browser tab."""
+def page_first_paints(
+    url: str, timeout: float, profile: Path, pages: dict[str, str], warm: str
+) -> dict[str, float]:
+    """Seconds from asking for each page (name: its path) to its first full render, in a
+    fresh browser tab, after page ``warm`` untimed."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.support.ui import WebDriverWait
@@ -174,14 +186,14 @@ def page_first_paints(url: str, timeout: float, profile: Path) -> dict[str, floa
     paints: dict[str, float] = {}
     try:
         # One page first, untimed: the app's own start (imports, the driver) is not a page's.
-        browser.get(f"{url}/cypher")
+        browser.get(f"{url}/{warm}")
         WebDriverWait(browser, timeout, poll_frequency=0.1).until(
             lambda b: b.execute_script(_RENDERED)
         )
-        for name, _title, _icon in PAGES:
+        for name, path in pages.items():
             browser.get("about:blank")
             started = time.perf_counter()
-            browser.get(url if name == "overview" else f"{url}/{name}")
+            browser.get(f"{url}/{path}")
             WebDriverWait(browser, timeout, poll_frequency=0.1).until(
                 lambda b: b.execute_script(_RENDERED)
             )
@@ -246,16 +258,24 @@ def run(incidents: int, seed: int, page_timeout: float, paint_rounds: int = 3) -
         figures["report_s"] = round(
             _graphvc(["report", "centrality", "--out", str(out), "--quiet"], env)[0], 2
         )
-        rounds = []
+        pages = {name: "" if name == "overview" else name for name, _title, _icon in PAGES}
+        rounds, floors = [], []
         for attempt in range(paint_rounds):
-            with _served_app(env) as url:
-                rounds.append(page_first_paints(url, page_timeout, work / f"chromium-{attempt}"))
+            with _served(_APP, env) as url:
+                rounds.append(page_first_paints(url, page_timeout, work / f"chromium-{attempt}",
+                                                pages, warm="cypher"))  # fmt: skip
+            with _served(_BARE_APP, env) as url:
+                floors.append(page_first_paints(url, page_timeout, work / f"bare-{attempt}",
+                                                {"bare": "second"}, warm="first")["bare"])  # fmt: skip
         paints = {page: statistics.median(r[page] for r in rounds) for page in rounds[0]}
         figures["pages_s"] = paints
         figures["pages_rounds_s"] = {page: [r[page] for r in rounds] for page in paints}
         figures["page_first_paint_s"] = max(paints.values())
         figures["slowest_page"] = max(paints, key=lambda page: paints[page])
         figures["page_first_paint_worst_s"] = max(max(r.values()) for r in rounds)
+        # The floor: a bare Streamlit page, timed the same way in the same rounds.
+        figures["page_floor_s"] = statistics.median(floors)
+        figures["page_floor_rounds_s"] = floors
         figures["peak_rss_mb"] = _peak_rss_mb()
         figures["children_peak_rss_mb"] = _peak_rss_mb(resource.RUSAGE_CHILDREN)
         figures["neo4j_peak_rss_mb"] = _server_peak_rss_mb(settings)
@@ -276,7 +296,9 @@ def print_table(figures: dict[str, Any]) -> None:
     for page, seconds in figures["pages_s"].items():
         rounds = ", ".join(f"{s:.2f}" for s in figures["pages_rounds_s"][page])
         print(f"  page {page:<42} {seconds:>10,.2f}  ({rounds})")
-    print(f"slowest single first paint: {figures['page_first_paint_worst_s']:.2f} s")
+    print(f"slowest single first paint: {figures['page_first_paint_worst_s']:.2f} s; a bare "
+          f"Streamlit page (the floor): {figures['page_floor_s']:.2f} s "
+          f"({', '.join(f'{s:.2f}' for s in figures['page_floor_rounds_s'])})")  # fmt: skip
     print(f"bulk first load {figures['bulk_speedup']}x faster than online; "
           f"same counts: {figures['same_counts']}")  # fmt: skip
     print(f"peak RSS: this process {figures['peak_rss_mb']:,} MB, graphvc commands "

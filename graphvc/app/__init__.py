@@ -8,9 +8,21 @@ wheel alike; ``app.py`` at the top of a checkout is the documented entry for
 
 from pathlib import Path
 
-__all__ = ["PAGES_DIR", "page"]
+__all__ = ["PAGES", "PAGES_DIR", "page"]
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
+#: The pages in the order the navigation shows them: name (its file in ``pages/``), title, icon.
+PAGES = (
+    ("overview", "Overview", ":material/dashboard:"),
+    ("explorer", "Network explorer", ":material/hub:"),
+    ("people", "Dangerous people", ":material/person_alert:"),
+    ("victims", "Victims", ":material/personal_injury:"),
+    ("places", "Places", ":material/location_on:"),
+    ("performance", "Performance", ":material/target:"),
+    ("cypher", "Cypher", ":material/terminal:"),
+    ("reports", "Reports", ":material/summarize:"),
+    ("audit", "Audit trail", ":material/policy:"),
+)
 
 
 def page(name: str) -> str:

@@ -10,20 +10,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from graphvc.app import page
+from graphvc.app import PAGES, page
 from graphvc.app.common import audited, current_user, settings, warm_up
 
-PAGES = (
-    ("overview", "Overview", ":material/dashboard:"),
-    ("explorer", "Network explorer", ":material/hub:"),
-    ("people", "Dangerous people", ":material/person_alert:"),
-    ("victims", "Victims", ":material/personal_injury:"),
-    ("places", "Places", ":material/location_on:"),
-    ("performance", "Performance", ":material/target:"),
-    ("cypher", "Cypher", ":material/terminal:"),
-    ("reports", "Reports", ":material/summarize:"),
-    ("audit", "Audit trail", ":material/policy:"),
-)
+__all__ = ["PAGES", "main"]
 
 
 def sign_in() -> None:
