@@ -19,6 +19,10 @@ page's median reported (``page_first_paint_s``; the slowest single paint also:
 
     python -m bench.bench_scale --incidents 100000 [--seed 1] [--save]
 
+``--no-online-load`` skips the online load (about half an hour at 5,000,000 incidents, and
+the transaction logs it leaves): the rest runs on the bulk-loaded graph, and
+``online_load_s`` and ``bulk_speedup`` are null.
+
 ``--plot`` draws the saved runs (``bench/results/scale-*.json``) as ``docs/scaling.svg``:
 
     python -m bench.bench_scale --plot
@@ -213,8 +217,11 @@ class _Figures(dict[str, Any]):
             print(f"{key} {value}", file=sys.stderr, flush=True)
 
 
-def run(incidents: int, seed: int, page_timeout: float, paint_rounds: int = 3) -> dict[str, Any]:
-    """Every phase at one size; the figures of the final JSON line (and more)."""
+def run(
+    incidents: int, seed: int, page_timeout: float, paint_rounds: int = 3, online_load: bool = True
+) -> dict[str, Any]:
+    """Every phase at one size (the online load only when ``online_load``); the figures of the
+    final JSON line (and more)."""
     figures: dict[str, Any] = _Figures(benchmark="scale", incidents=incidents, seed=seed)
     started = time.perf_counter()
     folder = synthetic_folder(incidents, seed)
@@ -232,11 +239,15 @@ def run(incidents: int, seed: int, page_timeout: float, paint_rounds: int = 3) -
         figures["bulk_import_s"] = round(time.perf_counter() - started, 2)
         bulk_counts = graph_counts(driver)
 
-        wipe(driver)
-        started = time.perf_counter()
-        apply_schema(driver)
-        write_tables(driver, valid, batch_size=settings.batch_size, workers=settings.load_workers)
-        figures["online_load_s"] = round(time.perf_counter() - started, 2)
+        if online_load:
+            wipe(driver)
+            started = time.perf_counter()
+            apply_schema(driver)
+            write_tables(driver, valid, batch_size=settings.batch_size,
+                         workers=settings.load_workers)  # fmt: skip
+            figures["online_load_s"] = round(time.perf_counter() - started, 2)
+        else:
+            figures["online_load_s"] = None
         figures["graph"] = graph_counts(driver)
         figures["same_counts"] = figures["graph"] == bulk_counts
         del valid
@@ -279,7 +290,9 @@ def run(incidents: int, seed: int, page_timeout: float, paint_rounds: int = 3) -
         figures["peak_rss_mb"] = _peak_rss_mb()
         figures["children_peak_rss_mb"] = _peak_rss_mb(resource.RUSAGE_CHILDREN)
         figures["neo4j_peak_rss_mb"] = _server_peak_rss_mb(settings)
-        figures["bulk_speedup"] = round(figures["online_load_s"] / figures["bulk_import_s"], 1)
+        figures["bulk_speedup"] = (
+            round(figures["online_load_s"] / figures["bulk_import_s"], 1) if online_load else None
+        )
         figures["neo4j_heap"], figures["neo4j_pagecache"] = settings.heap, settings.pagecache
     finally:
         driver.close()
@@ -292,23 +305,27 @@ def print_table(figures: dict[str, Any]) -> None:
     print(f"{'phase':<48} {'seconds':>10}")
     print(f"{'validation (the same for both loads)':<48} {figures['validate_s']:>10,.2f}")
     for key, label in PHASES.items():
-        print(f"{label:<48} {figures[key]:>10,.2f}")
+        seconds = "not run" if figures[key] is None else f"{figures[key]:,.2f}"
+        print(f"{label:<48} {seconds:>10}")
     for page, seconds in figures["pages_s"].items():
         rounds = ", ".join(f"{s:.2f}" for s in figures["pages_rounds_s"][page])
         print(f"  page {page:<42} {seconds:>10,.2f}  ({rounds})")
     print(f"slowest single first paint: {figures['page_first_paint_worst_s']:.2f} s; a bare "
           f"Streamlit page (the floor): {figures['page_floor_s']:.2f} s "
           f"({', '.join(f'{s:.2f}' for s in figures['page_floor_rounds_s'])})")  # fmt: skip
-    print(f"bulk first load {figures['bulk_speedup']}x faster than online; "
-          f"same counts: {figures['same_counts']}")  # fmt: skip
+    if figures["bulk_speedup"] is not None:
+        print(f"bulk first load {figures['bulk_speedup']}x faster than online; "
+              f"same counts: {figures['same_counts']}")  # fmt: skip
     print(f"peak RSS: this process {figures['peak_rss_mb']:,} MB, graphvc commands "
           f"{figures['children_peak_rss_mb']:,} MB, Neo4j {figures['neo4j_peak_rss_mb']} MB "
           f"(heap {figures['neo4j_heap']}, page cache {figures['neo4j_pagecache']})")  # fmt: skip
 
 
 def plot(files: list[Path], out: Path) -> Path:
-    """Seconds per phase against incidents, from saved runs, as an SVG line chart."""
-    runs = sorted((json.loads(path.read_text().splitlines()[-1]) for path in files),
+    """Seconds per phase against incidents, from the saved runs that ran every phase, as an
+    SVG line chart."""
+    saved = (json.loads(path.read_text().splitlines()[-1]) for path in files)
+    runs = sorted((figures for figures in saved if None not in map(figures.get, PHASES)),
                   key=lambda figures: figures["incidents"])  # fmt: skip
     if not runs:
         raise SystemExit(f"no saved runs in {RESULTS} (run with --save first)")
@@ -330,6 +347,8 @@ def main() -> None:
     parser.add_argument("--paint-rounds", type=int, default=3,
                         help="fresh app and browser starts whose first paints are taken; "
                         "each page's median is reported")  # fmt: skip
+    parser.add_argument("--no-online-load", action="store_true",
+                        help="skip the online load (its figures are then null)")  # fmt: skip
     parser.add_argument("--save", action="store_true",
                         help=f"also write the JSON line to {RESULTS.relative_to(ROOT)}/scale-N.json")  # fmt: skip
     parser.add_argument("--plot", action="store_true",
@@ -338,7 +357,8 @@ def main() -> None:
     if args.plot:
         print(f"wrote {plot(sorted(RESULTS.glob('scale-*.json')), PLOT)}")
         return
-    figures = run(args.incidents, args.seed, args.page_timeout, args.paint_rounds)
+    figures = run(args.incidents, args.seed, args.page_timeout, args.paint_rounds,
+                  online_load=not args.no_online_load)  # fmt: skip
     print_table(figures)
     line = json.dumps(figures, sort_keys=True)
     if args.save:
