@@ -246,11 +246,11 @@ def run(
             write_tables(driver, valid, batch_size=settings.batch_size,
                          workers=settings.load_workers)  # fmt: skip
             figures["online_load_s"] = round(time.perf_counter() - started, 2)
+            figures["graph"] = graph_counts(driver)
+            figures["same_counts"] = figures["graph"] == bulk_counts
         else:
-            figures["online_load_s"] = None
-        figures["graph"] = graph_counts(driver)
-        # Both loads' counts compared; null when only the bulk load ran.
-        figures["same_counts"] = figures["graph"] == bulk_counts if online_load else None
+            figures["graph"] = bulk_counts
+            figures["online_load_s"] = figures["same_counts"] = None
         del valid
 
         seconds, output = _graphvc(["analyse", "--json"], env)
