@@ -14,7 +14,9 @@ paint on two cores varies by half a second, so each page's median is taken, and 
 page's median reported (``page_first_paint_s``; the slowest single paint also:
 ``page_first_paint_worst_s``). In the same rounds a bare Streamlit page
 (``bench/bare_app.py``) is timed the same way: the floor under every page
-(``page_floor_s``). Prints a table and, last, one JSON line;
+(``page_floor_s``). The line also says which commit ran on which machine (``commit``,
+``machine``: its processor, cores, memory and ``loop_s``, a fixed Python loop's seconds, to
+tell a faster machine from faster code). Prints a table and, last, one JSON line;
 ``--save`` also writes that line to ``bench/results/scale-N.json``.
 
     python -m bench.bench_scale --incidents 100000 [--seed 1] [--save]
@@ -33,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import resource
 import shutil
 import socket
@@ -112,6 +115,37 @@ def _graphvc(arguments: list[str], env: dict[str, str]) -> tuple[float, str]:
     if done.returncode != 0:
         raise SystemExit(f"graphvc {' '.join(arguments)} failed: {done.stderr.strip()[-500:]}")
     return time.perf_counter() - started, done.stdout
+
+
+def _provenance() -> dict[str, Any]:
+    """Which code ran on which machine: the commit (with ``+changes`` when the tree differs
+    from it), the processor, its cores, the memory, and the seconds a fixed Python loop takes
+    (``loop_s``, the best of three): machines of one kind differ, and runs on different
+    machines compare second for second only as far as their ``loop_s`` agree."""
+
+    def git(*arguments: str) -> str:
+        done = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True,
+                              check=False)  # fmt: skip
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or None
+    if commit and git("status", "--porcelain", "--untracked-files=no"):
+        commit += "+changes"
+    cpuinfo = Path("/proc/cpuinfo")
+    models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+              if line.startswith("model name")] if cpuinfo.is_file() else []  # fmt: skip
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    loops = []
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(5_000_000))
+        loops.append(time.perf_counter() - started)
+    return {
+        "commit": commit,
+        "machine": {"processor": models[0] if models else platform.processor() or None,
+                    "cores": os.cpu_count(), "memory_gb": round(memory / 2**30, 1),
+                    "loop_s": round(min(loops), 3)},
+    }  # fmt: skip
 
 
 def _free_port() -> int:
@@ -222,7 +256,9 @@ def run(
 ) -> dict[str, Any]:
     """Every phase at one size (the online load only when ``online_load``); the figures of the
     final JSON line (and more)."""
-    figures: dict[str, Any] = _Figures(benchmark="scale", incidents=incidents, seed=seed)
+    figures: dict[str, Any] = _Figures(
+        benchmark="scale", incidents=incidents, seed=seed, **_provenance()
+    )
     started = time.perf_counter()
     folder = synthetic_folder(incidents, seed)
     figures["synth_s"] = round(time.perf_counter() - started, 2)
@@ -303,6 +339,7 @@ def run(
 
 def print_table(figures: dict[str, Any]) -> None:
     print(f"{figures['incidents']:,} incidents (seed {figures['seed']}); graph {figures['graph']}")
+    print(f"commit {figures['commit']}; machine {figures['machine']}")
     print(f"{'phase':<48} {'seconds':>10}")
     print(f"{'validation (the same for both loads)':<48} {figures['validate_s']:>10,.2f}")
     for key, label in PHASES.items():
