@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from graphvc import __version__, runs
-from graphvc.analysis.events import harm_once, incident_harm
+from graphvc.analysis.events import harm_once, incident_harm, is_in
 from graphvc.analysis.neighbourhoods import high_impact_wards
 from graphvc.analysis.places import repeat_locations
 from graphvc.analysis.proportionality import ATTRIBUTE_VALUES
@@ -161,7 +161,7 @@ def _run_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
     ]
     stored = {
         "people": result.people,
-        "persons": persons[persons["person_id"].isin(result.people.index)][
+        "persons": persons[is_in(persons["person_id"], result.people.index)][
             ["person_id", *attributes]
         ].reset_index(drop=True),
         **{

@@ -14,7 +14,7 @@ from collections.abc import Hashable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from graphvc.analysis.events import DateLike, person_incidents
+from graphvc.analysis.events import DateLike, is_in, person_incidents
 from graphvc.contract import CATEGORIES, PERPETRATOR_ROLES
 from graphvc.errors import AnalysisError
 from graphvc.harm_index import HarmTable
@@ -142,7 +142,7 @@ def transition_matrix(
     chosen = sequences["sequence"] if isinstance(sequences, pd.DataFrame) else sequences
     if people is not None:
         wanted = [people] if isinstance(people, str) or not isinstance(people, Iterable) else people
-        chosen = chosen[chosen.index.isin(list(wanted))]
+        chosen = chosen[is_in(chosen.index, wanted)]
     position = {category: i for i, category in enumerate(CATEGORIES)}
     counts = np.zeros((len(CATEGORIES), len(CATEGORIES)), dtype=np.int64)
     for person, sequence in chosen.items():

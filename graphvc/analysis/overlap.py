@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from graphvc.analysis.events import DateLike, person_incidents, rolling_window
+from graphvc.analysis.events import DateLike, is_in, person_incidents, rolling_window
 from graphvc.analysis.harm import harm_by
 from graphvc.contract import PERPETRATOR_ROLES
 from graphvc.errors import AnalysisError
@@ -56,7 +56,7 @@ def absolute_victims(
     """
     victims = person_incidents(incidents, involvements, roles=("victim",), end=end)
     offenders = person_incidents(incidents, involvements, roles=PERPETRATOR_ROLES, end=end)
-    never = ~victims["person_id"].isin(offenders["person_id"])
+    never = ~is_in(victims["person_id"], offenders["person_id"])
     found: pd.Index = pd.Index(sorted(victims.loc[never, "person_id"].unique()), name="person_id")
     return found
 

@@ -29,7 +29,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from graphvc.analysis.events import DateLike, incident_harm, require_columns
+from graphvc.analysis.events import DateLike, incident_harm, is_in, require_columns
 from graphvc.contract import ASSOCIATION_TYPES, CATEGORIES, PERPETRATOR_ROLES, ROLES
 from graphvc.errors import AnalysisError
 from graphvc.harm_index import HarmTable
@@ -92,7 +92,7 @@ def _incident_events(
         require_columns(locations, "locations", ["location_id", "borough_code"])
         require_columns(incidents, "incidents", ["location_id"])
         places = locations.loc[locations["borough_code"].isin(_listed(boroughs)), "location_id"]
-        chosen = chosen.loc[chosen["location_id"].isin(places)]
+        chosen = chosen.loc[is_in(chosen["location_id"], places)]
     return involvements[["person_id", "incident_id", "role"]].merge(chosen, on="incident_id")
 
 
@@ -125,7 +125,7 @@ def _describe(G: nx.Graph, table: pd.DataFrame | None, key: str, columns: Iterab
     if table is None:
         return
     present = [c for c in columns if c in table.columns]
-    rows = table.loc[table[key].isin(list(G)), [key, *present]].set_index(key)
+    rows = table.loc[is_in(table[key], G), [key, *present]].set_index(key)
     nx.set_node_attributes(
         G, {node: {c: v for c, v in row.items() if pd.notna(v)} for node, row in _records(rows)}
     )

@@ -9,7 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from graphvc.analysis.events import incident_harm, person_incidents, rolling_window
+from graphvc.analysis.events import incident_harm, is_in, person_incidents, rolling_window
 from graphvc.analysis.neighbourhoods import high_impact_wards
 from graphvc.analysis.places import knox_test
 from graphvc.analysis.proportionality import proportionality
@@ -163,7 +163,7 @@ def communities_table(
     rows = []
     for community in wanted:
         ids = members.index[members["community"] == community]
-        own = events[events["person_id"].isin(ids)].drop_duplicates("incident_id")
+        own = events[is_in(events["person_id"], ids)].drop_duplicates("incident_id")
         rows.append(
             {
                 "community": int(community),

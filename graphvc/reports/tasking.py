@@ -32,7 +32,7 @@ import pandas as pd
 
 from graphvc import audit, harm_index
 from graphvc import performance as perf
-from graphvc.analysis.events import person_incidents, rolling_window
+from graphvc.analysis.events import is_in, person_incidents, rolling_window
 from graphvc.analysis.neighbourhoods import high_impact_wards
 from graphvc.db import server_version
 from graphvc.errors import ConfigError, ReportError
@@ -130,7 +130,7 @@ def victims_due(
     domestic_people = set(result.domestic_repeats["victim_id"].astype(str))
     wanted = set(result.repeat_victims.index.astype(str)) | domestic_people
     wanted &= set(victimised.loc[here, "person_id"])
-    mine = victimised[victimised["person_id"].isin(wanted)]
+    mine = victimised[is_in(victimised["person_id"], wanted)]
     columns = ["person_id", "victimisations", "domestic_incidents", "harm", "last_at",
                "days_since_last", "due_for_contact"]  # fmt: skip
     if mine.empty:
@@ -229,7 +229,7 @@ def tasking_tables(
     tables = result.tables
     boroughs = _incident_boroughs(tables)
     people = result.people[
-        result.people.index.astype(str).isin(_people_in(result.events, boroughs, borough))
+        is_in(result.people.index.astype(str), _people_in(result.events, boroughs, borough))
     ]
     people = people.rename(columns={"rank": "force_rank"})
     people.insert(0, "rank", people["force_rank"].rank(method="min").astype("int64"))
