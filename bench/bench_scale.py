@@ -118,8 +118,8 @@ def _graphvc(arguments: list[str], env: dict[str, str]) -> tuple[float, str]:
 
 
 def _provenance() -> dict[str, Any]:
-    """Which code ran on which machine: the commit (with ``+changes`` when the tree differs
-    from it), the processor, its cores, the memory, and the seconds a fixed Python loop takes
+    """Which code ran on which machine: the commit (with ``+changes`` when the tree's code
+    differs from it), the processor, its cores, the memory, and the seconds a fixed Python loop takes
     (``loop_s``, the best of three): machines of one kind differ, and runs on different
     machines compare second for second only as far as their ``loop_s`` agree."""
 
@@ -129,7 +129,9 @@ def _provenance() -> dict[str, Any]:
         return done.stdout.strip() if done.returncode == 0 else ""
 
     commit = git("rev-parse", "--short", "HEAD") or None
-    if commit and git("status", "--porcelain", "--untracked-files=no"):
+    # The saved figures themselves (bench/results) are not a change to the code that ran.
+    if commit and git("status", "--porcelain", "--untracked-files=no", "--", ".",
+                      ":!bench/results"):  # fmt: skip
         commit += "+changes"
     cpuinfo = Path("/proc/cpuinfo")
     models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
