@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 
 from graphvc.analysis import events
-from graphvc.analysis.events import harm_once, incident_harm, person_incidents, rolling_window
+from graphvc.analysis.events import (
+    harm_once,
+    incident_harm,
+    is_in,
+    person_incidents,
+    rolling_window,
+)
 from graphvc.analysis.harm import harm_by, harm_pagerank, harm_weighted_degree
 from graphvc.errors import AnalysisError, InputError
 from graphvc.harm_index import load_harm_table
@@ -273,3 +280,33 @@ def test_empty_cells_are_missing_values():
         [365.0, "personal_robbery"],
         [12.0, "hate_crime"],
     ]
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        pd.Series(["B", None, "Z"], dtype="str"),
+        pd.Index(["D", "A"], dtype="str"),
+        {"A", "C"},
+        (person for person in ["C"]),
+        ["B", 7],
+        [],
+        np.array(["D", None], dtype=object),
+    ],
+    ids=[
+        "str series with a missing",
+        "index",
+        "set",
+        "generator",
+        "text and a number",
+        "none",
+        "object array",
+    ],
+)
+@pytest.mark.parametrize("dtype", ["str", "string", object])
+def test_is_in_answers_what_isin_answers(wanted: object, dtype: object) -> None:
+    values = pd.Series(["A", "B", None, "D", "B", "C"], dtype=dtype)
+    listed = list(wanted) if not isinstance(wanted, pd.Series | pd.Index | np.ndarray) else wanted
+    expected = values.isin(listed).to_numpy(dtype=bool)
+    assert is_in(values, listed).tolist() == expected.tolist()
+    assert is_in(pd.Index(values), listed).tolist() == expected.tolist()
