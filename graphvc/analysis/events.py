@@ -384,8 +384,9 @@ def _blank_as_missing(values: pd.Series) -> pd.Series:
     """``values`` with empty or all-space text as missing (an empty CSV cell); numbers and
     times, which cannot be blank, as they are (spelling a million of them out as text to
     find none took half a second)."""
-    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
-        return values
+    kinds = pd.api.types
+    if kinds.is_numeric_dtype(values) or kinds.is_datetime64_any_dtype(values):
+        return values  # (booleans are numeric here)
     blank = values.astype("string").str.strip().eq("").fillna(False).astype(bool)
     return values.mask(blank)
 
