@@ -118,14 +118,18 @@ def _graphvc(arguments: list[str], env: dict[str, str]) -> tuple[float, str]:
 
 
 def _provenance() -> dict[str, Any]:
-    """Which code ran on which machine: the commit (with ``+changes`` when the tree's code
-    differs from it), the processor, its cores, the memory, and the seconds a fixed Python loop takes
+    """Which code ran on which machine: the commit (with ``+changes`` when a tracked file
+    other than the saved results differs from it), the processor, its cores, the memory
+    (``memory_gb``, in GiB), and the seconds a fixed Python loop takes
     (``loop_s``, the best of three): machines of one kind differ, and runs on different
     machines compare second for second only as far as their ``loop_s`` agree."""
 
     def git(*arguments: str) -> str:
-        done = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True,
-                              check=False)  # fmt: skip
+        try:
+            done = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True,
+                                  check=False)  # fmt: skip
+        except OSError:  # no git here
+            return ""
         return done.stdout.strip() if done.returncode == 0 else ""
 
     commit = git("rev-parse", "--short", "HEAD") or None

@@ -310,6 +310,8 @@ def is_in(values: pd.Series | pd.Index, wanted: Iterable[Any]) -> np.ndarray:
     >>> is_in(people, {"A"}).tolist()
     [True, False, False, False]
     """
+    if isinstance(wanted, str):
+        raise TypeError(f"is_in wants a list of values, not the str {wanted!r}")
     dtype = values.dtype
     if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
         return np.asarray(values.isin(_listed(wanted)), dtype=bool)

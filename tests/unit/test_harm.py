@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -282,31 +284,33 @@ def test_empty_cells_are_missing_values():
     ]
 
 
-@pytest.mark.parametrize(
-    "wanted",
-    [
-        pd.Series(["B", None, "Z"], dtype="str"),
-        pd.Index(["D", "A"], dtype="str"),
-        {"A", "C"},
-        (person for person in ["C"]),
-        ["B", 7],
-        [],
-        np.array(["D", None], dtype=object),
-    ],
-    ids=[
-        "str series with a missing",
-        "index",
-        "set",
-        "generator",
-        "text and a number",
-        "none",
-        "object array",
-    ],
-)
-@pytest.mark.parametrize("dtype", ["str", "string", object])
-def test_is_in_answers_what_isin_answers(wanted: object, dtype: object) -> None:
+#: Ways of naming the wanted values, each made afresh per call (a generator is used once).
+WANTED = {
+    "str series with a missing": lambda: pd.Series(["B", None, "Z"], dtype="str"),
+    "index": lambda: pd.Index(["D", "A"], dtype="str"),
+    "set": lambda: {"A", "C"},
+    "generator": lambda: (person for person in ["C", "D"]),
+    "text and a number": lambda: ["B", 7],
+    "none": lambda: [],
+    "object array": lambda: np.array(["D", None], dtype=object),
+}
+
+
+@pytest.mark.parametrize("wanted", WANTED.values(), ids=WANTED.keys())
+@pytest.mark.parametrize("dtype", ["str", "string", object, "category"])
+def test_is_in_answers_what_isin_answers(
+    wanted: Callable[[], Iterable[object]], dtype: object
+) -> None:
     values = pd.Series(["A", "B", None, "D", "B", "C"], dtype=dtype)
-    listed = list(wanted) if not isinstance(wanted, pd.Series | pd.Index | np.ndarray) else wanted
+    listed = wanted()
+    if not isinstance(listed, pd.Series | pd.Index | np.ndarray):
+        listed = list(listed)
     expected = values.isin(listed).to_numpy(dtype=bool)
-    assert is_in(values, listed).tolist() == expected.tolist()
-    assert is_in(pd.Index(values), listed).tolist() == expected.tolist()
+    assert expected.any() or len(listed) == 0  # the cases match something
+    assert is_in(values, wanted()).tolist() == expected.tolist()
+    assert is_in(pd.Index(values), wanted()).tolist() == expected.tolist()
+
+
+def test_is_in_refuses_a_bare_string_as_isin_does() -> None:
+    with pytest.raises(TypeError, match="str"):
+        is_in(pd.Series(["A", "B"], dtype="str"), "AB")
