@@ -312,28 +312,21 @@ def is_in(values: pd.Series | pd.Index, wanted: Iterable[Any]) -> np.ndarray:
     """
     if isinstance(wanted, str):
         raise TypeError(f"is_in wants a list of values, not the str {wanted!r}")
+    if not isinstance(wanted, pd.Series | pd.Index | np.ndarray | pd.api.extensions.ExtensionArray):
+        wanted = list(wanted)  # a set or a generator, read once
     dtype = values.dtype
-    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
-        return np.asarray(values.isin(_listed(wanted)), dtype=bool)
-    chosen = _listed(wanted)
-    try:
-        value_set = _arrow(chosen)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        value_set = None
-    if value_set is None or not (
-        pa.types.is_string(value_set.type) or pa.types.is_large_string(value_set.type)
-    ):
-        return np.asarray(values.isin(chosen), dtype=bool)
-    column = _arrow(values.array)
-    found = pc.is_in(column, value_set=value_set.cast(column.type))
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _listed(wanted: Iterable[Any]) -> Any:
-    """``wanted`` as something ``isin`` and Arrow take: arrays as they are, others as a list."""
-    if isinstance(wanted, pd.Series | pd.Index | np.ndarray | pd.api.extensions.ExtensionArray):
-        return wanted
-    return list(wanted)
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        try:
+            value_set = _arrow(wanted)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            value_set = None  # not all text: isin sorts it out
+        if value_set is not None and (
+            pa.types.is_string(value_set.type) or pa.types.is_large_string(value_set.type)
+        ):
+            column = _arrow(values)
+            found = pc.is_in(column, value_set=value_set.cast(column.type))
+            return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+    return np.asarray(values.isin(wanted), dtype=bool)
 
 
 def _arrow(values: Any) -> pa.Array:
