@@ -11,6 +11,7 @@ Nothing else in graphvc depends on this module's internals: the rest talks Bolt 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import neo4j
@@ -110,8 +112,14 @@ class ServerStatus:
     pid: int | None = None
 
 
+@cache
+def _java_version(java: str) -> str:
+    """What ``java -version`` prints (once per process: each run is a JVM start)."""
+    return subprocess.run([java, "-version"], capture_output=True, text=True, check=False).stderr
+
+
 def _java_major(java: str) -> int:
-    out = subprocess.run([java, "-version"], capture_output=True, text=True, check=False).stderr
+    out = _java_version(java)
     match = re.search(r'version "(\d+)(?:\.(\d+))?', out)
     if not match:
         raise ServerError(f"cannot read the Java version from {java!r}: {out.strip()[:200]!r}")
@@ -179,6 +187,40 @@ def install(settings: Settings) -> Path:
     staging.rename(paths.lib)
     paths.installed_marker.write_text(NEO4J_VERSION)
     return paths.lib
+
+
+def _class_archive(paths: _Paths, java: str) -> Path:
+    """The server's class-data archive for this Java build, beside the jars it was made from
+    (a reinstall or another Java makes a new one)."""
+    build = hashlib.sha1(_java_version(java).encode()).hexdigest()[:12]
+    return paths.lib / f"server-classes-{build}.jsa"
+
+
+def _class_archive_options(paths: _Paths, java: str) -> list[str]:
+    """JVM options that load Neo4j's classes from a class-data archive (Java's AppCDS).
+
+    Mapping the classes ready-parsed takes about 1.5 s off each start (4.5 → 3.0 s) and 0.6 s
+    off the first query; a bulk load restarts the server, so it pays there too. The first
+    start of a new install writes the archive as the server exits
+    (``-XX:ArchiveClassesAtExit``), into a ``.partial`` file that :func:`stop` keeps only
+    after a clean shutdown. Java checks the archive against its jars and build when it maps
+    it, and starts without it when they differ.
+    """
+    archive = _class_archive(paths, java)
+    if archive.exists():
+        return [f"-XX:SharedArchiveFile={archive}"]
+    partial = archive.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    return [f"-XX:ArchiveClassesAtExit={partial}"]
+
+
+def _keep_class_archive(paths: _Paths, *, clean_exit: bool) -> None:
+    """Keep the archive a server wrote as it exited, or drop it when it was killed midway."""
+    for partial in paths.lib.glob("server-classes-*.partial"):
+        if clean_exit:
+            partial.replace(partial.with_suffix(".jsa"))
+        else:
+            partial.unlink(missing_ok=True)
 
 
 def _write_conf(settings: Settings, paths: _Paths) -> Path:
@@ -304,6 +346,7 @@ def start(settings: Settings) -> str:
     if process is None:
         command = [
             java, f"-Xms{min_heap(settings.heap)}", f"-Xmx{settings.heap}", *_JVM_OPTIONS,
+            *_class_archive_options(paths, java),
             "-cp", f"{paths.lib}/*", ENTRY_POINT,
             f"--home-dir={paths.root}", f"--config-dir={paths.conf}",
         ]  # fmt: skip
@@ -326,7 +369,7 @@ def start(settings: Settings) -> str:
                 f"Neo4j exited while starting ({why}); see {paths.console_log} and {paths.logs / 'neo4j.log'}"
             )
         time.sleep(0.1)  # each tenth of a second: a bulk load waits on this restart
-    _terminate(process, grace=10)
+    _keep_class_archive(paths, clean_exit=_terminate(process, grace=10))
     paths.pid_file.unlink(missing_ok=True)
     raise ServerError(
         f"Neo4j did not answer on {settings.uri} within {settings.start_timeout:.0f}s; "
@@ -359,20 +402,22 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _terminate(pid: int, grace: float) -> None:
+def _terminate(pid: int, grace: float) -> bool:
+    """Ask ``pid`` to exit, kill it after ``grace`` seconds; whether it exited by itself."""
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
-        return
+        return True
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
         if not _alive(pid):
-            return
+            return True
         time.sleep(0.25)
     try:
         os.kill(pid, signal.SIGKILL)
     except ProcessLookupError:
-        return
+        return True
+    return False
 
 
 def stop(settings: Settings) -> str:
@@ -381,7 +426,7 @@ def stop(settings: Settings) -> str:
     pid = _read_pid(paths)
     if pid is None:
         return f"not running (no graphvc Neo4j under {paths.root})"
-    _terminate(pid, grace=60)
+    _keep_class_archive(paths, clean_exit=_terminate(pid, grace=60))
     paths.pid_file.unlink(missing_ok=True)
     return f"stopped Neo4j (pid {pid})"
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from graphvc import localserver
 from graphvc.cli import cli
 
 
@@ -63,6 +65,21 @@ def test_start_stop_status_lifecycle(server_env: dict[str, str]) -> None:
 
     after = _graphvc(server_env, "neo4j", "status")
     assert after.exit_code == 3
+
+    # The first run wrote the class-data archive as it exited; the next start maps it.
+    lib = Path(server_env["GRAPHVC_HOME"]) / "neo4j" / f"lib-{localserver.NEO4J_VERSION}"
+    assert [p.suffix for p in lib.glob("server-classes-*")] == [".jsa"]
+    (archive,) = lib.glob("server-classes-*.jsa")
+    mapped = subprocess.run(
+        ["java", "-Xshare:on", f"-XX:SharedArchiveFile={archive}", "-cp", f"{lib}/*", "-version"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert mapped.returncode == 0, mapped.stderr  # -Xshare:on: fail unless it maps
+    assert _graphvc(server_env, "neo4j", "start").exit_code == 0
+    pid = (Path(server_env["GRAPHVC_HOME"]) / "neo4j" / "neo4j.pid").read_text().strip()
+    command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    assert f"-XX:SharedArchiveFile={archive}".encode() in command
+    assert _graphvc(server_env, "neo4j", "stop").exit_code == 0
 
 
 def test_start_refuses_a_port_taken_by_another_process(server_env: dict[str, str]) -> None:
