@@ -2,10 +2,11 @@
 
 On the benchmark's own server (``bench/_server.py``), one phase after another, each timed:
 the synthetic city of N incidents is written and validated (``validate_s``, once: both loads
-take the same validated tables); the tables are loaded into the empty database by the bulk
-first load (``graphvc load --bulk``: import files, offline import, server restart, schema);
-the database is emptied and the same tables loaded online (``graphvc load``'s batched
-writer); ``graphvc analyse`` runs end to end (read, analyse, write back); the analysis runs
+take the same validated tables); the tables are loaded into a new, empty database by the
+bulk first load (``graphvc load --bulk``: import files, offline import, server restart,
+schema); the same tables are loaded online (``graphvc load``'s batched writer) into another
+new, empty database (each load starts from the same state whatever the last run left:
+``bench._server.new_empty_database``); ``graphvc analyse`` runs end to end (read, analyse, write back); the analysis runs
 again in this process on the tables read from the graph (in memory); ``graphvc report
 centrality`` writes its report; and the app is served and each page's first full render
 timed in headless Chromium: in three rounds (``--paint-rounds``), each a freshly started app
@@ -50,7 +51,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bench._server import ROOT, bench_driver
+from bench._server import ROOT, bench_driver, new_empty_database
 from bench.bench_load import synthetic_folder
 from graphvc import localserver
 from graphvc.app import PAGES
@@ -58,7 +59,7 @@ from graphvc.config import Settings
 from graphvc.graph_tables import default_as_of, read_graph_tables
 from graphvc.reports.charts import line_chart
 from graphvc.runs import AnalysisParameters, analyse
-from graphvc.schema import apply_schema, graph_counts, wipe
+from graphvc.schema import apply_schema, graph_counts
 from loaders.bulk import write_bulk
 from loaders.folder import validate_folder
 from loaders.write import write_tables
@@ -272,7 +273,7 @@ def run(
     work = Path(tempfile.mkdtemp(prefix="bench-scale-", dir=settings.home))
     env = _env(settings, work)
     try:
-        wipe(driver)
+        new_empty_database(driver, settings)
         started = time.perf_counter()
         valid, summary = validate_folder(folder, driver=driver)
         figures["validate_s"] = round(time.perf_counter() - started, 2)
@@ -282,7 +283,7 @@ def run(
         bulk_counts = graph_counts(driver)
 
         if online_load:
-            wipe(driver)
+            new_empty_database(driver, settings)
             started = time.perf_counter()
             apply_schema(driver)
             write_tables(driver, valid, batch_size=settings.batch_size,
