@@ -69,7 +69,7 @@ PLOT = ROOT / "docs" / "scaling.svg"
 #: The phases of the final JSON line, in the order they run, with the table's names.
 PHASES = {
     "bulk_import_s": "bulk first load (import files, import, restart, schema)",
-    "online_load_s": "online load of the same tables, emptied database",
+    "online_load_s": "online load of the same tables, new empty database",
     "analyse_end_to_end_s": "graphvc analyse (read, analyse, write back)",
     "analyse_in_memory_s": "analysis on the tables already read",
     "report_s": "graphvc report centrality",
