@@ -403,11 +403,12 @@ def _alive(pid: int) -> bool:
 
 
 def _terminate(pid: int, grace: float) -> bool:
-    """Ask ``pid`` to exit, kill it after ``grace`` seconds; whether it exited by itself."""
+    """Ask ``pid`` to exit, kill it after ``grace`` seconds; whether it exited when asked
+    (not when it was already gone: it ended some other way)."""
     try:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
-        return True
+        return False
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline:
         if not _alive(pid):
