@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -37,17 +36,15 @@ def bench_driver() -> tuple[neo4j.Driver, Settings]:
 def new_empty_database(driver: neo4j.Driver, settings: Settings) -> None:
     """Replace the benchmark database with a new, empty one: the same start for every run.
 
-    On the managed server its store and transaction logs are removed while it is stopped
-    (seconds, whatever it held); deleting a large graph by Cypher instead leaves the server
-    flushing the deletions at its next stop, which a bulk load waits on. Elsewhere
-    (``GRAPHVC_BENCH_NEO4J_URI``) the graph is deleted by Cypher.
+    On the managed server the database is removed while it is stopped
+    (:func:`graphvc.localserver.remove_database`); deleting a large graph by Cypher instead
+    leaves the server flushing the deletions at its next stop, which a bulk load waits on.
+    Elsewhere (``GRAPHVC_BENCH_NEO4J_URI``) the graph is deleted by Cypher.
     """
     if not settings.uses_local_server:
         wipe(driver, settings.neo4j_database)
         return
     localserver.stop(settings)
-    data = settings.home / "neo4j" / "data"
-    for part in ("databases", "transactions"):
-        shutil.rmtree(data / part / settings.neo4j_database, ignore_errors=True)
+    localserver.remove_database(settings)
     localserver.start(settings)
     forget_bookmarks(driver, settings.neo4j_database)

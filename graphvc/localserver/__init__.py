@@ -37,6 +37,7 @@ __all__ = [
     "ensure_running",
     "import_database",
     "install",
+    "remove_database",
     "start",
     "status",
     "stop",
@@ -430,6 +431,21 @@ def stop(settings: Settings) -> str:
     _keep_class_archive(paths, clean_exit=_terminate(pid, grace=60))
     paths.pid_file.unlink(missing_ok=True)
     return f"stopped Neo4j (pid {pid})"
+
+
+def remove_database(settings: Settings) -> None:
+    """Delete the database's store and transaction logs; the next :func:`start` creates it
+    again, empty. Seconds whatever it held, where deleting a large graph through Cypher takes
+    minutes and leaves the deletions for the server to flush. The server must be stopped
+    (:func:`stop`); any driver that used the old store must forget its bookmarks
+    (:func:`graphvc.db.forget_bookmarks`)."""
+    paths = _paths(settings)
+    if _read_pid(paths) is not None:
+        raise ServerError(
+            f"Neo4j under {paths.root} is running: stop it before removing a database"
+        )
+    for part in ("databases", "transactions"):
+        shutil.rmtree(paths.data / part / settings.neo4j_database, ignore_errors=True)
 
 
 def import_database(
