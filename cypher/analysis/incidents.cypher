@@ -10,11 +10,14 @@
 //   whose id(i) % parts = part (0 and 1 for the whole graph; graphvc.graph_tables reads
 //   the largest tables in parts at once, so the server produces them on two cores)
 MATCH (i:Incident)
-WHERE i.occurred_at IS NOT NULL
-  AND ($start IS NULL OR i.occurred_at >= datetime($start))
-  AND ($end IS NULL OR i.occurred_at < datetime($end))
-  AND id(i) % $parts = $part
+WHERE id(i) % $parts = $part
+// Each incident's properties read once, as a map: reading them one by one walks the node's
+// property chain again for each (0.7 to 1 s of the server's 5 s at 1,000,000 incidents).
+WITH i, properties(i) AS p
+WHERE p.occurred_at IS NOT NULL
+  AND ($start IS NULL OR p.occurred_at >= datetime($start))
+  AND ($end IS NULL OR p.occurred_at < datetime($end))
 OPTIONAL MATCH (i)-[:OCCURRED_AT]->(l:Location)
 // One row of rows: lists decode far faster through Bolt than one record per incident.
-RETURN collect([id(i), i.id, i.occurred_at.epochMillis, i.offence, i.category, i.weapon, i.alcohol,
-                i.domestic, i.hate, i.harm, i.outcome, id(l)]) AS rows
+RETURN collect([id(i), p.id, p.occurred_at.epochMillis, p.offence, p.category, p.weapon, p.alcohol,
+                p.domestic, p.hate, p.harm, p.outcome, id(l)]) AS rows
