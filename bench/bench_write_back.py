@@ -29,7 +29,14 @@ from bench.bench_load import load_once, synthetic_folder
 from graphvc.db import read_cypher, run_write
 from graphvc.runs import AnalysisParameters, AnalysisResult, run_analysis
 from graphvc.schema import graph_counts
-from graphvc.scores import PERSON_SCORES, WRITE_BACK_BATCH, _score_batches, _values
+from graphvc.scores import (
+    PERSON_PROFILE_SCORES,
+    PERSON_RANKING_SCORES,
+    PERSON_SCORES,
+    WRITE_BACK_BATCH,
+    _score_batches,
+    _values,
+)
 from graphvc.stored_runs import read_run_table, record_run
 
 #: The previous writer's statement: one map of the scores present per person.
@@ -52,10 +59,13 @@ def maps_per_person(driver: neo4j.Driver, result: AnalysisResult, moment: dateti
 
 
 def columns_per_batch(driver: neo4j.Driver, result: AnalysisResult, moment: datetime) -> None:
-    """The person scores written as graphvc.scores.write_scores does."""
-    batches = _score_batches(result.people, PERSON_SCORES, WRITE_BACK_BATCH)
-    run_write(driver, read_cypher("analysis/write_person_scores"), batches,
-              parameters={"run_at": moment.isoformat()}, batch_size=1)  # fmt: skip
+    """The person scores written as graphvc.scores.write_scores does: the ranking, then the
+    rest with the stamp (without clearing the people not scored, as the baseline)."""
+    for file, names in (("write_person_ranking_scores", PERSON_RANKING_SCORES),
+                        ("write_person_profile_scores", PERSON_PROFILE_SCORES)):  # fmt: skip
+        batches = _score_batches(result.people, names, WRITE_BACK_BATCH)
+        run_write(driver, read_cypher(f"analysis/{file}"), batches,
+                  parameters={"run_at": moment.isoformat()}, batch_size=1)  # fmt: skip
 
 
 #: The ways of writing the person scores measured.

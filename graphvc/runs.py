@@ -295,6 +295,7 @@ def analyse(
     tables: Mapping[str, pd.DataFrame],
     parameters: AnalysisParameters,
     *,
+    on_ranked: Callable[[pd.DataFrame], None] | None = None,
     on_people: Callable[[pd.DataFrame], None] | None = None,
 ) -> AnalysisResult:
     """Run every measure on ``tables`` (the contract's tables) as of ``parameters.as_of``.
@@ -320,9 +321,11 @@ def analyse(
     network parts alone (``summary["priority_parts"]``); without anyone in the network the
     person tables are empty and ``summary["note"]`` says so, while the places are scored.
 
-    ``on_people``, when given, is called with the final ``people`` table as soon as it is
-    (before the victims and places are scored), so a caller can write it back meanwhile
-    (:func:`graphvc.stored_runs.analyse_and_record`); it must not change the table.
+    ``on_ranked``, when given, is called with a copy of the people as soon as they are ranked
+    (their priority, its parts and the network measures final; escalation, exposure and
+    overlap not yet joined), and ``on_people`` with the final ``people`` table as soon as it
+    is (before the victims and places are scored), so a caller can write them back meanwhile
+    (:func:`graphvc.stored_runs.analyse_and_record`); neither may change the table.
 
     Raises :class:`AnalysisError` when the graph holds neither incidents nor associations.
     """
@@ -368,6 +371,8 @@ def analyse(
     else:
         network, people = pd.DataFrame(), _empty_people()
     clock = _timed(timings, "priority", clock)
+    if on_ranked is not None:
+        on_ranked(people.copy())
 
     escalation = continuum.escalation_profile(incidents, involvements, end=as_of)
     clock = _timed(timings, "continuum", clock)
@@ -542,6 +547,7 @@ def run_analysis(
     parameters: AnalysisParameters | None = None,
     *,
     database: str = "neo4j",
+    on_ranked: Callable[[pd.DataFrame], None] | None = None,
     on_people: Callable[[pd.DataFrame], None] | None = None,
 ) -> AnalysisResult:
     """Read the graph and analyse it: the run the CLI, the app and the reports share.
@@ -551,12 +557,12 @@ def run_analysis(
     before ``as_of`` by default) and their involvements are read: every measure gives what it
     gives on the whole graph, while ``summary["incidents"]`` and the run's ``tables`` leave
     out incidents on or after ``as_of``. The time spent reading is in
-    ``timings["read_graph"]``. ``on_people`` is as in :func:`analyse`.
+    ``timings["read_graph"]``. ``on_ranked`` and ``on_people`` are as in :func:`analyse`.
     """
     started = time.perf_counter()
     parameters, tables = read_run_input(driver, parameters, database=database)
     read = round(time.perf_counter() - started, 3)
-    result = analyse(tables, parameters, on_people=on_people)
+    result = analyse(tables, parameters, on_ranked=on_ranked, on_people=on_people)
     result.timings = {"read_graph": read, **result.timings}
     return result
 

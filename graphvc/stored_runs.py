@@ -7,7 +7,8 @@ an ``(:AnalysisRun)`` node holding the run's parameters, time, summary and table
 node is written last, so a listed run always has its tables; the newest ``keep`` runs are kept
 and older nodes and folders removed. ``graphvc analyse``, ``graphvc demo`` and the app's explicit
 re-run go through :func:`analyse_and_record`, which analyses and records in one, the people's
-scores written back while the rest of the analysis still runs.
+scores written back while the rest of the analysis still runs: their ranking as soon as they
+are ranked, the rest as soon as it is measured.
 
 Readers take what a page shows and no more: :func:`list_runs` reads the nodes (a few small
 rows), :func:`read_run_table` one file, or only its first rows (the tables are stored in the
@@ -43,7 +44,7 @@ from graphvc.errors import RunError
 from graphvc.overview import incident_months
 from graphvc.performance import graph_counts, graph_performance
 from graphvc.runs import AnalysisParameters, AnalysisResult
-from graphvc.scores import write_person_scores, write_place_scores
+from graphvc.scores import write_person_ranking_scores, write_person_scores, write_place_scores
 
 __all__ = [
     "DEFAULT_KEEP_RUNS",
@@ -219,10 +220,10 @@ def record_run(
     its error is raised and nothing is stored.
     """
     _check_keep(keep)
-    with ThreadPoolExecutor(max_workers=1) as writer:
-        people = writer.submit(_timed, write_person_scores, driver, result.people,
-                               run_at=finished_at, database=database)  # fmt: skip
-        return _store_run(driver, result, writer, people, runs_dir=runs_dir,
+    with ThreadPoolExecutor(max_workers=2) as writers:  # people and places side by side
+        people = writers.submit(_timed, write_person_scores, driver, result.people,
+                                run_at=finished_at, database=database)  # fmt: skip
+        return _store_run(driver, result, writers, people, runs_dir=runs_dir,
                           finished_at=finished_at, keep=keep, database=database)  # fmt: skip
 
 
@@ -235,29 +236,49 @@ def analyse_and_record(
     database: str = "neo4j",
 ) -> tuple[AnalysisResult, StoredRun, dict[str, int]]:
     """Read the graph, analyse it (:func:`graphvc.runs.run_analysis`) and store the run as
-    :func:`record_run` does, the people's scores written back while the victims and places
-    are still being scored: the server writes while Python computes, so the write-back
-    leaves the run's critical path.
+    :func:`record_run` does, the people's scores written back while the analysis goes on: their
+    ranking scores as soon as they are ranked (while escalation, exposure and overlap are
+    measured), the rest as soon as it is measured (while the victims and places are scored).
+    The server writes while Python computes, so the write-back leaves the run's critical path;
+    the ranking goes first because a node's first scores cost the server three times as much
+    as overwriting them (:func:`graphvc.scores.write_person_ranking_scores`).
 
     The run's ``finished_at`` (its id, and the ``scored_at`` stamp on the nodes) is the
     moment the people's scores were final. The ``(:AnalysisRun)`` node is still written
     last: a failure after the people were written leaves their scores on the nodes (as a
-    failure to store the tables does in :func:`record_run`) but no run listed. Returns the
-    result, the stored run and how many nodes of each label were scored.
+    failure to store the tables does in :func:`record_run`) but no run listed, and a failure
+    between the two parts leaves the new ranking scores under the previous run's stamp until
+    the next run. Returns the result, the stored run and how many nodes of each label were
+    scored.
     """
     _check_keep(keep)
-    with ThreadPoolExecutor(max_workers=1) as writer:
+    # One writer for the people, so their two parts are written in order; one for the places.
+    with ThreadPoolExecutor(max_workers=1) as people_writer, \
+            ThreadPoolExecutor(max_workers=1) as places_writer:  # fmt: skip
         begun: dict[str, Any] = {}
+
+        def write_ranking(ranked: pd.DataFrame) -> None:
+            begun["ranking"] = people_writer.submit(_timed, write_person_ranking_scores, driver,
+                                                    ranked, database=database)  # fmt: skip
 
         def write_people(people: pd.DataFrame) -> None:
             begun["at"] = datetime.now(UTC)
-            begun["people"] = writer.submit(_timed, write_person_scores, driver, people,
-                                            run_at=begun["at"], database=database)  # fmt: skip
+            ranking = begun["ranking"]
+
+            def write_rest() -> tuple[int, float]:
+                _written, ranking_seconds = ranking.result()  # done: the same single writer
+                count, seconds = _timed(write_person_scores, driver, people, run_at=begun["at"],
+                                        database=database, ranking_written=True)  # fmt: skip
+                return count, ranking_seconds + seconds
+
+            begun["people"] = people_writer.submit(write_rest)
 
         # Through the module, as every way into an analysis, so a test can forbid them all.
-        result = runs.run_analysis(driver, parameters, database=database, on_people=write_people)
-        stored, written = _store_run(driver, result, writer, begun["people"], runs_dir=runs_dir,
-                                     finished_at=begun["at"], keep=keep, database=database)  # fmt: skip
+        result = runs.run_analysis(driver, parameters, database=database,
+                                   on_ranked=write_ranking, on_people=write_people)  # fmt: skip
+        stored, written = _store_run(driver, result, places_writer, begun["people"],
+                                     runs_dir=runs_dir, finished_at=begun["at"], keep=keep,
+                                     database=database)  # fmt: skip
     return result, stored, written
 
 
@@ -283,9 +304,9 @@ def _store_run(
     keep: int,
     database: str,
 ) -> tuple[StoredRun, dict[str, int]]:
-    """The rest of :func:`record_run` once the people's write-back (``people``, on
-    ``writer``) has begun: the places' write-back queued behind it, the tables staged
-    meanwhile, then the folder renamed and the run's node written."""
+    """The rest of :func:`record_run` once the people's write-back (``people``) has begun: the
+    places' write-back on ``writer``, the tables staged meanwhile, then the folder renamed and
+    the run's node written."""
     identity = run_id(finished_at)
     staged = runs_dir / f".{identity}.partial"
     places = writer.submit(_timed, write_place_scores, driver, result.places,

@@ -1,27 +1,15 @@
-// title: Write person scores back
-// description: Set each person's analysis scores as properties (score_*), stamped with the run's time;
-//   a score the run did not give (null) is removed. Scores of people this run did not score
-//   are removed by clear_scores.
+// title: Write person profile scores back
+// description: Set each person's escalation, network exposure and victim-offender overlap as
+//   properties (score_*), stamped with the run's time: the second part of a person's scores,
+//   after write_person_ranking_scores.cypher. A score the run did not give (null) is removed.
+//   Scores of people this run did not score are removed by clear_scores.
 // mode: write
 // params: rows list of batches {ids list of person ids, scores map of score property -> list of
 //   values, one per id, null where none}; run_at ISO date-time (a parameter of the whole batch).
-//   Columns rather than one map per person: 1.41 times faster for the 203,183 people scored at
-//   1,000,000 incidents (bench/bench_write_back.py).
 UNWIND $rows AS batch
 UNWIND range(0, size(batch.ids) - 1) AS k
 MATCH (p:Person {id: batch.ids[k]})
-SET p.score_priority_rank = batch.scores.score_priority_rank[k],
-    p.score_priority = batch.scores.score_priority[k],
-    p.score_rfg = batch.scores.score_rfg[k],
-    p.score_degree = batch.scores.score_degree[k],
-    p.score_weighted_degree = batch.scores.score_weighted_degree[k],
-    p.score_betweenness = batch.scores.score_betweenness[k],
-    p.score_pagerank = batch.scores.score_pagerank[k],
-    p.score_harm_pagerank = batch.scores.score_harm_pagerank[k],
-    p.score_eigenvector = batch.scores.score_eigenvector[k],
-    p.score_k_core = batch.scores.score_k_core[k],
-    p.score_community = batch.scores.score_community[k],
-    p.score_escalated = batch.scores.score_escalated[k],
+SET p.score_escalated = batch.scores.score_escalated[k],
     p.score_exposure_distance = batch.scores.score_exposure_distance[k],
     p.score_exposure_victims_1 = batch.scores.score_exposure_victims_1[k],
     p.score_overlap_class = batch.scores.score_overlap_class[k],

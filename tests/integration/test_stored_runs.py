@@ -8,6 +8,7 @@ of P7; see tests/integration/test_analyse.py).
 from __future__ import annotations
 
 import json
+import math
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from graphvc import overview, stored_runs
-from graphvc.analysis import places
+from graphvc.analysis import continuum, places
 from graphvc.analysis import repeat_victims as repeats
 from graphvc.cli import cli
 from graphvc.config import Settings
@@ -29,6 +30,7 @@ from graphvc.graph_tables import read_graph_tables
 from graphvc.reports.run_source import stored_result
 from graphvc.runs import AnalysisParameters, AnalysisResult, analyse
 from graphvc.schema import apply_schema, wipe
+from graphvc.scores import PERSON_SCORES
 from graphvc.stored_runs import (
     RUN_TABLES,
     analyse_and_record,
@@ -206,6 +208,58 @@ def test_analyse_and_record_writes_the_people_back_while_the_places_are_scored(
     assert {pd.Timestamp(at.to_native()) for at in stamps["at"]} == {run.finished_at}
     priority = read_run_table(tmp_path, run, "people", columns=("priority",))
     assert priority["priority"].tolist() == in_memory.people["priority"].tolist()
+
+
+def test_analyse_and_record_writes_the_ranking_back_while_escalation_is_measured(
+    small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    _forget_all(small_graph)
+    # An earlier run's scores on everyone: replaced for the run's people, cleared for the rest.
+    run_query(small_graph, "MATCH (p:Person) SET p.score_priority = -1.0, p.score_escalated = 'x', "
+              "p.scored_at = datetime('2020-01-01T00:00Z')", write=True)  # fmt: skip
+    begun = threading.Event()
+    write_ranking, escalation_profile = (
+        stored_runs.write_person_ranking_scores, continuum.escalation_profile,
+    )  # fmt: skip
+    waited: list[bool] = []
+
+    def writing(*args: Any, **kwargs: Any) -> int:
+        begun.set()
+        return write_ranking(*args, **kwargs)
+
+    def measuring(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        waited.append(begun.wait(timeout=10))  # False unless the ranking's write has begun
+        return escalation_profile(*args, **kwargs)
+
+    monkeypatch.setattr(stored_runs, "write_person_ranking_scores", writing)
+    monkeypatch.setattr(continuum, "escalation_profile", measuring)
+    result, run, written = analyse_and_record(
+        small_graph, AnalysisParameters(as_of=AS_OF), runs_dir=tmp_path
+    )
+    assert waited[0] is True
+    assert written["Person"] == len(in_memory.people)
+    # Both parts on every node, each person's scores the run's, under the run's one stamp.
+    found = (
+        run_query(
+            small_graph,
+            "MATCH (p:Person) WHERE p.scored_at IS NOT NULL RETURN p.id AS person_id, "
+            + ", ".join(f"p.{prop} AS {prop}" for prop in PERSON_SCORES.values())
+            + ", p.scored_at AS at",
+        )
+        .set_index("person_id")
+        .sort_index()
+    )
+    assert {pd.Timestamp(at.to_native()) for at in found.pop("at")} == {run.finished_at}
+    people = result.people.sort_index()
+    assert found.index.tolist() == people.index.tolist()
+    found, people = _missing_as_none(found), _missing_as_none(people)
+    for column, prop in PERSON_SCORES.items():
+        # An infinite score (no victim within reach) is written as none.
+        expected = [None if value in (None, math.inf) else value for value in people[column]]
+        if column == "overlap_class":
+            expected = [None if value is None else str(value) for value in expected]
+        assert found[prop].tolist() == pytest.approx(expected), prop
 
 
 def test_a_failed_write_back_stores_nothing(

@@ -8,7 +8,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from graphvc.scores import PERSON_SCORES, PLACE_SCORES, _score_batches
+from graphvc.scores import (
+    PERSON_PROFILE_SCORES,
+    PERSON_RANKING_SCORES,
+    PERSON_SCORES,
+    PLACE_SCORES,
+    _score_batches,
+)
 
 CYPHER = Path(__file__).resolve().parents[2] / "cypher" / "analysis"
 
@@ -42,9 +48,21 @@ def test_score_batches_are_columns_of_plain_values() -> None:
 
 def test_the_write_back_sets_every_score_it_names() -> None:
     # A score left out of a write statement would keep an earlier run's value.
-    for file, names in (("write_person_scores", PERSON_SCORES),
+    for file, names in (("write_person_ranking_scores", PERSON_RANKING_SCORES),
+                        ("write_person_profile_scores", PERSON_PROFILE_SCORES),
                         ("write_location_scores", PLACE_SCORES),
                         ("write_area_scores", PLACE_SCORES)):  # fmt: skip
         text = (CYPHER / f"{file}.cypher").read_text()
         set_here = set(re.findall(r"\.(score_\w+) = batch\.scores\.(score_\w+)\[k\]", text))
         assert set_here == {(prop, prop) for prop in names.values()}, file
+    # The person's two parts together write every person score, each once.
+    assert not set(PERSON_RANKING_SCORES) & set(PERSON_PROFILE_SCORES)
+    assert set(PERSON_RANKING_SCORES.values()) | set(PERSON_PROFILE_SCORES.values()) == set(
+        PERSON_SCORES.values()
+    )
+    # Only the second part stamps the run: the first is not the run's until the rest is.
+    assert "scored_at" not in (CYPHER / "write_person_ranking_scores.cypher").read_text()
+    assert (
+        "p.scored_at = datetime($run_at)"
+        in (CYPHER / "write_person_profile_scores.cypher").read_text()
+    )
