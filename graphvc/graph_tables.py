@@ -119,7 +119,9 @@ def read_graph_tables(
     raise DatabaseError(
         f"the graph changed while it was read, {_ATTEMPTS} times running: an involvement or an "
         "incident named a node that the persons, incidents or locations read did not hold; "
-        "run the analysis again once the load has finished"
+        "run the analysis again once the load has finished (if no load is running: an "
+        "OFFENDER_IN, SUSPECT_IN, VICTIM_IN or WITNESS_IN relationship starts at a node that "
+        "is not a Person, which graphvc's loaders never write)"
     )
 
 

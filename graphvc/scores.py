@@ -139,21 +139,24 @@ def write_person_ranking_scores(
     driver: neo4j.Driver,
     people: pd.DataFrame,
     *,
+    run_at: datetime,
     database: str = "neo4j",
     batch_size: int = WRITE_BACK_BATCH,
 ) -> int:
     """Write the ranking scores of ``people`` (:data:`PERSON_RANKING_SCORES`) onto their nodes,
-    unstamped: the first part of :func:`write_person_scores`, which a run sends as soon as the
-    people are ranked (:func:`graphvc.stored_runs.analyse_and_record`), then the rest with
-    ``ranking_written=True``. Returns how many people were written.
+    stamped ``run_at``: the first part of :func:`write_person_scores`, which a run sends as soon
+    as the people are ranked (:func:`graphvc.stored_runs.analyse_and_record`), then the rest
+    with ``ranking_written=True`` and the same ``run_at``. Returns how many people were
+    written. Stamped already, so a node left with this part alone (a run that failed between
+    the two) is cleared by the next run that does not score it.
 
     Why apart: setting a property a node does not have yet costs Neo4j about three times as
     much as overwriting it (at 1,000,000 incidents, the 203,183 people's first scores took
     13.6-14.5 s, their next 4.4-5.1 s), so on the first run after a load the write-back
     outlasted the rest of the analysis; begun earlier, it ends within it.
     """
-    _write_batches(driver, _PERSON_RANKING, PERSON_RANKING_SCORES, people, None, database,
-                   batch_size)  # fmt: skip
+    _write_batches(driver, _PERSON_RANKING, PERSON_RANKING_SCORES, people, run_at.isoformat(),
+                   database, batch_size)  # fmt: skip
     return len(people)
 
 
@@ -169,10 +172,12 @@ def write_person_scores(
     """Write the person scores of ``people`` (:attr:`graphvc.runs.AnalysisResult.people`)
     onto their nodes, ``batch_size`` to a transaction, stamped ``run_at``; clear the scores
     of people this run did not score. With ``ranking_written``, the ranking scores of the same
-    ``people`` are on the nodes already (:func:`write_person_ranking_scores`) and only the
-    rest is written. Returns how many people were scored."""
+    ``people`` are on the nodes already, stamped the same ``run_at``
+    (:func:`write_person_ranking_scores`), and only the rest is written. Returns how many
+    people were scored."""
     if not ranking_written:
-        write_person_ranking_scores(driver, people, database=database, batch_size=batch_size)
+        write_person_ranking_scores(driver, people, run_at=run_at, database=database,
+                                    batch_size=batch_size)  # fmt: skip
     stamp = run_at.isoformat()
     _write_batches(driver, _PERSON_PROFILE, PERSON_PROFILE_SCORES, people, stamp, database,
                    batch_size)  # fmt: skip
@@ -229,13 +234,11 @@ def _write_level(
 
 def _write_batches(
     driver: neo4j.Driver, target: tuple[str, str, dict[str, str] | None],
-    names: Mapping[str, str], table: pd.DataFrame, stamp: str | None, database: str,
-    batch_size: int,
+    names: Mapping[str, str], table: pd.DataFrame, stamp: str, database: str, batch_size: int,
 ) -> None:  # fmt: skip
     """Write ``table``'s scores ``names`` with ``target``'s Cypher file, one batch of columns
-    per transaction, stamped ``stamp`` (None: a file that stamps nothing)."""
+    per transaction, stamped ``stamp``."""
     _label, cypher, labels = target
     batches = _score_batches(table, names, batch_size)
-    parameters = {} if stamp is None else {"run_at": stamp}
-    run_write(driver, read_cypher(cypher, labels=labels), batches, parameters=parameters,
-              database=database, batch_size=1)  # fmt: skip
+    run_write(driver, read_cypher(cypher, labels=labels), batches,
+              parameters={"run_at": stamp}, database=database, batch_size=1)  # fmt: skip

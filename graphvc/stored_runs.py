@@ -244,12 +244,11 @@ def analyse_and_record(
     as overwriting them (:func:`graphvc.scores.write_person_ranking_scores`).
 
     The run's ``finished_at`` (its id, and the ``scored_at`` stamp on the nodes) is the
-    moment the people's scores were final. The ``(:AnalysisRun)`` node is still written
-    last: a failure after the people were written leaves their scores on the nodes (as a
-    failure to store the tables does in :func:`record_run`) but no run listed, and a failure
-    between the two parts leaves the new ranking scores under the previous run's stamp until
-    the next run. Returns the result, the stored run and how many nodes of each label were
-    scored.
+    moment the people were ranked. The ``(:AnalysisRun)`` node is still written last: a
+    failure after the people's ranking was written leaves their scores on the nodes, stamped
+    with the unlisted run's time (as a failure to store the tables does in
+    :func:`record_run`), until the next run overwrites or clears them. Returns the result,
+    the stored run and how many nodes of each label were scored.
     """
     _check_keep(keep)
     # One writer for the people, so their two parts are written in order; one for the places.
@@ -258,11 +257,12 @@ def analyse_and_record(
         begun: dict[str, Any] = {}
 
         def write_ranking(ranked: pd.DataFrame) -> None:
+            begun["at"] = datetime.now(UTC)
             begun["ranking"] = people_writer.submit(_timed, write_person_ranking_scores, driver,
-                                                    ranked, database=database)  # fmt: skip
+                                                    ranked, run_at=begun["at"],
+                                                    database=database)  # fmt: skip
 
         def write_people(people: pd.DataFrame) -> None:
-            begun["at"] = datetime.now(UTC)
             ranking = begun["ranking"]
 
             def write_rest() -> tuple[int, float]:

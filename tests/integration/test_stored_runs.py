@@ -253,6 +253,8 @@ def test_analyse_and_record_writes_the_ranking_back_while_escalation_is_measured
     assert {pd.Timestamp(at.to_native()) for at in found.pop("at")} == {run.finished_at}
     people = result.people.sort_index()
     assert found.index.tolist() == people.index.tolist()
+    # No score is left on anyone without a stamp (the victims, who are not ranked, lost theirs).
+    assert _unstamped_scores(small_graph) == 0
     found, people = _missing_as_none(found), _missing_as_none(people)
     for column, prop in PERSON_SCORES.items():
         # An infinite score (no victim within reach) is written as none.
@@ -260,6 +262,41 @@ def test_analyse_and_record_writes_the_ranking_back_while_escalation_is_measured
         if column == "overlap_class":
             expected = [None if value is None else str(value) for value in expected]
         assert found[prop].tolist() == pytest.approx(expected), prop
+
+
+def test_a_run_that_fails_after_the_ranking_leaves_no_unstamped_score(
+    small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    _forget_all(small_graph)
+    run_query(small_graph, "MATCH (p:Person) REMOVE p.scored_at, "
+              + ", ".join(f"p.{prop}" for prop in PERSON_SCORES.values()), write=True)  # fmt: skip
+
+    def failing(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        raise RuntimeError("escalation failed")
+
+    monkeypatch.setattr(continuum, "escalation_profile", failing)
+    with pytest.raises(RuntimeError, match="escalation failed"):
+        analyse_and_record(small_graph, AnalysisParameters(as_of=AS_OF), runs_dir=tmp_path)
+    # The ranking went back before the failure, stamped, so the next run's clear can find it;
+    # no run is listed and no folder stored.
+    ranked = run_query(
+        small_graph, "MATCH (p:Person) WHERE p.score_degree IS NOT NULL "
+        "RETURN count(p) AS n, count(p.scored_at) AS stamped",
+    )  # fmt: skip
+    assert ranked.at[0, "n"] == len(in_memory.people) == ranked.at[0, "stamped"]
+    assert _unstamped_scores(small_graph) == 0
+    assert list_runs(small_graph) == [] and list(tmp_path.iterdir()) == []
+
+
+def _unstamped_scores(driver: neo4j.Driver) -> int:
+    """How many people carry a score but no stamp."""
+    return int(
+        run_query(
+            driver, "MATCH (p:Person) WHERE p.scored_at IS NULL AND "
+            "any(key IN keys(p) WHERE key STARTS WITH 'score_') RETURN count(p) AS n",
+        ).at[0, "n"]
+    )  # fmt: skip
 
 
 def test_a_failed_write_back_stores_nothing(
