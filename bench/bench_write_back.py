@@ -26,16 +26,17 @@ import neo4j
 
 from bench._server import bench_driver
 from bench.bench_load import load_once, synthetic_folder
-from graphvc.db import read_cypher, run_write
+from graphvc.db import run_write
 from graphvc.runs import AnalysisParameters, AnalysisResult, run_analysis
 from graphvc.schema import graph_counts
 from graphvc.scores import (
+    _PERSON_PROFILE,
     PERSON_PROFILE_SCORES,
-    PERSON_RANKING_SCORES,
     PERSON_SCORES,
     WRITE_BACK_BATCH,
-    _score_batches,
     _values,
+    _write_batches,
+    write_person_ranking_scores,
 )
 from graphvc.stored_runs import read_run_table, record_run
 
@@ -60,12 +61,10 @@ def maps_per_person(driver: neo4j.Driver, result: AnalysisResult, moment: dateti
 
 def columns_per_batch(driver: neo4j.Driver, result: AnalysisResult, moment: datetime) -> None:
     """The person scores written as graphvc.scores.write_scores does: the ranking, then the
-    rest with the stamp (without clearing the people not scored, as the baseline)."""
-    for file, names in (("write_person_ranking_scores", PERSON_RANKING_SCORES),
-                        ("write_person_profile_scores", PERSON_PROFILE_SCORES)):  # fmt: skip
-        batches = _score_batches(result.people, names, WRITE_BACK_BATCH)
-        run_write(driver, read_cypher(f"analysis/{file}"), batches,
-                  parameters={"run_at": moment.isoformat()}, batch_size=1)  # fmt: skip
+    rest (without clearing the people not scored, as the baseline)."""
+    write_person_ranking_scores(driver, result.people, run_at=moment)
+    _write_batches(driver, _PERSON_PROFILE, PERSON_PROFILE_SCORES, result.people,
+                   moment.isoformat(), "neo4j", WRITE_BACK_BATCH)  # fmt: skip
 
 
 #: The ways of writing the person scores measured.
