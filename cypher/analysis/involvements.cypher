@@ -1,10 +1,13 @@
 // title: Involvements for analysis
 // description: Who took part, and how, in the incidents of the window [$start, $end) (null:
 //   open) that incidents.cypher reads, as the input contract's involvements table.
-// columns: rows -- one list per row, in the contract's column order (graphvc.contract.read_columns),
-//   person and incident as internal ids (id(p), id(i)), which graphvc.graph_tables turns into
-//   their keys from the persons and incidents tables: reading p.id and i.id per row would
-//   cost the server half as much again
+// columns: person_id, incident_id, role -- one list per column, the table's rows in the same
+//   order in each: person and incident as internal ids (id(p), id(i)), which
+//   graphvc.graph_tables turns into their keys from the persons and incidents tables (reading
+//   p.id and i.id per row would cost the server half as much again), and the role as its
+//   position in graphvc.contract.ROLES (0 offender, 1 suspect, 2 victim, 3 witness). No value
+//   is ever null, so no list skips one; lists per column rather than one list per row halve
+//   the driver's work: 1.9 s against 2.5 s for half the involvements at 1,000,000 incidents
 // mode: read
 // params: start, end ISO date-time with offset, or null; part, parts integers: the incidents
 //   whose id(i) % parts = part (0 and 1 for the whole graph; graphvc.graph_tables reads
@@ -19,6 +22,6 @@ WHERE i.occurred_at IS NOT NULL
   AND ($end IS NULL OR i.occurred_at < datetime($end))
   AND id(i) % $parts = $part
 MATCH (i)<-[r:OFFENDER_IN|SUSPECT_IN|VICTIM_IN|WITNESS_IN]-(p)
-RETURN collect([id(p), id(i),
-       CASE type(r) WHEN 'OFFENDER_IN' THEN 'offender' WHEN 'SUSPECT_IN' THEN 'suspect'
-                    WHEN 'VICTIM_IN' THEN 'victim' ELSE 'witness' END]) AS rows
+RETURN collect(id(p)) AS person_id, collect(id(i)) AS incident_id,
+       collect(CASE type(r) WHEN 'OFFENDER_IN' THEN 0 WHEN 'SUSPECT_IN' THEN 1
+                            WHEN 'VICTIM_IN' THEN 2 ELSE 3 END) AS role
