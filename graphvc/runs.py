@@ -37,7 +37,7 @@ import pandas as pd
 
 from graphvc.analysis import centrality, communities, continuum, exposure, overlap, places, priority
 from graphvc.analysis import repeat_victims as repeats
-from graphvc.analysis.events import incident_harm, person_incidents, rolling_window
+from graphvc.analysis.events import harm_once, incident_harm, person_incidents, rolling_window
 from graphvc.analysis.harm import harm_pagerank
 from graphvc.analysis.projections import CO_OFFENDING, TIE_LAYERS, person_network
 from graphvc.contract import PERPETRATOR_ROLES
@@ -327,8 +327,23 @@ def analyse(
     is (before the victims and places are scored), so a caller can write them back meanwhile
     (:func:`graphvc.stored_runs.analyse_and_record`); neither may change the table.
 
+    Every measure reads the incidents with their harm filled once (:func:`harm_once`), not
+    once each: at 1,000,000 incidents each fill took 0.4-1.0 s, and the run made 17.
+
     Raises :class:`AnalysisError` when the graph holds neither incidents nor associations.
     """
+    with harm_once():
+        return _analysed(tables, parameters, on_ranked=on_ranked, on_people=on_people)
+
+
+def _analysed(
+    tables: Mapping[str, pd.DataFrame],
+    parameters: AnalysisParameters,
+    *,
+    on_ranked: Callable[[pd.DataFrame], None] | None,
+    on_people: Callable[[pd.DataFrame], None] | None,
+) -> AnalysisResult:
+    """:func:`analyse`, within its :func:`harm_once` block."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     as_of = parameters.moment

@@ -144,9 +144,10 @@ def harm_once() -> Iterator[None]:
     on the same table (the same object), whole or cut to a window, is cut from the first
     call's result, the same rows as it would compute.
 
-    For many measures on one table, such as the tables a run stores
-    (:func:`graphvc.stored_runs.run_tables`); the table must not change within the block.
-    Every row of the table is checked, not only the window's.
+    For many measures on one table, such as a run's (:func:`graphvc.runs.analyse`) and the
+    tables it stores (:func:`graphvc.stored_runs.run_tables`); the table must not change
+    within the block. Every row of the table is checked, not only the window's. A block
+    within another shares the outer one's tables.
 
     Examples
     --------
@@ -158,6 +159,9 @@ def harm_once() -> Iterator[None]:
     >>> april.equals(incident_harm(incidents, start="2024-04-01")), len(whole)
     (True, 2)
     """
+    if _FILLED.get() is not None:  # within an outer block: its tables are shared
+        yield
+        return
     token = _FILLED.set({})
     try:
         yield

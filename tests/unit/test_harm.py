@@ -152,6 +152,21 @@ def test_harm_once_fills_a_table_once_and_cuts_windows_from_it(monkeypatch, star
     assert len(fills) == 3
 
 
+def test_a_harm_once_block_within_another_shares_its_tables(monkeypatch):
+    fills = []
+    fill = events._fill
+    monkeypatch.setattr(events, "_fill", lambda *a, **k: fills.append(k) or fill(*a, **k))
+    with harm_once():
+        incident_harm(INCIDENTS)
+        with harm_once():
+            inner = incident_harm(INCIDENTS, start="2024-02-01")
+        after = incident_harm(INCIDENTS, end="2024-02-01")  # the inner block kept the outer's
+    assert len(fills) == 1
+    assert len(inner) + len(after) == 5
+    incident_harm(INCIDENTS)
+    assert len(fills) == 2
+
+
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [

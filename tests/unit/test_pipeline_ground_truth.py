@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from graphvc.analysis import events
 from graphvc.runs import AnalysisParameters, AnalysisResult, analyse
 from graphvc.synth import generate, synthetic_city
 
@@ -59,3 +60,15 @@ def test_every_score_shows_its_parts(planted: tuple[AnalysisResult, dict]) -> No
     ]
     assert len(parts) == 3
     assert people[parts].sum(axis=1).to_numpy() == pytest.approx(people["priority"].to_numpy())
+
+
+def test_a_run_fills_each_incidents_table_once(monkeypatch) -> None:
+    data = generate(1000, seed=5, geography=synthetic_city(5))
+    filled: list[int] = []
+    fill = events._fill
+    monkeypatch.setattr(
+        events, "_fill", lambda table, **k: filled.append(id(table)) or fill(table, **k)
+    )
+    result = analyse(data.tables, AnalysisParameters(as_of="2025-01-01"))
+    assert len(result.people) and filled  # scored, from filled incidents
+    assert len(filled) == len(set(filled))  # but no table was filled twice
