@@ -28,7 +28,7 @@ import pandas as pd
 from bench._server import bench_driver
 from bench.bench_load import load_once, synthetic_folder
 from graphvc.contract import TABLES, read_columns
-from graphvc.db import read_cypher, run_query
+from graphvc.db import run_query
 from graphvc.graph_tables import read_graph_tables
 
 #: The baseline: the same tables, one record per row (the first version's queries).
@@ -58,8 +58,9 @@ RECORD_PER_ROW = {
 }
 
 
-#: The previous columnar read of the tables that now name nodes by internal id: each row
-#: carries the keys themselves (``p.id``, ``i.id``, ``l.id``), as graph_tables did until then.
+#: The previous columnar read: each table in one record of rows, each row carrying the keys
+#: themselves (``p.id``, ``i.id``, ``l.id``), as graph_tables did before it named nodes by
+#: internal id and read the largest tables in chunks.
 KEYS_PER_ROW = {
     "incidents": """MATCH (i:Incident) WHERE i.occurred_at IS NOT NULL
         OPTIONAL MATCH (i)-[:OCCURRED_AT]->(l:Location)
@@ -75,6 +76,10 @@ KEYS_PER_ROW = {
         OPTIONAL MATCH (w)-[:IN_BOROUGH]->(b:Borough)
         RETURN collect([l.id, l.name, l.lsoa, w.code, w.name, b.code, b.name, l.latitude,
         l.longitude]) AS rows""",
+    "risk_assessments": """MATCH (p:Person)-[a:ASSESSED]->(i:Incident)
+        RETURN collect([p.id, i.id, a.assessed_at.epochMillis, a.tool, a.level]) AS rows""",
+    "associations": """MATCH (a:Person)-[r:ASSOCIATE_OF]->(b:Person)
+        RETURN collect([a.id, b.id, r.type, r.weight, r.source]) AS rows""",
 }
 
 
@@ -82,8 +87,7 @@ def keys_per_row(driver: neo4j.Driver) -> dict[str, pd.DataFrame]:
     """The tables as the previous columnar read gave them, two at a time, largest first."""
 
     def read(table: str) -> pd.DataFrame:
-        query = KEYS_PER_ROW.get(table) or read_cypher(f"analysis/{table}")
-        rows = run_query(driver, query)["rows"].iloc[0]
+        rows = run_query(driver, KEYS_PER_ROW[table])["rows"].iloc[0]
         return pd.DataFrame(rows, columns=read_columns(table))
 
     order = sorted(TABLES, key=lambda table: table not in ("incidents", "involvements"))

@@ -1,8 +1,12 @@
 // title: Persons for analysis
 // description: Every person's id and the fields for proportionality monitoring; names stay in the database.
-// columns: rows -- one list per row: the node's internal id (id(p): other tables name persons by it),
-//   then the contract's columns in order (graphvc.contract.read_columns)
+// columns: rows -- one record per chunk of rows (as incidents.cypher), one list per row: the
+//   node's internal id (id(p): other tables name persons by it), then the contract's columns
+//   in order (graphvc.contract.read_columns)
 // mode: read
-// params: none
+// params: chunk integer: the rows of each record are the persons whose id(p) / chunk is the
+//   same
 MATCH (p:Person)
-RETURN collect([id(p), p.id, p.age_band, p.sex, p.ethnicity]) AS rows
+WITH id(p) / $chunk AS chunk, [id(p), p.id, p.age_band, p.sex, p.ethnicity] AS row
+WITH chunk, collect(row) AS rows
+RETURN rows
