@@ -110,7 +110,7 @@ def read_graph_tables(
     window = {"start": _zoned(start), "end": _zoned(end)}
 
     def read(table: str, part: int) -> pd.DataFrame:
-        parameters = {"chunk": _CHUNK}
+        parameters: dict[str, Any] = {"chunk": _CHUNK}
         if table in _WINDOWED:
             parameters |= window | {"part": part, "parts": _PARTS}
         chunks = run_query(driver, read_cypher(f"analysis/{table}"), parameters,
@@ -241,7 +241,7 @@ def _columns_frame(table: str, columns: Mapping[str, list[Any]]) -> pd.DataFrame
     >>> _columns_frame("involvements", columns).to_numpy().tolist()
     [[7, 5, 'victim'], [3, 5, 'offender']]
     """
-    frame = {column: columns[column] for column in read_columns(table)}
+    frame: dict[str, Any] = {column: columns[column] for column in read_columns(table)}
     for column, values in _COLUMNAR[table].items():
         codes = np.asarray(frame[column], dtype=np.int64)
         frame[column] = np.asarray(values, dtype=object)[codes]
