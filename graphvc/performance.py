@@ -345,9 +345,11 @@ def placed_incidents(incidents: pd.DataFrame, locations: pd.DataFrame) -> pd.Dat
     if "location_id" not in table:
         table["location_id"] = pd.NA
     places = locations.set_index("location_id")
+    # Each incident's location looked up once for both columns (-1: none, or unknown).
+    at = places.index.get_indexer(pd.Index(table["location_id"]))
     for column in ("borough_code", "borough_name"):
-        series = places[column] if column in places else pd.Series(dtype="string")
-        table[column] = table["location_id"].map(series).astype("string")
+        names = places[column] if column in places else pd.Series(pd.NA, index=places.index)
+        table[column] = names.astype("string").array.take(at, allow_fill=True)
     return table
 
 
