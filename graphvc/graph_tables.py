@@ -47,9 +47,10 @@ _REFERENCES = {
     "incidents": {"location_id": "locations"},
     "involvements": {"person_id": "persons", "incident_id": "incidents"},
 }
-#: The largest tables come in records of the rows of nodes whose internal ids fall in one
-#: range this long (about as many rows), so the driver decodes each while the server sends
-#: the next.
+#: The largest tables come in records of the rows whose node (or relationship) ids fall in one
+#: range this long, so the driver decodes each while the server sends the next: fewer rows
+#: than ids where labels share the ids or a table is read in parts, more where a node has
+#: several rows (the involvements, by incident).
 _CHUNK = 10_000
 #: The tables read as one list per column, by their columns read as codes (positions in a
 #: list of the contract's values); the others are read as one list per row. A list per column
