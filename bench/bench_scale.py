@@ -8,9 +8,10 @@ schema); the same tables are loaded online (``graphvc load``'s batched writer) i
 new, empty database (each load starts from the same state whatever the last run left:
 ``bench._server.new_empty_database``); ``graphvc analyse`` runs end to end (read, analyse,
 write back); the analysis runs again in this process on the tables read from the graph (in
-memory); ``graphvc report centrality`` writes its report; and the app is served and each page's first full render
-timed in headless Chromium: in three rounds (``--paint-rounds``), each a freshly started app
-and a fresh browser profile, after one untimed page (the app's own start). A single first
+memory); ``graphvc report centrality`` writes its report; and the app is served and each
+page's first full render timed in headless Chromium: in three rounds (``--paint-rounds``),
+each a freshly started app and a fresh browser profile, after one untimed page (the app's
+own start). A single first
 paint on two cores varies by half a second, so each page's median is taken, and the slowest
 page's median reported (``page_first_paint_s``; the slowest single paint also:
 ``page_first_paint_worst_s``). In the same rounds a bare Streamlit page

@@ -97,16 +97,16 @@ def read_graph_tables(
     range of internal ids, :data:`_CHUNK`), which the driver decodes several times faster
     than one record per row, and each while the server sends the next (one record of all rows
     took 1 s longer at 1,000,000 incidents); where no value can be null (the involvements),
-    as one list per column, faster again; and instants as epoch
-    milliseconds, which pandas turns into wall-clock time at once: formatting them as text
-    on the server and parsing the text here, or hydrating the driver's ``DateTime`` objects,
-    cost more than the rest of the read. Persons, locations and incidents are named in the
-    other tables by their nodes' internal ids, cheaper to read than their keys, and the keys put
-    back here; when the graph changes between two reads so that an id names no node read
-    (a load running meanwhile), the tables are read again, and after three such reads
-    :class:`graphvc.errors.DatabaseError` is raised. The tables are read concurrently, each in a session
-    of its own (the driver is thread-safe, sessions are not), so the server works on two
-    queries at a time (``bench/bench_read.py`` measures each of these choices).
+    as one list per column, faster again; and instants as epoch milliseconds, which pandas
+    turns into wall-clock time at once: formatting them as text on the server and parsing the
+    text here, or hydrating the driver's ``DateTime`` objects, cost more than the rest of the
+    read. Persons, locations and incidents are named in the other tables by their nodes'
+    internal ids, cheaper to read than their keys, and the keys put back here; when the graph
+    changes between two reads so that an id names no node read (a load running meanwhile),
+    the tables are read again, and after three such reads
+    :class:`graphvc.errors.DatabaseError` is raised. The tables are read concurrently, each in
+    a session of its own (the driver is thread-safe, sessions are not), so the server works
+    on two queries at a time (``bench/bench_read.py`` measures each of these choices).
     """
     window = {"start": _zoned(start), "end": _zoned(end)}
 
