@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEMO_INCIDENTS ?= 5000
 DEMO_SEED ?= 7
 
-.PHONY: install browser demo app test lint neo4j-start neo4j-stop clean
+.PHONY: install browser demo app test lint docs neo4j-start neo4j-stop clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +33,17 @@ test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy graphvc
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy graphvc
+
+## The documentation site, into site/; any warning (a broken link or anchor) fails it.
+docs: $(BIN)/.installed
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 neo4j-start: install
 	$(BIN)/graphvc neo4j start
@@ -48,4 +53,4 @@ neo4j-stop: $(BIN)/.installed
 
 clean:
 	-$(BIN)/graphvc neo4j stop
-	rm -rf .graphvc $(VENV)
+	rm -rf .graphvc $(VENV) site
