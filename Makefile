@@ -1,5 +1,6 @@
 # graphvc: the two quickstart commands are `make demo` and `make test`.
 # Each installs what is missing first (a virtualenv in .venv, Neo4j from Maven Central).
+# The dev tools are pinned by constraints-dev.txt, so every clone runs the same gates.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -9,10 +10,11 @@ DEMO_SEED ?= 7
 
 .PHONY: install browser demo app test lint docs neo4j-start neo4j-stop clean
 
-$(BIN)/.installed: pyproject.toml
+# Remade when either file changes: a new pin reinstalls the tools it names.
+$(BIN)/.installed: pyproject.toml constraints-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints-dev.txt -e ".[dev]"
 	touch $@
 
 install: $(BIN)/.installed
