@@ -93,9 +93,11 @@ WINDOW_DAYS = 1096  # to 2025-12-31
 WEEKDAY_WEIGHTS = np.array([0.86, 0.84, 0.88, 0.93, 1.12, 1.29, 1.18])
 #: Hours 0 to 23: a trough at dawn, climbing through the day to an evening and late-night peak.
 HOUR_WEIGHTS = np.array(
-    [5.2, 4.6, 4.0, 3.1, 2.1, 1.4, 1.3, 1.8, 2.6, 3.0, 3.3, 3.6,
-     4.0, 4.1, 4.3, 5.0, 5.3, 5.3, 5.5, 5.6, 5.8, 6.0, 6.3, 6.0]
-)  # fmt: skip
+    [
+        [5.2, 4.6, 4.0, 3.1, 2.1, 1.4, 1.3, 1.8, 2.6, 3.0, 3.3, 3.6],  # midnight to 11 am
+        [4.0, 4.1, 4.3, 5.0, 5.3, 5.3, 5.5, 5.6, 5.8, 6.0, 6.3, 6.0],  # noon to 11 pm
+    ]
+).ravel()
 #: Friday and Saturday nights (the night-time economy) weigh this much more than other nights.
 WEEKEND_NIGHT_BOOST = 1.8
 #: Violence peaks in summer: a day in mid-July weighs this much more than the yearly mean.
@@ -251,10 +253,26 @@ SEX_WEIGHTS = {
 }
 #: The 2011 census mix of London on the 18+1 self-defined codes, with one in ten not stated.
 ETHNICITY_WEIGHTS = {
-    "W1": 44.9, "W2": 2.2, "W3": 0.1, "W9": 12.6, "M1": 1.5, "M2": 0.8, "M3": 1.2, "M9": 1.5,
-    "A1": 6.6, "A2": 2.7, "A3": 2.7, "A4": 1.5, "A9": 4.9, "B1": 4.2, "B2": 7.0, "B9": 2.1,
-    "O2": 1.3, "O9": 2.1, "NS": 11.1,
-}  # fmt: skip
+    "W1": 44.9,
+    "W2": 2.2,
+    "W3": 0.1,
+    "W9": 12.6,
+    "M1": 1.5,
+    "M2": 0.8,
+    "M3": 1.2,
+    "M9": 1.5,
+    "A1": 6.6,
+    "A2": 2.7,
+    "A3": 2.7,
+    "A4": 1.5,
+    "A9": 4.9,
+    "B1": 4.2,
+    "B2": 7.0,
+    "B9": 2.1,
+    "O2": 1.3,
+    "O9": 2.1,
+    "NS": 11.1,
+}
 
 # --- Where -------------------------------------------------------------------------------------
 #: The family of crime whose area weights place a category; every other category is violence.

@@ -2,7 +2,7 @@
 
 :func:`generate` makes the six tables of the input contract (:data:`graphvc.contract.TABLES`)
 for a number of violent incidents on a geography (:func:`~graphvc.synth.geography.london` or
-:func:`~graphvc.synth.geography.synthetic_city`), with a ``ground_truth`` naming what was
+:func:`~graphvc.synth.city.synthetic_city`), with a ``ground_truth`` naming what was
 planted and when it was active, so that every measure of graphvc can be checked against a
 known answer.
 
@@ -144,7 +144,7 @@ def generate(n_incidents: int, seed: int, geography: Geography) -> SyntheticData
     seed : int
         Seed of the random generator (``numpy.random.default_rng``), at least 0.
     geography : Geography
-        Where incidents happen: :func:`~graphvc.synth.geography.synthetic_city` or
+        Where incidents happen: :func:`~graphvc.synth.city.synthetic_city` or
         :func:`~graphvc.synth.geography.london`.
 
     Returns
