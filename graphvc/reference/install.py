@@ -205,7 +205,8 @@ def install_download(
     urls : Mapping[str, str], optional
         File name -> URL, e.g. :attr:`graphvc.config.Settings.reference_urls`.
     sha256 : Mapping[str, str], optional
-        File name -> expected sha256, e.g. :func:`~graphvc.reference.download.reference_checksums` of the environment.
+        File name -> expected sha256, e.g.
+        :func:`~graphvc.reference.download.reference_checksums` of the environment.
     verify : bool
         Whether to check the checksums (``--no-verify`` turns it off; the manifest says so).
     timeout : float

@@ -125,8 +125,8 @@ def mps_counts_path(home: Path, family: str) -> Path:
 
 def outlines(home: Path) -> dict[str, dict[str, Any]] | None:
     """The approximate ward and borough outlines installed in ``home`` (see
-    :func:`~graphvc.reference.outlines.derive_outlines`): ``{"ward": ..., "borough": ...}`` GeoJSON FeatureCollections,
-    or None when no reference data is installed."""
+    :func:`~graphvc.reference.outlines.derive_outlines`): ``{"ward": ..., "borough": ...}``
+    GeoJSON FeatureCollections, or None when no reference data is installed."""
     if read_status(home) is None:
         return None
     found = {}

@@ -1,4 +1,4 @@
-"""The incidents and involvements under construction, and the cliques and structures planted in them."""
+"""The draft: incidents and involvements under construction, and the structures planted in them."""
 
 from __future__ import annotations
 
