@@ -38,7 +38,7 @@ def installed_london(home: Path) -> Geography | None:
     return london(
         reference.lsoa_lookup(home),
         reference.lsoa_centroids(home),
-        {family: reference.mps_counts(home, family) for family in reference.MPS_FAMILIES},
+        {family: reference.mps_counts_path(home, family) for family in reference.MPS_FAMILIES},
         reference.outlines(home),
     )
 

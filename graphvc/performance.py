@@ -387,14 +387,14 @@ def graph_counts(incidents: pd.DataFrame, locations: pd.DataFrame) -> pd.DataFra
 
 
 def mps_counts(home: Path) -> pd.DataFrame:
-    """The installed MPS counts (:func:`graphvc.reference.mps_counts`) as a count table: one
+    """The installed MPS counts (:func:`graphvc.reference.mps_counts_path`) as a count table: one
     row per family (``violence``, ``robbery``, ``weapons``), borough and calendar year, with
     no sanction detections. The years of :data:`UNUSABLE_MPS_YEARS` are left out."""
     from graphvc import reference
 
     frames = []
     for family in MPS_FAMILIES:
-        table = reference.read_table(home, f"mps_{family}")
+        table = reference.read_reference_table(home, f"mps_{family}")
         years = [c for c in table.columns if str(c).isdigit()]
         usable = [y for y in years if int(y) not in UNUSABLE_MPS_YEARS]
         summed = table.groupby(["LAD11CD", "LAD11NM"])[usable].sum().reset_index()

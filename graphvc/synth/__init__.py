@@ -8,7 +8,8 @@ either :func:`synthetic_city`, invented from a seed and needing no data, or :fun
 read from real public files.
 """
 
-from graphvc.synth.geography import Geography, london, synthetic_city
+from graphvc.synth.city import synthetic_city
+from graphvc.synth.geography import Geography, london
 from graphvc.synth.planting import MAX_INCIDENTS, MIN_INCIDENTS, SyntheticDataset, generate
 from graphvc.synth.writing import write
 

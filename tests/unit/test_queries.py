@@ -12,12 +12,12 @@ from graphvc.db import cypher_dir
 from graphvc.errors import QueryError
 from graphvc.queries import (
     TEAMS,
-    _refusals,
     check_parameters,
     list_queries,
     load_query,
     parse_query,
 )
+from graphvc.queries.runner import _refusals
 
 LIBRARY = sorted(p for p in cypher_dir().glob("*.cypher") if p.stem != "schema")
 
@@ -379,7 +379,7 @@ def test_queries_that_read_no_name_pass_the_guard(text: str) -> None:
 
 
 def test_only_read_only_procedures_are_allowed() -> None:
-    from graphvc.queries import _refusals
+    from graphvc.queries.runner import _refusals
 
     assert _refusals("r", ["ProcedureCall:db.labels"]) == ([], [])
     forbidden, _ = _refusals("r", ["ProcedureCall:db.stats.collect", "ProcedureCall:dbms.x"])

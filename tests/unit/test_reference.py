@@ -41,10 +41,10 @@ from graphvc.reference import (
     install_from,
     lsoa_centroids,
     lsoa_lookup,
-    mps_counts,
+    mps_counts_path,
     outlines,
+    read_reference_table,
     read_status,
-    read_table,
     reference_checksums,
     reference_path,
 )
@@ -190,10 +190,10 @@ def test_the_named_paths_and_tables(source: Path, home: Path) -> None:
     folder = home / "reference"
     assert lsoa_lookup(home) == folder / LOOKUP
     assert lsoa_centroids(home) == folder / CENTROIDS
-    assert mps_counts(home, "violence") == folder / VIOLENCE
+    assert mps_counts_path(home, "violence") == folder / VIOLENCE
     assert reference_path(home, "mps_licence") == folder / LICENCE
 
-    lookup = read_table(home, "lsoa_lookup")
+    lookup = read_reference_table(home, "lsoa_lookup")
     assert list(lookup.columns) == [
         "LSOA11CD",
         "LSOA11NM",
@@ -203,10 +203,10 @@ def test_the_named_paths_and_tables(source: Path, home: Path) -> None:
         "LAD19NM",
     ]
     assert lookup["WD19NM"].tolist() == ["West", "West", "East", "East"]
-    centroids = read_table(home, "lsoa_centroids")
+    centroids = read_reference_table(home, "lsoa_centroids")
     assert centroids["lat"].dtype == "float64"
     assert centroids.set_index("LSOA11CD").at["E01000003", "lon"] == pytest.approx(EAST_LON)
-    robbery = read_table(home, "mps_robbery")
+    robbery = read_reference_table(home, "mps_robbery")
     assert robbery["LSOA11CD"].tolist() == ["E01000001", "E01000002", "E01000003"]
     assert robbery["2019"].tolist() == [2.0, 4.0, 6.0]  # n * step, robbery's step is 2
 
@@ -216,7 +216,7 @@ def test_a_table_changed_after_install_fails_on_reading(source: Path, home: Path
     installed = home / "reference" / CENTROIDS
     installed.write_text(SMALL[CENTROIDS].replace(str(SOUTH_LAT), "5.15", 1), encoding="utf-8")
     with pytest.raises(InputError, match=rf"^{installed} row 2: lat '5.15' is not a latitude"):
-        read_table(home, "lsoa_centroids")
+        read_reference_table(home, "lsoa_centroids")
 
 
 def test_readers_say_how_to_install_when_nothing_is(home: Path) -> None:
@@ -244,7 +244,7 @@ def test_an_optional_file_left_out_is_named(tmp_path: Path, home: Path) -> None:
     ("call", "message"),
     [
         (
-            lambda home: mps_counts(home, "burglary"),
+            lambda home: mps_counts_path(home, "burglary"),
             r"MPS family 'burglary' is not one of violence",
         ),
         (
@@ -252,7 +252,7 @@ def test_an_optional_file_left_out_is_named(tmp_path: Path, home: Path) -> None:
             r"no reference file is named 'lsoa' \(known: lsoa_lookup",
         ),
         (
-            lambda home: read_table(home, "mps_licence"),
+            lambda home: read_reference_table(home, "mps_licence"),
             r"reference file mps_lsoa_crime/licence\.md is a text, not a table",
         ),
     ],
@@ -707,7 +707,7 @@ def test_the_real_reference_data_installs(reference_source: Path, home: Path) ->
     for level in ("ward", "borough"):
         assert files[f"outlines/{level}.geojson"]["bytes"] < 500_000
     # Every centroid lies inside its own ward's outline.
-    centroids = read_table(home, "lsoa_centroids").merge(lookup, on="LSOA11CD")
+    centroids = read_reference_table(home, "lsoa_centroids").merge(lookup, on="LSOA11CD")
     shapes = {f["properties"]["code"]: shape(f) for f in found["ward"]["features"]}
     inside = [
         shapes[ward].contains(shapely.Point(lon, lat))
@@ -717,7 +717,7 @@ def test_the_real_reference_data_installs(reference_source: Path, home: Path) ->
     ]
     assert all(inside)
     assert "E01000001" not in set(
-        read_table(home, "mps_violence")["LSOA11CD"]
+        read_reference_table(home, "mps_violence")["LSOA11CD"]
     )  # the City's own police
 
 
