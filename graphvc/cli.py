@@ -736,6 +736,8 @@ def report_centrality_command(
 )
 @_PSEUDONYMISE
 @_SEED
+@_TIES
+@_TIE_WEIGHT
 @_QUIET
 @click.pass_context
 def report_tasking_command(
@@ -749,6 +751,8 @@ def report_tasking_command(
     top: int,
     pseudonymise: bool,
     seed: int,
+    ties: str | None,
+    tie_weight: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Write the tasking pack of a borough (or all): its targets, high-impact
@@ -763,7 +767,7 @@ def report_tasking_command(
     settings = _settings(ctx)
     check_options(top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key)
     targets = load_targets(targets_file)
-    parameters = AnalysisParameters(as_of=as_of, window_days=window_days, seed=seed)
+    parameters = _parameters(ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed)
     with _log_to_stderr(quiet), open_driver(settings) as driver:
         written = build_tasking_packs(
             driver, out_dir, list(boroughs) or None, parameters, targets=targets,
