@@ -37,8 +37,8 @@ __all__ = [
     "write_scores",
 ]
 
-#: Rows per write-back transaction: four times the loader's, the fastest batch size
-#: bench/bench_write_back.py found; two transactions at once did not pay.
+#: Rows per write-back transaction: four times the loader's, since fewer, larger
+#: transactions cost the server less per row (bench/bench_write_back.py compares sizes).
 WRITE_BACK_BATCH = 20_000
 #: The person scores final once the people are ranked: the priority, its parts and the network
 #: measures, as (``AnalysisResult.people`` column, node property). A run writes them back first,

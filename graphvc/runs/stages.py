@@ -435,7 +435,8 @@ def _network_scores(
             engine="networkx",
         )
     else:
-        # Two passes on large graphs: ten times faster, modularity within 0.3% (bench_centrality).
+        # Two passes on large graphs: a converged Leiden costs many times more for a modularity
+        # hardly higher (bench/bench_centrality.py measures both).
         network["community"] = communities.leiden(
             G,
             resolution=parameters.resolution,
