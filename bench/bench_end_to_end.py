@@ -1,7 +1,7 @@
 """`graphvc analyse` end to end against the same analysis in memory, side by side in one run.
 
 End to end is what the command does: resolve the as-of date, read the graph
-(:func:`graphvc.runs.run_analysis`), analyse it and write the scores back
+(:func:`graphvc.runs.obtain_run`), analyse it and write the scores back
 (:func:`graphvc.scores.write_scores`). In memory is :func:`graphvc.runs.analyse` on the
 synthetic generator's own tables, the very data that was loaded, with the same parameters.
 Both run in this process on the benchmark's own server (``bench/_server.py``), taking the best
@@ -25,7 +25,7 @@ import pandas as pd
 
 from bench._server import bench_driver
 from bench.bench_load import geography, load_once, synthetic_folder
-from graphvc.runs import AnalysisParameters, AnalysisResult, analyse, run_analysis
+from graphvc.runs import AnalysisParameters, AnalysisResult, analyse, obtain_run
 from graphvc.scores import write_scores
 from graphvc.synth import generate
 
@@ -50,7 +50,7 @@ def main() -> None:
     runs, in_memory = [], []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        result = run_analysis(driver, AnalysisParameters())
+        result = obtain_run(driver, AnalysisParameters()).result
         read = time.perf_counter()
         write_scores(driver, result, run_at=datetime.now(UTC))
         done = time.perf_counter()

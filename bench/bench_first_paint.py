@@ -27,9 +27,9 @@ from pathlib import Path
 from bench._server import ROOT, bench_driver
 from bench.bench_load import synthetic_folder
 from graphvc.app import PAGES
-from graphvc.runs import AnalysisParameters, run_analysis
+from graphvc.runs import AnalysisParameters, obtain_run, record_run
 from graphvc.schema import apply_schema, graph_counts, wipe
-from graphvc.stored_runs import list_runs, record_run
+from graphvc.stored_runs import list_runs
 from loaders.folder import load_folder
 
 RUNS_DIR = ROOT / ".graphvc" / "bench" / "runs"
@@ -110,7 +110,7 @@ def main() -> None:
             apply_schema(driver)
             load_folder(driver, folder)
         if not list_runs(driver) or not (RUNS_DIR / list_runs(driver)[0].id).is_dir():
-            result = run_analysis(driver, AnalysisParameters(seed=args.seed))
+            result = obtain_run(driver, AnalysisParameters(seed=args.seed)).result
             record_run(driver, result, runs_dir=RUNS_DIR, finished_at=datetime.now(UTC))
         people = list_runs(driver)[0].rows["people"]
     finally:

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import click
 import neo4j
@@ -34,11 +34,9 @@ from graphvc.runs import (
     AnalysisParameters,
     AnalysisResult,
     choose_ties,
+    obtain_run,
     parse_as_of,
 )
-
-if TYPE_CHECKING:
-    from graphvc.stored_runs import StoredRun
 
 __all__ = ["cli", "main"]
 
@@ -370,20 +368,6 @@ def load_network_command(
             click.echo(f"  network {key.replace('_', ' ')}: {shown}")
 
 
-def _analyse_and_write(
-    driver: neo4j.Driver, settings: Settings, parameters: AnalysisParameters
-) -> tuple[AnalysisResult, dict[str, int], StoredRun]:
-    """Run the analysis on the graph, write the scores back and store the run for the app;
-    returns the run, how many nodes of each label were scored and the stored run."""
-    from graphvc.stored_runs import analyse_and_record
-
-    result, stored, written = analyse_and_record(
-        driver, parameters, runs_dir=settings.runs_dir, keep=settings.keep_runs,
-        database=settings.neo4j_database,
-    )  # fmt: skip
-    return result, written, stored
-
-
 Decorated = TypeVar("Decorated", bound=Callable[..., Any])
 
 
@@ -522,7 +506,16 @@ def analyse_command(
     settings = _settings(ctx)
     asked = _parameters(ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed)
     with open_driver(settings) as driver:
-        result, written, stored = _analyse_and_write(driver, settings, asked)
+        result, _, stored, written = obtain_run(
+            driver,
+            asked,
+            runs_dir=settings.runs_dir,
+            reuse=False,
+            store=True,
+            keep=settings.keep_runs,
+            database=settings.neo4j_database,
+        )
+    assert stored is not None, "store=True stores the run"
     parameters = result.parameters
     moment = parameters.moment
     leaders = result.people.head(top)
@@ -700,13 +693,12 @@ def report_centrality_command(
     written, and the exit status is 0 only then.
     """
     from graphvc.reports import check_options
-    from graphvc.reports.run_source import report_run
 
     settings = _settings(ctx)
     check_options(top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key)
     parameters = _parameters(ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed)
     with _log_to_stderr(quiet), open_driver(settings) as driver:
-        result, source = report_run(
+        result, source, _, _ = obtain_run(
             driver, parameters, runs_dir=settings.runs_dir, database=settings.neo4j_database
         )
         folder = _write_report(driver, settings, result, out_dir, top=top,
@@ -744,6 +736,8 @@ def report_centrality_command(
 )
 @_PSEUDONYMISE
 @_SEED
+@_TIES
+@_TIE_WEIGHT
 @_QUIET
 @click.pass_context
 def report_tasking_command(
@@ -757,6 +751,8 @@ def report_tasking_command(
     top: int,
     pseudonymise: bool,
     seed: int,
+    ties: str | None,
+    tie_weight: tuple[str, ...],
     quiet: bool,
 ) -> None:
     """Write the tasking pack of a borough (or all): its targets, high-impact
@@ -771,7 +767,7 @@ def report_tasking_command(
     settings = _settings(ctx)
     check_options(top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key)
     targets = load_targets(targets_file)
-    parameters = AnalysisParameters(as_of=as_of, window_days=window_days, seed=seed)
+    parameters = _parameters(ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed)
     with _log_to_stderr(quiet), open_driver(settings) as driver:
         written = build_tasking_packs(
             driver, out_dir, list(boroughs) or None, parameters, targets=targets,
@@ -921,7 +917,15 @@ def demo_command(
             progress=True,
         )
         counts = schema.graph_counts(driver, database=settings.neo4j_database)
-        result, _, _ = _analyse_and_write(driver, settings, AnalysisParameters(seed=seed))
+        result = obtain_run(
+            driver,
+            AnalysisParameters(seed=seed),
+            runs_dir=settings.runs_dir,
+            reuse=False,
+            store=True,
+            keep=settings.keep_runs,
+            database=settings.neo4j_database,
+        ).result
         report = _write_report(driver, settings, result, settings.reports_dir)
     click.echo(f"demo graph loaded from {folder} ({summary.total_read:,} rows)")
     click.echo(", ".join(f"{count:,} {name}" for name, count in counts.items()))

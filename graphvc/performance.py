@@ -822,7 +822,7 @@ def graph_performance(
     """The evaluation and monthly charts of the targets file ``path`` (default: the shipped
     :data:`DEFAULT_TARGETS`), counted on the graph alone, from its count table ``counted``
     (:func:`graph_counts`) as of ``as_of``: what the Performance page shows first, which
-    each stored run keeps (:func:`graphvc.stored_runs.run_tables`).
+    each stored run keeps (:func:`graphvc.runs.pages.page_tables`).
 
     Raises :class:`ConfigError` when a target of the file counts anything but the graph.
     """

@@ -2,21 +2,27 @@
 
 Every score is stamped with the run's time (``scored_at``), so Cypher users can query them
 and tell which run they came from; scores of earlier runs that this run did not produce are
-removed, so no stale score survives.
+removed, so no stale score survives. :class:`WriteBack` writes one run's scores in the
+background while the rest of the run is computed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 import neo4j
 import numpy as np
 import pandas as pd
 
 from graphvc.db import read_cypher, run_query, run_write
-from graphvc.runs import AnalysisResult
+
+if TYPE_CHECKING:  # graphvc.runs writes back through this module: no import back at run time
+    from graphvc.runs import AnalysisResult
 
 __all__ = [
     "PERSON_PROFILE_SCORES",
@@ -24,14 +30,15 @@ __all__ = [
     "PERSON_SCORES",
     "PLACE_SCORES",
     "WRITE_BACK_BATCH",
+    "WriteBack",
     "write_person_ranking_scores",
     "write_person_scores",
     "write_place_scores",
     "write_scores",
 ]
 
-#: Rows per write-back transaction: four times the loader's, 1.4-1.6 times faster than 5,000
-#: at 50,000 incidents (bench/bench_write_back.py); two transactions at once did not pay.
+#: Rows per write-back transaction: four times the loader's, since fewer, larger
+#: transactions cost the server less per row (bench/bench_write_back.py compares sizes).
 WRITE_BACK_BATCH = 20_000
 #: The person scores final once the people are ranked: the priority, its parts and the network
 #: measures, as (``AnalysisResult.people`` column, node property). A run writes them back first,
@@ -116,10 +123,14 @@ def _score_batches(
     ids = [str(key) for key in table.index]
     columns = {prop: _values(table[column]) for column, prop in names.items() if column in table}
     return [
-        {"ids": ids[start : start + batch_size],
-         "scores": {prop: values[start : start + batch_size] for prop, values in columns.items()}}
+        {
+            "ids": ids[start : start + batch_size],
+            "scores": {
+                prop: values[start : start + batch_size] for prop, values in columns.items()
+            },
+        }
         for start in range(0, len(ids), batch_size)
-    ]  # fmt: skip
+    ]
 
 
 def _clear(
@@ -145,18 +156,19 @@ def write_person_ranking_scores(
 ) -> int:
     """Write the ranking scores of ``people`` (:data:`PERSON_RANKING_SCORES`) onto their nodes,
     stamped ``run_at``: the first part of :func:`write_person_scores`, which a run sends as soon
-    as the people are ranked (:func:`graphvc.stored_runs.analyse_and_record`), then the rest
-    with ``ranking_written=True`` and the same ``run_at``. Returns how many people were
-    written. Stamped already, so a node left with this part alone (a run that failed between
-    the two) is cleared by the next run that does not score it.
+    as the people are ranked (:meth:`WriteBack.ranking`), then the rest with
+    ``ranking_written=True`` and the same ``run_at``. Returns how many people were written.
+    Stamped already, so a node left with this part alone (a run that failed between the two)
+    is cleared by the next run that does not score it.
 
     Why apart: setting a property a node does not have yet costs Neo4j about three times as
-    much as overwriting it (at 1,000,000 incidents, the 203,183 people's first scores took
-    13.6-14.5 s, their next 4.4-5.1 s), so on the first run after a load the write-back
-    outlasted the rest of the analysis; begun earlier, it ends within it.
+    much as overwriting it, so on the first run after a load the write-back outlasted the rest
+    of the analysis; begun earlier, it ends within it.
     """
-    _write_batches(driver, _PERSON_RANKING, PERSON_RANKING_SCORES, people, run_at.isoformat(),
-                   database, batch_size)  # fmt: skip
+    stamp = run_at.isoformat()
+    _write_batches(
+        driver, _PERSON_RANKING, PERSON_RANKING_SCORES, people, stamp, database, batch_size
+    )
     return len(people)
 
 
@@ -176,11 +188,13 @@ def write_person_scores(
     (:func:`write_person_ranking_scores`), and only the rest is written. Returns how many
     people were scored."""
     if not ranking_written:
-        write_person_ranking_scores(driver, people, run_at=run_at, database=database,
-                                    batch_size=batch_size)  # fmt: skip
+        write_person_ranking_scores(
+            driver, people, run_at=run_at, database=database, batch_size=batch_size
+        )
     stamp = run_at.isoformat()
-    _write_batches(driver, _PERSON_PROFILE, PERSON_PROFILE_SCORES, people, stamp, database,
-                   batch_size)  # fmt: skip
+    _write_batches(
+        driver, _PERSON_PROFILE, PERSON_PROFILE_SCORES, people, stamp, database, batch_size
+    )
     _clear(driver, "Person", PERSON_SCORES, stamp, database)
     return len(people)
 
@@ -196,9 +210,10 @@ def write_place_scores(
     """Write the place scores of ``places`` (:attr:`graphvc.runs.AnalysisResult.places`, by
     level) onto their nodes as :func:`write_person_scores` does; returns how many nodes of
     each label were scored."""
+    stamp = run_at.isoformat()
     for level, target in _PLACES.items():
-        _write_level(driver, target, PLACE_SCORES, places[level], run_at.isoformat(), database,
-                     batch_size)  # fmt: skip
+        _write_batches(driver, target, PLACE_SCORES, places[level], stamp, database, batch_size)
+        _clear(driver, target[0], PLACE_SCORES, stamp, database)
     return {_PLACES[level][0]: len(places[level]) for level in _PLACES}
 
 
@@ -215,30 +230,129 @@ def write_scores(
 
     Returns how many nodes of each label were scored.
     """
-    scored = {"Person": write_person_scores(driver, result.people, run_at=run_at,
-                                            database=database, batch_size=batch_size)}  # fmt: skip
-    return scored | write_place_scores(
+    people = write_person_scores(
+        driver, result.people, run_at=run_at, database=database, batch_size=batch_size
+    )
+    return {"Person": people} | write_place_scores(
         driver, result.places, run_at=run_at, database=database, batch_size=batch_size
     )
 
 
-def _write_level(
-    driver: neo4j.Driver, target: tuple[str, str, dict[str, str] | None],
-    names: Mapping[str, str], table: pd.DataFrame, stamp: str, database: str, batch_size: int,
-) -> None:  # fmt: skip
-    """Write ``table``'s scores ``names`` onto the nodes of ``target`` (label, Cypher file and
-    its labels), one batch of columns per transaction, then clear the label's older scores."""
-    _write_batches(driver, target, names, table, stamp, database, batch_size)
-    _clear(driver, target[0], names, stamp, database)
-
-
 def _write_batches(
-    driver: neo4j.Driver, target: tuple[str, str, dict[str, str] | None],
-    names: Mapping[str, str], table: pd.DataFrame, stamp: str, database: str, batch_size: int,
-) -> None:  # fmt: skip
+    driver: neo4j.Driver,
+    target: tuple[str, str, dict[str, str] | None],
+    names: Mapping[str, str],
+    table: pd.DataFrame,
+    stamp: str,
+    database: str,
+    batch_size: int,
+) -> None:
     """Write ``table``'s scores ``names`` with ``target``'s Cypher file, one batch of columns
     per transaction, stamped ``stamp``."""
     _label, cypher, labels = target
     batches = _score_batches(table, names, batch_size)
-    run_write(driver, read_cypher(cypher, labels=labels), batches,
-              parameters={"run_at": stamp}, database=database, batch_size=1)  # fmt: skip
+    run_write(
+        driver,
+        read_cypher(cypher, labels=labels),
+        batches,
+        parameters={"run_at": stamp},
+        database=database,
+        batch_size=1,
+    )
+
+
+class WriteBack:
+    """One run's scores written back in the background while the rest of the run is computed:
+    the server writes while Python measures, so the write-back leaves the run's critical path.
+
+    The people's ranking goes first (:meth:`ranking`), as soon as they are ranked, because a
+    node's first scores cost the server three times as much as overwriting them
+    (:func:`write_person_ranking_scores`); the rest of their scores follow on the same
+    writer (:meth:`people`), after the ranking and only if it was written; the places go on a
+    writer of their own (:meth:`places`). :meth:`join` waits for every write and returns how
+    many nodes of each label were scored. Every score is stamped ``run_at``.
+
+    Used as a context manager: leaving it waits for any write still running, so a run that
+    fails midway leaves no write behind it (what was written stays, stamped, and the next run
+    overwrites or clears it).
+    """
+
+    def __init__(self, driver: neo4j.Driver, *, run_at: datetime, database: str = "neo4j"):
+        self._driver, self._run_at, self._database = driver, run_at, database
+        # One writer for the people, so their two parts are written in order; one for places.
+        self._people_writer = ThreadPoolExecutor(max_workers=1)
+        self._places_writer = ThreadPoolExecutor(max_workers=1)
+        self._ranking: Future[tuple[int, float]] | None = None
+        self._people: Future[tuple[int, float]] | None = None
+        self._places: Future[tuple[dict[str, int], float]] | None = None
+
+    def __enter__(self) -> WriteBack:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._people_writer.shutdown(wait=True)
+        self._places_writer.shutdown(wait=True)
+
+    def ranking(self, people: pd.DataFrame) -> None:
+        """Begin writing the ranking scores of ``people`` (ranked, not yet profiled), which
+        must not change until :meth:`join`."""
+        self._ranking = self._people_writer.submit(
+            _timed,
+            write_person_ranking_scores,
+            self._driver,
+            people,
+            run_at=self._run_at,
+            database=self._database,
+        )
+
+    def people(self, people: pd.DataFrame) -> None:
+        """Begin writing the rest of the scores of ``people`` (the run's final person table),
+        or all of them when :meth:`ranking` was not called; clear the scores of people this
+        run did not score."""
+        self._people = self._people_writer.submit(self._after_ranking, people)
+
+    def _after_ranking(self, people: pd.DataFrame) -> tuple[int, float]:
+        ranking_seconds = 0.0
+        if self._ranking is not None:
+            _count, ranking_seconds = self._ranking.result()  # done: the same single writer
+        count, seconds = _timed(
+            write_person_scores,
+            self._driver,
+            people,
+            run_at=self._run_at,
+            database=self._database,
+            ranking_written=self._ranking is not None,
+        )
+        return count, ranking_seconds + seconds
+
+    def places(self, places: Mapping[str, pd.DataFrame]) -> None:
+        """Begin writing the place scores of ``places`` (by level)."""
+        self._places = self._places_writer.submit(
+            _timed,
+            write_place_scores,
+            self._driver,
+            places,
+            run_at=self._run_at,
+            database=self._database,
+        )
+
+    def join(self) -> tuple[dict[str, int], float]:
+        """Wait for the people's and places' writes (both must have begun): how many nodes of
+        each label were scored, and the seconds the writes took between them. Raises the
+        error of a write that failed."""
+        if self._people is None or self._places is None:
+            raise RuntimeError("WriteBack.join() before the people's and places' writes began")
+        people, people_seconds = self._people.result()
+        places, places_seconds = self._places.result()
+        return {"Person": people, **places}, people_seconds + places_seconds
+
+
+def _timed(write: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    """``write(*args, **kwargs)`` and how many seconds it took."""
+    started = time.perf_counter()
+    return write(*args, **kwargs), time.perf_counter() - started

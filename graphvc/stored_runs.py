@@ -1,14 +1,13 @@
 """Stored runs: what an analysis leaves behind for the app to read, so the app never recomputes.
 
-:func:`record_run` is the one write of a run: the scores onto the nodes
-(:func:`graphvc.scores.write_person_scores`, :func:`graphvc.scores.write_place_scores`),
-the run's tables (:func:`run_tables`) as one Parquet file each in ``runs_dir/<run id>/``, then
-an ``(:AnalysisRun)`` node holding the run's parameters, time, summary and table sizes. The
-node is written last, so a listed run always has its tables; the newest ``keep`` runs are kept
-and older nodes and folders removed. ``graphvc analyse``, ``graphvc demo`` and the app's explicit
-re-run go through :func:`analyse_and_record`, which analyses and records in one, the people's
-scores written back while the rest of the analysis still runs: their ranking as soon as they
-are ranked, the rest as soon as it is measured.
+A run is stored in two steps, so that its tables can be written while its scores still go
+back onto the nodes (:class:`graphvc.scores.WriteBack`): :func:`stage_run` writes the run's
+tables (:func:`graphvc.runs.pages.page_tables`) as one Parquet file each in
+``runs_dir/.<run id>.partial/``; once the scores are written, :func:`publish_run` renames the
+folder ``<run id>`` and writes an ``(:AnalysisRun)`` node holding the run's parameters, time,
+summary and table sizes (or :func:`discard_run` removes it when they failed). The node is
+written last, so a listed run always has its tables; the newest ``keep`` runs are kept and
+older nodes and folders removed. :mod:`graphvc.runs.obtain` is the one caller.
 
 Readers take what a page shows and no more: :func:`list_runs` reads the nodes (a few small
 rows), :func:`read_run_table` one file, or only its first rows (the tables are stored in the
@@ -20,59 +19,64 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import neo4j
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from graphvc import __version__, runs
-from graphvc.analysis.events import harm_once, incident_harm, is_in
-from graphvc.analysis.neighbourhoods import high_impact_wards
-from graphvc.analysis.places import repeat_locations
-from graphvc.analysis.proportionality import ATTRIBUTE_VALUES
-from graphvc.analysis.repeat_victims import latest_risk_assessments
+from graphvc import __version__
 from graphvc.db import read_cypher, run_query
 from graphvc.errors import RunError
-from graphvc.overview import incident_months
-from graphvc.performance import graph_counts, graph_performance
-from graphvc.runs import AnalysisParameters, AnalysisResult
-from graphvc.scores import write_person_ranking_scores, write_person_scores, write_place_scores
+
+if TYPE_CHECKING:  # graphvc.runs stores through this module: no import back at run time
+    from graphvc.runs import AnalysisParameters
 
 __all__ = [
     "DEFAULT_KEEP_RUNS",
     "RUN_TABLES",
     "StoredRun",
-    "analyse_and_record",
+    "check_keep",
+    "discard_run",
     "list_runs",
+    "publish_run",
     "read_run_table",
-    "record_run",
     "recorded_parameters",
     "run_id",
-    "run_tables",
+    "stage_run",
 ]
-
-Scored = TypeVar("Scored")
 
 #: How many runs are kept by default (``GRAPHVC_KEEP_RUNS``).
 DEFAULT_KEEP_RUNS = 10
-#: The tables of a stored run, each one Parquet file ``<name>.parquet``.
+#: The tables of a stored run, each one Parquet file ``<name>.parquet``, in the order the
+#: pages show them.
 RUN_TABLES = (
-    "people", "persons", "places_location", "places_ward", "places_borough", "repeat_locations",
-    "high_impact_wards", "repeat_victims", "domestic_repeats", "exposure", "overlap",
-    "escalation", "graph_counts", "targets", "target_charts", "incident_months",
-    "window_incidents", "locations",
-)  # fmt: skip
+    "people",
+    "persons",
+    "places_location",
+    "places_ward",
+    "places_borough",
+    "repeat_locations",
+    "high_impact_wards",
+    "repeat_victims",
+    "domestic_repeats",
+    "exposure",
+    "overlap",
+    "escalation",
+    "graph_counts",
+    "targets",
+    "target_charts",
+    "incident_months",
+    "window_incidents",
+    "locations",
+)
 #: Rows per Parquet row group: reading the top rows of a table reads one group.
 _ROW_GROUP = 10_000
-_PLACE_KEYS = {"location": "location_id", "ward": "ward_code", "borough": "borough_code"}
 
 
 @dataclass(frozen=True)
@@ -126,243 +130,95 @@ def run_id(finished_at: datetime) -> str:
     return f"{pd.Timestamp(finished_at).tz_convert('UTC'):%Y%m%dT%H%M%S.%fZ}"
 
 
-def _with_centres(places: pd.DataFrame, locations: pd.DataFrame, key: str) -> pd.DataFrame:
-    centres = locations.dropna(subset=[key]).groupby(key)[["latitude", "longitude"]].mean()
-    return places.join(centres, on=key if key in places else None)
+def check_keep(keep: int) -> None:
+    """Raise :class:`RunError` unless ``keep`` (how many runs are kept) is at least 1."""
+    if keep < 1:
+        raise RunError(f"GRAPHVC_KEEP_RUNS={keep!r} must be at least 1")
 
 
-def run_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
-    """The tables a run stores for the pages, in the order they show them.
+def stage_run(tables: Mapping[str, pd.DataFrame], *, runs_dir: Path, finished_at: datetime) -> Path:
+    """Write ``tables`` (:data:`RUN_TABLES`, from :func:`graphvc.runs.pages.page_tables`) into
+    ``runs_dir/.<run id>.partial/``, one Parquet file each, readable by their owner and group
+    only; returns the folder, for :func:`publish_run` or :func:`discard_run`.
 
-    Beside the result's own tables: each place level with the centre of its locations,
-    repeat victims with their latest risk assessment, the repeat locations and high-impact
-    wards, the persons scored (their attributes, for proportionality), the graph's count
-    table (for targets on the graph) with the default targets evaluated on it (the
-    Performance page's first view), its incidents and harm by month, category and borough
-    (for the overview), and the network window's incidents with the locations (for the
-    near-repeat test a page runs on request).
+    Raises :class:`RunError` when the folder cannot be written, having removed it.
     """
-    with harm_once():  # the incidents' harm filled once for every table, not once each
-        return _run_tables(result)
+    staged = runs_dir / f".{run_id(finished_at)}.partial"
+    try:
+        staged.mkdir(parents=True, mode=0o750)
+        for name, frame in tables.items():
+            _write_table(frame, staged / f"{name}.parquet")
+    except OSError as e:
+        discard_run(staged)
+        raise RunError(
+            f"cannot store run {run_id(finished_at)} in {runs_dir}: {e.strerror or e}"
+        ) from e
+    return staged
 
 
-def _run_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
-    tables, parameters = result.tables, result.parameters
-    as_of = parameters.moment
-    incidents, locations = tables["incidents"], tables["locations"]
-    persons = tables["persons"]
-    window = parameters.windows()["network"]
-    counted = graph_counts(incidents, locations)
-    evaluation, charts = graph_performance(counted, as_of)
-    attributes = [c for c in ATTRIBUTE_VALUES if c in persons]
-    located = [
-        c
-        for c in ("location_id", "latitude", "longitude", "ward_code", "borough_code")
-        if c in locations
-    ]
-    stored = {
-        "people": result.people,
-        "persons": persons[is_in(persons["person_id"], result.people.index)][
-            ["person_id", *attributes]
-        ].reset_index(drop=True),
-        **{
-            f"places_{level}": _with_centres(result.places[level], locations, key)
-            for level, key in _PLACE_KEYS.items()
-        },
-        "repeat_locations": repeat_locations(
-            incidents, locations, as_of=as_of, window_days=parameters.repeat_window_days
-        ),
-        "high_impact_wards": high_impact_wards(incidents, locations, as_of=as_of),
-        "repeat_victims": result.repeat_victims.join(
-            latest_risk_assessments(tables["risk_assessments"], as_of=as_of), how="left"
-        ),
-        "domestic_repeats": result.domestic_repeats,
-        "exposure": result.exposure,
-        "overlap": result.overlap,
-        "escalation": result.escalation,
-        "graph_counts": counted,
-        "targets": evaluation,
-        "target_charts": charts,
-        "incident_months": incident_months(incidents, locations),
-        "window_incidents": incident_harm(incidents, start=window["start"], end=window["end"])[
-            ["incident_id", "occurred_at", "offence", "category", "harm", "location_id"]
-        ].reset_index(drop=True),
-        "locations": locations[located].reset_index(drop=True),
+def discard_run(staged: Path) -> None:
+    """Remove a folder :func:`stage_run` wrote, when its run is not to be published."""
+    shutil.rmtree(staged, ignore_errors=True)
+
+
+def publish_run(
+    driver: neo4j.Driver,
+    staged: Path,
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    parameters: AnalysisParameters,
+    summary: Mapping[str, Any],
+    finished_at: datetime,
+    keep: int = DEFAULT_KEEP_RUNS,
+    database: str = "neo4j",
+) -> StoredRun:
+    """Publish the run staged in ``staged`` (:func:`stage_run`, of these ``tables``) once its
+    scores are on the nodes: the folder renamed ``<run id>``, then the ``(:AnalysisRun)``
+    node written with ``parameters`` and ``summary``. Runs beyond the newest ``keep`` lose
+    their node and folder. Returns the stored run.
+
+    Raises :class:`RunError` when the folder cannot be renamed, having removed it.
+    """
+    identity = run_id(finished_at)
+    runs_dir = staged.parent
+    try:
+        os.replace(staged, runs_dir / identity)
+    except OSError as e:
+        discard_run(staged)
+        raise RunError(f"cannot store run {identity} in {runs_dir}: {e.strerror or e}") from e
+    people = tables["people"]
+    run = StoredRun(
+        id=identity,
+        finished_at=pd.Timestamp(finished_at).tz_convert("UTC"),
+        parameters=recorded_parameters(parameters),
+        summary=json.loads(json.dumps(summary, default=str)),
+        rows={name: len(frame) for name, frame in tables.items()},
+        ranked=int(people["priority"].notna().sum()) if "priority" in people else 0,
+        version=__version__,
+    )
+    node = {
+        "id": run.id,
+        "finished_at": finished_at.isoformat(),
+        "as_of": run.as_of.date().isoformat(),
+        "window_days": run.window_days,
+        "seed": int(run.parameters["seed"]),
+        "ties": json.dumps(run.ties),
+        "windows": json.dumps(run.parameters["windows"]),
+        "parameters": json.dumps(run.parameters),
+        "summary": json.dumps(run.summary),
+        "rows": json.dumps(run.rows),
+        "ranked": run.ranked,
+        "version": run.version,
     }
-    return {name: stored[name] for name in RUN_TABLES}
+    run_query(driver, read_cypher("analysis/store_run"), node, database=database, write=True)
+    _forget_runs(driver, runs_dir, keep=keep, database=database)
+    return run
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
     table = pa.Table.from_pandas(frame, preserve_index=frame.index.name is not None)
     pq.write_table(table, path, row_group_size=_ROW_GROUP)
     path.chmod(0o640)
-
-
-def record_run(
-    driver: neo4j.Driver,
-    result: AnalysisResult,
-    *,
-    runs_dir: Path,
-    finished_at: datetime,
-    keep: int = DEFAULT_KEEP_RUNS,
-    database: str = "neo4j",
-) -> tuple[StoredRun, dict[str, int]]:
-    """Write ``result`` back and store it as a run: the one write of an analysis.
-
-    The scores go onto the nodes stamped ``finished_at`` while the tables are built and
-    staged in ``runs_dir/.<run id>.partial/`` (the server writes while Python builds: the two
-    overlap on separate cores); once both are done the folder is renamed ``<run id>`` and
-    the ``(:AnalysisRun)`` node written. Runs beyond the newest ``keep`` lose their node and
-    folder. Returns the stored run and how many nodes of each label were scored; the time of
-    each part is added to ``result.timings`` (``write_back``, ``store_tables``).
-
-    Raises :class:`RunError` when the folder cannot be written; when the write-back fails,
-    its error is raised and nothing is stored.
-    """
-    _check_keep(keep)
-    with ThreadPoolExecutor(max_workers=2) as writers:  # people and places side by side
-        people = writers.submit(_timed, write_person_scores, driver, result.people,
-                                run_at=finished_at, database=database)  # fmt: skip
-        return _store_run(driver, result, writers, people, runs_dir=runs_dir,
-                          finished_at=finished_at, keep=keep, database=database)  # fmt: skip
-
-
-def analyse_and_record(
-    driver: neo4j.Driver,
-    parameters: AnalysisParameters | None = None,
-    *,
-    runs_dir: Path,
-    keep: int = DEFAULT_KEEP_RUNS,
-    database: str = "neo4j",
-) -> tuple[AnalysisResult, StoredRun, dict[str, int]]:
-    """Read the graph, analyse it (:func:`graphvc.runs.run_analysis`) and store the run as
-    :func:`record_run` does, the people's scores written back while the analysis goes on: their
-    ranking scores as soon as they are ranked (while escalation, exposure and overlap are
-    measured), the rest as soon as it is measured (while the victims and places are scored).
-    The server writes while Python computes, so the write-back leaves the run's critical path;
-    the ranking goes first because a node's first scores cost the server three times as much
-    as overwriting them (:func:`graphvc.scores.write_person_ranking_scores`).
-
-    The run's ``finished_at`` (its id, and the ``scored_at`` stamp on the nodes) is the
-    moment the people were ranked. The ``(:AnalysisRun)`` node is still written last: a
-    failure after the people's ranking was written leaves their scores on the nodes, stamped
-    with the unlisted run's time (as a failure to store the tables does in
-    :func:`record_run`), until the next run overwrites or clears them. Returns the result,
-    the stored run and how many nodes of each label were scored.
-    """
-    _check_keep(keep)
-    # One writer for the people, so their two parts are written in order; one for the places.
-    with ThreadPoolExecutor(max_workers=1) as people_writer, \
-            ThreadPoolExecutor(max_workers=1) as places_writer:  # fmt: skip
-        begun: dict[str, Any] = {}
-
-        def write_ranking(ranked: pd.DataFrame) -> None:
-            begun["at"] = datetime.now(UTC)
-            begun["ranking"] = people_writer.submit(_timed, write_person_ranking_scores, driver,
-                                                    ranked, run_at=begun["at"],
-                                                    database=database)  # fmt: skip
-
-        def write_people(people: pd.DataFrame) -> None:
-            ranking = begun["ranking"]
-
-            def write_rest() -> tuple[int, float]:
-                _written, ranking_seconds = ranking.result()  # done: the same single writer
-                count, seconds = _timed(write_person_scores, driver, people, run_at=begun["at"],
-                                        database=database, ranking_written=True)  # fmt: skip
-                return count, ranking_seconds + seconds
-
-            begun["people"] = people_writer.submit(write_rest)
-
-        # The tables stored read the incidents' harm the analysis filled, not their own.
-        with harm_once():
-            # Through the module, as every way into an analysis, so a test can forbid them all.
-            result = runs.run_analysis(driver, parameters, database=database,
-                                       on_ranked=write_ranking, on_people=write_people)  # fmt: skip
-            stored, written = _store_run(driver, result, places_writer, begun["people"],
-                                         runs_dir=runs_dir, finished_at=begun["at"], keep=keep,
-                                         database=database)  # fmt: skip
-    return result, stored, written
-
-
-def _check_keep(keep: int) -> None:
-    if keep < 1:
-        raise RunError(f"GRAPHVC_KEEP_RUNS={keep!r} must be at least 1")
-
-
-def _timed(write: Callable[..., Scored], *args: Any, **kwargs: Any) -> tuple[Scored, float]:
-    """``write(*args, **kwargs)`` and how many seconds it took."""
-    started = time.perf_counter()
-    return write(*args, **kwargs), time.perf_counter() - started
-
-
-def _store_run(
-    driver: neo4j.Driver,
-    result: AnalysisResult,
-    writer: ThreadPoolExecutor,
-    people: Future[tuple[int, float]],
-    *,
-    runs_dir: Path,
-    finished_at: datetime,
-    keep: int,
-    database: str,
-) -> tuple[StoredRun, dict[str, int]]:
-    """The rest of :func:`record_run` once the people's write-back (``people``) has begun: the
-    places' write-back on ``writer``, the tables staged meanwhile, then the folder renamed and
-    the run's node written."""
-    identity = run_id(finished_at)
-    staged = runs_dir / f".{identity}.partial"
-    places = writer.submit(_timed, write_place_scores, driver, result.places,
-                           run_at=finished_at, database=database)  # fmt: skip
-    started = time.perf_counter()
-    try:
-        tables = run_tables(result)
-        staged.mkdir(parents=True, mode=0o750)
-        for name, frame in tables.items():
-            _write_table(frame, staged / f"{name}.parquet")
-    except OSError as e:
-        shutil.rmtree(staged, ignore_errors=True)
-        places.result()
-        raise RunError(f"cannot store run {identity} in {runs_dir}: {e.strerror or e}") from e
-    result.timings["store_tables"] = round(time.perf_counter() - started, 3)
-    try:
-        (person_count, person_seconds), (written, place_seconds) = people.result(), places.result()
-    except BaseException:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    result.timings["write_back"] = round(person_seconds + place_seconds, 3)
-    written = {"Person": person_count, **written}
-    try:
-        os.replace(staged, runs_dir / identity)
-    except OSError as e:
-        shutil.rmtree(staged, ignore_errors=True)
-        raise RunError(f"cannot store run {identity} in {runs_dir}: {e.strerror or e}") from e
-    people_table = result.people
-    ranked = int(people_table["priority"].notna().sum()) if "priority" in people_table else 0
-    run = StoredRun(
-        id=identity,
-        finished_at=pd.Timestamp(finished_at).tz_convert("UTC"),
-        parameters=recorded_parameters(result.parameters),
-        summary=json.loads(json.dumps(result.summary, default=str)),
-        rows={name: len(frame) for name, frame in tables.items()},
-        ranked=ranked,
-        version=__version__,
-    )
-    run_query(
-        driver,
-        read_cypher("analysis/store_run"),
-        {
-            "id": run.id, "finished_at": finished_at.isoformat(),
-            "as_of": run.as_of.date().isoformat(), "window_days": run.window_days,
-            "seed": int(run.parameters["seed"]), "ties": json.dumps(run.ties),
-            "windows": json.dumps(run.parameters["windows"]),
-            "parameters": json.dumps(run.parameters), "summary": json.dumps(run.summary),
-            "rows": json.dumps(run.rows), "ranked": run.ranked, "version": run.version,
-        },
-        database=database,
-        write=True,
-    )  # fmt: skip
-    _forget_runs(driver, runs_dir, keep=keep, database=database)
-    return run, written
 
 
 def _forget_runs(driver: neo4j.Driver, runs_dir: Path, *, keep: int, database: str) -> None:

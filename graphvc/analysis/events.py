@@ -145,7 +145,7 @@ def harm_once() -> Iterator[None]:
     call's result, the same rows as it would compute.
 
     For many measures on one table, such as a run's (:func:`graphvc.runs.analyse`) and the
-    tables it stores (:func:`graphvc.stored_runs.run_tables`); the table must not change
+    tables it stores (:func:`graphvc.runs.pages.page_tables`); the table must not change
     within the block. Every row of the table is checked, not only the window's. A block
     within another shares the outer one's tables.
 

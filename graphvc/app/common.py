@@ -29,9 +29,9 @@ from graphvc.errors import GraphvcError
 from graphvc.geography import MapGeography, map_geography
 from graphvc.graph_tables import default_as_of
 from graphvc.reports import list_reports, read_manifest
-from graphvc.runs import DEFAULT_TIE_WEIGHTS, DEFAULT_WINDOW_DAYS, AnalysisParameters
+from graphvc.runs import DEFAULT_TIE_WEIGHTS, DEFAULT_WINDOW_DAYS, AnalysisParameters, obtain_run
 from graphvc.schema import graph_counts
-from graphvc.stored_runs import StoredRun, analyse_and_record, list_runs, read_run_table
+from graphvc.stored_runs import StoredRun, list_runs, read_run_table
 
 T = TypeVar("T")
 LONDON = ZoneInfo("Europe/London")
@@ -326,15 +326,21 @@ def warm_up() -> threading.Thread:
 
 def rerun_analysis(parameters: AnalysisParameters) -> StoredRun:
     """Run the analysis on the graph and store it as a new run, showing its progress: the
-    app's one write, asked for explicitly (:func:`graphvc.stored_runs.analyse_and_record`, as
-    ``graphvc analyse`` stores its runs), recorded in the audit trail first."""
+    app's one write, asked for explicitly (:func:`graphvc.runs.obtain_run`, as ``graphvc
+    analyse`` stores its runs), recorded in the audit trail first."""
     audited("analyse", what={"parameters": parameters.as_dict()})
     with st.status("Running the analysis…", expanded=True) as status:
         status.write("Reading the graph, running every measure and writing the scores back…")
-        _, stored, _ = analyse_and_record(
-            driver(), parameters, runs_dir=settings().runs_dir, keep=settings().keep_runs,
+        stored = obtain_run(
+            driver(),
+            parameters,
+            runs_dir=settings().runs_dir,
+            reuse=False,
+            store=True,
+            keep=settings().keep_runs,
             database=settings().neo4j_database,
-        )  # fmt: skip
+        ).stored
+        assert stored is not None, "store=True stores the run"
         status.update(label=f"Run {stored.id} stored", state="complete", expanded=False)
     stored_runs.clear()
     return stored

@@ -50,7 +50,7 @@ from graphvc.reports.manifest import data_hash, manifest, sha256, versions
 from graphvc.reports.pseudonyms import key_id, person_names
 from graphvc.reports.tables import offenders_table
 from graphvc.reports.weekly_centrality import check_options
-from graphvc.runs import AnalysisParameters, AnalysisResult, run_analysis
+from graphvc.runs import AnalysisParameters, AnalysisResult, obtain_run
 
 __all__ = [
     "CONTACT_DAYS",
@@ -513,7 +513,7 @@ def build_tasking_packs(
     """Analyse the graph once and write the pack of each of ``boroughs`` (None: every
     borough of the graph); returns their folders."""
     check_options(top=top, pseudonymise=pseudonymise, key=key)
-    result = run_analysis(driver, parameters, database=database)
+    result = obtain_run(driver, parameters, database=database).result
     chosen = list(boroughs) if boroughs else sorted(_borough_names(result.tables))
     version = server_version(driver, database=database)
     return [

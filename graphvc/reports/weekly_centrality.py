@@ -1,7 +1,7 @@
 """The scheduled (weekly) centrality report: who is central now, who is new, who moved, which
 victims are repeating and which places carry the harm.
 
-:func:`build_report` runs the analysis (:func:`graphvc.runs.run_analysis`, the same run as
+:func:`build_report` runs the analysis (:func:`graphvc.runs.obtain_run`, the same run as
 ``graphvc analyse`` and the app) and :func:`write_report` writes one dated folder
 (see :mod:`graphvc.reports.folders`)::
 
@@ -51,9 +51,8 @@ from graphvc.reports.review import (
     review_by,
     review_table,
 )
-from graphvc.reports.run_source import ANALYSED_NOW, report_run
 from graphvc.reports.tables import core_network, report_tables
-from graphvc.runs import AnalysisParameters, AnalysisResult
+from graphvc.runs import ANALYSED_NOW, AnalysisParameters, AnalysisResult, obtain_run
 
 __all__ = ["REPORT", "TABLES", "build_report", "check_options", "write_report"]
 
@@ -141,7 +140,7 @@ def write_report(
 
     ``outlines`` (GeoJSON by level, from :func:`graphvc.geography.map_geography`) draws the
     boroughs' harm on a map in the page. ``source`` (where the run came from, see
-    :func:`graphvc.reports.run_source.report_run`) goes into the manifest.
+    :func:`graphvc.runs.obtain_run`) goes into the manifest.
 
     The report is written into a staging folder in ``out_dir`` and renamed into place only
     when complete; ``out_dir/latest`` then points at the newest complete report. A failure
@@ -237,7 +236,7 @@ def build_report(
     outlines: Mapping[str, Any] | None = None,
     runs_dir: Path | None = None,
 ) -> Path:
-    """Obtain the run (:func:`graphvc.reports.run_source.report_run`: the newest stored run
+    """Obtain the run (:func:`graphvc.runs.obtain_run`: the newest stored run
     in ``runs_dir`` when it is the one asked for, else the graph analysed now) and write its
     report (:func:`write_report`); returns the report's folder.
 
@@ -255,7 +254,7 @@ def build_report(
     check_options(top=top, pseudonymise=pseudonymise, key=key, review_days=review_days,
                   inactive_months=inactive_months)  # fmt: skip
     log.info("report: reading the graph (database %r)", database)
-    result, source = report_run(driver, parameters, runs_dir=runs_dir, database=database)
+    result, source, _, _ = obtain_run(driver, parameters, runs_dir=runs_dir, database=database)
     return write_report(
         result, out_dir, top=top, pseudonymise=pseudonymise, key=key, review_days=review_days,
         inactive_months=inactive_months, neo4j_version=server_version(driver, database=database), database=database,

@@ -76,8 +76,11 @@ def test_scores_written_back_can_be_read_with_cypher(small_graph: neo4j.Driver) 
 
 
 def test_a_later_run_leaves_no_stale_score(small_graph: neo4j.Driver) -> None:
-    write_scores(small_graph, analyse(read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF)),
-                 run_at=datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
+    write_scores(
+        small_graph,
+        analyse(read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF)),
+        run_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     # A 30-day window holds only I6 (2025-01-02), and the co-offending layer alone leaves
     # P7 its only offender.
     narrow = analyse(
@@ -96,9 +99,12 @@ def test_a_score_a_later_run_does_not_give_is_removed(small_graph: neo4j.Driver)
     # (a measure left out, or one that has no value for them): the first run's value goes.
     first = analyse(read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF))
     write_scores(small_graph, first, run_at=datetime(2026, 3, 1, tzinfo=UTC))
-    second = replace(first, people=first.people.assign(
-        betweenness=first.people["betweenness"].mask(first.people.index == "P1")
-    ))  # fmt: skip
+    second = replace(
+        first,
+        people=first.people.assign(
+            betweenness=first.people["betweenness"].mask(first.people.index == "P1")
+        ),
+    )
     write_scores(small_graph, second, run_at=datetime(2026, 3, 2, tzinfo=UTC))
     found = _scores(
         small_graph,
@@ -125,8 +131,14 @@ def test_cli_analyse_prints_json_with_the_ranked_list(
     # Every layer by default: the six co-offenders and lone offenders, with P4 (partner of P5)
     # and P9 (family of P7).
     assert report["summary"]["people_in_network"] == 8
-    assert report["summary"]["links_by_layer"] == {"co-offending": 3, "family": 1, "partner": 1,
-                                                   "gang": 1, "associate": 0, "other": 0}  # fmt: skip
+    assert report["summary"]["links_by_layer"] == {
+        "co-offending": 3,
+        "family": 1,
+        "partner": 1,
+        "gang": 1,
+        "associate": 0,
+        "other": 0,
+    }
     assert [row["rank"] for row in report["top"]] == [1, 2, 3]
     assert report["top"][0]["person_id"] == "P1"
 

@@ -47,9 +47,9 @@ from graphvc.graph_tables import read_graph_tables
 from graphvc.performance import MPS_TARGETS
 from graphvc.reference import install_from
 from graphvc.reports import build_report
-from graphvc.runs import AnalysisParameters, analyse
+from graphvc.runs import AnalysisParameters, analyse, record_run
 from graphvc.schema import apply_schema, wipe
-from graphvc.stored_runs import list_runs, record_run
+from graphvc.stored_runs import list_runs
 from loaders.folder import load_folder
 from tests.app_caches import clear_app_caches
 
@@ -639,8 +639,10 @@ def _forbid_analysis(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
         return called
 
-    for name in ("run_analysis", "analyse", "read_graph_tables"):
-        monkeypatch.setattr(f"graphvc.runs.{name}", forbidden(name))
+    # obtain_run reads the graph first and analyses it from the person network on.
+    for target in ("graphvc.runs.obtain.read_run_input", "graphvc.runs.obtain.run_network",
+                   "graphvc.runs.stages.run_network"):  # fmt: skip
+        monkeypatch.setattr(target, forbidden(target.rsplit(".", 1)[1]))
     return calls
 
 

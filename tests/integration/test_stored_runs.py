@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
-from graphvc import overview, stored_runs
+from graphvc import overview, scores
 from graphvc.analysis import continuum, places
 from graphvc.analysis import repeat_victims as repeats
 from graphvc.cli import cli
@@ -27,18 +27,18 @@ from graphvc.config import Settings
 from graphvc.db import read_cypher, run_query
 from graphvc.errors import GraphvcError, RunError
 from graphvc.graph_tables import read_graph_tables
-from graphvc.reports.run_source import stored_result
-from graphvc.runs import AnalysisParameters, AnalysisResult, analyse
+from graphvc.runs import (
+    AnalysisParameters,
+    AnalysisResult,
+    analyse,
+    obtain_run,
+    record_run,
+    stored_result,
+)
+from graphvc.runs.pages import page_tables
 from graphvc.schema import apply_schema, wipe
 from graphvc.scores import PERSON_SCORES
-from graphvc.stored_runs import (
-    RUN_TABLES,
-    analyse_and_record,
-    list_runs,
-    read_run_table,
-    record_run,
-    run_tables,
-)
+from graphvc.stored_runs import RUN_TABLES, list_runs, read_run_table
 from loaders.folder import load_folder
 
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small"
@@ -67,9 +67,11 @@ def _forget_all(driver: neo4j.Driver) -> None:
 
 
 def test_cli_analyse_stores_a_run_that_round_trips(
-    small_graph: neo4j.Driver, in_memory: AnalysisResult, test_settings: Settings,
+    small_graph: neo4j.Driver,
+    in_memory: AnalysisResult,
+    test_settings: Settings,
     tmp_path: Path,
-) -> None:  # fmt: skip
+) -> None:
     _forget_all(small_graph)
     env = {
         "NEO4J_URI": test_settings.uri,
@@ -88,15 +90,16 @@ def test_cli_analyse_stores_a_run_that_round_trips(
     )
     assert run.summary == json.loads(json.dumps(in_memory.summary))
     assert run.ranked == 7  # P1, P2, P3, P5, P6, P7 offended; P9 tied; P4 only a victim
-    expected = run_tables(in_memory)
+    expected = page_tables(in_memory)
     assert sorted(p.stem for p in (tmp_path / run.id).iterdir()) == sorted(RUN_TABLES)
     for name in RUN_TABLES:
         stored = read_run_table(tmp_path, run, name)
         assert stored.dtypes.to_dict() == expected[name].dtypes.to_dict(), name
         # Parquet has one missing value: a True/False column with gaps comes back with None
         # where the analysis had NaN.
-        pd.testing.assert_frame_equal(_missing_as_none(stored), _missing_as_none(expected[name]),
-                                      obj=name)  # fmt: skip
+        pd.testing.assert_frame_equal(
+            _missing_as_none(stored), _missing_as_none(expected[name]), obj=name
+        )
         assert run.rows[name] == len(expected[name])
     # The node is the graph's own record of the run, readable with Cypher.
     node = run_query(
@@ -113,8 +116,9 @@ def test_a_page_reads_only_the_rows_and_columns_it_shows(
     small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path
 ) -> None:
     _forget_all(small_graph)
-    run, _ = record_run(small_graph, in_memory, runs_dir=tmp_path,
-                        finished_at=datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
+    run, _ = record_run(
+        small_graph, in_memory, runs_dir=tmp_path, finished_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
     top = read_run_table(tmp_path, run, "people", rows=3)
     assert top.index.tolist() == in_memory.people.index[:3].tolist()
     assert top.index[0] == "P1" and top["rank"].tolist() == [1, 2, 3]
@@ -132,51 +136,63 @@ def test_only_the_newest_runs_are_kept(
 ) -> None:
     _forget_all(small_graph)
     ids = [
-        record_run(small_graph, in_memory, runs_dir=tmp_path, keep=2,
-                   finished_at=datetime(2026, 1, day, tzinfo=UTC))[0].id
+        record_run(
+            small_graph,
+            in_memory,
+            runs_dir=tmp_path,
+            keep=2,
+            finished_at=datetime(2026, 1, day, tzinfo=UTC),
+        )[0].id
         for day in (1, 2, 3)
-    ]  # fmt: skip
+    ]
     assert ids == ["20260101T000000.000000Z", "20260102T000000.000000Z", "20260103T000000.000000Z"]
     assert [run.id for run in list_runs(small_graph)] == ids[:0:-1]  # newest first
     assert sorted(p.name for p in tmp_path.iterdir()) == ids[1:]
     # The scores on the nodes are the last run's.
     stamps = run_query(
-        small_graph, "MATCH (p:Person) WHERE p.scored_at IS NOT NULL "
+        small_graph,
+        "MATCH (p:Person) WHERE p.scored_at IS NOT NULL "
         "RETURN DISTINCT toString(p.scored_at) AS at",
-    )  # fmt: skip
+    )
     assert stamps["at"].tolist() == ["2026-01-03T00:00:00Z"]
 
 
-def test_analyse_hands_over_the_final_people_before_the_victims_are_scored(
-    small_graph: neo4j.Driver, monkeypatch: pytest.MonkeyPatch
+def test_a_stored_run_hands_over_the_final_people_before_the_victims_are_scored(
+    small_graph: neo4j.Driver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _forget_all(small_graph)
     order: list[str] = []
     handed: list[pd.DataFrame] = []
-    repeat_victims = repeats.repeat_victims
+    repeat_victims, write_people = repeats.repeat_victims, scores.WriteBack.people
 
     def scoring_victims(*args: Any, **kwargs: Any) -> pd.DataFrame:
         order.append("victims")
         return repeat_victims(*args, **kwargs)
 
-    def hand_over(people: pd.DataFrame) -> None:
+    def hand_over(write_back: scores.WriteBack, people: pd.DataFrame) -> None:
         order.append("people")
         handed.append(people)
+        write_people(write_back, people)
 
     monkeypatch.setattr(repeats, "repeat_victims", scoring_victims)
-    result = analyse(read_graph_tables(small_graph), AnalysisParameters(as_of=AS_OF),
-                     on_people=hand_over)  # fmt: skip
+    monkeypatch.setattr(scores.WriteBack, "people", hand_over)
+    result = obtain_run(
+        small_graph, AnalysisParameters(as_of=AS_OF), runs_dir=tmp_path, reuse=False, store=True
+    ).result
     assert order == ["people", "victims"]
     assert handed[0] is result.people
     assert "exposure_distance" in result.people and "overlap_class" in result.people
 
 
-def test_analyse_and_record_writes_the_people_back_while_the_places_are_scored(
-    small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path,
+def test_a_stored_run_writes_the_people_back_while_the_places_are_scored(
+    small_graph: neo4j.Driver,
+    in_memory: AnalysisResult,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     _forget_all(small_graph)
     begun = threading.Event()
-    write_person_scores, place_harm = stored_runs.write_person_scores, places.place_harm
+    write_person_scores, place_harm = scores.write_person_scores, places.place_harm
     waited: list[bool] = []
 
     def writing(*args: Any, **kwargs: Any) -> int:
@@ -187,11 +203,12 @@ def test_analyse_and_record_writes_the_people_back_while_the_places_are_scored(
         waited.append(begun.wait(timeout=10))  # False unless the write-back has begun
         return place_harm(*args, **kwargs)
 
-    monkeypatch.setattr(stored_runs, "write_person_scores", writing)
+    monkeypatch.setattr(scores, "write_person_scores", writing)
     monkeypatch.setattr(places, "place_harm", scoring_places)
-    result, run, written = analyse_and_record(
-        small_graph, AnalysisParameters(as_of=AS_OF), runs_dir=tmp_path
+    result, _, run, written = obtain_run(
+        small_graph, AnalysisParameters(as_of=AS_OF), runs_dir=tmp_path, reuse=False, store=True
     )
+    assert run is not None
     assert waited == [True, True, True]  # location, ward, borough
     assert [stored.id for stored in list_runs(small_graph)] == [run.id]
     assert written == {"Person": len(in_memory.people)} | {
@@ -201,27 +218,35 @@ def test_analyse_and_record_writes_the_people_back_while_the_places_are_scored(
     pd.testing.assert_frame_equal(result.people, in_memory.people)
     # Every score on the nodes is this run's, stamped with its time.
     stamps = run_query(
-        small_graph, "MATCH (n) WHERE n.scored_at IS NOT NULL "
+        small_graph,
+        "MATCH (n) WHERE n.scored_at IS NOT NULL "
         "RETURN DISTINCT labels(n)[0] AS label, n.scored_at AS at",
-    )  # fmt: skip
+    )
     assert sorted(stamps["label"]) == ["Borough", "Location", "Person", "Ward"]
     assert {pd.Timestamp(at.to_native()) for at in stamps["at"]} == {run.finished_at}
     priority = read_run_table(tmp_path, run, "people", columns=("priority",))
     assert priority["priority"].tolist() == in_memory.people["priority"].tolist()
 
 
-def test_analyse_and_record_writes_the_ranking_back_while_escalation_is_measured(
-    small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path,
+def test_a_stored_run_writes_the_ranking_back_while_escalation_is_measured(
+    small_graph: neo4j.Driver,
+    in_memory: AnalysisResult,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     _forget_all(small_graph)
     # An earlier run's scores on everyone: replaced for the run's people, cleared for the rest.
-    run_query(small_graph, "MATCH (p:Person) SET p.score_priority = -1.0, p.score_escalated = 'x', "
-              "p.scored_at = datetime('2020-01-01T00:00Z')", write=True)  # fmt: skip
+    run_query(
+        small_graph,
+        "MATCH (p:Person) SET p.score_priority = -1.0, p.score_escalated = 'x', "
+        "p.scored_at = datetime('2020-01-01T00:00Z')",
+        write=True,
+    )
     begun = threading.Event()
     write_ranking, escalation_profile = (
-        stored_runs.write_person_ranking_scores, continuum.escalation_profile,
-    )  # fmt: skip
+        scores.write_person_ranking_scores,
+        continuum.escalation_profile,
+    )
     waited: list[bool] = []
 
     def writing(*args: Any, **kwargs: Any) -> int:
@@ -232,11 +257,12 @@ def test_analyse_and_record_writes_the_ranking_back_while_escalation_is_measured
         waited.append(begun.wait(timeout=10))  # False unless the ranking's write has begun
         return escalation_profile(*args, **kwargs)
 
-    monkeypatch.setattr(stored_runs, "write_person_ranking_scores", writing)
+    monkeypatch.setattr(scores, "write_person_ranking_scores", writing)
     monkeypatch.setattr(continuum, "escalation_profile", measuring)
-    result, run, written = analyse_and_record(
-        small_graph, AnalysisParameters(as_of=AS_OF), runs_dir=tmp_path
+    result, _, run, written = obtain_run(
+        small_graph, AnalysisParameters(as_of=AS_OF), runs_dir=tmp_path, reuse=False, store=True
     )
+    assert run is not None
     assert waited[0] is True
     assert written["Person"] == len(in_memory.people)
     # Both parts on every node, each person's scores the run's, under the run's one stamp.
@@ -265,25 +291,34 @@ def test_analyse_and_record_writes_the_ranking_back_while_escalation_is_measured
 
 
 def test_a_run_that_fails_after_the_ranking_leaves_no_unstamped_score(
-    small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path,
+    small_graph: neo4j.Driver,
+    in_memory: AnalysisResult,
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     _forget_all(small_graph)
-    run_query(small_graph, "MATCH (p:Person) REMOVE p.scored_at, "
-              + ", ".join(f"p.{prop}" for prop in PERSON_SCORES.values()), write=True)  # fmt: skip
+    run_query(
+        small_graph,
+        "MATCH (p:Person) REMOVE p.scored_at, "
+        + ", ".join(f"p.{prop}" for prop in PERSON_SCORES.values()),
+        write=True,
+    )
 
     def failing(*args: Any, **kwargs: Any) -> pd.DataFrame:
         raise RuntimeError("escalation failed")
 
     monkeypatch.setattr(continuum, "escalation_profile", failing)
     with pytest.raises(RuntimeError, match="escalation failed"):
-        analyse_and_record(small_graph, AnalysisParameters(as_of=AS_OF), runs_dir=tmp_path)
+        obtain_run(
+            small_graph, AnalysisParameters(as_of=AS_OF), runs_dir=tmp_path, reuse=False, store=True
+        )
     # The ranking went back before the failure, stamped, so the next run's clear can find it;
     # no run is listed and no folder stored.
     ranked = run_query(
-        small_graph, "MATCH (p:Person) WHERE p.score_degree IS NOT NULL "
+        small_graph,
+        "MATCH (p:Person) WHERE p.score_degree IS NOT NULL "
         "RETURN count(p) AS n, count(p.scored_at) AS stamped",
-    )  # fmt: skip
+    )
     assert ranked.at[0, "n"] == len(in_memory.people) == ranked.at[0, "stamped"]
     assert _unstamped_scores(small_graph) == 0
     assert list_runs(small_graph) == [] and list(tmp_path.iterdir()) == []
@@ -293,10 +328,11 @@ def _unstamped_scores(driver: neo4j.Driver) -> int:
     """How many people carry a score but no stamp."""
     return int(
         run_query(
-            driver, "MATCH (p:Person) WHERE p.scored_at IS NULL AND "
+            driver,
+            "MATCH (p:Person) WHERE p.scored_at IS NULL AND "
             "any(key IN keys(p) WHERE key STARTS WITH 'score_') RETURN count(p) AS n",
         ).at[0, "n"]
-    )  # fmt: skip
+    )
 
 
 def test_a_failed_write_back_stores_nothing(
@@ -306,17 +342,23 @@ def test_a_failed_write_back_stores_nothing(
     # database the server does not have) leaves neither a folder nor a run behind.
     _forget_all(small_graph)
     with pytest.raises(GraphvcError):
-        record_run(small_graph, in_memory, runs_dir=tmp_path, database="nosuchdatabase",
-                   finished_at=datetime(2026, 1, 4, tzinfo=UTC))  # fmt: skip
+        record_run(
+            small_graph,
+            in_memory,
+            runs_dir=tmp_path,
+            database="nosuchdatabase",
+            finished_at=datetime(2026, 1, 4, tzinfo=UTC),
+        )
     assert list(tmp_path.iterdir()) == []
     assert list_runs(small_graph) == []
 
 
 def _report(env: dict[str, str], out: Path, *options: str) -> tuple[dict[str, Any], Result]:
     ran = CliRunner().invoke(
-        cli, ["report", "centrality", "--out", str(out), "--as-of", "2025-01-03", *options],
+        cli,
+        ["report", "centrality", "--out", str(out), "--as-of", "2025-01-03", *options],
         env=env,
-    )  # fmt: skip
+    )
     assert ran.exit_code == 0, ran.output
     manifest = json.loads((Path(ran.stdout.strip()) / "manifest.json").read_text())
     return manifest, ran
@@ -368,8 +410,9 @@ def test_a_stored_run_of_another_graph_is_not_used(
     small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path
 ) -> None:
     _forget_all(small_graph)
-    run, _ = record_run(small_graph, in_memory, runs_dir=tmp_path,
-                        finished_at=datetime(2026, 1, 1, tzinfo=UTC))  # fmt: skip
+    run, _ = record_run(
+        small_graph, in_memory, runs_dir=tmp_path, finished_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
     tables = read_graph_tables(small_graph)
     same = stored_result(run, tmp_path, tables, in_memory.parameters)
     assert same is not None
@@ -390,17 +433,26 @@ def _by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def test_the_overview_of_a_run_counts_what_the_cypher_library_counts(
     small_graph: neo4j.Driver, in_memory: AnalysisResult
 ) -> None:
-    tables = run_tables(in_memory)
+    tables = page_tables(in_memory)
     months, locations = tables["incident_months"], tables["locations"]
     # I1 and I2 at L1 in January and February, I3 and I4 at L2 (March, September) in the
     # City of London; I5 at L3 in Camden (October); I6 on 2025-01-02 has no place.
     assert months["month"].dt.strftime("%Y-%m").tolist() == [
-        "2024-01", "2024-02", "2024-03", "2024-09", "2024-10", "2025-01"
-    ]  # fmt: skip
+        "2024-01",
+        "2024-02",
+        "2024-03",
+        "2024-09",
+        "2024-10",
+        "2025-01",
+    ]
     assert _missing_as_none(months[["borough_code", "incidents"]]).to_numpy().tolist() == [
-        ["E09000001", 1], ["E09000001", 1], ["E09000001", 1], ["E09000001", 1],
-        ["E09000007", 1], [None, 1],
-    ]  # fmt: skip
+        ["E09000001", 1],
+        ["E09000001", 1],
+        ["E09000001", 1],
+        ["E09000001", 1],
+        ["E09000007", 1],
+        [None, 1],
+    ]
 
     def cypher(name: str, **parameters: object) -> pd.DataFrame:
         return run_query(small_graph, read_cypher(f"app/{name}"), parameters)
@@ -408,9 +460,12 @@ def test_the_overview_of_a_run_counts_what_the_cypher_library_counts(
     pairs = [
         (overview.by_category(months), cypher("overview_by_category"), ["category"]),
         (overview.by_borough(months, locations), cypher("overview_by_borough"), ["borough"]),
-        (overview.borough_by_category(months), cypher("overview_borough_category"),
-         ["borough", "category"]),
-    ]  # fmt: skip
+        (
+            overview.borough_by_category(months),
+            cypher("overview_borough_category"),
+            ["borough", "category"],
+        ),
+    ]
     for code in (None, "E09000001", "E09000007", "E09000033"):
         counted = cypher("overview_by_month", borough=code)
         counted["month"] = pd.to_datetime([d.to_native() for d in counted["month"]])

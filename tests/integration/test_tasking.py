@@ -3,6 +3,7 @@ all, the same bytes twice, pseudonymised, self-contained, and drawn by headless 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -154,3 +155,20 @@ def test_the_page_in_chromium(city_graph: str, test_settings: Settings, tmp_path
             shutil.copyfile(shot, os.environ["GRAPHVC_TEST_TASKING_SCREENSHOT"])
     finally:
         browser.quit()
+
+
+def test_a_pack_of_chosen_tie_layers(
+    city_graph: str, test_settings: Settings, tmp_path: Path
+) -> None:
+    # The same --ties and --tie-weight as the centrality report: the pack records them.
+    options = ("--borough", city_graph, "--ties", "co-offending,gang", "--tie-weight", "gang=2")
+    [pack] = _pack(test_settings, tmp_path / "ties", *options)
+    parameters = json.loads((pack / "manifest.json").read_text())["parameters"]
+    assert parameters["tie_weights"] == {"co-offending": 1.0, "gang": 2.0}
+    result = CliRunner().invoke(
+        cli, ["report", "tasking", "--out", str(tmp_path / "bad"), "--borough", city_graph,
+              "--ties", "gang", "--tie-weight", "family=2"],
+        env=_env(test_settings),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "names a layer not chosen in --ties (gang)" in result.output

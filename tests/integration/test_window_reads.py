@@ -12,7 +12,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from graphvc.graph_tables import canonical, read_graph_tables
-from graphvc.runs import AnalysisParameters, AnalysisResult, analyse, run_analysis
+from graphvc.runs import AnalysisParameters, AnalysisResult, analyse, obtain_run
 from graphvc.synth import generate, synthetic_city, write
 from loaders.folder import load_folder
 
@@ -37,7 +37,7 @@ def synthetic_graph(
 
 @pytest.fixture(scope="module")
 def windowed(synthetic_graph: neo4j.Driver) -> AnalysisResult:
-    return run_analysis(synthetic_graph, PARAMETERS)
+    return obtain_run(synthetic_graph, PARAMETERS).result
 
 
 @pytest.fixture(scope="module")
