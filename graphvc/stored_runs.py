@@ -42,9 +42,9 @@ from graphvc.analysis.repeat_victims import latest_risk_assessments
 from graphvc.db import read_cypher, run_query
 from graphvc.errors import RunError
 from graphvc.overview import incident_months
-from graphvc.performance import graph_counts, graph_performance
 from graphvc.runs import AnalysisParameters, AnalysisResult
 from graphvc.scores import write_person_ranking_scores, write_person_scores, write_place_scores
+from graphvc.targets import evaluate_graph_targets, incident_counts
 
 __all__ = [
     "DEFAULT_KEEP_RUNS",
@@ -152,8 +152,8 @@ def _run_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
     incidents, locations = tables["incidents"], tables["locations"]
     persons = tables["persons"]
     window = parameters.windows()["network"]
-    counted = graph_counts(incidents, locations)
-    evaluation, charts = graph_performance(counted, as_of)
+    counted = incident_counts(incidents, locations)
+    evaluation, charts = evaluate_graph_targets(counted, as_of)
     attributes = [c for c in ATTRIBUTE_VALUES if c in persons]
     located = [
         c

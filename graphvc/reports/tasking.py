@@ -31,7 +31,6 @@ import neo4j
 import pandas as pd
 
 from graphvc import audit, harm_index
-from graphvc import performance as perf
 from graphvc.analysis.events import is_in, person_incidents, rolling_window
 from graphvc.analysis.neighbourhoods import high_impact_wards
 from graphvc.db import server_version
@@ -49,8 +48,10 @@ from graphvc.reports.html import (
 from graphvc.reports.manifest import data_hash, manifest, sha256, versions
 from graphvc.reports.pseudonyms import key_id, person_names
 from graphvc.reports.tables import offenders_table
+from graphvc.reports.targets import DISPLAY_COLUMNS, formatted, target_chart
 from graphvc.reports.weekly_centrality import check_options
 from graphvc.runs import AnalysisParameters, AnalysisResult, run_analysis
+from graphvc.targets import METHODS, Targets, evaluate_targets, load_targets, read_sources
 
 __all__ = [
     "CONTACT_DAYS",
@@ -223,7 +224,7 @@ def tasking_tables(
 ) -> dict[str, pd.DataFrame]:
     """Every table of ``borough``'s pack but ``changes``, people under their own ids.
 
-    ``performance`` is :func:`graphvc.performance.performance` for this borough.
+    ``performance`` is :func:`graphvc.targets.evaluate_targets` for this borough.
     """
     parameters = result.parameters
     tables = result.tables
@@ -253,14 +254,14 @@ def tasking_tables(
 def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough: str) -> str:
     if targets.empty:
         return '<h2>Targets</h2><p class="note">No targets.</p>'
-    shown = perf.formatted(targets)
+    shown = formatted(targets)
     pictures = []
     for target, rows in target_charts[target_charts["area_code"] == borough].groupby(
         "target", sort=False
     ):
         pictures.append(
             figure(
-                perf.target_chart(rows, title=str(target)),
+                target_chart(rows, title=str(target)),
                 f"{target}: monthly, with the centre line and 3-sigma limits of the baseline "
                 "year; orange points signal a real shift.",
             )
@@ -274,7 +275,7 @@ def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough
         "when its 95% interval excludes no change (exact Poisson-ratio interval for counts, "
         "Newcombe's score interval for rates). A year in progress is compared like for "
         "like, with the same days of the year before.</p>"
-        + html_table(shown, perf.DISPLAY_COLUMNS)
+        + html_table(shown, DISPLAY_COLUMNS)
         + "".join(pictures)
     )
 
@@ -411,7 +412,7 @@ def write_tasking_pack(
     out_dir: str | Path,
     borough: str,
     *,
-    targets: perf.Targets | None = None,
+    targets: Targets | None = None,
     home: Path | None = None,
     top: int = 20,
     pseudonymise: bool = False,
@@ -434,12 +435,12 @@ def write_tasking_pack(
         raise ConfigError(
             f"--borough {borough!r} is not a borough of the graph (e.g. {', '.join(sorted(names_of)[:3])})"
         )
-    targets = targets or perf.load_targets()
+    targets = targets or load_targets()
     parameters = result.parameters
-    counts, moments, coverage = perf.read_sources(
+    counts, moments, coverage = read_sources(
         targets, tables=result.tables, home=home, as_of=parameters.moment
     )
-    evaluated = perf.performance(targets, counts, moments, coverage, areas=[borough])
+    evaluated = evaluate_targets(targets, counts, moments, coverage, areas=[borough])
     report = tasking_tables(result, borough, evaluated, top=top)
     fingerprint = key_id(key) if pseudonymise and key else None
     names = person_names(result.tables, key if fingerprint else None)
@@ -482,7 +483,7 @@ def write_tasking_pack(
         "title": targets.title,
         "file": Path(targets.path).name,
         "sha256": hashlib.sha256(targets_text).hexdigest(),
-        "methods": perf.METHODS,
+        "methods": METHODS,
     }
     ordered = {table: report[table] for table in TABLES}
     page = render_tasking(ordered, manifest=about, borough_name=names_of[borough])
@@ -502,7 +503,7 @@ def build_tasking_packs(
     boroughs: Sequence[str] | None,
     parameters: AnalysisParameters | None = None,
     *,
-    targets: perf.Targets | None = None,
+    targets: Targets | None = None,
     home: Path | None = None,
     top: int = 20,
     pseudonymise: bool = False,
