@@ -57,8 +57,8 @@ from graphvc.targets import METHODS, Targets, evaluate_targets, load_targets, re
 __all__ = [
     "CONTACT_DAYS",
     "MARAC_INCIDENTS",
+    "PACK_TABLES",
     "REPORT",
-    "TABLES",
     "build_tasking_packs",
     "marac_candidates",
     "tasking_tables",
@@ -69,7 +69,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 REPORT = "tasking"
-TABLES = (
+PACK_TABLES = (
     "targets",
     "target_charts",
     "neighbourhoods",
@@ -478,7 +478,7 @@ def write_tasking_pack(
         "sha256": sha256(targets_text),
         "methods": METHODS,
     }
-    ordered = {table: report[table] for table in TABLES}
+    ordered = {table: report[table] for table in PACK_TABLES}
     page = render_tasking(ordered, manifest=about, borough_name=names_of[borough])
     with folders.staging_folder(out, name) as staged:
         try:

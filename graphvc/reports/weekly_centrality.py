@@ -54,13 +54,13 @@ from graphvc.reports.run_source import ANALYSED_NOW, report_run
 from graphvc.reports.tables import core_network, report_tables
 from graphvc.runs import AnalysisParameters, AnalysisResult
 
-__all__ = ["REPORT", "TABLES", "build_report", "check_options", "write_report"]
+__all__ = ["REPORT", "REPORT_TABLES", "build_report", "check_options", "write_report"]
 
 log = logging.getLogger(__name__)
 
 REPORT = "centrality"
 #: The tables of the report, in the order of the page.
-TABLES = (
+REPORT_TABLES = (
     "offenders",
     "changes",
     "review",
@@ -201,7 +201,7 @@ def write_report(
         source=source,
     )
     scores = result.people[[c for c in _DISTRIBUTIONS if c in result.people]]
-    ordered = {table: report[table] for table in TABLES}
+    ordered = {table: report[table] for table in REPORT_TABLES}
     page = render_report(
         ordered, manifest=about, scores=scores, core=core, seed=parameters.seed, outlines=outlines
     )
