@@ -1,4 +1,6 @@
-"""The report page: one self-contained HTML file of a centrality report.
+"""The report page: one self-contained HTML file of a centrality report, and the pieces
+the tasking pack's page shares with it (:func:`html_page`, :func:`html_table`,
+:func:`people_section`, :func:`figure_boxes`, ...).
 
 Everything is inline — the style sheet, and the charts as SVG (:mod:`graphvc.reports.charts`)
 — so the page opens from a file share or an e-mail with no network, and nothing on it is
