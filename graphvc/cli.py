@@ -574,22 +574,29 @@ def targets_command(
     """Performance against targets: for each target and borough the baseline, the current
     figure, the change with its 95% confidence interval, and met / missed / on track /
     off track; monthly control charts flag real shifts."""
-    from graphvc import performance as perf
     from graphvc.graph_tables import default_as_of, read_graph_tables
+    from graphvc.reports.targets import format_table
+    from graphvc.targets import (
+        METHODS,
+        MPS_TARGETS,
+        evaluate_targets,
+        load_targets,
+        read_sources,
+    )
 
     if mps_example and targets_file is not None:
         raise GraphvcError("give --file or --mps, not both")
     settings = _settings(ctx)
-    targets = perf.load_targets(str(perf.MPS_TARGETS) if mps_example else targets_file)
+    targets = load_targets(str(MPS_TARGETS) if mps_example else targets_file)
     tables, graph_as_of = None, None
     if "graph" in targets.sources:
         with open_driver(settings) as driver:
             tables = read_graph_tables(driver, database=settings.neo4j_database)
             graph_as_of = default_as_of(driver, database=settings.neo4j_database)
-    counts, moments, coverage = perf.read_sources(
+    counts, moments, coverage = read_sources(
         targets, tables=tables, home=settings.home, as_of=as_of, graph_as_of=graph_as_of
     )
-    table, charts = perf.performance(
+    table, charts = evaluate_targets(
         targets, counts, moments, coverage, areas=None if borough is None else [borough]
     )
     if borough is not None and not (table["area_code"] == borough).any():
@@ -597,11 +604,11 @@ def targets_command(
     if as_json:
         found = {"title": targets.title, "file": targets.path, "note": targets.note,
                  "as_of": {k: v.date().isoformat() for k, v in moments.items()},
-                 "methods": perf.METHODS, "rows": table.to_dict(orient="records"),
+                 "methods": METHODS, "rows": table.to_dict(orient="records"),
                  "charts": charts.to_dict(orient="records")}  # fmt: skip
         click.echo(json.dumps(found, default=_json_default, allow_nan=True))
         return
-    click.echo(perf.format_table(targets, table, moments))
+    click.echo(format_table(targets, table, moments))
 
 
 @cli.group(cls=OneLineErrors)
@@ -758,9 +765,9 @@ def report_tasking_command(
     """Write the tasking pack of a borough (or all): its targets, high-impact
     neighbourhoods, potentially dangerous people, victims due for contact, MARAC candidates
     and what changed since the last pack, as CSV, Parquet and one self-contained page."""
-    from graphvc.performance import load_targets
     from graphvc.reports.tasking import build_tasking_packs
     from graphvc.reports.weekly_centrality import check_options
+    from graphvc.targets import load_targets
 
     if bool(boroughs) == all_boroughs:
         raise GraphvcError("give --borough CODE (one or more) or --all-boroughs")

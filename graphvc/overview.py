@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from graphvc.performance import placed_incidents
+from graphvc.targets import placed_incidents
 
 __all__ = [
     "MONTH_COLUMNS",

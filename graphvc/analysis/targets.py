@@ -1,6 +1,6 @@
 """Statistics of performance against targets: is a change real, and is a month unusual?
 
-Plain functions of counts, no data frames of incidents: :mod:`graphvc.performance` counts
+Plain functions of counts, no data frames of incidents: :mod:`graphvc.targets` counts
 what a target measures and calls these.
 
 ``count_change``

@@ -411,9 +411,14 @@ def dot_map(
     """
     ordered = sorted(places, key=lambda place: -place[2])
     return _outlines(
-        areas, lambda code: ("none", None), title=title, lines=lines, width=width,
-        dots=ordered, labelled=labelled,
-    )  # fmt: skip
+        areas,
+        lambda code: ("none", None),
+        title=title,
+        lines=lines,
+        width=width,
+        dots=ordered,
+        labelled=labelled,
+    )
 
 
 def _outlines(

@@ -1,4 +1,6 @@
-"""The report page: one self-contained HTML file of a centrality report.
+"""The report page: one self-contained HTML file of a centrality report, and the pieces
+the tasking pack's page shares with it (:func:`html_page`, :func:`html_table`,
+:func:`people_section`, :func:`figure_boxes`, ...).
 
 Everything is inline — the style sheet, and the charts as SVG (:mod:`graphvc.reports.charts`)
 — so the page opens from a file share or an e-mail with no network, and nothing on it is
@@ -23,8 +25,11 @@ __all__ = [
     "STYLE",
     "changes_section",
     "figure",
+    "figure_boxes",
+    "html_page",
     "html_table",
     "neighbourhoods_section",
+    "people_section",
     "provenance",
     "render_report",
 ]
@@ -117,6 +122,7 @@ def html_table(frame: pd.DataFrame, columns: Mapping[str, str], *, flag: str | N
 
 
 def figure(svg: str, caption: str) -> str:
+    """An SVG picture with its caption."""
     return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
 
 
@@ -153,22 +159,53 @@ def _key_figures(analysis: Mapping[str, Any]) -> str:
         "domestic repeat pairs": analysis.get("domestic_repeat_pairs"),
         "escalated to knife or gun": analysis.get("escalated_to_knife_or_gun"),
     }
+    return figure_boxes(
+        {label: value for label, value in figures.items() if isinstance(value, int)}
+    )
+
+
+def figure_boxes(figures: Mapping[str, int]) -> str:
+    """Key figures as a row of boxes, each a number over its label."""
     boxes = "".join(
         f'<div class="figure"><b>{value:,}</b>{escape(label)}</div>'
         for label, value in figures.items()
-        if isinstance(value, int)
     )
     return f'<div class="figures">{boxes}</div>'
 
 
-def _offenders(offenders: pd.DataFrame, scores: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
-    weights = manifest["parameters"].get("priority_weights", {})
+def people_section(
+    offenders: pd.DataFrame,
+    weights: Mapping[str, float],
+    *,
+    heading: str,
+    note: str,
+    columns: Mapping[str, str],
+    caption: str = "",
+    chart_if_empty: bool = False,
+    after: str = "",
+) -> str:
+    """A list of people (:func:`graphvc.reports.tables.offenders_table`) as a section:
+    ``heading``, ``note``, each person's priority split into its parts weighted by
+    ``weights`` (a chart, with ``caption``; drawn for an empty list too, its legend alone,
+    when ``chart_if_empty``), the table of ``columns`` and then ``after``."""
     parts = {
         name: offenders[f"{name}_part"].fillna(0).tolist()
         for name in weights
         if f"{name}_part" in offenders
     }
     labels = [f"{r}. {p}" for r, p in zip(offenders["rank"], offenders["person_id"], strict=True)]
+    chart = charts.stacked_bars(labels, parts, title="priority and its parts")
+    return (
+        f"<h2>{escape(heading)}</h2>"
+        f'<p class="note">{escape(note)}</p>'
+        + (figure(chart, caption) if len(offenders) or chart_if_empty else "")
+        + html_table(offenders, columns)
+        + after
+    )
+
+
+def _offenders(offenders: pd.DataFrame, scores: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
+    weights = manifest["parameters"].get("priority_weights", {})
     columns = {
         "rank": "rank",
         "person_id": "person",
@@ -192,18 +229,18 @@ def _offenders(offenders: pd.DataFrame, scores: pd.DataFrame, manifest: Mapping[
         for column in scores.columns
     )
     weights_text = ", ".join(f"{name} × {weight:g}" for name, weight in weights.items())
-    return (
-        "<h2>Who is central now</h2>"
-        f'<p class="note">Priority = the weighted mean of {escape(weights_text)}, each scaled '
-        "to its largest value; RFG is recency, frequency and gravity (harm) of offending. "
-        "offenders.csv has every part of every score.</p>"
-        + figure(
-            charts.stacked_bars(labels, parts, title="priority and its parts"),
-            "Priority of each listed person, split into its weighted parts.",
-        )
-        + html_table(offenders, columns)
-        + "<h3>Score distributions over everyone scored</h3>"
-        + f'<div class="row">{histograms}</div>'
+    return people_section(
+        offenders,
+        weights,
+        heading="Who is central now",
+        note=f"Priority = the weighted mean of {weights_text}, each scaled to its largest "
+        "value; RFG is recency, frequency and gravity (harm) of offending. offenders.csv has "
+        "every part of every score.",
+        columns=columns,
+        caption="Priority of each listed person, split into its weighted parts.",
+        chart_if_empty=True,
+        after="<h3>Score distributions over everyone scored</h3>"
+        f'<div class="row">{histograms}</div>',
     )
 
 
@@ -522,7 +559,11 @@ def render_report(
             provenance(manifest),
         ]
     )
-    title = f"graphvc centrality report, as of {manifest['as_of']}"
+    return html_page(f"graphvc centrality report, as of {manifest['as_of']}", body)
+
+
+def html_page(title: str, body: str) -> str:
+    """A self-contained HTML page: ``title``, the inline :data:`STYLE` and ``body``."""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head>"

@@ -12,10 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from graphvc import __version__
-from graphvc.runs import AnalysisParameters
+from graphvc import __version__, harm_index
+from graphvc.runs import AnalysisParameters, AnalysisResult
 
-__all__ = ["data_hash", "manifest", "sha256", "versions"]
+__all__ = ["data_hash", "manifest", "run_manifest", "sha256", "versions"]
 
 
 def sha256(data: bytes) -> str:
@@ -84,8 +84,7 @@ def manifest(
     >>> m["as_of"], m["parameters"]["top"], len(m["config_hash"])
     ('2025-01-03', 10, 64)
     """
-    chosen = {**parameters.as_dict(), "top": top, "pseudonymised": pseudonymised,
-              **(options or {})}  # fmt: skip
+    chosen = {**parameters.as_dict(), "top": top, "pseudonymised": pseudonymised, **(options or {})}
     config = {
         "report": report,
         "parameters": chosen,
@@ -109,3 +108,40 @@ def manifest(
         },
         "versions": dict(versions),
     }
+
+
+def run_manifest(
+    result: AnalysisResult,
+    *,
+    report: str,
+    top: int,
+    pseudonymised: bool,
+    key_id: str | None,
+    database: str,
+    neo4j_version: Mapping[str, str] | None,
+    previous: str | None,
+    options: Mapping[str, Any] | None = None,
+    source: str | None = None,
+) -> dict[str, Any]:
+    """The :func:`manifest` of a report on the run ``result``: its parameters, the size and
+    :func:`data_hash` of its tables and its summary, with the hash of the harm table in use
+    and the :func:`versions` (of Neo4j: ``neo4j_version``, from
+    :func:`graphvc.db.server_version`).
+    """
+    harm = harm_index.load_harm_table()
+    return manifest(
+        report=report,
+        parameters=result.parameters,
+        top=top,
+        pseudonymised=pseudonymised,
+        key_id=key_id,
+        harm_table_sha256=sha256(harm.table.to_csv(index=False).encode("utf-8")),
+        database=database,
+        graph_counts={table: len(frame) for table, frame in result.tables.items()},
+        data_hash=data_hash(result.tables),
+        summary=result.summary,
+        versions=versions(neo4j_version or {}),
+        previous=previous,
+        options=options,
+        source=source,
+    )

@@ -42,8 +42,15 @@ DEFAULT_REVIEW_DAYS = 90
 DEFAULT_INACTIVE_MONTHS = 12
 #: What ``review.csv`` recommends, in its order: removal first.
 RECOMMENDATIONS = ("remove", "review")
-_COLUMNS = ["person_id", "rank", "listed_since", "review_by", "last_offending", "reason",
-            "recommendation"]  # fmt: skip
+_COLUMNS = [
+    "person_id",
+    "rank",
+    "listed_since",
+    "review_by",
+    "last_offending",
+    "reason",
+    "recommendation",
+]
 
 
 def earlier_lists(

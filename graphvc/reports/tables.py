@@ -255,17 +255,31 @@ def near_repeats_table(
     .. [1] Ratcliffe, J. H., & Rengert, G. F. (2008). Near-repeat patterns in Philadelphia
        shootings. *Security Journal*, 21(1-2), 58-76. doi:10.1057/palgrave.sj.8350068
     """
-    columns = ["distance_from_m", "distance_to_m", "days_from", "days_to", "observed",
-               "simulated_mean", "knox_ratio", "simulations_ge", "p_value", "incidents",
-               "simulations"]  # fmt: skip
+    columns = [
+        "distance_from_m",
+        "distance_to_m",
+        "days_from",
+        "days_to",
+        "observed",
+        "simulated_mean",
+        "knox_ratio",
+        "simulations_ge",
+        "p_value",
+        "incidents",
+        "simulations",
+    ]
     located = locations.dropna(subset=["latitude", "longitude"])
     chosen = incident_harm(incidents, start=start, end=end)
     if chosen["location_id"].isin(located["location_id"]).sum() < 2:
         return pd.DataFrame(columns=columns)
     knox = knox_test(
-        chosen, located.astype({"latitude": float, "longitude": float}),
-        distance_bands=list(metres), time_bands=list(days), simulations=simulations, seed=seed,
-    )  # fmt: skip
+        chosen,
+        located.astype({"latitude": float, "longitude": float}),
+        distance_bands=list(metres),
+        time_bands=list(days),
+        simulations=simulations,
+        seed=seed,
+    )
     return knox.assign(incidents=knox.attrs["incidents"], simulations=simulations)[columns]
 
 

@@ -20,7 +20,6 @@ A person belongs to a borough's pack when an incident of theirs in the window ha
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Mapping, Sequence
 from html import escape
@@ -30,33 +29,36 @@ from typing import Any
 import neo4j
 import pandas as pd
 
-from graphvc import audit, harm_index
-from graphvc import performance as perf
+from graphvc import audit
 from graphvc.analysis.events import is_in, person_incidents, rolling_window
 from graphvc.analysis.neighbourhoods import high_impact_wards
 from graphvc.db import server_version
 from graphvc.errors import ConfigError, ReportError
-from graphvc.reports import charts, folders
+from graphvc.reports import folders
 from graphvc.reports.changes import comparable, rank_changes, read_list
 from graphvc.reports.html import (
-    STYLE,
     changes_section,
     figure,
+    figure_boxes,
+    html_page,
     html_table,
     neighbourhoods_section,
+    people_section,
     provenance,
 )
-from graphvc.reports.manifest import data_hash, manifest, sha256, versions
+from graphvc.reports.manifest import run_manifest, sha256
 from graphvc.reports.pseudonyms import key_id, person_names
 from graphvc.reports.tables import offenders_table
+from graphvc.reports.targets import DISPLAY_COLUMNS, formatted, target_chart
 from graphvc.reports.weekly_centrality import check_options
 from graphvc.runs import AnalysisParameters, AnalysisResult, obtain_run
+from graphvc.targets import METHODS, Targets, evaluate_targets, load_targets, read_sources
 
 __all__ = [
     "CONTACT_DAYS",
     "MARAC_INCIDENTS",
+    "PACK_TABLES",
     "REPORT",
-    "TABLES",
     "build_tasking_packs",
     "marac_candidates",
     "tasking_tables",
@@ -67,7 +69,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 REPORT = "tasking"
-TABLES = (
+PACK_TABLES = (
     "targets",
     "target_charts",
     "neighbourhoods",
@@ -131,8 +133,15 @@ def victims_due(
     wanted = set(result.repeat_victims.index.astype(str)) | domestic_people
     wanted &= set(victimised.loc[here, "person_id"])
     mine = victimised[is_in(victimised["person_id"], wanted)]
-    columns = ["person_id", "victimisations", "domestic_incidents", "harm", "last_at",
-               "days_since_last", "due_for_contact"]  # fmt: skip
+    columns = [
+        "person_id",
+        "victimisations",
+        "domestic_incidents",
+        "harm",
+        "last_at",
+        "days_since_last",
+        "due_for_contact",
+    ]
     if mine.empty:
         return pd.DataFrame(columns=columns)
     table = mine.groupby("person_id").agg(
@@ -223,7 +232,7 @@ def tasking_tables(
 ) -> dict[str, pd.DataFrame]:
     """Every table of ``borough``'s pack but ``changes``, people under their own ids.
 
-    ``performance`` is :func:`graphvc.performance.performance` for this borough.
+    ``performance`` is :func:`graphvc.targets.evaluate_targets` for this borough.
     """
     parameters = result.parameters
     tables = result.tables
@@ -253,14 +262,14 @@ def tasking_tables(
 def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough: str) -> str:
     if targets.empty:
         return '<h2>Targets</h2><p class="note">No targets.</p>'
-    shown = perf.formatted(targets)
+    shown = formatted(targets)
     pictures = []
     for target, rows in target_charts[target_charts["area_code"] == borough].groupby(
         "target", sort=False
     ):
         pictures.append(
             figure(
-                perf.target_chart(rows, title=str(target)),
+                target_chart(rows, title=str(target)),
                 f"{target}: monthly, with the centre line and 3-sigma limits of the baseline "
                 "year; orange points signal a real shift.",
             )
@@ -274,18 +283,12 @@ def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough
         "when its 95% interval excludes no change (exact Poisson-ratio interval for counts, "
         "Newcombe's score interval for rates). A year in progress is compared like for "
         "like, with the same days of the year before.</p>"
-        + html_table(shown, perf.DISPLAY_COLUMNS)
+        + html_table(shown, DISPLAY_COLUMNS)
         + "".join(pictures)
     )
 
 
 def _people_section(offenders: pd.DataFrame, weights: Mapping[str, float]) -> str:
-    parts = {
-        name: offenders[f"{name}_part"].fillna(0).tolist()
-        for name in weights
-        if f"{name}_part" in offenders
-    }
-    labels = [f"{r}. {p}" for r, p in zip(offenders["rank"], offenders["person_id"], strict=True)]
     columns = {
         "rank": "rank here",
         "force_rank": "force rank",
@@ -302,16 +305,13 @@ def _people_section(offenders: pd.DataFrame, weights: Mapping[str, float]) -> st
         "escalated_to_knife_or_gun": "escalated to knife/gun",
         "exposure_distance": "steps to gun/knife victim",
     }
-    return (
-        "<h2>Potentially dangerous people</h2>"
-        '<p class="note">People with an incident in this borough in the window, by their '
-        "force-wide priority; every part of the score is shown (offenders.csv has all).</p>"
-        + (
-            figure(charts.stacked_bars(labels, parts, title="priority and its parts"), "")
-            if len(offenders)
-            else ""
-        )
-        + html_table(offenders, columns)
+    return people_section(
+        offenders,
+        weights,
+        heading="Potentially dangerous people",
+        note="People with an incident in this borough in the window, by their force-wide "
+        "priority; every part of the score is shown (offenders.csv has all).",
+        columns=columns,
     )
 
 
@@ -365,10 +365,6 @@ def render_tasking(
         else 0,
         "MARAC candidates": len(tables["marac"]),
     }
-    boxes = "".join(
-        f'<div class="figure"><b>{value:,}</b>{escape(label)}</div>'
-        for label, value in counts.items()
-    )
     p = manifest["parameters"]
     named = "pseudonymised (keyed hashes of ids)" if p.get("pseudonymised") else "by their ids"
     body = "".join(
@@ -376,7 +372,7 @@ def render_tasking(
             f"<h1>Tasking pack — {escape(borough_name)} ({escape(code)})</h1>",
             f'<p class="note">As of {escape(manifest["as_of"])}; people named {named}; '
             f"targets from {escape(manifest['targets']['title'])}.</p>",
-            f'<div class="figures">{boxes}</div>',
+            figure_boxes(counts),
             _targets_section(tables["targets"], tables["target_charts"], code),
             neighbourhoods_section(
                 tables["neighbourhoods"],
@@ -391,12 +387,7 @@ def render_tasking(
             provenance(manifest),
         ]
     )
-    title = f"graphvc tasking pack, {borough_name}, as of {manifest['as_of']}"
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
-        f"<body>{body}</body></html>\n"
-    )
+    return html_page(f"graphvc tasking pack, {borough_name}, as of {manifest['as_of']}", body)
 
 
 def _borough_names(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
@@ -411,7 +402,7 @@ def write_tasking_pack(
     out_dir: str | Path,
     borough: str,
     *,
-    targets: perf.Targets | None = None,
+    targets: Targets | None = None,
     home: Path | None = None,
     top: int = 20,
     pseudonymise: bool = False,
@@ -434,22 +425,30 @@ def write_tasking_pack(
         raise ConfigError(
             f"--borough {borough!r} is not a borough of the graph (e.g. {', '.join(sorted(names_of)[:3])})"
         )
-    targets = targets or perf.load_targets()
+    targets = targets or load_targets()
     parameters = result.parameters
-    counts, moments, coverage = perf.read_sources(
+    counts, moments, coverage = read_sources(
         targets, tables=result.tables, home=home, as_of=parameters.moment
     )
-    evaluated = perf.performance(targets, counts, moments, coverage, areas=[borough])
+    evaluated = evaluate_targets(targets, counts, moments, coverage, areas=[borough])
     report = tasking_tables(result, borough, evaluated, top=top)
     fingerprint = key_id(key) if pseudonymise and key else None
     names = person_names(result.tables, key if fingerprint else None)
     if audit_dir is not None:
         listed = [i for t in ("offenders", "victims", "marac") for i in report[t]["person_id"]]
         audit.record(
-            audit_dir, "report.write", person_ids=listed,
-            what={"report": REPORT, "borough": borough, "out": str(Path(out_dir).absolute()),
-                  "top": top, "pseudonymised": pseudonymise, "parameters": parameters.as_dict()},
-        )  # fmt: skip
+            audit_dir,
+            "report.write",
+            person_ids=listed,
+            what={
+                "report": REPORT,
+                "borough": borough,
+                "out": str(Path(out_dir).absolute()),
+                "top": top,
+                "pseudonymised": pseudonymise,
+                "parameters": parameters.as_dict(),
+            },
+        )
     for table in ("offenders", "victims", "marac"):
         report[table]["person_id"] = report[table]["person_id"].map(names).astype("string")
     out = Path(out_dir) / borough
@@ -461,30 +460,25 @@ def write_tasking_pack(
     report["changes"] = rank_changes(
         report["offenders"], read_list(previous) if previous else None, ranking=ranking
     )
-    harm = harm_index.load_harm_table()
     targets_text = Path(targets.path).read_bytes() if targets.path else b""
-    about = manifest(
+    about = run_manifest(
+        result,
         report=REPORT,
-        parameters=parameters,
         top=top,
         pseudonymised=pseudonymise,
         key_id=fingerprint,
-        harm_table_sha256=sha256(harm.table.to_csv(index=False).encode("utf-8")),
         database=database,
-        graph_counts={table: len(frame) for table, frame in result.tables.items()},
-        data_hash=data_hash(result.tables),
-        summary=result.summary,
-        versions=versions(neo4j_version or {}),
+        neo4j_version=neo4j_version,
         previous=previous.name if previous else None,
     )
     about["borough"] = borough
     about["targets"] = {
         "title": targets.title,
         "file": Path(targets.path).name,
-        "sha256": hashlib.sha256(targets_text).hexdigest(),
-        "methods": perf.METHODS,
+        "sha256": sha256(targets_text),
+        "methods": METHODS,
     }
-    ordered = {table: report[table] for table in TABLES}
+    ordered = {table: report[table] for table in PACK_TABLES}
     page = render_tasking(ordered, manifest=about, borough_name=names_of[borough])
     with folders.staging_folder(out, name) as staged:
         try:
@@ -502,7 +496,7 @@ def build_tasking_packs(
     boroughs: Sequence[str] | None,
     parameters: AnalysisParameters | None = None,
     *,
-    targets: perf.Targets | None = None,
+    targets: Targets | None = None,
     home: Path | None = None,
     top: int = 20,
     pseudonymise: bool = False,

@@ -34,13 +34,12 @@ from typing import Any
 
 import neo4j
 
-from graphvc import harm_index
 from graphvc.db import server_version
 from graphvc.errors import ConfigError, ReportError
 from graphvc.reports import folders
 from graphvc.reports.changes import comparable, rank_changes, read_list
 from graphvc.reports.html import render_report
-from graphvc.reports.manifest import data_hash, manifest, sha256, versions
+from graphvc.reports.manifest import run_manifest
 from graphvc.reports.pseudonyms import MIN_KEY_LENGTH, key_id, person_names
 from graphvc.reports.review import (
     DEFAULT_INACTIVE_MONTHS,
@@ -54,13 +53,13 @@ from graphvc.reports.review import (
 from graphvc.reports.tables import core_network, report_tables
 from graphvc.runs import ANALYSED_NOW, AnalysisParameters, AnalysisResult, obtain_run
 
-__all__ = ["REPORT", "TABLES", "build_report", "check_options", "write_report"]
+__all__ = ["REPORT", "REPORT_TABLES", "build_report", "check_options", "write_report"]
 
 log = logging.getLogger(__name__)
 
 REPORT = "centrality"
 #: The tables of the report, in the order of the page.
-TABLES = (
+REPORT_TABLES = (
     "offenders",
     "changes",
     "review",
@@ -151,8 +150,13 @@ def write_report(
     Raises :class:`ConfigError` for bad options and :class:`ReportError` when ``out_dir``
     or a file in it cannot be written.
     """
-    check_options(top=top, pseudonymise=pseudonymise, key=key, review_days=review_days,
-                  inactive_months=inactive_months)  # fmt: skip
+    check_options(
+        top=top,
+        pseudonymise=pseudonymise,
+        key=key,
+        review_days=review_days,
+        inactive_months=inactive_months,
+    )
     parameters = result.parameters
     name = parameters.moment.date().isoformat()
     out = Path(out_dir)
@@ -183,27 +187,23 @@ def write_report(
         as_of=name,
         inactive_months=inactive_months,
     )
-    harm = harm_index.load_harm_table()
-    about = manifest(
+    about = run_manifest(
+        result,
         report=REPORT,
-        parameters=parameters,
         top=top,
         pseudonymised=pseudonymise,
         key_id=fingerprint,
-        harm_table_sha256=sha256(harm.table.to_csv(index=False).encode("utf-8")),
         database=database,
-        graph_counts={table: len(frame) for table, frame in tables.items()},
-        data_hash=data_hash(tables),
-        summary=result.summary,
-        versions=versions(neo4j_version or {}),
+        neo4j_version=neo4j_version,
         previous=previous.name if previous else None,
         options={"review_days": review_days, "inactive_months": inactive_months},
         source=source,
     )
     scores = result.people[[c for c in _DISTRIBUTIONS if c in result.people]]
-    ordered = {table: report[table] for table in TABLES}
-    page = render_report(ordered, manifest=about, scores=scores, core=core,
-                         seed=parameters.seed, outlines=outlines)  # fmt: skip
+    ordered = {table: report[table] for table in REPORT_TABLES}
+    page = render_report(
+        ordered, manifest=about, scores=scores, core=core, seed=parameters.seed, outlines=outlines
+    )
     with folders.staging_folder(out, name) as staged:
         try:
             folders.write_report_files(staged, ordered, page, about)
@@ -251,12 +251,25 @@ def build_report(
     ReportError
         ``out_dir`` or a file in it cannot be written.
     """
-    check_options(top=top, pseudonymise=pseudonymise, key=key, review_days=review_days,
-                  inactive_months=inactive_months)  # fmt: skip
+    check_options(
+        top=top,
+        pseudonymise=pseudonymise,
+        key=key,
+        review_days=review_days,
+        inactive_months=inactive_months,
+    )
     log.info("report: reading the graph (database %r)", database)
     result, source, _, _ = obtain_run(driver, parameters, runs_dir=runs_dir, database=database)
     return write_report(
-        result, out_dir, top=top, pseudonymise=pseudonymise, key=key, review_days=review_days,
-        inactive_months=inactive_months, neo4j_version=server_version(driver, database=database), database=database,
-        outlines=outlines, source=source,
-    )  # fmt: skip
+        result,
+        out_dir,
+        top=top,
+        pseudonymise=pseudonymise,
+        key=key,
+        review_days=review_days,
+        inactive_months=inactive_months,
+        neo4j_version=server_version(driver, database=database),
+        database=database,
+        outlines=outlines,
+        source=source,
+    )

@@ -12,9 +12,9 @@ from graphvc.analysis.places import repeat_locations
 from graphvc.analysis.proportionality import ATTRIBUTE_VALUES
 from graphvc.analysis.repeat_victims import latest_risk_assessments
 from graphvc.overview import incident_months
-from graphvc.performance import graph_counts, graph_performance
 from graphvc.runs.stages import AnalysisResult
 from graphvc.stored_runs import RUN_TABLES
+from graphvc.targets import evaluate_graph_targets, incident_counts
 
 __all__ = ["page_tables"]
 
@@ -49,8 +49,8 @@ def _page_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
     incidents, locations = tables["incidents"], tables["locations"]
     persons = tables["persons"]
     window = parameters.windows()["network"]
-    counted = graph_counts(incidents, locations)
-    evaluation, charts = graph_performance(counted, as_of)
+    counted = incident_counts(incidents, locations)
+    evaluation, charts = evaluate_graph_targets(counted, as_of)
     attributes = [c for c in ATTRIBUTE_VALUES if c in persons]
     located = [
         c

@@ -44,12 +44,12 @@ from graphvc.config import Settings
 from graphvc.db import run_query
 from graphvc.geography import MapGeography
 from graphvc.graph_tables import read_graph_tables
-from graphvc.performance import MPS_TARGETS
 from graphvc.reference import install_from
 from graphvc.reports import build_report
 from graphvc.runs import AnalysisParameters, analyse, record_run
 from graphvc.schema import apply_schema, wipe
 from graphvc.stored_runs import list_runs
+from graphvc.targets import MPS_TARGETS
 from loaders.folder import load_folder
 from tests.app_caches import clear_app_caches
 
@@ -515,7 +515,7 @@ def test_performance_on_the_graph(
     def evaluated_again(*args: object, **kwargs: object) -> None:
         raise AssertionError("the page evaluated the targets the run keeps")
 
-    monkeypatch.setattr("graphvc.performance.performance", evaluated_again)
+    monkeypatch.setattr("graphvc.targets.evaluate_targets", evaluated_again)
     at = open_page("performance")
     assert at.selectbox(key="targets_file").options == [
         "Violent Crime Directorate: founding targets (2006/07)"

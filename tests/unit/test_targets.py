@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from scipy import stats as scipy_stats
 
-from graphvc import performance as perf
+from graphvc import targets
 from graphvc.analysis import targets as stats
 from graphvc.cli import cli
 from graphvc.errors import ConfigError
@@ -110,14 +110,14 @@ def _file(tmp_path: Path, text: str) -> Path:
 def test_a_bad_target_is_refused_naming_it(tmp_path: Path, body: str, message: str) -> None:
     path = _file(tmp_path, f'[defaults]\nperiod = "2019"\nbaseline = "2018"\n[[targets]]\n{body}\n')
     with pytest.raises(ConfigError, match=message):
-        perf.load_targets(path)
+        targets.load_targets(path)
 
 
 def test_the_shipped_files_are_valid() -> None:
-    founding = perf.load_targets()
+    founding = targets.load_targets()
     assert {t.source for t in founding.targets} == {"graph"}
     assert [t.level for t in founding.targets if t.rate] == [0.20, 0.30, 0.27]
-    assert perf.load_targets(str(perf.MPS_TARGETS)).sources == {"mps"}
+    assert targets.load_targets(str(targets.MPS_TARGETS)).sources == {"mps"}
 
 
 # --- the graph's counts, like for like --------------------------------------------------------
@@ -133,11 +133,11 @@ def test_a_period_in_progress_is_compared_with_the_same_days_a_year_before() -> 
         }
     )
     locations = pd.DataFrame({"location_id": ["L1"], "borough_code": ["B1"], "borough_name": ["X"]})
-    target = perf.Target(id="r", title="r", of="personal_robbery", change=-0.05,
+    target = targets.Target(id="r", title="r", of="personal_robbery", change=-0.05,
                          period="financial year", baseline="previous")  # fmt: skip
-    counts = {"graph": perf.graph_counts(incidents, locations)}
+    counts = {"graph": targets.incident_counts(incidents, locations)}
     as_of = {"graph": pd.Timestamp("2025-06-01")}
-    table = perf.evaluate([target], counts, as_of)
+    table = targets.evaluate([target], counts, as_of)
     force = table.iloc[0]
     assert (force["baseline_offences"], force["current_offences"]) == (2, 2)  # I3 is after 1 June
     assert str(force["baseline_end"]) == "2024-06-01" and not force["complete"]

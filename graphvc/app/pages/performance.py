@@ -5,7 +5,6 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from graphvc import performance as perf
 from graphvc import reference
 from graphvc.analysis.targets import STATUSES
 from graphvc.app.common import (
@@ -21,6 +20,15 @@ from graphvc.app.common import (
     table,
 )
 from graphvc.reports.charts import state_map
+from graphvc.reports.targets import DISPLAY_COLUMNS, formatted, target_chart
+from graphvc.targets import (
+    DEFAULT_TARGETS,
+    METHODS,
+    SHIPPED_TARGETS,
+    evaluate_targets,
+    load_targets,
+    read_sources,
+)
 
 require_page("performance")
 
@@ -51,12 +59,12 @@ def evaluated(
             run_table(run_id, "targets"), run_table(run_id, "target_charts"),
             {"graph": as_of}, {"graph": first},
         )  # fmt: skip
-    targets = perf.load_targets(path)
+    targets = load_targets(path)
     counted = run_table(run_id, "graph_counts") if "graph" in targets.sources else None
-    counts, moments, coverage = perf.read_sources(
+    counts, moments, coverage = read_sources(
         targets, counted=counted, home=settings().home, graph_as_of=as_of
     )
-    evaluation, charts = perf.performance(targets, counts, moments, coverage)
+    evaluation, charts = evaluate_targets(targets, counts, moments, coverage)
     first = {source: frame["start"].min() for source, frame in counts.items()}
     return evaluation, charts, moments, first
 
@@ -104,7 +112,7 @@ st.title("Performance")
 run = stored_run()
 home = settings().home
 installed = reference.read_status(home) is not None
-offered = {str(path): perf.load_targets(str(path)) for path in perf.SHIPPED_TARGETS}
+offered = {str(path): load_targets(str(path)) for path in SHIPPED_TARGETS}
 if not installed:
     offered = {path: t for path, t in offered.items() if "mps" not in t.sources}
 chosen = st.selectbox(
@@ -119,20 +127,20 @@ if not installed:
 if targets.note:
     st.caption(targets.note)
 # The run keeps the default targets evaluated (runs stored before it did are evaluated here).
-stored = chosen == str(perf.DEFAULT_TARGETS) and "targets" in run.rows
+stored = chosen == str(DEFAULT_TARGETS) and "targets" in run.rows
 evaluation, charts, moments, first = guarded(lambda: evaluated(run.id, run.as_of, chosen, stored))
 counted = "; ".join(
     f"{'the graph' if s == 'graph' else 'the MPS counts'} as of {moment.date()}"
     for s, moment in moments.items()
 )
 st.caption(
-    f"Counted on {counted}. Statistics: for a count, the {perf.METHODS['count']}; for a rate, "
-    f"the {perf.METHODS['rate']}; each month, a {perf.METHODS['control charts']}."
+    f"Counted on {counted}. Statistics: for a count, the {METHODS['count']}; for a rate, "
+    f"the {METHODS['rate']}; each month, a {METHODS['control charts']}."
 )
 
 st.subheader("Targets")
-shown = perf.formatted(evaluation)[list(perf.DISPLAY_COLUMNS)]
-table(shown.rename(columns=perf.DISPLAY_COLUMNS), empty="No target has a figure yet.")
+shown = formatted(evaluation)[list(DISPLAY_COLUMNS)]
+table(shown.rename(columns=DISPLAY_COLUMNS), empty="No target has a figure yet.")
 missing = evaluation[evaluation["status"] == "no data"]
 for source, rows in missing.groupby(
     missing["target"].map({t.id: t.source for t in targets.targets})
@@ -200,7 +208,7 @@ else:
         format_func=lambda c: f"{c} {names.get(c, '')}".strip(), key="chart_area",
     )  # fmt: skip
     series = of_target[of_target["area_code"] == area].set_index("month")
-    picture(perf.target_chart(series.reset_index(), title=f"{target}, {names.get(area, area)}"))
+    picture(target_chart(series.reset_index(), title=f"{target}, {names.get(area, area)}"))
     flagged = series[series["signal"] != ""]
     st.caption(
         "Centre line and 3-sigma limits from the baseline's whole months ("
