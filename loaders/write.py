@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import neo4j
 import pandas as pd
 from tqdm import tqdm
 
-from graphvc.contract import TABLES
+from graphvc.contract import TABLES, Column
 from graphvc.db import read_cypher, run_query, run_write
 from graphvc.model import ROLE_RELATIONSHIPS
 
@@ -109,27 +109,36 @@ class Step:
     parallel: bool = True
 
 
+def _property(column: Column) -> Property:
+    assert column.graph_property is not None
+    return Property(column.graph_property, column.name, column.graph_type)
+
+
+def _node_write(table: str, label: str | None = None) -> NodeWrite:
+    """What the step writing the nodes of ``table`` writes, from the contract: the table's own
+    node (or the node of ``label`` its rows name, a location's ward or borough), keyed on the
+    first column declared for it, with the others' properties."""
+    spec = TABLES[table]
+    node = None if label is None or label == spec.node else label
+    key, *others = (c for c in spec.declared if c.graph_property and c.graph_node == node)
+    return NodeWrite(label or str(spec.node), _property(key), tuple(map(_property, others)))
+
+
+def _relationship_properties(table: str) -> tuple[Property, ...]:
+    """The properties each row of ``table`` (a table of relationships) sets on its own."""
+    return tuple(_property(c) for c in TABLES[table].declared if c.graph_property)
+
+
 #: What each node step writes (see the matching ``cypher/load/*.cypher``).
-_BOROUGHS = NodeWrite(
-    "Borough", Property("code", "borough_code"), (Property("name", "borough_name"),)
+_BOROUGHS = _node_write("locations", "Borough")
+_WARDS = _node_write("locations", "Ward")
+# A point is made of two columns, so no one column declares it.
+_LOCATIONS = _node_write("locations")
+_LOCATIONS = replace(
+    _LOCATIONS, properties=(*_LOCATIONS.properties, Property("point", "latitude", "point"))
 )
-_WARDS = NodeWrite("Ward", Property("code", "ward_code"), (Property("name", "ward_name"),))
-_LOCATIONS = NodeWrite("Location", Property("id", "location_id"), (
-    Property("name", "name"), Property("lsoa", "lsoa_code"),
-    Property("latitude", "latitude", "double"), Property("longitude", "longitude", "double"),
-    Property("point", "latitude", "point"),
-))  # fmt: skip
-_PERSONS = NodeWrite("Person", Property("id", "person_id"), (
-    Property("name", "name"), Property("age_band", "age_band"), Property("sex", "sex"),
-    Property("ethnicity", "ethnicity"),
-))  # fmt: skip
-_INCIDENTS = NodeWrite("Incident", Property("id", "incident_id"), (
-    Property("occurred_at", "occurred_at", "datetime"), Property("offence", "offence"),
-    Property("category", "category"), Property("weapon", "weapon", "boolean"),
-    Property("alcohol", "alcohol", "boolean"), Property("domestic", "domestic", "boolean"),
-    Property("hate", "hate", "boolean"), Property("harm", "harm", "double"),
-    Property("outcome", "outcome"),
-))  # fmt: skip
+_PERSONS = _node_write("persons")
+_INCIDENTS = _node_write("incidents")
 
 
 #: The key of each label's nodes, for statements that MERGE bare ends (associations).
@@ -195,9 +204,8 @@ def steps(tables: Mapping[str, pd.DataFrame]) -> list[Step]:
         found.append(
             Step("risk assessments", read_cypher("load/risk_assessments"), tables["risk_assessments"],
                  _columns("risk_assessments"),
-                 RelationshipWrite("ASSESSED", ("Person", "person_id"), ("Incident", "incident_id"), (
-                     Property("tool", "tool"), Property("assessed_at", "assessed_at", "datetime"),
-                     Property("level", "level"))),
+                 RelationshipWrite("ASSESSED", ("Person", "person_id"), ("Incident", "incident_id"),
+                                   _relationship_properties("risk_assessments")),
                  partition="incident_id", order="person_id")
         )  # fmt: skip
     if "associations" in tables:
@@ -205,9 +213,8 @@ def steps(tables: Mapping[str, pd.DataFrame]) -> list[Step]:
         found.append(
             Step("associations", read_cypher("load/associations"), tables["associations"],
                  _columns("associations"),
-                 RelationshipWrite("ASSOCIATE_OF", ("Person", "person_a"), ("Person", "person_b"), (
-                     Property("type", "type"), Property("weight", "weight", "double"),
-                     Property("source", "source")), creates_ends=True),
+                 RelationshipWrite("ASSOCIATE_OF", ("Person", "person_a"), ("Person", "person_b"),
+                                   _relationship_properties("associations"), creates_ends=True),
                  parallel=False)
         )  # fmt: skip
     return found
