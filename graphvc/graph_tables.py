@@ -119,8 +119,7 @@ def read_graph_tables(
         parameters: dict[str, Any] = {"chunk": _CHUNK}
         if table in _WINDOWED:
             parameters |= window | {"part": part, "parts": _PARTS}
-        chunks = run_query(driver, read_cypher(f"analysis/{table}"), parameters,
-                           database=database)  # fmt: skip
+        chunks = run_query(driver, read_cypher(f"analysis/{table}"), parameters, database=database)
         if table in _COLUMNAR:
             return _columns_frame(table, {c: _joined(chunks[c]) for c in read_columns(table)})
         return _frame(table, _joined(chunks["rows"]))
@@ -133,10 +132,12 @@ def read_graph_tables(
             with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
                 parts = list(pool.map(read, *zip(*reads, strict=True)))
             frames = {
-                table: pd.concat([f for (t, _), f in zip(reads, parts, strict=True) if t == table],
-                                 ignore_index=True)
+                table: pd.concat(
+                    [f for (t, _), f in zip(reads, parts, strict=True) if t == table],
+                    ignore_index=True,
+                )
                 for table in TABLES
-            }  # fmt: skip
+            }
             resolved = _with_keys(frames)
         if resolved is not None:
             return {table: resolved[table] for table in TABLES}

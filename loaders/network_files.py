@@ -218,7 +218,13 @@ def load_network(
         read, dict.fromkeys(read, path), source=str(path), driver=driver, database=database
     )
     summary = write_validated(
-        driver, valid, summary, database=database, batch_size=batch_size, workers=workers,
-        rejects_path=rejects_path, progress=progress,
-    )  # fmt: skip
+        driver,
+        valid,
+        summary,
+        database=database,
+        batch_size=batch_size,
+        workers=workers,
+        rejects_path=rejects_path,
+        progress=progress,
+    )
     return summary, made.notes

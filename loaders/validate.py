@@ -2,7 +2,8 @@
 
 Each table has a pandera schema (types, required fields, allowed values, dates, UK
 coordinates, duplicate ids, references to ids that exist neither in the folder nor in the
-graph). Validation is lazy: every failing cell is reported as a reject with the file, row,
+graph), derived from its columns' declarations in :mod:`graphvc.contract`, which also give the
+defaults of missing values. Validation is lazy: every failing cell is reported as a reject with the file, row,
 field, value and reason; a row with any failure is left out, and every other row goes on, typed
 and ready to write.
 
@@ -190,32 +191,36 @@ def _repeated_key(table: str, error: str) -> pa.Check:
     return _row_check(key, lambda d: ~d.duplicated(key, keep="first"), error)
 
 
-def _row_checks(name: str) -> list[pa.Check]:
-    """The checks of a table over several of its columns (a key of one column is a column's)."""
-    if name == "locations":
-        both = _row_check(
+#: The checks of a table over several of its columns (a key of one column is a column's).
+_ROW_CHECKS: dict[str, list[pa.Check]] = {
+    "locations": [
+        _row_check(
             ["latitude", "longitude"],
             lambda d: d["latitude"].isna() == d["longitude"].isna(),
             "latitude and longitude must both be given or both be empty",
         )
-        return [both]
-    if name == "involvements":
-        message = "duplicate involvement: an earlier row has the same person, incident and role"
-        return [_repeated_key(name, message)]
-    if name == "risk_assessments":
-        message = (
-            "duplicate risk assessment: an earlier row has the same person, incident, time and tool"
+    ],
+    "involvements": [
+        _repeated_key(
+            "involvements",
+            "duplicate involvement: an earlier row has the same person, incident and role",
         )
-        return [_repeated_key(name, message)]
-    if name == "associations":
-        # Repeated links are merged, not rejected (the last one wins, see _typed).
-        distinct = _row_check(
+    ],
+    "risk_assessments": [
+        _repeated_key(
+            "risk_assessments",
+            "duplicate risk assessment: an earlier row has the same person, incident, time and tool",
+        )
+    ],
+    # Repeated links are merged rather than rejected: the last one wins (_typed).
+    "associations": [
+        _row_check(
             ["person_a", "person_b"],
             lambda d: (d["person_a"] != d["person_b"]).fillna(True),
             "person_a and person_b are the same person",
         )
-        return [distinct]
-    return []
+    ],
+}
 
 
 def _schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.DataFrameSchema:
@@ -228,7 +233,7 @@ def _schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.Dat
         )
         for column in spec.declared
     }
-    return pa.DataFrameSchema(columns, checks=_row_checks(name))
+    return pa.DataFrameSchema(columns, checks=_ROW_CHECKS.get(name, []))
 
 
 def _rejects_from(errors: SchemaErrors, frame: pd.DataFrame, file: str) -> pd.DataFrame:
