@@ -380,7 +380,7 @@ TABLES: dict[str, TableSpec] = {
                 Column("domestic", "boolean", default=False, graph_property="domestic",
                        label="Domestic", description="domestic abuse"),
                 Column("hate", "boolean", default=False, graph_property="hate",
-                       label="Hate", description="a hate crime"),
+                       label="Hate crime", description="a hate crime"),
                 Column("harm", "number", minimum=0.0, default_from="harm_days",
                        graph_property="harm", label="Harm", unit="days", decimals=1,
                        description="crime harm weight, in sentencing starting-point days"),
@@ -448,7 +448,7 @@ TABLES: dict[str, TableSpec] = {
                 _id("person_a", "Person A", "one of the two people (different people);"
                     " an unknown id creates a bare `Person` node", references="persons",
                     creates_missing=True),
-                _id("person_b", "Person B", "the other person", references="persons",
+                _id("person_b", "Person B", "the other person; likewise", references="persons",
                     creates_missing=True),
                 Column("type", "category", default="associate", allowed=ASSOCIATION_TYPES,
                        graph_property="type", label="Association",
