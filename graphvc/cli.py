@@ -1166,3 +1166,29 @@ def main() -> None:
         raise SystemExit(2) from None
     finally:
         gc.freeze()
+
+
+# --- contract: the input contract, for people ----------------------------------------------------
+
+
+@cli.group(cls=OneLineErrors)
+def contract() -> None:
+    """The input contract: the tables and columns `graphvc load` reads."""
+
+
+@contract.command("docs")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the page to this file instead of printing it.",
+)
+def contract_docs(output: Path | None) -> None:
+    """Print docs/input-contract.md, generated from the contract's declarations."""
+    from graphvc.contract_docs import contract_markdown
+
+    page = contract_markdown()
+    if output is None:
+        click.echo(page, nl=False)
+    else:
+        output.write_text(page, encoding="utf-8")
+        click.echo(f"wrote {output}")

@@ -22,7 +22,7 @@ import neo4j
 import numpy as np
 import pandas as pd
 
-from graphvc.contract import LOCAL_TIME_ZONE, ROLES, TABLES, read_columns
+from graphvc.contract import LOCAL_TIME_ZONE, TABLES, read_columns
 from graphvc.db import read_cypher, run_query
 from graphvc.errors import DatabaseError
 
@@ -36,10 +36,13 @@ _WINDOWED = ("incidents", "involvements")
 #: a 29.2 s read at 1,000,000 incidents, and the whole read 27.2 s in parts against 30.0 s
 #: whole (medians of five, the README's Performance section).
 _PARTS = 2
-#: Columns read as epoch milliseconds, returned as London wall-clock time.
-_INSTANTS = ("occurred_at", "assessed_at")
-#: The tables whose rows start with their node's internal id (``id(n)``), by their key.
-_NODES = {"persons": "person_id", "locations": "location_id", "incidents": "incident_id"}
+#: Columns read as epoch milliseconds, returned as London wall-clock time: the date-times.
+_INSTANTS = tuple(
+    dict.fromkeys(c.name for spec in TABLES.values() for c in spec.declared if c.type == "datetime")
+)
+#: The tables whose rows start with their node's internal id (``id(n)``), by their key: the
+#: tables of nodes.
+_NODES = {name: spec.key[0] for name, spec in TABLES.items() if spec.node}
 #: The columns read as the internal id of a node of another table, by that table: reading a
 #: node's key per row (``p.id``) costs the server 1.5 to 2.5 times as much as its id
 #: (``bench/bench_read.py``), so the keys are put back here from the node tables.
@@ -55,7 +58,9 @@ _CHUNK = 10_000
 #: The tables read as one list per column, by their columns read as codes (positions in a
 #: list of the contract's values); the others are read as one list per row. A list per column
 #: skips nulls, so only a table none of whose values is ever null can be read so.
-_COLUMNAR: dict[str, dict[str, tuple[str, ...]]] = {"involvements": {"role": ROLES}}
+_COLUMNAR: dict[str, dict[str, tuple[str, ...]]] = {
+    "involvements": {"role": TABLES["involvements"].column("role").allowed}
+}
 #: How many times the tables are read when the graph changes between two of their reads.
 _ATTEMPTS = 3
 
@@ -65,11 +70,11 @@ def canonical(table: str, frame: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"person_id": ["P2", "P1"], "age_band": ["18-24", "65+"]})
-    >>> canonical("persons", frame)["person_id"].tolist()
-    ['P1', 'P2']
-    >>> list(canonical("persons", frame).columns)
-    ['person_id', 'age_band', 'sex', 'ethnicity']
+    >>> frame = pd.DataFrame({"person_b": ["P3", "P2"], "person_a": ["P1", "P1"]})
+    >>> canonical("associations", frame)["person_b"].tolist()
+    ['P2', 'P3']
+    >>> list(canonical("associations", frame).columns)
+    ['person_a', 'person_b', 'type', 'weight', 'source']
     """
     columns = read_columns(table)
     frame = frame.reindex(columns=columns)
@@ -114,8 +119,7 @@ def read_graph_tables(
         parameters: dict[str, Any] = {"chunk": _CHUNK}
         if table in _WINDOWED:
             parameters |= window | {"part": part, "parts": _PARTS}
-        chunks = run_query(driver, read_cypher(f"analysis/{table}"), parameters,
-                           database=database)  # fmt: skip
+        chunks = run_query(driver, read_cypher(f"analysis/{table}"), parameters, database=database)
         if table in _COLUMNAR:
             return _columns_frame(table, {c: _joined(chunks[c]) for c in read_columns(table)})
         return _frame(table, _joined(chunks["rows"]))
@@ -128,10 +132,12 @@ def read_graph_tables(
             with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
                 parts = list(pool.map(read, *zip(*reads, strict=True)))
             frames = {
-                table: pd.concat([f for (t, _), f in zip(reads, parts, strict=True) if t == table],
-                                 ignore_index=True)
+                table: pd.concat(
+                    [f for (t, _), f in zip(reads, parts, strict=True) if t == table],
+                    ignore_index=True,
+                )
                 for table in TABLES
-            }  # fmt: skip
+            }
             resolved = _with_keys(frames)
         if resolved is not None:
             return {table: resolved[table] for table in TABLES}

@@ -299,9 +299,12 @@ def write_bulk(
                 files = import_files(valid, work)
                 stopped.result()
             localserver.import_database(
-                settings, nodes=files.nodes, relationships=files.relationships, work=work,
+                settings,
+                nodes=files.nodes,
+                relationships=files.relationships,
+                work=work,
                 multiline=files.multiline,
-            )  # fmt: skip
+            )
         finally:
             localserver.start(settings)
             forget_bookmarks(driver, settings.neo4j_database)

@@ -205,6 +205,12 @@ def load_folder(
     """
     valid, summary = validate_folder(folder, harm=harm, driver=driver, database=database)
     return write_validated(
-        driver, valid, summary, database=database, batch_size=batch_size, workers=workers,
-        rejects_path=rejects_path, progress=progress,
-    )  # fmt: skip
+        driver,
+        valid,
+        summary,
+        database=database,
+        batch_size=batch_size,
+        workers=workers,
+        rejects_path=rejects_path,
+        progress=progress,
+    )

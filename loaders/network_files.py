@@ -21,7 +21,7 @@ twice changes nothing. networkx reads the files:
 Every tie becomes one association of the chosen ``type`` between the two people, its value
 kept as ``weight`` (1 when the file gives none) and ``source`` set to the chosen source. A
 directed network is read as undirected (associations have no direction). Node attributes
-named as ``persons`` columns (``name``, ``age_band``, ``sex``, ``ethnicity``) are loaded
+named as ``persons`` columns (:data:`graphvc.contract.TABLES`, all but ``person_id``) are loaded
 into ``persons``; every other node or edge attribute is reported as ignored, never dropped
 silently. People without a tie (isolates) are loaded only when the file gives them person
 columns.
@@ -218,7 +218,13 @@ def load_network(
         read, dict.fromkeys(read, path), source=str(path), driver=driver, database=database
     )
     summary = write_validated(
-        driver, valid, summary, database=database, batch_size=batch_size, workers=workers,
-        rejects_path=rejects_path, progress=progress,
-    )  # fmt: skip
+        driver,
+        valid,
+        summary,
+        database=database,
+        batch_size=batch_size,
+        workers=workers,
+        rejects_path=rejects_path,
+        progress=progress,
+    )
     return summary, made.notes

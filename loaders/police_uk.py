@@ -74,9 +74,19 @@ __all__ = [
 ]
 
 COLUMNS = [
-    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
-    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
-]  # fmt: skip
+    "Crime ID",
+    "Month",
+    "Reported by",
+    "Falls within",
+    "Longitude",
+    "Latitude",
+    "Location",
+    "LSOA code",
+    "LSOA name",
+    "Crime type",
+    "Last outcome category",
+    "Context",
+]
 
 #: police.uk crime type -> (offence code of the harm table, continuum category).
 CRIME_TYPES: dict[str, tuple[str, str]] = {
@@ -415,7 +425,11 @@ def load_police_uk(
         paths, lookup_path=lookup_path, centroids_path=centroids_path, rejects_path=rejects_path
     )
     summary.counters = write_tables(
-        driver, tables, database=database, batch_size=batch_size, workers=workers,
+        driver,
+        tables,
+        database=database,
+        batch_size=batch_size,
+        workers=workers,
         progress=progress,
-    )  # fmt: skip
+    )
     return summary, counts

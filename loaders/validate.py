@@ -2,7 +2,8 @@
 
 Each table has a pandera schema (types, required fields, allowed values, dates, UK
 coordinates, duplicate ids, references to ids that exist neither in the folder nor in the
-graph). Validation is lazy: every failing cell is reported as a reject with the file, row,
+graph), derived from its columns' declarations in :mod:`graphvc.contract`, which also give the
+defaults of missing values. Validation is lazy: every failing cell is reported as a reject with the file, row,
 field, value and reason; a row with any failure is left out, and every other row goes on, typed
 and ready to write.
 
@@ -26,31 +27,20 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from graphvc.contract import (
-    AGE_BANDS,
-    ASSOCIATION_TYPES,
-    CATEGORIES,
-    ETHNICITY_CODES,
     LOCAL_TIME_ZONE,
     MAX_TEXT_LENGTH,
-    OUTCOMES,
-    RISK_LEVELS,
-    ROLES,
-    SEXES,
     TABLES,
+    Column,
 )
 from graphvc.harm_index import HarmTable
 from loaders.tables import REJECT_COLUMNS, ROW
 
 __all__ = [
     "REJECT_COLUMNS",
-    "UK_BOUNDS",
     "Validated",
     "parse_moments",
     "validate_table",
 ]
-
-#: (min latitude, max latitude, min longitude, max longitude) of the United Kingdom, WGS84.
-UK_BOUNDS = (49.8, 60.9, -8.7, 1.8)
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -164,6 +154,28 @@ _PLAIN_TEXT = [
 ]
 
 
+def _column_checks(
+    column: Column, harm: HarmTable, known: Mapping[str, set[str]], *, unique: bool
+) -> list[pa.Check]:
+    """The checks of one column, from its declaration: plain text first, then its type's."""
+    checks = list(_PLAIN_TEXT)
+    if unique:
+        checks.append(_first_occurrence(column.name))
+    if column.references and not column.creates_missing:
+        checks.append(_known(known[column.references], column.name))
+    if column.type == "category":
+        checks.append(_one_of(column.allowed, column.value_noun))
+    elif column.type == "offence":
+        checks.append(_one_of(harm.offences, column.value_noun))
+    elif column.type == "datetime":
+        checks += [_DATETIME, _NOT_FUTURE]
+    elif column.type == "boolean":
+        checks.append(_BOOLEAN)
+    elif column.type == "number":
+        checks += _number(column.minimum, column.maximum, above=column.greater_than)
+    return checks
+
+
 #: Row-level checks (over several fields): their message -> the fields a reject names.
 _ROW_CHECK_FIELDS: dict[str, list[str]] = {}
 
@@ -173,109 +185,55 @@ def _row_check(fields: list[str], test, error: str) -> pa.Check:
     return pa.Check(test, error=error)
 
 
-def _table_schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.DataFrameSchema:
-    if name == "persons":
-        columns = {
-            "person_id": pa.Column(checks=[_first_occurrence("person_id")], nullable=False),
-            "name": pa.Column(nullable=True),
-            "age_band": pa.Column(checks=[_one_of(AGE_BANDS, "age band")], nullable=True),
-            "sex": pa.Column(checks=[_one_of(SEXES, "sex")], nullable=True),
-            "ethnicity": pa.Column(
-                checks=[_one_of(ETHNICITY_CODES, "ethnicity code")], nullable=True
-            ),
-        }
-        return pa.DataFrameSchema(columns)
-    if name == "locations":
-        low_lat, high_lat, low_lon, high_lon = UK_BOUNDS
-        columns = {
-            "location_id": pa.Column(checks=[_first_occurrence("location_id")], nullable=False),
-            "latitude": pa.Column(checks=_number(low_lat, high_lat), nullable=True),
-            "longitude": pa.Column(checks=_number(low_lon, high_lon), nullable=True),
-        }
-        both = _row_check(
+def _repeated_key(table: str, error: str) -> pa.Check:
+    """A row whose key (of several columns) an earlier row has."""
+    key = list(TABLES[table].key)
+    return _row_check(key, lambda d: ~d.duplicated(key, keep="first"), error)
+
+
+#: The checks of a table over several of its columns (a key of one column is a column's).
+_ROW_CHECKS: dict[str, list[pa.Check]] = {
+    "locations": [
+        _row_check(
             ["latitude", "longitude"],
             lambda d: d["latitude"].isna() == d["longitude"].isna(),
             "latitude and longitude must both be given or both be empty",
         )
-        return pa.DataFrameSchema(columns, checks=[both])
-    if name == "incidents":
-        columns = {
-            "incident_id": pa.Column(checks=[_first_occurrence("incident_id")], nullable=False),
-            "occurred_at": pa.Column(checks=[_DATETIME, _NOT_FUTURE], nullable=False),
-            "offence": pa.Column(checks=[_one_of(harm.offences, "offence code")], nullable=False),
-            "category": pa.Column(checks=[_one_of(CATEGORIES, "category")], nullable=True),
-            **{
-                flag: pa.Column(checks=[_BOOLEAN], nullable=True)
-                for flag in ("weapon", "alcohol", "domestic", "hate")
-            },
-            "harm": pa.Column(checks=_number(0.0), nullable=True),
-            "outcome": pa.Column(checks=[_one_of(OUTCOMES, "outcome")], nullable=True),
-            "location_id": pa.Column(
-                checks=[_known(known["locations"], "location_id")], nullable=True
-            ),
-        }
-        return pa.DataFrameSchema(columns)
-    if name == "involvements":
-        columns = {
-            "person_id": pa.Column(checks=[_known(known["persons"], "person_id")], nullable=False),
-            "incident_id": pa.Column(
-                checks=[_known(known["incidents"], "incident_id")], nullable=False
-            ),
-            "role": pa.Column(checks=[_one_of(ROLES, "role")], nullable=False),
-        }
-        repeated = _row_check(
-            ["person_id", "incident_id", "role"],
-            lambda d: ~d.duplicated(["person_id", "incident_id", "role"], keep="first"),
+    ],
+    "involvements": [
+        _repeated_key(
+            "involvements",
             "duplicate involvement: an earlier row has the same person, incident and role",
         )
-        return pa.DataFrameSchema(columns, checks=[repeated])
-    if name == "risk_assessments":
-        columns = {
-            "person_id": pa.Column(checks=[_known(known["persons"], "person_id")], nullable=False),
-            "incident_id": pa.Column(
-                checks=[_known(known["incidents"], "incident_id")], nullable=False
-            ),
-            "assessed_at": pa.Column(checks=[_DATETIME, _NOT_FUTURE], nullable=False),
-            "tool": pa.Column(nullable=False),
-            "level": pa.Column(checks=[_one_of(RISK_LEVELS, "risk level")], nullable=False),
-        }
-        repeated = _row_check(
-            ["person_id", "incident_id", "assessed_at", "tool"],
-            lambda d: ~d.duplicated(["person_id", "incident_id", "assessed_at", "tool"]),
+    ],
+    "risk_assessments": [
+        _repeated_key(
+            "risk_assessments",
             "duplicate risk assessment: an earlier row has the same person, incident, time and tool",
         )
-        return pa.DataFrameSchema(columns, checks=[repeated])
-    if name == "associations":
-        columns = {
-            "person_a": pa.Column(nullable=False),
-            "person_b": pa.Column(nullable=False),
-            "type": pa.Column(
-                checks=[_one_of(ASSOCIATION_TYPES, "association type")], nullable=True
-            ),
-            "weight": pa.Column(checks=_number(above=0.0), nullable=True),
-        }
-        distinct = _row_check(
+    ],
+    # Repeated links are merged rather than rejected: the last one wins (_typed).
+    "associations": [
+        _row_check(
             ["person_a", "person_b"],
             lambda d: (d["person_a"] != d["person_b"]).fillna(True),
             "person_a and person_b are the same person",
         )
-        return pa.DataFrameSchema(columns, checks=[distinct])
-    raise ValueError(f"no schema for table {name!r}")
+    ],
+}
 
 
 def _schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.DataFrameSchema:
-    """The table's schema, with the plain-text checks on every column of the contract."""
-    schema = _table_schema(name, harm, known)
+    """The table's pandera schema, derived from its declaration in the contract."""
+    spec = TABLES[name]
     columns = {
-        column: pa.Column(
-            checks=[*_PLAIN_TEXT, *schema.columns[column].checks],
-            nullable=schema.columns[column].nullable,
+        column.name: pa.Column(
+            checks=_column_checks(column, harm, known, unique=spec.key == (column.name,)),
+            nullable=not column.required,
         )
-        if column in schema.columns
-        else pa.Column(checks=_PLAIN_TEXT, nullable=True)
-        for column in TABLES[name].columns
+        for column in spec.declared
     }
-    return pa.DataFrameSchema(columns, checks=schema.checks)
+    return pa.DataFrameSchema(columns, checks=_ROW_CHECKS.get(name, []))
 
 
 def _rejects_from(errors: SchemaErrors, frame: pd.DataFrame, file: str) -> pd.DataFrame:
@@ -311,27 +269,28 @@ def _as_bool(s: pd.Series) -> pd.Series:
 
 
 def _typed(name: str, rows: pd.DataFrame, harm: HarmTable) -> pd.DataFrame:
+    """Valid rows as typed values, missing values filled with the contract's defaults."""
     rows = rows.copy()
-    if name == "locations":
-        for column in ("latitude", "longitude"):
-            rows[column] = pd.to_numeric(rows[column]).astype("float64")
-    elif name == "incidents":
-        rows["occurred_at"] = _iso_with_offset(parse_moments(rows["occurred_at"]))
-        defaults = harm.defaults_for(rows["offence"])
-        rows["category"] = rows["category"].fillna(defaults["category"])
-        rows["harm"] = pd.to_numeric(rows["harm"]).astype("float64").fillna(defaults["harm_days"])
-        rows["outcome"] = rows["outcome"].fillna("unknown")
-        for flag in ("weapon", "alcohol", "domestic", "hate"):
-            rows[flag] = _as_bool(rows[flag])
-    elif name == "persons":
-        rows["age_band"] = rows["age_band"].fillna("unknown")
-        rows["sex"] = rows["sex"].fillna("unknown")
-        rows["ethnicity"] = rows["ethnicity"].fillna("NS")
-    elif name == "risk_assessments":
-        rows["assessed_at"] = _iso_with_offset(parse_moments(rows["assessed_at"]))
-    elif name == "associations":
-        rows["type"] = rows["type"].fillna("associate")
-        rows["weight"] = pd.to_numeric(rows["weight"]).astype("float64").fillna(1.0)
+    declared = TABLES[name].declared
+    by_offence = (
+        harm.defaults_for(rows["offence"])
+        if any(column.default_from for column in declared)
+        else pd.DataFrame()
+    )
+    for column in declared:
+        values = rows[column.name]
+        if column.type == "datetime":
+            values = _iso_with_offset(parse_moments(values))
+        elif column.type == "number":
+            values = pd.to_numeric(values).astype("float64")
+        elif column.type == "boolean":
+            values = _as_bool(values)
+        if column.default_from:
+            values = values.fillna(by_offence[column.default_from])
+        elif column.default is not None and column.type != "boolean":
+            values = values.fillna(column.default)
+        rows[column.name] = values
+    if name == "associations":
         swap = rows["person_a"] > rows["person_b"]
         rows.loc[swap, ["person_a", "person_b"]] = rows.loc[
             swap, ["person_b", "person_a"]

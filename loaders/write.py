@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import neo4j
 import pandas as pd
 from tqdm import tqdm
 
-from graphvc.contract import TABLES
+from graphvc.contract import TABLES, Column
 from graphvc.db import read_cypher, run_query, run_write
 from graphvc.model import ROLE_RELATIONSHIPS
 
@@ -109,27 +109,36 @@ class Step:
     parallel: bool = True
 
 
+def _property(column: Column) -> Property:
+    assert column.graph_property is not None
+    return Property(column.graph_property, column.name, column.graph_type)
+
+
+def _node_write(table: str, label: str | None = None) -> NodeWrite:
+    """What the step writing the nodes of ``table`` writes, from the contract: the table's own
+    node (or the node of ``label`` its rows name, a location's ward or borough), keyed on the
+    first column declared for it, with the others' properties."""
+    spec = TABLES[table]
+    node = None if label is None or label == spec.node else label
+    key, *others = (c for c in spec.declared if c.graph_property and c.graph_node == node)
+    return NodeWrite(label or str(spec.node), _property(key), tuple(map(_property, others)))
+
+
+def _relationship_properties(table: str) -> tuple[Property, ...]:
+    """The properties each row of ``table`` (a table of relationships) sets on its own."""
+    return tuple(_property(c) for c in TABLES[table].declared if c.graph_property)
+
+
 #: What each node step writes (see the matching ``cypher/load/*.cypher``).
-_BOROUGHS = NodeWrite(
-    "Borough", Property("code", "borough_code"), (Property("name", "borough_name"),)
+_BOROUGHS = _node_write("locations", "Borough")
+_WARDS = _node_write("locations", "Ward")
+# A point is made of two columns, so no one column declares it.
+_LOCATIONS = _node_write("locations")
+_LOCATIONS = replace(
+    _LOCATIONS, properties=(*_LOCATIONS.properties, Property("point", "latitude", "point"))
 )
-_WARDS = NodeWrite("Ward", Property("code", "ward_code"), (Property("name", "ward_name"),))
-_LOCATIONS = NodeWrite("Location", Property("id", "location_id"), (
-    Property("name", "name"), Property("lsoa", "lsoa_code"),
-    Property("latitude", "latitude", "double"), Property("longitude", "longitude", "double"),
-    Property("point", "latitude", "point"),
-))  # fmt: skip
-_PERSONS = NodeWrite("Person", Property("id", "person_id"), (
-    Property("name", "name"), Property("age_band", "age_band"), Property("sex", "sex"),
-    Property("ethnicity", "ethnicity"),
-))  # fmt: skip
-_INCIDENTS = NodeWrite("Incident", Property("id", "incident_id"), (
-    Property("occurred_at", "occurred_at", "datetime"), Property("offence", "offence"),
-    Property("category", "category"), Property("weapon", "weapon", "boolean"),
-    Property("alcohol", "alcohol", "boolean"), Property("domestic", "domestic", "boolean"),
-    Property("hate", "hate", "boolean"), Property("harm", "harm", "double"),
-    Property("outcome", "outcome"),
-))  # fmt: skip
+_PERSONS = _node_write("persons")
+_INCIDENTS = _node_write("incidents")
 
 
 #: The key of each label's nodes, for statements that MERGE bare ends (associations).
@@ -138,79 +147,140 @@ NODE_KEYS: dict[str, Property] = {
 }
 
 
-def _columns(table: str, *, without: tuple[str, ...] = ()) -> list[str]:
-    """The contract's columns of ``table`` that a node step writes."""
-    return [column for column in TABLES[table].columns if column not in without]
+def _step(
+    label: str,
+    query: str,
+    rows: pd.DataFrame,
+    writes: NodeWrite | RelationshipWrite,
+    **options: Any,
+) -> Step:
+    """A step writing ``rows`` as ``writes`` declares, with the columns that names."""
+    if isinstance(writes, NodeWrite):
+        named = [writes.key.column]
+    else:
+        named = [writes.start[1], writes.end[1]]
+    named += [prop.column for prop in writes.properties]
+    return Step(label, query, rows, list(dict.fromkeys(named)), writes, **options)
+
+
+def _location_steps(places: pd.DataFrame) -> list[Step]:
+    """Boroughs and wards, then locations, then the links between them."""
+    boroughs = places.dropna(subset=["borough_code"]).drop_duplicates("borough_code")
+    wards = places.dropna(subset=["ward_code"]).drop_duplicates("ward_code")
+    in_borough = RelationshipWrite("IN_BOROUGH", ("Ward", "ward_code"), ("Borough", "borough_code"))
+    in_ward = RelationshipWrite("IN_WARD", ("Location", "location_id"), ("Ward", "ward_code"))
+    return [
+        _step("boroughs", read_cypher("load/boroughs"), boroughs, _BOROUGHS),
+        _step("wards", read_cypher("load/wards"), wards, _WARDS),
+        _step("locations", read_cypher("load/locations"), places, _LOCATIONS),
+        _step(
+            "ward→borough",
+            read_cypher("load/ward_boroughs"),
+            wards.dropna(subset=["borough_code"]),
+            in_borough,
+            partition="ward_code",
+            order="borough_code",
+        ),
+        _step(
+            "location→ward",
+            read_cypher("load/location_wards"),
+            places.dropna(subset=["ward_code"]),
+            in_ward,
+            partition="location_id",
+            order="ward_code",
+        ),
+    ]
+
+
+def _person_steps(persons: pd.DataFrame) -> list[Step]:
+    return [_step("persons", read_cypher("load/persons"), persons, _PERSONS)]
+
+
+def _incident_steps(incidents: pd.DataFrame) -> list[Step]:
+    """Incidents, then where each occurred."""
+    occurred_at = RelationshipWrite(
+        "OCCURRED_AT", ("Incident", "incident_id"), ("Location", "location_id")
+    )
+    return [
+        _step("incidents", read_cypher("load/incidents"), incidents, _INCIDENTS),
+        _step(
+            "incident→location",
+            read_cypher("load/incident_locations"),
+            incidents.dropna(subset=["location_id"]),
+            occurred_at,
+            partition="incident_id",
+            order="location_id",
+        ),
+    ]
+
+
+def _involvement_steps(involvements: pd.DataFrame) -> list[Step]:
+    """A step per role present: relationship types cannot be parameters."""
+    found = []
+    for role, rel_type in ROLE_RELATIONSHIPS.items():
+        of_role = involvements[involvements["role"] == role]
+        if len(of_role):
+            query = read_cypher("load/involvements", labels={"ROLE": rel_type})
+            writes = RelationshipWrite(
+                rel_type, ("Person", "person_id"), ("Incident", "incident_id")
+            )
+            found.append(
+                _step(
+                    f"{role}s", query, of_role, writes, partition="incident_id", order="person_id"
+                )
+            )
+    return found
+
+
+def _risk_assessment_steps(assessments: pd.DataFrame) -> list[Step]:
+    writes = RelationshipWrite(
+        "ASSESSED",
+        ("Person", "person_id"),
+        ("Incident", "incident_id"),
+        _relationship_properties("risk_assessments"),
+    )
+    query = read_cypher("load/risk_assessments")
+    return [
+        _step(
+            "risk assessments",
+            query,
+            assessments,
+            writes,
+            partition="incident_id",
+            order="person_id",
+        )
+    ]
+
+
+def _association_steps(associations: pd.DataFrame) -> list[Step]:
+    writes = RelationshipWrite(
+        "ASSOCIATE_OF",
+        ("Person", "person_a"),
+        ("Person", "person_b"),
+        _relationship_properties("associations"),
+        creates_ends=True,
+    )
+    # Both ends are people MERGEd by the statement itself: one writer.
+    query = read_cypher("load/associations")
+    return [_step("associations", query, associations, writes, parallel=False)]
+
+
+#: The steps of each table, in the order they are written: nodes before relationships.
+_TABLE_STEPS = {
+    "locations": _location_steps,
+    "persons": _person_steps,
+    "incidents": _incident_steps,
+    "involvements": _involvement_steps,
+    "risk_assessments": _risk_assessment_steps,
+    "associations": _association_steps,
+}
 
 
 def steps(tables: Mapping[str, pd.DataFrame]) -> list[Step]:
     """The writing steps for ``tables``, nodes before relationships."""
-    found: list[Step] = []
-    if "locations" in tables:
-        places = tables["locations"]
-        boroughs = places.dropna(subset=["borough_code"]).drop_duplicates("borough_code")
-        wards = places.dropna(subset=["ward_code"]).drop_duplicates("ward_code")
-        area = ("ward_code", "ward_name", "borough_code", "borough_name")
-        found += [
-            Step("boroughs", read_cypher("load/boroughs"), boroughs, ["borough_code", "borough_name"],
-                 _BOROUGHS),
-            Step("wards", read_cypher("load/wards"), wards, ["ward_code", "ward_name"], _WARDS),
-            Step("locations", read_cypher("load/locations"), places, _columns("locations", without=area),
-                 _LOCATIONS),
-            Step("ward→borough", read_cypher("load/ward_boroughs"), wards.dropna(subset=["borough_code"]),
-                 ["ward_code", "borough_code"],
-                 RelationshipWrite("IN_BOROUGH", ("Ward", "ward_code"), ("Borough", "borough_code")),
-                 partition="ward_code", order="borough_code"),
-            Step("location→ward", read_cypher("load/location_wards"), places.dropna(subset=["ward_code"]),
-                 ["location_id", "ward_code"],
-                 RelationshipWrite("IN_WARD", ("Location", "location_id"), ("Ward", "ward_code")),
-                 partition="location_id", order="ward_code"),
-        ]  # fmt: skip
-    if "persons" in tables:
-        found.append(
-            Step("persons", read_cypher("load/persons"), tables["persons"], _columns("persons"),
-                 _PERSONS)
-        )  # fmt: skip
-    if "incidents" in tables:
-        incidents = tables["incidents"]
-        found += [
-            Step("incidents", read_cypher("load/incidents"), incidents,
-                 _columns("incidents", without=("location_id",)), _INCIDENTS),
-            Step("incident→location", read_cypher("load/incident_locations"),
-                 incidents.dropna(subset=["location_id"]), ["incident_id", "location_id"],
-                 RelationshipWrite("OCCURRED_AT", ("Incident", "incident_id"), ("Location", "location_id")),
-                 partition="incident_id", order="location_id"),
-        ]  # fmt: skip
-    if "involvements" in tables:
-        involvements = tables["involvements"]
-        for role, rel_type in ROLE_RELATIONSHIPS.items():
-            of_role = involvements[involvements["role"] == role]
-            if len(of_role):
-                query = read_cypher("load/involvements", labels={"ROLE": rel_type})
-                found.append(Step(f"{role}s", query, of_role, ["person_id", "incident_id"],
-                                  RelationshipWrite(rel_type, ("Person", "person_id"),
-                                                    ("Incident", "incident_id")),
-                                  partition="incident_id", order="person_id"))  # fmt: skip
-    if "risk_assessments" in tables:
-        found.append(
-            Step("risk assessments", read_cypher("load/risk_assessments"), tables["risk_assessments"],
-                 _columns("risk_assessments"),
-                 RelationshipWrite("ASSESSED", ("Person", "person_id"), ("Incident", "incident_id"), (
-                     Property("tool", "tool"), Property("assessed_at", "assessed_at", "datetime"),
-                     Property("level", "level"))),
-                 partition="incident_id", order="person_id")
-        )  # fmt: skip
-    if "associations" in tables:
-        # Both ends are people MERGEd by the statement itself: one writer.
-        found.append(
-            Step("associations", read_cypher("load/associations"), tables["associations"],
-                 _columns("associations"),
-                 RelationshipWrite("ASSOCIATE_OF", ("Person", "person_a"), ("Person", "person_b"), (
-                     Property("type", "type"), Property("weight", "weight", "double"),
-                     Property("source", "source")), creates_ends=True),
-                 parallel=False)
-        )  # fmt: skip
-    return found
+    return [
+        step for name, make in _TABLE_STEPS.items() if name in tables for step in make(tables[name])
+    ]
 
 
 def batches(step: Step, batch_size: int) -> list[list[dict[str, Any]]]:

@@ -30,7 +30,7 @@ import networkx as nx
 import pandas as pd
 
 from graphvc.analysis.events import DateLike, incident_harm, is_in, require_columns
-from graphvc.contract import ASSOCIATION_TYPES, CATEGORIES, PERPETRATOR_ROLES, ROLES
+from graphvc.contract import ASSOCIATION_TYPES, CATEGORIES, DEMOGRAPHICS, PERPETRATOR_ROLES, ROLES
 from graphvc.errors import AnalysisError
 from graphvc.harm_index import HarmTable
 
@@ -51,8 +51,8 @@ CO_OFFENDING = "co-offending"
 #: The layers a person network can be built from: co-offending and each association type.
 TIE_LAYERS: tuple[str, ...] = (CO_OFFENDING, *ASSOCIATION_TYPES)
 
-#: The person columns a graph may carry; ``name`` stays in Neo4j.
-PERSON_ATTRIBUTES: tuple[str, ...] = ("age_band", "sex", "ethnicity")
+#: The person columns a graph may carry (the contract's demographic ones); ``name`` stays in Neo4j.
+PERSON_ATTRIBUTES: tuple[str, ...] = DEMOGRAPHICS
 
 Names = str | Iterable[str]
 
@@ -168,7 +168,7 @@ def co_offending_graph(
     locations : DataFrame, optional
         ``location_id`` and ``borough_code``; needed with ``boroughs``.
     persons : DataFrame, optional
-        ``person_id`` and any of ``age_band``, ``sex``, ``ethnicity``, copied onto the nodes.
+        ``person_id`` and any of :data:`PERSON_ATTRIBUTES`, copied onto the nodes.
     harm_table : HarmTable, optional
         From :func:`graphvc.harm_index.load_harm_table`; default: the one shipped.
 
@@ -483,8 +483,7 @@ def person_network(
 
     The layers are :data:`TIE_LAYERS`: ``"co-offending"`` (incidents shared as offender or
     suspect in ``[start, end)``, as in :func:`co_offending_graph`) and each association type
-    (``family``, ``partner``, ``gang``, ``associate``, ``other``; associations are undated,
-    so all of them count). A pair tied in several layers gets one edge with
+    (undated, so every association counts). A pair tied in several layers gets one edge with
 
     * ``weight = Σ_layer tie_weights[layer] × strength_layer``, the strength being the
       incidents shared (co-offending) or the summed ``weight`` of the pair's associations of
@@ -548,14 +547,14 @@ def person_network(
     people: list[pd.DataFrame] = []
     if CO_OFFENDING in tie_weights:
         G = co_offending_graph(
-            incidents, involvements, start=start, end=end, locations=locations,
+            incidents,
+            involvements,
+            start=start,
+            end=end,
+            locations=locations,
             harm_table=harm_table,
-        )  # fmt: skip
-        people.append(
-            pd.DataFrame.from_dict(dict(G.nodes(data=True)), orient="index").reindex(
-                columns=["incidents", "harm"]
-            )
         )
+        people.append(pd.DataFrame.from_dict(dict(G.nodes(data=True)), orient="index"))
         ties.append(
             pd.DataFrame(
                 [(*sorted((u, v)), d["incidents"], d["harm"]) for u, v, d in G.edges(data=True)],
@@ -588,7 +587,7 @@ def person_network(
         incidents=("incidents", "sum"),
         harm=("harm", "sum"),
     )
-    edges["distance"] = 1 / edges["weight"]
+    edges.insert(1, "distance", 1 / edges["weight"])
     tied_people = pd.Index(tied["person_a"]).append(pd.Index(tied["person_b"]))
     nodes = pd.concat([*people, pd.DataFrame(index=tied_people)])
     nodes = nodes[~nodes.index.duplicated()].sort_index()
@@ -597,9 +596,5 @@ def person_network(
     chosen = ",".join(layer for layer in TIE_LAYERS if layer in tie_weights)
     network = nx.Graph(name="people", layers=chosen)
     network.add_nodes_from(_records(nodes))
-    network.add_edges_from(
-        (u, v, {"weight": float(d["weight"]), "distance": float(d["distance"]),
-                "layers": d["layers"], "incidents": int(d["incidents"]), "harm": float(d["harm"])})
-        for (u, v), d in _records(edges)
-    )  # fmt: skip
+    network.add_edges_from((u, v, d) for (u, v), d in _records(edges))
     return network

@@ -16,19 +16,15 @@ from collections.abc import Hashable, Iterable
 import numpy as np
 import pandas as pd
 
+from graphvc.contract import DEMOGRAPHICS, column
 from graphvc.errors import AnalysisError, InputError
 
 __all__ = ["ATTRIBUTE_VALUES", "proportionality"]
 
-#: The values of each monitored attribute, in report order; the last is the default for a
-#: missing value (see ``docs/input-contract.md``).
+#: The values of each monitored attribute (the contract's demographic columns), in report
+#: order.
 ATTRIBUTE_VALUES: dict[str, tuple[str, ...]] = {
-    "age_band": ("0-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown"),
-    "sex": ("F", "M", "X", "unknown"),
-    "ethnicity": (
-        *("W1", "W2", "W3", "W9", "M1", "M2", "M3", "M9", "A1", "A2", "A3", "A4", "A9"),
-        *("B1", "B2", "B9", "O2", "O9", "NS"),
-    ),
+    name: column("persons", name).allowed for name in DEMOGRAPHICS
 }
 
 
@@ -37,7 +33,7 @@ def proportionality(
     persons: pd.DataFrame,
     *,
     population: Iterable[Hashable] | None = None,
-    attributes: Iterable[str] = ("age_band", "sex", "ethnicity"),
+    attributes: Iterable[str] = DEMOGRAPHICS,
 ) -> pd.DataFrame:
     """The make-up of a list of people beside the make-up of the population it came from.
 
@@ -48,11 +44,11 @@ def proportionality(
         :func:`graphvc.analysis.priority.offender_priority`), each once.
     persons : pandas.DataFrame
         The persons table (``person_id`` and the attribute columns); a missing value or
-        column counts as the contract's default (``unknown``, or ``NS`` for ethnicity).
+        column counts as the contract's default (:func:`graphvc.contract.column`).
     population : iterable, optional
         The people the list was drawn from (e.g. everyone scored); default: every person
         in ``persons``. The list must be part of it.
-    attributes : iterable of str, default ("age_band", "sex", "ethnicity")
+    attributes : iterable of str, default :data:`graphvc.contract.DEMOGRAPHICS`
         The attributes to compare, from :data:`ATTRIBUTE_VALUES`.
 
     Returns
@@ -116,8 +112,8 @@ def proportionality(
         given = population if isinstance(population, pd.Index) else pd.Index(list(population))
         pool = set(given.to_numpy(dtype=object))
         in_pool = np.fromiter((i in pool for i in ids), dtype=bool, count=len(ids))
-    for name, named, where in (("list", listed, everyone), ("population", pool, everyone),
-                               ("list", listed, pool)):  # fmt: skip
+    checks = (("list", listed, everyone), ("population", pool, everyone), ("list", listed, pool))
+    for name, named, where in checks:
         missing = sorted(set(named) - where, key=str)
         if missing:
             place = "the persons table" if where is everyone else "the population"
@@ -128,10 +124,11 @@ def proportionality(
     rows = []
     for attribute in attributes:
         known = ATTRIBUTE_VALUES[attribute]
+        default = column("persons", attribute).default
         values = (
-            people[attribute].fillna(known[-1])
+            people[attribute].fillna(default)
             if attribute in people
-            else pd.Series(known[-1], index=people.index)
+            else pd.Series(default, index=people.index)
         )
         listed_counts = values[on_list].value_counts()
         pool_counts = (values if in_pool is None else values[in_pool]).value_counts()

@@ -21,6 +21,7 @@ from graphvc.contract import (
     ROLES,
     SEXES,
     TABLES,
+    UK_BOUNDS,
 )
 from graphvc.errors import ConfigError, InputError
 from graphvc.harm_index import load_harm_table
@@ -33,7 +34,6 @@ from graphvc.synth import (
     write,
 )
 from loaders.folder import validate_folder
-from loaders.validate import UK_BOUNDS
 
 N = 2000
 SEED = 11
