@@ -47,6 +47,7 @@ from graphvc.schema import apply_schema, wipe
 from graphvc.stored_runs import list_runs, record_run
 from loaders.folder import load_folder
 from tests.app_caches import clear_app_caches
+from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "small"
@@ -754,29 +755,11 @@ def served_app(served: Served, test_settings: Settings) -> Iterator[str]:
 
 
 def test_explorer_in_chromium(served_app: str, tmp_path: Path) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1400,1500",
-    ):
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    try:
+    with chromium(tmp_path / "profile") as browser:
         wait = WebDriverWait(browser, 30)
         browser.get(f"{served_app}/explorer")
         search = wait.until(
@@ -800,8 +783,6 @@ def test_explorer_in_chromium(served_app: str, tmp_path: Path) -> None:
         assert browser.save_screenshot(str(shot))
         if os.environ.get("GRAPHVC_TEST_SCREENSHOT"):
             shutil.copyfile(shot, os.environ["GRAPHVC_TEST_SCREENSHOT"])
-    finally:
-        browser.quit()
 
 
 def test_looked_up_people_are_audited_under_the_app_user(

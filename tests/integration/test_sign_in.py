@@ -25,6 +25,7 @@ from graphvc.config import Settings
 from graphvc.schema import apply_schema, wipe
 from loaders.folder import load_folder
 from tests import oidc_provider
+from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "small"
@@ -91,29 +92,8 @@ def signed_app(
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[object]:
     """Headless Chromium with a profile of its own (so no sign-in cookie is shared)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1400,1200",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    try:
+    with chromium(tmp_path / "profile", height=1200) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _wait(browser: object):
