@@ -20,6 +20,8 @@ def second() -> None:
 
 st.set_page_config(page_title="bare", layout="wide")
 st.navigation(
-    [st.Page(first, title="First", url_path="first", default=True),
-     st.Page(second, title="Second", url_path="second")]
-).run()  # fmt: skip
+    [
+        st.Page(first, title="First", url_path="first", default=True),
+        st.Page(second, title="Second", url_path="second"),
+    ]
+).run()

@@ -105,18 +105,27 @@ def measure(
         lambda: ego_network(driver, node_id, hops=hops, timeout=timeout), repeat
     )
     row: dict[str, Any] = {
-        "centre": kind, "id": node_id, "hops": hops, "nodes": len(ours.nodes),
-        "links": len(ours.edges), "capped": ours.truncated, "seconds": round(ours_s, 4),
+        "centre": kind,
+        "id": node_id,
+        "hops": hops,
+        "nodes": len(ours.nodes),
+        "links": len(ours.edges),
+        "capped": ours.truncated,
+        "seconds": round(ours_s, 4),
         "html_seconds": round(ours_html_s, 4),
-    }  # fmt: skip
+    }
     centre = str(ours.nodes.at[0, "element_id"])
     try:
         base_s, base_html_s, base = timed(
             lambda: baseline_network(driver, centre, hops, timeout), repeat
         )
     except QueryError:  # ran past the timeout
-        return row | {"baseline_nodes": None, "baseline_links": None,
-                      "baseline_seconds": None, "speedup": None}  # fmt: skip
+        return row | {
+            "baseline_nodes": None,
+            "baseline_links": None,
+            "baseline_seconds": None,
+            "speedup": None,
+        }
     return row | {
         "baseline_nodes": len(base.nodes),
         "baseline_links": len(base.edges),
@@ -130,8 +139,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per query")
-    parser.add_argument("--load", type=int, metavar="INCIDENTS",
-                        help="load a synthetic London of this size first if the graph is empty")  # fmt: skip
+    parser.add_argument(
+        "--load",
+        type=int,
+        metavar="INCIDENTS",
+        help="load a synthetic London of this size first if the graph is empty",
+    )
     parser.add_argument("--three-hops", action="store_true", help="also time 3-hop views")
     args = parser.parse_args()
 
@@ -157,10 +170,14 @@ def main() -> None:
         if args.three_hops:
             cases += [(kind, centres[kind], 3) for kind in ("typical person", "busiest person")]
         rows = []
-        print(f"graph: {counts['Incident']:,} incidents, {counts['Person']:,} people; "
-              f"node cap {MAX_NODES}; median of {args.repeat} runs")  # fmt: skip
-        header = (f"{'centre':<17}{'hops':>5}{'nodes':>7}{'capped':>8}{'ours s':>9}{'html s':>8}"
-                  f"{'base nodes':>11}{'base s':>9}{'speed-up':>10}")  # fmt: skip
+        print(
+            f"graph: {counts['Incident']:,} incidents, {counts['Person']:,} people; "
+            f"node cap {MAX_NODES}; median of {args.repeat} runs"
+        )
+        header = (
+            f"{'centre':<17}{'hops':>5}{'nodes':>7}{'capped':>8}{'ours s':>9}{'html s':>8}"
+            f"{'base nodes':>11}{'base s':>9}{'speed-up':>10}"
+        )
         print(header)
         for kind, node_id, hops in cases:
             row = measure(driver, kind, node_id, hops, args.repeat, args.timeout)
@@ -169,19 +186,30 @@ def main() -> None:
                 "timeout" if row["baseline_seconds"] is None else f"{row['baseline_seconds']:.3f}"
             )
             speedup = "-" if row["speedup"] is None else f"{row['speedup']:.2f}x"
-            print(f"{kind:<17}{hops:>5}{row['nodes']:>7}{'yes' if row['capped'] else 'no':>8}"
-                  f"{row['seconds']:>9.3f}{row['html_seconds']:>8.3f}"
-                  f"{row['baseline_nodes'] if row['baseline_nodes'] is not None else '-':>11}"
-                  f"{base:>9}{speedup:>10}")  # fmt: skip
+            print(
+                f"{kind:<17}{hops:>5}{row['nodes']:>7}{'yes' if row['capped'] else 'no':>8}"
+                f"{row['seconds']:>9.3f}{row['html_seconds']:>8.3f}"
+                f"{row['baseline_nodes'] if row['baseline_nodes'] is not None else '-':>11}"
+                f"{base:>9}{speedup:>10}"
+            )
     finally:
         driver.close()
     two_hop = [row["seconds"] for row in rows if row["hops"] == 2]
-    print(json.dumps({
-        "benchmark": "explorer", "incidents": counts["Incident"], "people": counts["Person"],
-        "max_nodes": MAX_NODES, "repeat": args.repeat, "target_seconds": 1.0,
-        "worst_two_hop_seconds": max(two_hop), "all_two_hop_under_target": max(two_hop) < 1.0,
-        "cases": rows,
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "benchmark": "explorer",
+                "incidents": counts["Incident"],
+                "people": counts["Person"],
+                "max_nodes": MAX_NODES,
+                "repeat": args.repeat,
+                "target_seconds": 1.0,
+                "worst_two_hop_seconds": max(two_hop),
+                "all_two_hop_under_target": max(two_hop) < 1.0,
+                "cases": rows,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -15,18 +15,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench._server import ROOT, bench_driver
 from bench.bench_load import synthetic_folder
 from graphvc.app import PAGES
+from graphvc.app.server import HEALTH, free_port, running, streamlit_command
 from graphvc.runs import AnalysisParameters, obtain_run, record_run
 from graphvc.schema import apply_schema, graph_counts, wipe
 from graphvc.stored_runs import list_runs
@@ -35,31 +34,15 @@ from loaders.folder import load_folder
 RUNS_DIR = ROOT / ".graphvc" / "bench" / "runs"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _serve(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+@contextmanager
+def _served(env: dict[str, str]) -> Iterator[str]:
+    """The app served on a free port against the benchmark server, until the block ends; its
+    URL."""
+    port = free_port()
+    command = streamlit_command("app.py", port=port)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                if answer.read() == b"ok":
-                    return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("streamlit did not start")
+    with running(command, url + HEALTH, env={**os.environ, **env}, cwd=ROOT):
+        yield url
 
 
 def _first_paints(url: str, profile: Path) -> tuple[float, float]:
@@ -72,8 +55,15 @@ def _first_paints(url: str, profile: Path) -> tuple[float, float]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1400,1500"):  # fmt: skip
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--window-size=1400,1500",
+    ):
         options.add_argument(flag)
     browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 
@@ -115,27 +105,36 @@ def main() -> None:
         people = list_runs(driver)[0].rows["people"]
     finally:
         driver.close()
-    env = {"NEO4J_URI": settings.uri, "NEO4J_USERNAME": settings.neo4j_username,
-           "NEO4J_PASSWORD": settings.neo4j_password, "GRAPHVC_RUNS_DIR": str(RUNS_DIR),
-           "GRAPHVC_REPORTS_DIR": str(RUNS_DIR / "no-reports")}  # fmt: skip
+    env = {
+        "NEO4J_URI": settings.uri,
+        "NEO4J_USERNAME": settings.neo4j_username,
+        "NEO4J_PASSWORD": settings.neo4j_password,
+        "GRAPHVC_RUNS_DIR": str(RUNS_DIR),
+        "GRAPHVC_REPORTS_DIR": str(RUNS_DIR / "no-reports"),
+    }
     cold: dict[str, float] = {}
     warm: dict[str, float] = {}
     for name, _, _ in PAGES:
-        process, url = _serve(env)
-        try:
-            with tempfile.TemporaryDirectory() as profile:
-                path = "" if name == "overview" else name
-                first, second = _first_paints(f"{url}/{path}", Path(profile))
-                cold[name], warm[name] = round(first, 2), round(second, 2)
-        finally:
-            process.terminate()
-            process.wait(10)
+        with _served(env) as url, tempfile.TemporaryDirectory() as profile:
+            path = "" if name == "overview" else name
+            first, second = _first_paints(f"{url}/{path}", Path(profile))
+            cold[name], warm[name] = round(first, 2), round(second, 2)
         print(f"{name:<12} {cold[name]:>6.2f} s on a fresh app, {warm[name]:>6.2f} s again")
     load = os.getloadavg()[0]
-    print(json.dumps({"benchmark": "first_paint", "incidents": args.incidents,
-                      "people_scored": people, "cold_seconds": cold, "warm_seconds": warm,
-                      "slowest_warm": max(warm.values()), "load_average": round(load, 1)},
-                     sort_keys=True))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "benchmark": "first_paint",
+                "incidents": args.incidents,
+                "people_scored": people,
+                "cold_seconds": cold,
+                "warm_seconds": warm,
+                "slowest_warm": max(warm.values()),
+                "load_average": round(load, 1),
+            },
+            sort_keys=True,
+        )
+    )
 
 
 if __name__ == "__main__":

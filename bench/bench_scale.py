@@ -46,7 +46,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -56,6 +55,7 @@ from bench._server import ROOT, bench_driver, new_empty_database
 from bench.bench_load import synthetic_folder
 from graphvc import localserver
 from graphvc.app import PAGES
+from graphvc.app.server import HEALTH, running
 from graphvc.config import Settings
 from graphvc.graph_tables import default_as_of, read_graph_tables
 from graphvc.reports.charts import line_chart
@@ -167,33 +167,9 @@ def _served(command: list[str], env: dict[str, str]) -> Iterator[str]:
     """A Streamlit app served by ``command`` (its port appended) on a free port (never 8501),
     until the block ends; its URL."""
     port = _free_port()
-    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(
-        [*command, str(port)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(
-                        f"the app did not start: {Path(log.name).read_text()}"
-                    ) from None
-                time.sleep(0.3)
+    with running([*command, str(port)], url + HEALTH, env=env, cwd=ROOT):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        os.unlink(log.name)
 
 
 #: ``graphvc app``, and the bare app (``bench/bare_app.py``), each followed by its port.

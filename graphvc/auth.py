@@ -19,7 +19,7 @@ for itself). Values that map to no role are ignored, so a user with none sees no
 - ``reader``: the overview and the reports, pseudonymised;
 - ``admin``: the audit page.
 
-This module holds no Streamlit: :mod:`graphvc.app.common` asks it, page by page.
+This module holds no Streamlit: :mod:`graphvc.app.access` asks it, page by page.
 """
 
 from __future__ import annotations
@@ -62,8 +62,13 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "audit": frozenset({"admin"}),
 }
 #: What the ``[auth]`` table of the secrets file must hold for OpenID Connect sign-in.
-SECRETS_KEYS = ("redirect_uri", "cookie_secret", "client_id", "client_secret",
-                "server_metadata_url")  # fmt: skip
+SECRETS_KEYS = (
+    "redirect_uri",
+    "cookie_secret",
+    "client_id",
+    "client_secret",
+    "server_metadata_url",
+)
 
 
 @dataclass(frozen=True)

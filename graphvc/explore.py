@@ -30,8 +30,8 @@ __all__ = [
     "EgoNetwork",
     "combine",
     "ego_network",
+    "ego_network_tables",
     "network_graph",
-    "network_tables",
     "node_details",
     "shortest_connection",
 ]
@@ -45,8 +45,15 @@ PATH_TYPES: tuple[str, ...] = (*ROLE_RELATIONSHIPS.values(), "ASSOCIATE_OF")
 
 #: The columns of a node, as ``cypher/app/find_node.cypher`` and ``expand.cypher`` return them.
 NODE_FIELDS = (
-    "element_id", "label", "id", "category", "harm", "name", "score_priority", "score_betweenness",
-)  # fmt: skip
+    "element_id",
+    "label",
+    "id",
+    "category",
+    "harm",
+    "name",
+    "score_priority",
+    "score_betweenness",
+)
 
 
 @dataclass(frozen=True)
@@ -122,8 +129,10 @@ def _grow(
             added.append(row["element_id"])
         if row["source"] in nodes and row["target"] in nodes:
             edges[(row["source"], row["target"], row["type"])] = {
-                "source": row["source"], "target": row["target"], "type": row["type"],
-            }  # fmt: skip
+                "source": row["source"],
+                "target": row["target"],
+                "type": row["type"],
+            }
     return added, truncated
 
 
@@ -238,8 +247,13 @@ def shortest_connection(
     )
     if found.empty:
         for person in (a, b):
-            node = run_query(driver, read_cypher("app/find_node"), {"id": person},
-                             database=database, timeout=timeout)  # fmt: skip
+            node = run_query(
+                driver,
+                read_cypher("app/find_node"),
+                {"id": person},
+                database=database,
+                timeout=timeout,
+            )
             if node.empty or node.at[0, "label"] != "Person":
                 raise QueryError(f"no person has the id {person!r}")
         raise QueryError(f"no connection within 12 steps joins {a!r} and {b!r} with these filters")
@@ -278,8 +292,13 @@ def node_details(
 
     Raises :class:`QueryError` when the node no longer exists.
     """
-    found = run_query(driver, read_cypher("app/node_details"), {"element_id": element_id},
-                      database=database, timeout=timeout)  # fmt: skip
+    found = run_query(
+        driver,
+        read_cypher("app/node_details"),
+        {"element_id": element_id},
+        database=database,
+        timeout=timeout,
+    )
     if found.empty:
         raise QueryError(f"the node {element_id!r} is no longer in the graph")
     properties: list[tuple[str, Any]] = found["properties"].iloc[0]
@@ -290,7 +309,7 @@ def _key(node: Mapping[Hashable, Any]) -> str:
     return f"{node['label']}:{node['id']}"
 
 
-def network_tables(network: EgoNetwork) -> tuple[pd.DataFrame, pd.DataFrame]:
+def ego_network_tables(network: EgoNetwork) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The network as two tables for export, keyed by label and id (element ids are internal).
 
     Returns the nodes (``label``, ``id``, ``hop``, ``category``, ``harm``, ``name`` of places,

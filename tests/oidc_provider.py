@@ -11,14 +11,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from graphvc.app import server
 
 ROOT = Path(__file__).resolve().parent.parent
 POM = ROOT / "tests" / "oidc" / "pom.xml"
@@ -35,55 +33,41 @@ def install(folder: Path) -> Path:
     if lib.exists():
         shutil.rmtree(lib)
     subprocess.run(
-        ["mvn", "-q", "-B", "-f", str(POM), "dependency:copy-dependencies",
-         f"-DoutputDirectory={lib}"],
+        [
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(POM),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={lib}",
+        ],
         check=True,
-    )  # fmt: skip
+    )
     done.write_text(POM.read_text())
     return lib
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def _ours(body: bytes) -> bool:
+    """The discovery document names this provider's issuer."""
+    try:
+        return bool(json.loads(body)["issuer"].endswith(f"/{ISSUER}"))
+    except (ValueError, KeyError):
+        return False
 
 
 @contextmanager
 def running(folder: Path) -> Iterator[str]:
     """Serve the provider on a free loopback port; yields its discovery URL."""
     lib = install(folder)
-    port = free_port()
+    port = server.free_port()
     env = {
         **os.environ,
         "SERVER_HOSTNAME": "127.0.0.1",
         "SERVER_PORT": str(port),
         "JSON_CONFIG": json.dumps({"interactiveLogin": True, "httpServer": "NettyWrapper"}),
     }
-    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(
-        ["java", "-cp", f"{lib}/*", MAIN_CLASS], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
     discovery = f"http://127.0.0.1:{port}/{ISSUER}/.well-known/openid-configuration"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(discovery, timeout=2) as answer:
-                    if json.load(answer)["issuer"].endswith(f"/{ISSUER}"):
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"the OpenID Connect provider did not start: {Path(log.name).read_text()}"
-                    ) from None
-                time.sleep(0.5)
+    command = ["java", "-cp", f"{lib}/*", MAIN_CLASS]
+    with server.running(command, discovery, env=env, timeout=90, ready=_ours):
         yield discovery
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        os.unlink(log.name)

@@ -1,5 +1,12 @@
 """graphvc's Streamlit app: a thin router (:mod:`graphvc.app.main`) over small pages
-(``graphvc/app/pages/``), each a short script that reads widgets, calls graphvc and draws.
+(``graphvc/app/pages/``), each a ``main()`` that reads widgets, calls graphvc and draws.
+
+What the pages share lives beside them, one concern a module: :mod:`~graphvc.app.data`
+(cached reads), :mod:`~graphvc.app.access` (the user, the gates, the audit trail),
+:mod:`~graphvc.app.widgets` (tables, pictures, maps), :mod:`~graphvc.app.run_picker` (which
+stored run a page shows; the re-run) and :mod:`~graphvc.app.network_view` (the explorer's
+picture). The router names each page by its file, which Streamlit runs as a script: a
+page's last lines call its ``main()``, and its URL is its file's name.
 
 It ships inside the package, so ``graphvc app`` serves it from a checkout or an installed
 wheel alike; ``app.py`` at the top of a checkout is the documented entry for

@@ -3,7 +3,7 @@
 
 The app reads stored runs and the graph: every query goes through read transactions, in
 which Neo4j refuses to write; its one write is the explicit "Run the analysis…"
-(:func:`graphvc.app.common.rerun_analysis`).
+(:func:`graphvc.app.run_picker.rerun_analysis`).
 """
 
 from collections.abc import Callable
@@ -11,7 +11,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from graphvc.app import PAGES, page
-from graphvc.app.common import audited, current_user, settings, warm_up
+from graphvc.app.access import audited, current_user
+from graphvc.app.data import settings, warm_up
 
 __all__ = ["PAGES", "main"]
 

@@ -19,13 +19,7 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -37,9 +31,10 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from graphvc.app import common
+from graphvc.app import data
 from graphvc.app import page as page_path
 from graphvc.app.main import PAGES
+from graphvc.app.server import HEALTH, free_port, running, streamlit_command
 from graphvc.config import Settings
 from graphvc.db import run_query
 from graphvc.geography import MapGeography
@@ -52,6 +47,7 @@ from graphvc.stored_runs import list_runs
 from graphvc.targets import MPS_TARGETS
 from loaders.folder import load_folder
 from tests.app_caches import clear_app_caches
+from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "small"
@@ -153,8 +149,12 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     at = open_page("overview")
     metrics = {m.label: m.value for m in at.metric}
     assert {k: metrics[k] for k in ("Persons", "Incidents", "Locations", "Wards", "Boroughs")} == {
-        "Persons": "9", "Incidents": "6", "Locations": "4", "Wards": "3", "Boroughs": "2"
-    }  # fmt: skip
+        "Persons": "9",
+        "Incidents": "6",
+        "Locations": "4",
+        "Wards": "3",
+        "Boroughs": "2",
+    }
     # The latest report's headlines: 6 incidents in the window; in the network (every tie
     # layer), the 6 offenders, P4 (partner of P5) and P9 (family of P7).
     assert any("Latest report: as of 2025-01-03" in s.value for s in at.subheader)
@@ -162,9 +162,15 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     # The head of its offender list: who, the priority and the priority's own parts.
     head = at.dataframe[0].value
     assert list(head.columns) == [
-        "person_id", "rank", "priority", "listed_since", "review_by",
-        "rfg_part", "betweenness_part", "harm_pagerank_part",
-    ]  # fmt: skip
+        "person_id",
+        "rank",
+        "priority",
+        "listed_since",
+        "review_by",
+        "rfg_part",
+        "betweenness_part",
+        "harm_pagerank_part",
+    ]
     assert head["rank"].tolist() == sorted(head["rank"]) and len(head) == 5
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     # Beneath the columns, the outlines when reference data is installed in GRAPHVC_HOME.
@@ -178,9 +184,10 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     # The bars say the table's harm by category; the trend draws one line per category.
     by_category = next(d.value for d in at.dataframe if "category" in d.value.columns)
     bars = next(h.value for h in at.markdown if "by continuum category" in h.value)
-    assert {k: float(v.replace(",", "")) for k, v in re.findall(
-        r"<title>([^<:]+): ([0-9,.]+)</title>", bars)} == dict(
-        zip(by_category["category"], by_category["harm"], strict=True))  # fmt: skip
+    assert {
+        k: float(v.replace(",", ""))
+        for k, v in re.findall(r"<title>([^<:]+): ([0-9,.]+)</title>", bars)
+    } == dict(zip(by_category["category"], by_category["harm"], strict=True))
     trend = next(h.value for h in at.markdown if "incidents per month" in h.value)
     assert set(re.findall(r"<polyline [^>]*><title>([^<]+)</title>", trend)) == set(
         by_category["category"]
@@ -190,8 +197,11 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
 def _square(code: str, name: str, west: float) -> dict:
     """A GeoJSON feature: area ``code`` named ``name``, a square east of longitude ``west``."""
     ring = [[west, 51.5], [west + 0.1, 51.5], [west + 0.1, 51.6], [west, 51.6], [west, 51.5]]
-    return {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]},
-            "properties": {"code": code, "name": name}}  # fmt: skip
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+        "properties": {"code": code, "name": name},
+    }
 
 
 def _picture(at: AppTest) -> str:
@@ -211,12 +221,16 @@ def test_the_overview_shades_the_boroughs_when_the_city_has_outlines(
     """With borough outlines the overview draws harm by borough as a picture (no WebGL map):
     each borough shaded by its harm, the most harmful darkest, its figure in its tip."""
 
-    boroughs = {"type": "FeatureCollection", "features": [
-        _square("E09000001", "City of London", -0.1), _square("E09000007", "Camden", -0.2),
-        _square("E09000033", "Westminster", -0.3),
-    ]}  # fmt: skip
+    boroughs = {
+        "type": "FeatureCollection",
+        "features": [
+            _square("E09000001", "City of London", -0.1),
+            _square("E09000007", "Camden", -0.2),
+            _square("E09000033", "Westminster", -0.3),
+        ],
+    }
     london = MapGeography("London (ONS codes)", {"borough": boroughs}, True)
-    monkeypatch.setattr("graphvc.app.common.map_outlines", lambda: london)
+    monkeypatch.setattr("graphvc.app.data.map_outlines", lambda: london)
     at = open_page("overview")
     assert not at.get("deck_gl_json_chart")
     fills = _tips(next(h.value for h in at.markdown if 'aria-label="harm by borough"' in h.value))
@@ -234,32 +248,36 @@ def test_the_overview_reads_the_run_and_counts_the_graph_only_when_asked(
     """With a stored run the overview's tables are the run's; without one, the page counts
     them from the graph with the Cypher library when asked, and finds the same."""
     asked: list[str] = []
-    query = common.library_query
+    query = data.library_query
 
     def recorded(name: str, parameters: tuple = ()) -> pd.DataFrame:
         asked.append(name)
         return query(name, parameters)
 
-    monkeypatch.setattr("graphvc.app.common.library_query", recorded)
+    monkeypatch.setattr("graphvc.app.data.library_query", recorded)
     stored = open_page("overview")
     assert not [name for name in asked if name.startswith("app/overview_")]
     assert any(
-        c.value.startswith("By category, borough and month: the 6 incidents before 2025-01-03 "
-                           "as the graph held them when run 20260101T000000.000000Z was stored")
+        c.value.startswith(
+            "By category, borough and month: the 6 incidents before 2025-01-03 "
+            "as the graph held them when run 20260101T000000.000000Z was stored"
+        )
         for c in stored.caption
-    )  # fmt: skip
+    )
 
     st.cache_data.clear()
-    monkeypatch.setattr("graphvc.app.common.list_runs", lambda *a, **k: [])
+    monkeypatch.setattr("graphvc.app.data.list_runs", lambda *a, **k: [])
     at = open_page("overview")
     assert not [name for name in asked if name.startswith("app/overview_")]
     assert at.info[-1].value.startswith("No stored run keeps the incidents by category")
     _button(at, "Count from the graph now").click().run()
     assert not at.exception, at.exception[0].stack_trace if at.exception else ""
     assert sorted(name for name in asked if name.startswith("app/overview_")) == [
-        "app/overview_borough_category", "app/overview_by_borough",
-        "app/overview_by_category", "app/overview_by_month",
-    ]  # fmt: skip
+        "app/overview_borough_category",
+        "app/overview_by_borough",
+        "app/overview_by_category",
+        "app/overview_by_month",
+    ]
 
     def by_category(page: AppTest) -> list[list[object]]:
         shown = next(d.value for d in page.dataframe if "category" in d.value.columns)
@@ -270,8 +288,16 @@ def test_the_overview_reads_the_run_and_counts_the_graph_only_when_asked(
 
     def columns(page: AppTest) -> list[tuple[object, ...]]:
         drawn = next(la for la in _deck(page)["layers"] if la["@@type"] == "ColumnLayer")
-        return [(d["borough"], d["incidents"], d["harm"], pytest.approx(d["latitude"]),
-                 pytest.approx(d["longitude"])) for d in drawn["data"]]  # fmt: skip
+        return [
+            (
+                d["borough"],
+                d["incidents"],
+                d["harm"],
+                pytest.approx(d["latitude"]),
+                pytest.approx(d["longitude"]),
+            )
+            for d in drawn["data"]
+        ]
 
     assert columns(at) == columns(stored)
 
@@ -287,8 +313,10 @@ def test_explorer_shows_the_two_hop_network_of_p1(open_page: OpenPage) -> None:
     # P3 was suspect in I2 and victim in I1: a victim-offender, coloured as one.
     assert drawn["P3"]["title"].startswith("Person P3 · victim-offender")
     assert [b.label for b in at.get("download_button")] == [
-        "Nodes (CSV)", "Links (CSV)", "Network (GraphML)"
-    ]  # fmt: skip
+        "Nodes (CSV)",
+        "Links (CSV)",
+        "Network (GraphML)",
+    ]
     _no_names(at)
 
 
@@ -436,23 +464,31 @@ def test_places_draws_pictures_on_the_outlines_and_webgl_when_asked(
 ) -> None:
     """With outlines the most harmful places are dots on them (a WebGL map when asked) and
     the high-impact wards are shaded by harm, the top decile in purple."""
-    boroughs = {"type": "FeatureCollection", "features": [
-        _square("E09000007", "Camden", -0.2), _square("E09000001", "City of London", -0.1),
-    ]}  # fmt: skip
-    wards = {"type": "FeatureCollection", "features": [
-        _square("E05000137", "Camden Town with Primrose Hill", -0.2),
-        _square("E05009288", "Aldersgate", -0.1),
-    ]}  # fmt: skip
+    boroughs = {
+        "type": "FeatureCollection",
+        "features": [
+            _square("E09000007", "Camden", -0.2),
+            _square("E09000001", "City of London", -0.1),
+        ],
+    }
+    wards = {
+        "type": "FeatureCollection",
+        "features": [
+            _square("E05000137", "Camden Town with Primrose Hill", -0.2),
+            _square("E05009288", "Aldersgate", -0.1),
+        ],
+    }
     london = MapGeography("London (ONS codes)", {"borough": boroughs, "ward": wards}, True)
-    monkeypatch.setattr("graphvc.app.common.map_outlines", lambda: london)
+    monkeypatch.setattr("graphvc.app.data.map_outlines", lambda: london)
     at = open_page("places")
     assert not at.get("deck_gl_json_chart")
     # L1: I1 + I2 = 730; L2: I3 + I4 = 375; L3: I5 = 274 (locations.csv names them).
     dots = dict(re.findall(r"<circle [^>]*><title>([^<]+): ([0-9,]+)</title>", _picture(at)))
     assert dots == {
-        "On or near Aldersgate Street": "730", "On or near Fore Street": "375",
+        "On or near Aldersgate Street": "730",
+        "On or near Fore Street": "375",
         "On or near Camden High Street": "274",
-    }  # fmt: skip
+    }
     at.toggle(key="places_3d").set_value(True).run()
     assert len(at.get("deck_gl_json_chart")) == 1
     at.button_group(key="places_section").set_value("High-impact neighbourhoods").run()
@@ -478,8 +514,10 @@ def test_places_and_the_knox_test(open_page: OpenPage) -> None:
     assert not at.dataframe
     # L1: I1 + I2 = 730; L2: I3 + I4 = 375; L3: I5 = 274.
     assert dict(zip(hot["location_id"], hot["harm"], strict=True)) == {
-        "L1": 730.0, "L2": 375.0, "L3": 274.0
-    }  # fmt: skip
+        "L1": 730.0,
+        "L2": 375.0,
+        "L3": 274.0,
+    }
     assert "1 of 3 locations (33%) hold half of the harm" in caption
     assert repeats["location_id"].tolist() == ["L1", "L2"]
     # The quarter to 2025-01-03: I5 in Camden Town (274 days), I6 nowhere (20). One ward of
@@ -544,8 +582,9 @@ def test_performance_on_the_graph(
     discs = _deck(at)["layers"][0]
     assert discs["@@type"] == "ScatterplotLayer"
     assert {d["name"]: d["colour"] for d in discs["data"]} == {
-        "City of London": [200, 200, 200, 200], "Camden": [200, 200, 200, 200]
-    }  # fmt: skip
+        "City of London": [200, 200, 200, 200],
+        "Camden": [200, 200, 200, 200],
+    }
     assert any("met" in m.value and "off track" in m.value for m in at.markdown)
     # Overall crime in Camden: none in the baseline year, I5 in October 2024.
     at.selectbox(key="chart_target").set_value("all_crime").run()
@@ -603,8 +642,9 @@ def test_reports_lists_and_opens_the_report(open_page: OpenPage) -> None:
     # A first report: no one is due for review yet; P9, listed through a family tie alone,
     # has no offending and is recommended for removal.
     assert [(m.label, m.value) for m in at.metric] == [
-        ("Due for review", "0"), ("Recommended for removal", "1"),
-    ]  # fmt: skip
+        ("Due for review", "0"),
+        ("Recommended for removal", "1"),
+    ]
     review = next(d.value for d in at.dataframe if "recommendation" in d.value.columns)
     assert review[["person_id", "recommendation"]].to_numpy().tolist() == [["P9", "remove"]]
     labels = [b.label for b in at.get("download_button")]
@@ -664,12 +704,12 @@ def test_the_first_visit_warms_the_overview_and_the_list_for_every_later_one(
 ) -> None:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.switch_page(page_path("cypher")).run()  # a first visit to a page that reads no run
-    [warming] = [t for t in threading.enumerate() if t.name == common.WARM_UP_THREAD]
+    [warming] = [t for t in threading.enumerate() if t.name == data.WARM_UP_THREAD]
     warming.join(30)
     read: list[str] = []
-    reading = common.read_run_table
+    reading = data.read_run_table
     monkeypatch.setattr(
-        common, "read_run_table", lambda *a, **k: read.append(a[2]) or reading(*a, **k)
+        data, "read_run_table", lambda *a, **k: read.append(a[2]) or reading(*a, **k)
     )
     overview = open_page("overview")
     people = open_page("people")
@@ -683,7 +723,7 @@ def test_without_a_stored_run_a_page_says_how_to_make_one(
     open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr("graphvc.stored_runs.list_runs", lambda *a, **k: [])
-    monkeypatch.setattr("graphvc.app.common.list_runs", lambda *a, **k: [])
+    monkeypatch.setattr("graphvc.app.data.list_runs", lambda *a, **k: [])
     calls = _forbid_analysis(monkeypatch)
     at = open_page("people")
     assert calls == []
@@ -699,73 +739,29 @@ def test_without_a_stored_run_a_page_says_how_to_make_one(
 def test_an_unreachable_database_is_a_message(
     open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed = probe.getsockname()[1]
+    closed = free_port()
     monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{closed}")
     at = open_page(page)
     assert at.error[0].value.startswith(f"Neo4j at bolt://127.0.0.1:{closed} is unreachable")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def served_app(served: Served, test_settings: Settings) -> Iterator[str]:
     """The real app, served by Streamlit on a free port against the test server."""
-    port = _free_port()
-    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, **_app_env(test_settings, served)},
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"streamlit did not start: {Path(log.name).read_text()}"
-                    ) from None
-                time.sleep(0.3)
+    command = streamlit_command("app.py", port=port)
+    env = {**os.environ, **_app_env(test_settings, served)}
+    with running(command, url + HEALTH, env=env, cwd=ROOT, timeout=30):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-        os.unlink(log.name)
 
 
 def test_explorer_in_chromium(served_app: str, tmp_path: Path) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-                 "--window-size=1400,1500"):  # fmt: skip
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    try:
+    with chromium(tmp_path / "profile") as browser:
         wait = WebDriverWait(browser, 30)
         browser.get(f"{served_app}/explorer")
         search = wait.until(
@@ -789,8 +785,6 @@ def test_explorer_in_chromium(served_app: str, tmp_path: Path) -> None:
         assert browser.save_screenshot(str(shot))
         if os.environ.get("GRAPHVC_TEST_SCREENSHOT"):
             shutil.copyfile(shot, os.environ["GRAPHVC_TEST_SCREENSHOT"])
-    finally:
-        browser.quit()
 
 
 def test_looked_up_people_are_audited_under_the_app_user(
@@ -800,8 +794,9 @@ def test_looked_up_people_are_audited_under_the_app_user(
 
     monkeypatch.setenv("GRAPHVC_AUDIT_DIR", str(tmp_path / "audit"))
     at = _explore(open_page("explorer"), "P1")
-    at.selectbox(key="detail").select(next(o for o in at.selectbox(key="detail").options
-                                           if o.startswith("Person P2"))).run()  # fmt: skip
+    at.selectbox(key="detail").select(
+        next(o for o in at.selectbox(key="detail").options if o.startswith("Person P2"))
+    ).run()
     people = open_page("people")
     first = people.selectbox(key="person").value
     trail = audit.events(tmp_path / "audit")
@@ -824,9 +819,10 @@ def test_a_persons_priority_is_one_number_everywhere(
     from graphvc.explore import ego_network
 
     analysed = CliRunner().invoke(
-        cli, ["analyse", "--json", "--as-of", "2025-01-03", "--top", "10"],
+        cli,
+        ["analyse", "--json", "--as-of", "2025-01-03", "--top", "10"],
         env=_app_env(test_settings, served),
-    )  # fmt: skip
+    )
     assert analysed.exit_code == 0, (analysed.output, analysed.stderr)
     from_cli = {row["person_id"]: row["priority"] for row in json.loads(analysed.stdout)["top"]}
     assert len(from_cli) == 7  # P1, P2, P3, P5, P6, P7 offended in the window; P9 tied
@@ -891,8 +887,9 @@ def test_run_the_analysis_stores_a_new_run_and_the_pages_show_it(
         # Another page opened afterwards shows the new run too.
         assert open_page("victims").caption[0].value.startswith("Analysis as of 2024-12-01")
     finally:
-        run_query(empty_graph, "MATCH (r:AnalysisRun {id: $id}) DELETE r", {"id": runs[0].id},
-                  write=True)  # fmt: skip
+        run_query(
+            empty_graph, "MATCH (r:AnalysisRun {id: $id}) DELETE r", {"id": runs[0].id}, write=True
+        )
 
 
 @pytest.mark.parametrize(

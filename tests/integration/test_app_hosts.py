@@ -7,15 +7,13 @@ is asked for with forged ``Host`` headers.
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import pytest
 
+from graphvc.app.server import HEALTH, running
 from graphvc.config import Settings
 
 PORT = int(os.environ.get("GRAPHVC_TEST_APP_PORT", "8712"))
@@ -44,27 +42,9 @@ def served_app(test_settings: Settings) -> Iterator[None]:
         "NEO4J_PASSWORD": test_settings.neo4j_password,
     }
     env.pop("GRAPHVC_ALLOWED_HOSTS", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graphvc", "app", "--port", str(PORT)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # graphvc app runs Streamlit as a child: stop both together
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"graphvc app did not listen on port {PORT}")
+    command = [sys.executable, "-m", "graphvc", "app", "--port", str(PORT)]
+    with running(command, f"http://127.0.0.1:{PORT}{HEALTH}", env=env, timeout=90):
         yield
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 @pytest.mark.parametrize("host", ["evil.example", "evil.example:8712", "127.0.0.2", "10.0.0.1"])

@@ -20,12 +20,20 @@ from graphvc.audit import system_user
 
 #: Which pages each role opens, as the README's Security and governance section states it.
 OPENS = {
-    "analyst": {"overview", "explorer", "people", "victims", "places", "performance", "cypher",
-                "reports"},
+    "analyst": {
+        "overview",
+        "explorer",
+        "people",
+        "victims",
+        "places",
+        "performance",
+        "cypher",
+        "reports",
+    },
     "specialist": {"cypher"},
     "reader": {"overview", "reports"},
     "admin": {"audit"},
-}  # fmt: skip
+}
 CLOSED = "This page is closed"
 
 
@@ -98,10 +106,11 @@ def test_a_download_is_made_only_after_its_audit_event_is_written(
     def script() -> None:
         import streamlit as st
 
-        from graphvc.app.common import audited_export
+        from graphvc.app.access import audited_export
 
-        make = audited_export(lambda: "person_id\nP7\n", person_ids=lambda: ["P7"],
-                              what={"file": "people.csv"})  # fmt: skip
+        make = audited_export(
+            lambda: "person_id\nP7\n", person_ids=lambda: ["P7"], what={"file": "people.csv"}
+        )
         try:
             st.session_state["data"] = make()
         except Exception as e:

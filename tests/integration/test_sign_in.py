@@ -12,11 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,20 +20,30 @@ import neo4j
 import pytest
 
 from graphvc import audit
+from graphvc.app.server import HEALTH, free_port, running
 from graphvc.config import Settings
 from graphvc.schema import apply_schema, wipe
 from loaders.folder import load_folder
-from tests.oidc_provider import free_port, running
+from tests import oidc_provider
+from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "small"
-ANALYST_PAGES = ["Overview", "Network explorer", "Dangerous people", "Victims", "Places",
-                 "Performance", "Cypher", "Reports"]  # fmt: skip
+ANALYST_PAGES = [
+    "Overview",
+    "Network explorer",
+    "Dangerous people",
+    "Victims",
+    "Places",
+    "Performance",
+    "Cypher",
+    "Reports",
+]
 
 
 @pytest.fixture(scope="module")
 def provider() -> Iterator[str]:
-    with running(ROOT / ".graphvc" / "oidc") as discovery:
+    with oidc_provider.running(ROOT / ".graphvc" / "oidc") as discovery:
         yield discovery
 
 
@@ -78,50 +84,16 @@ def signed_app(
         "GRAPHVC_ROLES_CLAIM": "groups",
         "GRAPHVC_ROLE_MAP": "vc-analysts=analyst",
     }
-    log = tempfile.NamedTemporaryFile("w+", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "graphvc", "app", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(
-                        f"the app did not start: {Path(log.name).read_text()}"
-                    ) from None
-                time.sleep(0.3)
+    command = [sys.executable, "-m", "graphvc", "app", "--port", str(port)]
+    with running(command, url + HEALTH, env=env):
         yield url, folder / "audit"
-    finally:
-        os.killpg(process.pid, 15)
-        process.wait(10)
-        log.close()
-        os.unlink(log.name)
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[object]:
     """Headless Chromium with a profile of its own (so no sign-in cookie is shared)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-                 "--window-size=1400,1200"):  # fmt: skip
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    try:
+    with chromium(tmp_path / "profile", height=1200) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _wait(browser: object):

@@ -13,7 +13,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import neo4j
 import pytest
 
+from graphvc.app.server import HEALTH, running
 from graphvc.config import Settings
 from graphvc.schema import graph_counts
 
@@ -107,24 +107,9 @@ def test_the_installed_wheel_runs_the_demo_and_serves_the_app(
     assert not any(folder.iterdir())  # nothing written into the working folder
 
     port = _free_port()
-    app = subprocess.Popen(
-        [graphvc, "app", "--port", str(port)], cwd=folder, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                url = f"http://127.0.0.1:{port}/_stcore/health"
-                with urllib.request.urlopen(url, timeout=2) as answer:
-                    assert answer.read() == b"ok"
-                    break
-            except OSError:
-                assert app.poll() is None, "the app stopped"
-                assert time.monotonic() < deadline, "the app did not answer in 60 s"
-                time.sleep(0.5)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
-            assert page.status == 200
-    finally:
-        app.terminate()
-        app.wait(timeout=30)
+    url = f"http://127.0.0.1:{port}"
+    with (
+        running([graphvc, "app", "--port", str(port)], url + HEALTH, env=env, cwd=folder),
+        urllib.request.urlopen(f"{url}/", timeout=5) as page,
+    ):
+        assert page.status == 200

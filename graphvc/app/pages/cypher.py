@@ -8,15 +8,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from graphvc.app.common import (
-    attempted,
-    audited,
-    audited_export,
-    driver,
-    guarded,
-    require_page,
-    settings,
-)
+from graphvc.app import data
+from graphvc.app.access import attempted, audited, audited_export, guarded, require_page
+from graphvc.auth import User
 from graphvc.files import csv_text
 from graphvc.queries import (
     TEAMS,
@@ -27,16 +21,20 @@ from graphvc.queries import (
     run_stored_query,
 )
 
-user = require_page("cypher")
+__all__ = ["main"]
 
 
 @st.cache_data(ttl=300, show_spinner="Running the query…")
 def run(name: str, values: str) -> pd.DataFrame:
     """``values`` is the parameters as JSON, so that the cache can key on them."""
+    settings = data.settings()
     return run_stored_query(
-        driver(), name, json.loads(values),
-        database=settings().neo4j_database, timeout=settings().query_timeout,
-    )  # fmt: skip
+        data.driver(),
+        name,
+        json.loads(values),
+        database=settings.neo4j_database,
+        timeout=settings.query_timeout,
+    )
 
 
 def field(query: StoredQuery, parameter: Parameter) -> Any:
@@ -56,11 +54,15 @@ def field(query: StoredQuery, parameter: Parameter) -> Any:
         integer = parameter.type == "integer"
         number: Any = int if integer else float
         return st.number_input(
-            label, value=parameter.default, step=1 if integer else None, placeholder=example,
+            label,
+            value=parameter.default,
+            step=1 if integer else None,
+            placeholder=example,
             min_value=None if parameter.minimum is None else number(parameter.minimum),
             max_value=None if parameter.maximum is None else number(parameter.maximum),
-            key=key, help=tip,
-        )  # fmt: skip
+            key=key,
+            help=tip,
+        )
     if parameter.type == "boolean":
         return st.checkbox(label, value=bool(parameter.default), key=key, help=tip)
     if parameter.type == "date":
@@ -73,55 +75,76 @@ def field(query: StoredQuery, parameter: Parameter) -> Any:
     return typed.strip() or None
 
 
-st.title("Cypher")
-st.caption(
-    "The specialist teams' stored queries. The app only reads: a query whose plan would write "
-    "is refused, and every query runs in a read transaction with a timeout."
-)
-# An analyst runs every team's queries; a specialist those of their teams and those for all.
-teams = user.query_teams
-choices = [None, *TEAMS] if teams is None else [t for t in TEAMS if t in teams or t == "all teams"]
-team = st.selectbox("Team", choices, format_func=lambda t: "Every team" if t is None else t)
-queries = {q.name: q for q in guarded(lambda: list_queries(team))}
-if not queries:
-    st.info("The library holds no query for this team.")
-    st.stop()
-name = st.selectbox("Query", list(queries), format_func=lambda n: f"{queries[n].title} ({n})")
-query = queries[name]
-st.markdown(query.description)
-with st.expander("Cypher"):
-    st.code(query.body, language="cypher")
+def chosen_query(user: User) -> StoredQuery:
+    """The query picked from the library of the chosen team (of those the user may run)."""
+    # An analyst runs every team's queries; a specialist those of their teams and those for all.
+    teams = user.query_teams
+    choices = (
+        [None, *TEAMS] if teams is None else [t for t in TEAMS if t in teams or t == "all teams"]
+    )
+    team = st.selectbox("Team", choices, format_func=lambda t: "Every team" if t is None else t)
+    queries = {q.name: q for q in guarded(lambda: list_queries(team))}
+    if not queries:
+        st.info("The library holds no query for this team.")
+        st.stop()
+    name = st.selectbox("Query", list(queries), format_func=lambda n: f"{queries[n].title} ({n})")
+    return queries[name]
 
-with st.form(f"params_{name}"):
-    values = {parameter.name: field(query, parameter) for parameter in query.params}
-    if st.form_submit_button("Run", type="primary", icon=":material/play_arrow:"):
-        st.session_state["cypher_run"] = (name, json.dumps(values, sort_keys=True))
 
-ran = st.session_state.get("cypher_run")
-if not ran or ran[0] != name:
-    st.stop()
-submitted: str = ran[1]
-named, what = query.audit_details(guarded(lambda: check_parameters(query, json.loads(submitted))))
-audited("query.run", person_ids=named, what=what)
-result = attempted(lambda: run(name, submitted))
-if result is None:
-    st.stop()
-if result.empty:
-    st.info("The query found no rows.")
-    st.stop()
-st.caption(f"{len(result):,} rows")
-shown = result.map(lambda v: json.dumps(v, default=str) if isinstance(v, list | dict) else v)
-st.dataframe(shown, hide_index=True, width="stretch")
-st.download_button(
-    "Download (CSV)",
-    audited_export(
-        partial(csv_text, result, index=False),
-        person_ids=named,
-        what={"file": f"{name}.csv", "query": name, "rows": len(result)},
-    ),
-    f"{name}.csv",
-    "text/csv",
-    on_click="ignore",
-)
-if query.columns:
-    st.caption(" · ".join(f"**{c.name}**: {c.description}" for c in query.columns))
+def show_result(query: StoredQuery, submitted: str) -> None:
+    """Run ``query`` with the ``submitted`` parameters (JSON), audited, and show its rows."""
+    name = query.name
+    checked = guarded(lambda: check_parameters(query, json.loads(submitted)))
+    named, what = query.audit_details(checked)
+    audited("query.run", person_ids=named, what=what)
+    result = attempted(lambda: run(name, submitted))
+    if result is None:
+        st.stop()
+        return
+    if result.empty:
+        st.info("The query found no rows.")
+        st.stop()
+    st.caption(f"{len(result):,} rows")
+    shown = result.map(lambda v: json.dumps(v, default=str) if isinstance(v, list | dict) else v)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button(
+        "Download (CSV)",
+        audited_export(
+            partial(csv_text, result, index=False),
+            person_ids=named,
+            what={"file": f"{name}.csv", "query": name, "rows": len(result)},
+        ),
+        f"{name}.csv",
+        "text/csv",
+        on_click="ignore",
+    )
+    if query.columns:
+        st.caption(" · ".join(f"**{c.name}**: {c.description}" for c in query.columns))
+
+
+def main() -> None:
+    """Pick a team's query, fill in its parameters, run it and download its rows."""
+    user = require_page("cypher")
+    st.title("Cypher")
+    st.caption(
+        "The specialist teams' stored queries. The app only reads: a query whose plan would "
+        "write is refused, and every query runs in a read transaction with a timeout."
+    )
+    query = chosen_query(user)
+    name = query.name
+    st.markdown(query.description)
+    with st.expander("Cypher"):
+        st.code(query.body, language="cypher")
+    with st.form(f"params_{name}"):
+        values = {parameter.name: field(query, parameter) for parameter in query.params}
+        if st.form_submit_button("Run", type="primary", icon=":material/play_arrow:"):
+            st.session_state["cypher_run"] = (name, json.dumps(values, sort_keys=True))
+    ran = st.session_state.get("cypher_run")
+    if not ran or ran[0] != name:
+        st.stop()
+        return
+    show_result(query, ran[1])
+
+
+if __name__ == "__main__":
+    main()

@@ -7,69 +7,51 @@ asked.
 """
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
 
-from graphvc.app import page
-from graphvc.app.common import (
-    attempted,
-    boroughs,
-    geography_caption,
-    guarded,
-    library_query,
-    map_outlines,
-    overview_by_month,
-    overview_tables,
-    picture,
-    place_map,
-    report_headlines,
-    reports,
-    require_graph,
-    require_page,
-    run_header,
-)
+from graphvc.app import data, page
+from graphvc.app.access import attempted, guarded, require_graph, require_page
+from graphvc.app.run_picker import run_header
+from graphvc.app.widgets import geography_caption, picture, place_map, report_headlines
+from graphvc.auth import User
 from graphvc.reports import charts
+from graphvc.stored_runs import StoredRun
 
-user = require_page("overview")
+__all__ = ["main"]
 
-st.title("Overview")
-counts = require_graph()
-run = run_header()
-columns = st.columns(5)
-for column, label in zip(
-    columns, ("Person", "Incident", "Location", "Ward", "Borough"), strict=True
-):
-    column.metric(f"{label}s", f"{counts[label]:,}")
-if counts["Incident"] == 0:
-    st.info("The graph holds people but no incidents yet: load incidents to see trends.")
-    st.stop()
 
-latest = attempted(reports)
-if latest is not None and user.pseudonymised:
-    latest = latest[latest["pseudonymised"].fillna(False).astype(bool)]
-if latest is not None and len(latest):
-    st.subheader(f"Latest report: as of {latest.iloc[0]['as_of']}")
-    report_headlines(latest.iloc[0])
-    st.page_link(page("reports"), label="Open the reports", icon=":material/summarize:")
+class Tables(NamedTuple):
+    """The overview's tables, and how to count a borough's (or all) incidents by month."""
 
-by_month: Callable[[str | None], pd.DataFrame]
-if run is not None and "incident_months" in run.rows:
+    by_category: pd.DataFrame
+    by_borough: pd.DataFrame
+    borough_category: pd.DataFrame
+    by_month: Callable[[str | None], pd.DataFrame]
+
+
+def stored_tables(run: StoredRun) -> Tables:
+    """The tables of stored run ``run``, as the graph held them when it was stored."""
     stored = run.id
-    tables = guarded(lambda: overview_tables(stored))
-    by_category, by_borough = tables["by_category"], tables["by_borough"]
-    borough_category = tables["borough_category"]
+    tables = guarded(lambda: data.overview_tables(stored))
     total = int(tables["months"]["incidents"].sum())
     st.caption(
         f"By category, borough and month: the {total:,} incidents "
         f"before {run.as_of.date()} as the graph held them when run {run.id} was stored "
         "(the counts above are the graph's now)."
     )
+    return Tables(
+        tables["by_category"],
+        tables["by_borough"],
+        tables["borough_category"],
+        lambda code: guarded(lambda: data.overview_by_month(stored, code)),
+    )
 
-    def by_month(code: str | None) -> pd.DataFrame:
-        return guarded(lambda: overview_by_month(stored, code))
 
-else:
+def counted_tables(run: StoredRun | None) -> Tables:
+    """The tables counted from the graph, once asked (they read every incident)."""
     why = "No stored run" if run is None else f"Run {run.id} was stored before"
     st.info(
         f"{why} keeps the incidents by category, borough and month: `graphvc analyse` "
@@ -79,31 +61,48 @@ else:
     if not (st.button("Count from the graph now") or st.session_state.get("overview_counted")):
         st.stop()
     st.session_state["overview_counted"] = True
-    by_category = guarded(lambda: library_query("app/overview_by_category"))
-    by_borough = guarded(lambda: library_query("app/overview_by_borough"))
-    borough_category = guarded(lambda: library_query("app/overview_borough_category"))
 
     def by_month(code: str | None) -> pd.DataFrame:
-        counted = guarded(lambda: library_query("app/overview_by_month", (("borough", code),)))
+        counted = guarded(lambda: data.library_query("app/overview_by_month", (("borough", code),)))
         return counted.assign(month=counted["month"].map(lambda d: d.to_native()))
 
+    return Tables(
+        guarded(lambda: data.library_query("app/overview_by_category")),
+        guarded(lambda: data.library_query("app/overview_by_borough")),
+        guarded(lambda: data.library_query("app/overview_borough_category")),
+        by_month,
+    )
 
-left, right = st.columns(2)
-with left:
+
+def latest_report(user: User) -> None:
+    """The headlines of the latest report the user may read, and a link to the reports."""
+    latest = attempted(data.reports)
+    if latest is not None and user.pseudonymised:
+        latest = latest[latest["pseudonymised"].fillna(False).astype(bool)]
+    if latest is not None and len(latest):
+        st.subheader(f"Latest report: as of {latest.iloc[0]['as_of']}")
+        report_headlines(latest.iloc[0])
+        st.page_link(page("reports"), label="Open the reports", icon=":material/summarize:")
+
+
+def by_category(tables: Tables) -> None:
     st.subheader("By continuum category")
-    st.dataframe(by_category, hide_index=True, width="stretch")
+    st.dataframe(tables.by_category, hide_index=True, width="stretch")
     picture(
         charts.bar_chart(
-            by_category["category"].astype(str).tolist(),
-            by_category["harm"].astype(float).tolist(),
+            tables.by_category["category"].astype(str).tolist(),
+            tables.by_category["harm"].astype(float).tolist(),
             title="harm (days) by continuum category",
         )
     )
-with right:
+
+
+def harm_by_borough(by_borough: pd.DataFrame) -> None:
+    """Harm by borough: shaded boroughs when the city has outlines, columns on a map if not."""
     st.subheader("Harm by borough")
     if by_borough.empty:
         st.info("No incident is placed in a borough (locations without ward or borough).")
-    elif (outlines := map_outlines().outlines).get("borough"):
+    elif (outlines := guarded(data.map_outlines).outlines).get("borough"):
         # Drawn as a picture, not a WebGL map: the page's first paint needs no 3-D engine.
         harm = dict(zip(by_borough["borough_code"], by_borough["harm"].astype(float), strict=True))
         picture(
@@ -119,27 +118,33 @@ with right:
     else:
         st.pydeck_chart(
             place_map(
-                by_borough, value="harm", label="borough", radius=600,
+                by_borough,
+                value="harm",
+                label="borough",
+                radius=600,
                 tooltip="{borough}\n{incidents} incidents\n{harm} days of harm",
             ),
             height=460,
-        )  # fmt: skip
+        )
         st.caption(
             "Column height and colour: crime harm (days), at the mean of each borough's locations."
         )
         geography_caption()
 
-st.subheader("Monthly trend by category")
-names = boroughs()
-borough = st.selectbox(
-    "Borough",
-    [None, *names],
-    format_func=lambda code: "All of London" if code is None else names[code],
-)
-monthly = by_month(borough)
-if monthly.empty:
-    st.info("No incident in this borough.")
-else:
+
+def monthly_trend(by_month: Callable[[str | None], pd.DataFrame]) -> None:
+    """Incidents per month by category, in a borough picked (or all)."""
+    st.subheader("Monthly trend by category")
+    names = guarded(data.boroughs)
+    borough = st.selectbox(
+        "Borough",
+        [None, *names],
+        format_func=lambda code: "All of London" if code is None else names[code],
+    )
+    monthly = by_month(borough)
+    if monthly.empty:
+        st.info("No incident in this borough.")
+        return
     per_month = monthly.pivot_table(
         index="month",
         columns="category",
@@ -156,10 +161,45 @@ else:
         )
     )
 
-st.subheader("Boroughs by category")
-if len(borough_category):
-    pivot = borough_category.pivot_table(
-        index="borough", columns="category", values="incidents", fill_value=0, aggfunc="sum"
-    )
-    pivot.insert(0, "all", pivot.sum(axis=1))
-    st.dataframe(pivot.sort_values("all", ascending=False), width="stretch")
+
+def boroughs_by_category(borough_category: pd.DataFrame) -> None:
+    st.subheader("Boroughs by category")
+    if len(borough_category):
+        pivot = borough_category.pivot_table(
+            index="borough", columns="category", values="incidents", fill_value=0, aggfunc="sum"
+        )
+        pivot.insert(0, "all", pivot.sum(axis=1))
+        st.dataframe(pivot.sort_values("all", ascending=False), width="stretch")
+
+
+def main() -> None:
+    """The graph's counts, the latest report, then its incidents by category, borough and
+    month."""
+    user = require_page("overview")
+    st.title("Overview")
+    counts = require_graph()
+    run = run_header()
+    columns = st.columns(5)
+    for column, label in zip(
+        columns, ("Person", "Incident", "Location", "Ward", "Borough"), strict=True
+    ):
+        column.metric(f"{label}s", f"{counts[label]:,}")
+    if counts["Incident"] == 0:
+        st.info("The graph holds people but no incidents yet: load incidents to see trends.")
+        st.stop()
+    latest_report(user)
+    if run is not None and "incident_months" in run.rows:
+        tables = stored_tables(run)
+    else:
+        tables = counted_tables(run)
+    left, right = st.columns(2)
+    with left:
+        by_category(tables)
+    with right:
+        harm_by_borough(tables.by_borough)
+    monthly_trend(tables.by_month)
+    boroughs_by_category(tables.borough_category)
+
+
+if __name__ == "__main__":
+    main()

@@ -7,30 +7,24 @@ import streamlit as st
 
 from graphvc import reference
 from graphvc.analysis.targets import STATUSES
-from graphvc.app.common import (
-    fitted_view,
-    geography_caption,
-    guarded,
-    map_outlines,
-    picture,
-    require_page,
-    run_table,
-    settings,
-    stored_run,
-    table,
-)
+from graphvc.app import data
+from graphvc.app.access import guarded, require_page
+from graphvc.app.run_picker import stored_run
+from graphvc.app.widgets import fitted_view, geography_caption, picture, table
 from graphvc.reports.charts import state_map
 from graphvc.reports.targets import DISPLAY_COLUMNS, formatted, target_chart
+from graphvc.stored_runs import StoredRun
 from graphvc.targets import (
     DEFAULT_TARGETS,
     METHODS,
     SHIPPED_TARGETS,
+    Targets,
     evaluate_targets,
     load_targets,
     read_sources,
 )
 
-require_page("performance")
+__all__ = ["main"]
 
 #: The colour of each state on the map and in its legend (RGB), and of a borough the target
 #: does not judge.
@@ -44,25 +38,27 @@ STATE_COLOURS: dict[str, tuple[int, int, int]] = {
 }
 NOT_JUDGED = (245, 245, 245)
 
+Evaluated = tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.Timestamp], dict[str, pd.Timestamp]]
+
 
 @st.cache_data(ttl=600, show_spinner="Evaluating the targets…")
-def evaluated(
-    run_id: str, as_of: pd.Timestamp, path: str, stored: bool
-) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.Timestamp], dict[str, pd.Timestamp]]:
+def evaluated(run_id: str, as_of: pd.Timestamp, path: str, stored: bool) -> Evaluated:
     """The evaluation and charts of the targets file ``path`` on stored run ``run_id``: the
     graph's counts as of the run's date ``as_of``, the MPS counts as of their last year; and
     each source's as-of date and first day of counts. When ``stored``, the run's own
     evaluation of the default targets is read instead of made again."""
     if stored:
-        first = run_table(run_id, "graph_counts", columns=("start",))["start"].min()
+        first = data.run_table(run_id, "graph_counts", columns=("start",))["start"].min()
         return (
-            run_table(run_id, "targets"), run_table(run_id, "target_charts"),
-            {"graph": as_of}, {"graph": first},
-        )  # fmt: skip
+            data.run_table(run_id, "targets"),
+            data.run_table(run_id, "target_charts"),
+            {"graph": as_of},
+            {"graph": first},
+        )
     targets = load_targets(path)
-    counted = run_table(run_id, "graph_counts") if "graph" in targets.sources else None
+    counted = data.run_table(run_id, "graph_counts") if "graph" in targets.sources else None
     counts, moments, coverage = read_sources(
-        targets, counted=counted, home=settings().home, graph_as_of=as_of
+        targets, counted=counted, home=data.settings().home, graph_as_of=as_of
     )
     evaluation, charts = evaluate_targets(targets, counts, moments, coverage)
     first = {source: frame["start"].min() for source, frame in counts.items()}
@@ -82,13 +78,22 @@ def state_discs(states: pd.DataFrame, locations: pd.DataFrame) -> pdk.Deck:
     colour_of = {status: [*colour, 200] for status, colour in STATE_COLOURS.items()}
     discs = centres.assign(name=centres["borough_name"], colour=centres["status"].map(colour_of))
     layer = pdk.Layer(
-        "ScatterplotLayer", data=discs, get_position=["longitude", "latitude"],
-        get_fill_color="colour", get_radius=800, radius_min_pixels=12, pickable=True,
-    )  # fmt: skip
+        "ScatterplotLayer",
+        data=discs,
+        get_position=["longitude", "latitude"],
+        get_fill_color="colour",
+        get_radius=800,
+        radius_min_pixels=12,
+        pickable=True,
+    )
     labels = pdk.Layer(
-        "TextLayer", data=centres, get_position=["longitude", "latitude"], get_text="borough_name",
-        get_size=12, get_color=[40, 40, 40, 220],
-    )  # fmt: skip
+        "TextLayer",
+        data=centres,
+        get_position=["longitude", "latitude"],
+        get_text="borough_name",
+        get_size=12,
+        get_color=[40, 40, 40, 220],
+    )
     return pdk.Deck(
         layers=[layer, labels],
         initial_view_state=fitted_view(centres),
@@ -108,68 +113,48 @@ def legend() -> str:
     )
 
 
-st.title("Performance")
-run = stored_run()
-home = settings().home
-installed = reference.read_status(home) is not None
-offered = {str(path): load_targets(str(path)) for path in SHIPPED_TARGETS}
-if not installed:
-    offered = {path: t for path, t in offered.items() if "mps" not in t.sources}
-chosen = st.selectbox(
-    "Targets", list(offered), format_func=lambda path: offered[path].title, key="targets_file"
-)
-targets = offered[chosen]
-if not installed:
-    st.caption(
-        "The targets on the published MPS counts need the reference data: "
-        "`graphvc data install` adds it."
+def chosen_targets() -> tuple[str, Targets]:
+    """The targets file picked (those on the MPS counts only with the reference data)."""
+    installed = reference.read_status(data.settings().home) is not None
+    offered = {str(path): load_targets(str(path)) for path in SHIPPED_TARGETS}
+    if not installed:
+        offered = {path: t for path, t in offered.items() if "mps" not in t.sources}
+    chosen = st.selectbox(
+        "Targets", list(offered), format_func=lambda path: offered[path].title, key="targets_file"
     )
-if targets.note:
-    st.caption(targets.note)
-# The run keeps the default targets evaluated (runs stored before it did are evaluated here).
-stored = chosen == str(DEFAULT_TARGETS) and "targets" in run.rows
-evaluation, charts, moments, first = guarded(lambda: evaluated(run.id, run.as_of, chosen, stored))
-counted = "; ".join(
-    f"{'the graph' if s == 'graph' else 'the MPS counts'} as of {moment.date()}"
-    for s, moment in moments.items()
-)
-st.caption(
-    f"Counted on {counted}. Statistics: for a count, the {METHODS['count']}; for a rate, "
-    f"the {METHODS['rate']}; each month, a {METHODS['control charts']}."
-)
+    targets = offered[chosen]
+    if not installed:
+        st.caption(
+            "The targets on the published MPS counts need the reference data: "
+            "`graphvc data install` adds it."
+        )
+    if targets.note:
+        st.caption(targets.note)
+    return chosen, targets
 
-st.subheader("Targets")
-shown = formatted(evaluation)[list(DISPLAY_COLUMNS)]
-table(shown.rename(columns=DISPLAY_COLUMNS), empty="No target has a figure yet.")
-missing = evaluation[evaluation["status"] == "no data"]
-for source, rows in missing.groupby(
-    missing["target"].map({t.id: t.source for t in targets.targets})
-):
-    since = f"start on {first[source].date()}" if source in first else "are empty"
-    st.caption(
-        f"No data for {len(rows)} row(s): the {source} counts {since}, after the start of "
-        f"the baseline ({', '.join(sorted(set(rows['baseline_start'].astype(str))))})."
-    )
 
-st.subheader("By borough")
-by_borough = evaluation[evaluation["area_level"] == "borough"]
-if by_borough.empty:
-    st.info("These targets judge no borough on its own.")
-else:
-    grid = by_borough.pivot_table(
-        index=["area_code", "area_name"], columns="target", values="status", aggfunc="first"
-    )
-    grid = grid[[t.id for t in targets.targets if t.id in grid.columns]]
-    table(grid.rename_axis(index=["borough", "name"], columns=None), empty="")
-    judged = [t for t in targets.targets if t.id in set(by_borough["target"])]
-    on_map = st.selectbox(
-        "Target on the map", [t.id for t in judged],
-        format_func=lambda i: next(t.title for t in judged if t.id == i), key="map_target",
-    )  # fmt: skip
-    states = by_borough[by_borough["target"] == on_map].rename(
-        columns={"area_code": "borough_code", "area_name": "borough_name"}
-    )[["borough_code", "borough_name", "status"]]
-    outlines = map_outlines().outlines
+def targets_table(
+    targets: Targets, evaluation: pd.DataFrame, first: dict[str, pd.Timestamp]
+) -> None:
+    """Every target's figures and state, and why a row has no data."""
+    st.subheader("Targets")
+    shown = formatted(evaluation)[list(DISPLAY_COLUMNS)]
+    table(shown.rename(columns=DISPLAY_COLUMNS), empty="No target has a figure yet.")
+    missing = evaluation[evaluation["status"] == "no data"]
+    for source, rows in missing.groupby(
+        missing["target"].map({t.id: t.source for t in targets.targets})
+    ):
+        since = f"start on {first[source].date()}" if source in first else "are empty"
+        st.caption(
+            f"No data for {len(rows)} row(s): the {source} counts {since}, after the start of "
+            f"the baseline ({', '.join(sorted(set(rows['baseline_start'].astype(str))))})."
+        )
+
+
+def state_map_of(run: StoredRun, states: pd.DataFrame, title: str) -> None:
+    """Each borough in the colour of its state: shaded outlines when the city has them,
+    discs on a WebGL map if not."""
+    outlines = guarded(data.map_outlines).outlines
     if outlines.get("borough"):
         # Drawn as a picture, not a WebGL map: the page's first paint needs no 3-D engine.
         status_of = dict(zip(states["borough_code"], states["status"], strict=True))
@@ -179,34 +164,60 @@ else:
             )
             for feature in outlines["borough"]["features"]
         }
-        picture(
-            state_map(
-                outlines["borough"], judged_or_not, {**STATE_COLOURS, "not judged": NOT_JUDGED},
-                title=f"{on_map} by borough",
-            )
-        )  # fmt: skip
+        colours = {**STATE_COLOURS, "not judged": NOT_JUDGED}
+        picture(state_map(outlines["borough"], judged_or_not, colours, title=title))
     else:
-        locations = guarded(lambda: run_table(run.id, "locations"))
+        locations = guarded(lambda: data.run_table(run.id, "locations"))
         st.pydeck_chart(state_discs(states, locations), height=480)
     st.markdown(legend(), unsafe_allow_html=True)
     geography_caption()
 
-st.subheader("Monthly control charts")
-if charts.empty:
-    st.info(
-        "No monthly chart: the MPS counts are annual, and a graph target needs whole months "
-        "of its baseline."
+
+def by_borough(run: StoredRun, targets: Targets, evaluation: pd.DataFrame) -> None:
+    """Each borough's state for every target, and one target's on the map."""
+    st.subheader("By borough")
+    judged_rows = evaluation[evaluation["area_level"] == "borough"]
+    if judged_rows.empty:
+        st.info("These targets judge no borough on its own.")
+        return
+    grid = judged_rows.pivot_table(
+        index=["area_code", "area_name"], columns="target", values="status", aggfunc="first"
     )
-else:
+    grid = grid[[t.id for t in targets.targets if t.id in grid.columns]]
+    table(grid.rename_axis(index=["borough", "name"], columns=None), empty="")
+    judged = [t for t in targets.targets if t.id in set(judged_rows["target"])]
+    on_map = st.selectbox(
+        "Target on the map",
+        [t.id for t in judged],
+        format_func=lambda i: next(t.title for t in judged if t.id == i),
+        key="map_target",
+    )
+    states = judged_rows[judged_rows["target"] == on_map].rename(
+        columns={"area_code": "borough_code", "area_name": "borough_name"}
+    )[["borough_code", "borough_name", "status"]]
+    state_map_of(run, states, f"{on_map} by borough")
+
+
+def control_charts(evaluation: pd.DataFrame, charts: pd.DataFrame) -> None:
+    """One target's monthly control chart in one area, with the months that signal."""
+    st.subheader("Monthly control charts")
+    if charts.empty:
+        st.info(
+            "No monthly chart: the MPS counts are annual, and a graph target needs whole months "
+            "of its baseline."
+        )
+        return
     left, right = st.columns(2)
     charted = list(dict.fromkeys(charts["target"]))
     target = left.selectbox("Target", charted, key="chart_target")
     of_target = charts[charts["target"] == target]
     names = dict(zip(evaluation["area_code"], evaluation["area_name"], strict=False))
     area = right.selectbox(
-        "Area", list(dict.fromkeys(of_target["area_code"])),
-        format_func=lambda c: f"{c} {names.get(c, '')}".strip(), key="chart_area",
-    )  # fmt: skip
+        "Area",
+        list(dict.fromkeys(of_target["area_code"])),
+        format_func=lambda c: f"{c} {names.get(c, '')}".strip(),
+        key="chart_area",
+    )
     series = of_target[of_target["area_code"] == area].set_index("month")
     picture(target_chart(series.reset_index(), title=f"{target}, {names.get(area, area)}"))
     flagged = series[series["signal"] != ""]
@@ -219,3 +230,31 @@ else:
             else "No month signals a real shift."
         )
     )
+
+
+def main() -> None:
+    """The chosen targets evaluated on the stored run: the table, by borough, the charts."""
+    require_page("performance")
+    st.title("Performance")
+    run = stored_run()
+    chosen, targets = chosen_targets()
+    # The run keeps the default targets evaluated (runs stored before it did are evaluated here).
+    stored = chosen == str(DEFAULT_TARGETS) and "targets" in run.rows
+    evaluation, charts, moments, first = guarded(
+        lambda: evaluated(run.id, run.as_of, chosen, stored)
+    )
+    counted = "; ".join(
+        f"{'the graph' if s == 'graph' else 'the MPS counts'} as of {moment.date()}"
+        for s, moment in moments.items()
+    )
+    st.caption(
+        f"Counted on {counted}. Statistics: for a count, the {METHODS['count']}; for a "
+        f"rate, the {METHODS['rate']}; each month, a {METHODS['control charts']}."
+    )
+    targets_table(targets, evaluation, first)
+    by_borough(run, targets, evaluation)
+    control_charts(evaluation, charts)
+
+
+if __name__ == "__main__":
+    main()

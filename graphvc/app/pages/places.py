@@ -1,27 +1,29 @@
 """Places: where harm concentrates, which locations repeat, and whether violence comes in
 near repeats (the Knox test)."""
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from graphvc.analysis.places import knox_test
-from graphvc.app.common import (
+from graphvc.app import data
+from graphvc.app.access import guarded, require_page
+from graphvc.app.run_picker import stored_run
+from graphvc.app.widgets import (
     HIGHLIGHT_COLOUR,
     geography_caption,
-    guarded,
-    map_outlines,
     paged,
     picture,
     place_map,
-    require_page,
-    run_table,
-    stored_run,
     table,
     top_slider,
 )
 from graphvc.reports.charts import dot_map, outline_map
+from graphvc.stored_runs import StoredRun
 
-require_page("places")
+__all__ = ["main"]
 
 #: Each level of place: its key column, name column, map label, radius (metres) and whether
 #: it is drawn as columns (few, large places) or dots (many small ones).
@@ -29,6 +31,9 @@ LEVELS = {
     "location": ("location_id", "name", "name", 600, False),
     "ward": ("ward_code", "ward_name", "ward_name", 350, True),
 }
+
+#: The city's outlines by level (GeoJSON), as :class:`graphvc.geography.MapGeography` holds them.
+Outlines = dict[str, dict[str, Any]]
 
 
 def parse_bands(text: str) -> list[float]:
@@ -44,108 +49,140 @@ def knox(
 ) -> pd.DataFrame:
     """The Knox test on the network window's incidents of stored run ``run_id``."""
     return knox_test(
-        run_table(run_id, "window_incidents"), run_table(run_id, "locations"),
-        distance_bands=distance, time_bands=days, simulations=simulations,
-    )  # fmt: skip
+        data.run_table(run_id, "window_incidents"),
+        data.run_table(run_id, "locations"),
+        distance_bands=distance,
+        time_bands=days,
+        simulations=simulations,
+    )
 
 
-def hot_places() -> None:
+def hot_places_map(hot: pd.DataFrame, level: str, outlines: Outlines) -> None:
+    """The most harmful places of ``level``: a picture first (the page opens without a 3-D
+    engine), the WebGL map when asked, or when the city has no outlines to draw it on."""
+    key, name, label, radius, columns = LEVELS[level]
+    top = top_slider("Most harmful places on the map", len(hot), 50)
+    if outlines.get("borough") and not st.toggle("Interactive 3-D map", key="places_3d"):
+        shown = hot.head(top).dropna(subset=["latitude", "longitude"])
+        dots = zip(
+            shown["longitude"],
+            shown["latitude"],
+            shown["harm"].astype(float),
+            shown[label].astype(str),
+            strict=True,
+        )
+        picture(
+            dot_map(
+                outlines["borough"],
+                list(dots),
+                title=f"harm (days) by {level}",
+                lines=outlines.get("ward"),
+            )
+        )
+        return
+    st.pydeck_chart(
+        place_map(
+            hot.head(top),
+            value="harm",
+            label=label,
+            radius=radius,
+            columns=columns,
+            outlines=outlines,
+            labelled=10,
+            tooltip=f"{{{key}}} {{{name}}}\n{{incidents}} incidents\n{{harm}} days of harm",
+        ),
+        height=480,
+    )
+
+
+def hot_places(run: StoredRun, outlines: Outlines) -> None:
     """The most harmful places, at the chosen level, on a map and in a table."""
     st.subheader("Where harm concentrates")
     level = st.radio("Places", list(LEVELS), horizontal=True, format_func=str.capitalize)
-    key, name, label, radius, columns = LEVELS[level]
-    hot = guarded(lambda: run_table(run.id, f"places_{level}")).reset_index()
+    hot = guarded(lambda: data.run_table(run.id, f"places_{level}")).reset_index()
     if hot.empty:
         st.info("No incident in this window has a place.")
-    else:
-        top = top_slider("Most harmful places on the map", len(hot), 50)
-        # A picture first (the page opens without a 3-D engine); the WebGL map when asked, or
-        # when the city has no outlines to draw the picture on.
-        if outlines.get("borough") and not st.toggle("Interactive 3-D map", key="places_3d"):
-            shown = hot.head(top).dropna(subset=["latitude", "longitude"])
-            picture(
-                dot_map(
-                    outlines["borough"],
-                    list(zip(shown["longitude"], shown["latitude"], shown["harm"].astype(float),
-                             shown[label].astype(str), strict=True)),
-                    title=f"harm (days) by {level}", lines=outlines.get("ward"),
-                )
-            )  # fmt: skip
-        else:
-            st.pydeck_chart(
-                place_map(hot.head(top), value="harm", label=label, radius=radius, columns=columns,
-                          outlines=outlines, labelled=10,
-                          tooltip=f"{{{key}}} {{{name}}}\n{{incidents}} incidents\n{{harm}} days of harm"),
-                height=480,
-            )  # fmt: skip
-        half = int(hot["cumulative_harm_share"].searchsorted(0.5)) + 1
-        st.caption(
-            f"{half:,} of {len(hot):,} {level}s ({half / len(hot):.0%}) hold half of the harm in the window."
-        )
-        geography_caption()
-        st.dataframe(
-            paged(hot.drop(columns=["latitude", "longitude"]), key="places_page"),
-            hide_index=True,
-            width="stretch",
-        )
+        return
+    hot_places_map(hot, level, outlines)
+    half = int(hot["cumulative_harm_share"].searchsorted(0.5)) + 1
+    st.caption(
+        f"{half:,} of {len(hot):,} {level}s ({half / len(hot):.0%}) hold half of the harm in "
+        "the window."
+    )
+    geography_caption()
+    st.dataframe(
+        paged(hot.drop(columns=["latitude", "longitude"]), key="places_page"),
+        hide_index=True,
+        width="stretch",
+    )
 
 
-def high_impact_neighbourhoods() -> None:
-    """The wards with the most harm in the last quarter, and how often they were in the top decile."""
+def high_impact_neighbourhoods(run: StoredRun, outlines: Outlines) -> None:
+    """The wards with the most harm in the last quarter, and how often they were in the top
+    decile."""
     st.subheader("High-impact neighbourhoods")
-    wards = guarded(lambda: run_table(run.id, "high_impact_wards"))
+    wards = guarded(lambda: data.run_table(run.id, "high_impact_wards"))
     st.caption(
         f"Wards by their share of the force's crime harm in the quarter (91 days) before "
-        f"{as_of}, and in how many of the last four quarters each was in the "
+        f"{run.as_of.date()}, and in how many of the last four quarters each was in the "
         "force's top decile of wards (Sherman, Gartin & Buerger 1989, weighted by harm); the top "
         "decile now in purple on the map."
     )
     if wards.empty:
         st.info("No ward saw harm in the last quarter.")
-    else:
-        if outlines.get("ward"):
-            # Drawn as a picture, not a WebGL map.
-            picture(
-                outline_map(
-                    outlines["ward"],
-                    dict(zip(wards["ward_code"], wards["harm"].astype(float), strict=True)),
-                    title="harm by ward in the quarter",
-                    marked=set(wards.loc[wards["top_decile"], "ward_code"]),
-                    marked_fill="rgb({},{},{})".format(*HIGHLIGHT_COLOUR[:3]),
-                )
+        return
+    if outlines.get("ward"):
+        # Drawn as a picture, not a WebGL map.
+        picture(
+            outline_map(
+                outlines["ward"],
+                dict(zip(wards["ward_code"], wards["harm"].astype(float), strict=True)),
+                title="harm by ward in the quarter",
+                marked=set(wards.loc[wards["top_decile"], "ward_code"]),
+                marked_fill="rgb({},{},{})".format(*HIGHLIGHT_COLOUR[:3]),
             )
-        else:
-            locations = guarded(lambda: run_table(run.id, "locations"))
-            centres = locations.dropna(subset=["ward_code"]).groupby("ward_code")
-            mapped = wards.join(centres[["latitude", "longitude"]].mean(), on="ward_code")
-            st.pydeck_chart(
-                place_map(mapped, value="harm_share", label="ward_name", radius=350, labelled=10,
-                          outlines=outlines, highlight="top_decile",
-                          tooltip="{ward_code} {ward_name}\n{harm} days of harm\n"
-                                  "{periods_in_top_decile} of {periods} quarters in the top decile"),
-                height=480,
-            )  # fmt: skip
-        st.dataframe(wards, hide_index=True, width="stretch")
+        )
+    else:
+        locations = guarded(lambda: data.run_table(run.id, "locations"))
+        centres = locations.dropna(subset=["ward_code"]).groupby("ward_code")
+        mapped = wards.join(centres[["latitude", "longitude"]].mean(), on="ward_code")
+        st.pydeck_chart(
+            place_map(
+                mapped,
+                value="harm_share",
+                label="ward_name",
+                radius=350,
+                labelled=10,
+                outlines=outlines,
+                highlight="top_decile",
+                tooltip="{ward_code} {ward_name}\n{harm} days of harm\n"
+                "{periods_in_top_decile} of {periods} quarters in the top decile",
+            ),
+            height=480,
+        )
+    st.dataframe(wards, hide_index=True, width="stretch")
 
 
-def repeat_locations_list() -> None:
+def repeat_locations(run: StoredRun, outlines: Outlines) -> None:
     """The locations with two or more incidents in the repeat window."""
     st.subheader("Repeat locations")
-    repeats = guarded(lambda: run_table(run.id, "repeat_locations"))
+    repeats = guarded(lambda: data.run_table(run.id, "repeat_locations"))
     st.caption(
-        f"Locations with two or more incidents in the {repeat_window_days} days before {as_of}."
+        f"Locations with two or more incidents in the {run.parameters['repeat_window_days']} "
+        f"days before {run.as_of.date()}."
     )
     table(repeats, empty="No location saw two incidents in this window.")
 
 
-def near_repeats() -> None:
+def near_repeats(run: StoredRun, outlines: Outlines) -> None:
     """The Knox test, run when asked."""
     st.subheader("Near repeats (Knox test)")
+    window = run.summary["window"]
     st.caption(
         "Are incidents close in space also close in time, more than chance allows? Pairs of "
-        f"incidents of the window ({window['start'][:10]} to {window['end'][:10]}) are counted by "
-        "distance and days apart, against the counts when the dates are shuffled (Ratcliffe & "
-        "Rengert 2008; Knox 1964)."
+        f"incidents of the window ({window['start'][:10]} to {window['end'][:10]}) are counted "
+        "by distance and days apart, against the counts when the dates are shuffled (Ratcliffe "
+        "& Rengert 2008; Knox 1964)."
     )
     with st.form("knox"):
         left, middle, right = st.columns(3)
@@ -155,44 +192,48 @@ def near_repeats() -> None:
         days = middle.text_input("Time bands (days)", "0, 7, 14, 30, 60", key="knox_days")
         simulations = right.number_input("Simulations", 9, 999, 99, key="knox_simulations")
         asked = st.form_submit_button("Run the near-repeat test")
-    if asked or st.session_state.get("knox_ran"):
-        st.session_state["knox_ran"] = True
-        try:
-            bands = tuple(parse_bands(distance)), tuple(parse_bands(days))
-        except ValueError:
-            st.error(
-                f"Bands are numbers separated by commas, such as 0, 100, 200: {distance!r}, {days!r}"
-            )
-            st.stop()
-        knox_table = guarded(lambda: knox(run.id, *bands, int(simulations)))
-        st.caption(
-            f"{knox_table.attrs['incidents']:,} incidents tested ({knox_table.attrs['dropped']:,} without "
-            f"coordinates left out), {knox_table.attrs['simulations']} simulations. Knox ratio > 1 with "
-            "p ≤ 0.05: more near repeats than chance."
+    if not (asked or st.session_state.get("knox_ran")):
+        return
+    st.session_state["knox_ran"] = True
+    try:
+        bands = tuple(parse_bands(distance)), tuple(parse_bands(days))
+    except ValueError:
+        st.error(
+            f"Bands are numbers separated by commas, such as 0, 100, 200: {distance!r}, {days!r}"
         )
-        st.dataframe(
-            knox_table.style.highlight_between(
-                subset=["p_value"], left=0, right=0.05, color="#ffd8a8"
-            ),
-            hide_index=True,
-            width="stretch",
-        )
+        st.stop()
+    found = guarded(lambda: knox(run.id, *bands, int(simulations)))
+    st.caption(
+        f"{found.attrs['incidents']:,} incidents tested ({found.attrs['dropped']:,} without "
+        f"coordinates left out), {found.attrs['simulations']} simulations. Knox ratio > 1 with "
+        "p ≤ 0.05: more near repeats than chance."
+    )
+    st.dataframe(
+        found.style.highlight_between(subset=["p_value"], left=0, right=0.05, color="#ffd8a8"),
+        hide_index=True,
+        width="stretch",
+    )
 
 
 #: The page's sections, one shown at a time (a page drawing them all takes seconds to open).
-SECTIONS = {
+SECTIONS: dict[str, Callable[[StoredRun, Outlines], None]] = {
     "Where harm concentrates": hot_places,
     "High-impact neighbourhoods": high_impact_neighbourhoods,
-    "Repeat locations": repeat_locations_list,
+    "Repeat locations": repeat_locations,
     "Near repeats": near_repeats,
 }
 
-st.title("Places")
-run = stored_run()
-window, as_of = run.summary["window"], run.as_of.date()
-repeat_window_days = run.parameters["repeat_window_days"]
-outlines = map_outlines().outlines
-shown_section = st.segmented_control(
-    "Section", list(SECTIONS), default=next(iter(SECTIONS)), key="places_section"
-) or next(iter(SECTIONS))
-SECTIONS[shown_section]()
+
+def main() -> None:
+    """The stored run's places, one section at a time."""
+    require_page("places")
+    st.title("Places")
+    run = stored_run()
+    outlines = guarded(data.map_outlines).outlines
+    first = next(iter(SECTIONS))
+    shown = st.segmented_control("Section", list(SECTIONS), default=first, key="places_section")
+    SECTIONS[shown or first](run, outlines)
+
+
+if __name__ == "__main__":
+    main()
