@@ -19,6 +19,7 @@ from graphvc.reference.catalogue import MANIFEST, MPS_FAMILIES, parse_table, ref
 from graphvc.reference.outlines import OUTLINE_LEVELS, outline_path
 
 __all__ = [
+    "NOT_INSTALLED",
     "lsoa_centroids",
     "lsoa_lookup",
     "mps_counts_path",
@@ -28,7 +29,8 @@ __all__ = [
     "reference_path",
 ]
 
-_NOT_INSTALLED = (
+#: The one-line answer when reference data is wanted and not installed ({folder}: where).
+NOT_INSTALLED = (
     "reference data is not installed in {folder}: run `graphvc data install --from DIR` "
     "(a folder laid out like the README's Reference data section) or "
     "`graphvc data install --download`"
@@ -68,7 +70,7 @@ def reference_path(home: Path, name: str) -> Path:
     folder = Path(home) / "reference"
     manifest = read_status(home)
     if manifest is None:
-        raise ConfigError(_NOT_INSTALLED.format(folder=folder))
+        raise ConfigError(NOT_INSTALLED.format(folder=folder))
     path = folder / spec.path
     if spec.path not in manifest.get("files", {}) or not path.is_file():
         raise ConfigError(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from graphvc.cli import _format_rows
+from graphvc.cli._common import format_rows
 from graphvc.harm_index import load_harm_table
 from graphvc.reports.folders import table_files
 from loaders.folder import validate_folder
@@ -32,7 +32,7 @@ def test_the_rejects_file_quotes_formula_cells(tmp_path: Path) -> None:
 def test_report_tables_and_query_results_quote_formula_cells() -> None:
     frame = pd.DataFrame({"name": HOSTILE, "count": range(len(HOSTILE))})
     report_csv = table_files(frame)[0].decode("utf-8")
-    query_csv = _format_rows(frame, "csv")
+    query_csv = format_rows(frame, "csv")
     for text in (report_csv, query_csv):
         cells = [row[0] for row in csv.reader(text.splitlines())][1:]
         assert cells and all(cell.startswith("'") for cell in cells), cells

@@ -29,13 +29,13 @@ import shapely
 from click.testing import CliRunner
 
 import graphvc
+from graphvc.cli.data import data_group
 from graphvc.config import Settings
 from graphvc.errors import ConfigError, InputError
 from graphvc.reference import (
     MPS_FAMILIES,
     OUTLINE_MARGIN_M,
     REFERENCE_FILES,
-    data_group,
     derive_outlines,
     install_download,
     install_from,
