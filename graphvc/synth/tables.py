@@ -14,13 +14,13 @@ import pandas as pd
 import pyarrow as pa
 
 from graphvc.contract import (
-    AGE_BANDS,
     CATEGORIES,
+    DEMOGRAPHICS,
     ETHNICITY_CODES,
     OUTCOMES,
     ROLES,
     SANCTION_DETECTIONS,
-    SEXES,
+    column,
 )
 from graphvc.synth.draft import OFFENDER, WITNESS, Draft
 from graphvc.synth.drawing import draw, draw_from, vector
@@ -200,9 +200,11 @@ def persons_table(
             "name": _strings(
                 np.strings.add("Person ", np.strings.slice(person_ids, 1, None)), order
             ),
-            "age_band": _strings(AGE_BANDS, age[order]),
-            "sex": _strings(SEXES, sex[order]),
-            "ethnicity": _strings(ETHNICITY_CODES, ethnicity[order]),
+            # The draws above are in the contract's order of the demographic columns.
+            **{
+                name: _strings(column("persons", name).allowed, codes[order])
+                for name, codes in zip(DEMOGRAPHICS, (age, sex, ethnicity), strict=True)
+            },
         }
     )
 
