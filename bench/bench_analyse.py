@@ -33,12 +33,16 @@ def _run(tables: dict[str, pd.DataFrame], as_of: pd.Timestamp, engine: str) -> t
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--networkx-cap", type=int, default=100_000,
-                        help="largest size also run with pure networkx")  # fmt: skip
+    parser.add_argument(
+        "--networkx-cap", type=int, default=100_000, help="largest size also run with pure networkx"
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--reference", type=Path, metavar="DIR",
-                        help="London from this folder (laid out like shared/data) "
-                        "instead of the synthetic city")  # fmt: skip
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        metavar="DIR",
+        help="London from this folder (laid out like shared/data) instead of the synthetic city",
+    )
     args = parser.parse_args()
     place = geography(args.seed, args.reference)
 
@@ -59,8 +63,11 @@ def main() -> None:
         }
         if size <= args.networkx_cap:
             nx_seconds, nx_summary = _run(data.tables, as_of, "networkx")
-            row |= {"networkx_seconds": round(nx_seconds, 2), "networkx_timings": nx_summary["timings"],
-                    "speedup_vs_networkx": round(nx_seconds / seconds, 2)}  # fmt: skip
+            row |= {
+                "networkx_seconds": round(nx_seconds, 2),
+                "networkx_timings": nx_summary["timings"],
+                "speedup_vs_networkx": round(nx_seconds / seconds, 2),
+            }
         rows.append(row)
         nx_text = (
             f"{row['networkx_seconds']:>8.2f} s  x{row['speedup_vs_networkx']}"

@@ -39,9 +39,12 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--reference", type=Path, metavar="DIR",
-                        help="London from this folder (laid out like shared/data) "
-                        "instead of the synthetic city")  # fmt: skip
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        metavar="DIR",
+        help="London from this folder (laid out like shared/data) instead of the synthetic city",
+    )
     args = parser.parse_args()
     driver, _ = bench_driver()
     load_once(driver, synthetic_folder(args.incidents, args.seed, args.reference))
@@ -54,12 +57,14 @@ def main() -> None:
         read = time.perf_counter()
         write_scores(driver, result, run_at=datetime.now(UTC))
         done = time.perf_counter()
-        runs.append({
-            "analyse_end_to_end_s": done - started,
-            "read_s": result.timings["read_graph"],
-            "analysis_s": read - started - result.timings["read_graph"],
-            "write_s": done - read,
-        })  # fmt: skip
+        runs.append(
+            {
+                "analyse_end_to_end_s": done - started,
+                "read_s": result.timings["read_graph"],
+                "analysis_s": read - started - result.timings["read_graph"],
+                "write_s": done - read,
+            }
+        )
 
         started = time.perf_counter()
         memory = analyse(data.tables, result.parameters)
@@ -79,11 +84,19 @@ def main() -> None:
         print(f"  {name:<22} {seconds:7.2f} s")
     print(f"  {'ratio':<22} {ratio:7.2f}x  (end to end / in memory)")
     print(f"  timings: {result.timings}")
-    print(json.dumps({
-        "benchmark": "end_to_end", "incidents": args.incidents, "rows": rows, "rust_ext": rust,
-        **{name: round(seconds, 3) for name, seconds in figures.items()},
-        "ratio": round(ratio, 2), "as_of": pd.Timestamp(result.parameters.moment).isoformat(),
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "benchmark": "end_to_end",
+                "incidents": args.incidents,
+                "rows": rows,
+                "rust_ext": rust,
+                **{name: round(seconds, 3) for name, seconds in figures.items()},
+                "ratio": round(ratio, 2),
+                "as_of": pd.Timestamp(result.parameters.moment).isoformat(),
+            }
+        )
+    )
     driver.close()
 
 

@@ -79,9 +79,12 @@ def main() -> None:
     )
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--workers", type=int, default=2, help="write transactions at once")
-    parser.add_argument("--reference", type=Path, metavar="DIR",
-                        help="London from this folder (laid out like shared/data) "
-                        "instead of the synthetic city")  # fmt: skip
+    parser.add_argument(
+        "--reference",
+        type=Path,
+        metavar="DIR",
+        help="London from this folder (laid out like shared/data) instead of the synthetic city",
+    )
     args = parser.parse_args()
 
     folder = synthetic_folder(args.incidents, args.seed, args.reference)

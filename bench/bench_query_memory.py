@@ -47,9 +47,17 @@ def main() -> None:
                 over.append(query.name)
     finally:
         driver.close()
-    print(json.dumps({"benchmark": "query_memory", "incidents": incidents,
-                      "budget_mib": arguments.budget_mib, "queries": figures,
-                      "max_mib": max(f["mib"] for f in figures)}))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "benchmark": "query_memory",
+                "incidents": incidents,
+                "budget_mib": arguments.budget_mib,
+                "queries": figures,
+                "max_mib": max(f["mib"] for f in figures),
+            }
+        )
+    )
     if over:
         print(f"over {arguments.budget_mib:g} MiB: {', '.join(over)}", file=sys.stderr)
         raise SystemExit(1)

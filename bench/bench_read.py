@@ -135,13 +135,23 @@ def main() -> None:
     print(f"  one list of rows, keys/row {keyed:7.2f} s  {rows / keyed:>10,.0f} rows/s")
     print(f"  chunks of rows, two at once{columnar:7.2f} s  {rows / columnar:>10,.0f} rows/s")
     print(f"  ratio                      {baseline / columnar:7.1f}x")
-    print(json.dumps({
-        "benchmark": "read", "incidents": args.incidents, "rows": rows, "rust_ext": rust,
-        "record_per_row_s": round(baseline, 3), "columnar_serial_s": round(serial, 3),
-        "columnar_s": round(columnar, 3), "ratio": round(baseline / columnar, 2),
-        "parallel_ratio": round(serial / columnar, 2), "keys_per_row_s": round(keyed, 3),
-        "node_ids_ratio": round(keyed / columnar, 2),
-    }))  # fmt: skip
+    print(
+        json.dumps(
+            {
+                "benchmark": "read",
+                "incidents": args.incidents,
+                "rows": rows,
+                "rust_ext": rust,
+                "record_per_row_s": round(baseline, 3),
+                "columnar_serial_s": round(serial, 3),
+                "columnar_s": round(columnar, 3),
+                "ratio": round(baseline / columnar, 2),
+                "parallel_ratio": round(serial / columnar, 2),
+                "keys_per_row_s": round(keyed, 3),
+                "node_ids_ratio": round(keyed / columnar, 2),
+            }
+        )
+    )
     driver.close()
 
 

@@ -111,9 +111,12 @@ def _graphvc(arguments: list[str], env: dict[str, str]) -> tuple[float, str]:
     """Run one graphvc command to its end; its wall-clock seconds and its output."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "graphvc", *arguments], env=env, capture_output=True, text=True,
+        [sys.executable, "-m", "graphvc", *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
         check=False,
-    )  # fmt: skip
+    )
     if done.returncode != 0:
         raise SystemExit(f"graphvc {' '.join(arguments)} failed: {done.stderr.strip()[-500:]}")
     return time.perf_counter() - started, done.stdout
@@ -128,20 +131,29 @@ def _provenance() -> dict[str, Any]:
 
     def git(*arguments: str) -> str:
         try:
-            done = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True,
-                                  check=False)  # fmt: skip
+            done = subprocess.run(
+                ["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=False
+            )
         except OSError:  # no git here
             return ""
         return done.stdout.strip() if done.returncode == 0 else ""
 
     commit = git("rev-parse", "--short", "HEAD") or None
     # The saved figures themselves (bench/results) are not a change to the code that ran.
-    if commit and git("status", "--porcelain", "--untracked-files=no", "--", ".",
-                      ":!bench/results"):  # fmt: skip
+    if commit and git(
+        "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results"
+    ):
         commit += "+changes"
     cpuinfo = Path("/proc/cpuinfo")
-    models = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-              if line.startswith("model name")] if cpuinfo.is_file() else []  # fmt: skip
+    models = (
+        [
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        if cpuinfo.is_file()
+        else []
+    )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     loops = []
     for _ in range(3):
@@ -150,10 +162,13 @@ def _provenance() -> dict[str, Any]:
         loops.append(time.perf_counter() - started)
     return {
         "commit": commit,
-        "machine": {"processor": models[0] if models else platform.processor() or None,
-                    "cores": os.cpu_count(), "memory_gb": round(memory / 2**30, 1),
-                    "loop_s": round(min(loops), 3)},
-    }  # fmt: skip
+        "machine": {
+            "processor": models[0] if models else platform.processor() or None,
+            "cores": os.cpu_count(),
+            "memory_gb": round(memory / 2**30, 1),
+            "loop_s": round(min(loops), 3),
+        },
+    }
 
 
 def _free_port() -> int:
@@ -174,9 +189,20 @@ def _served(command: list[str], env: dict[str, str]) -> Iterator[str]:
 
 #: ``graphvc app``, and the bare app (``bench/bare_app.py``), each followed by its port.
 _APP = [sys.executable, "-m", "graphvc", "app", "--address", "127.0.0.1", "--port"]
-_BARE_APP = [sys.executable, "-m", "streamlit", "run", str(ROOT / "bench" / "bare_app.py"),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.address", "127.0.0.1", "--server.port"]  # fmt: skip
+_BARE_APP = [
+    sys.executable,
+    "-m",
+    "streamlit",
+    "run",
+    str(ROOT / "bench" / "bare_app.py"),
+    "--server.headless",
+    "true",
+    "--browser.gatherUsageStats",
+    "false",
+    "--server.address",
+    "127.0.0.1",
+    "--server.port",
+]
 
 
 #: True once the page's script has run to its end and drawn something.
@@ -199,10 +225,18 @@ def page_first_paints(
 
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                 "--window-size=1400,1500"):  # fmt: skip
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--window-size=1400,1500",
+    ):
         options.add_argument(flag)
     browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     paints: dict[str, float] = {}
@@ -263,8 +297,9 @@ def run(
             new_empty_database(driver, settings)
             started = time.perf_counter()
             apply_schema(driver)
-            write_tables(driver, valid, batch_size=settings.batch_size,
-                         workers=settings.load_workers)  # fmt: skip
+            write_tables(
+                driver, valid, batch_size=settings.batch_size, workers=settings.load_workers
+            )
             figures["online_load_s"] = round(time.perf_counter() - started, 2)
             figures["graph"] = graph_counts(driver)
             figures["same_counts"] = figures["graph"] == bulk_counts
@@ -294,11 +329,21 @@ def run(
         rounds, floors = [], []
         for attempt in range(paint_rounds):
             with _served(_APP, env) as url:
-                rounds.append(page_first_paints(url, page_timeout, work / f"chromium-{attempt}",
-                                                pages, warm="cypher"))  # fmt: skip
+                rounds.append(
+                    page_first_paints(
+                        url, page_timeout, work / f"chromium-{attempt}", pages, warm="cypher"
+                    )
+                )
             with _served(_BARE_APP, env) as url:
-                floors.append(page_first_paints(url, page_timeout, work / f"bare-{attempt}",
-                                                {"bare": "second"}, warm="first")["bare"])  # fmt: skip
+                floors.append(
+                    page_first_paints(
+                        url,
+                        page_timeout,
+                        work / f"bare-{attempt}",
+                        {"bare": "second"},
+                        warm="first",
+                    )["bare"]
+                )
         paints = {page: statistics.median(r[page] for r in rounds) for page in rounds[0]}
         figures["pages_s"] = paints
         figures["pages_rounds_s"] = {page: [r[page] for r in rounds] for page in paints}
@@ -332,23 +377,31 @@ def print_table(figures: dict[str, Any]) -> None:
     for page, seconds in figures["pages_s"].items():
         rounds = ", ".join(f"{s:.2f}" for s in figures["pages_rounds_s"][page])
         print(f"  page {page:<42} {seconds:>10,.2f}  ({rounds})")
-    print(f"slowest single first paint: {figures['page_first_paint_worst_s']:.2f} s; a bare "
-          f"Streamlit page (the floor): {figures['page_floor_s']:.2f} s "
-          f"({', '.join(f'{s:.2f}' for s in figures['page_floor_rounds_s'])})")  # fmt: skip
+    print(
+        f"slowest single first paint: {figures['page_first_paint_worst_s']:.2f} s; a bare "
+        f"Streamlit page (the floor): {figures['page_floor_s']:.2f} s "
+        f"({', '.join(f'{s:.2f}' for s in figures['page_floor_rounds_s'])})"
+    )
     if figures["bulk_speedup"] is not None:
-        print(f"bulk first load {figures['bulk_speedup']}x faster than online; "
-              f"same counts: {figures['same_counts']}")  # fmt: skip
-    print(f"peak RSS: this process {figures['peak_rss_mb']:,} MB, graphvc commands "
-          f"{figures['children_peak_rss_mb']:,} MB, Neo4j {figures['neo4j_peak_rss_mb']} MB "
-          f"(heap {figures['neo4j_heap']}, page cache {figures['neo4j_pagecache']})")  # fmt: skip
+        print(
+            f"bulk first load {figures['bulk_speedup']}x faster than online; "
+            f"same counts: {figures['same_counts']}"
+        )
+    print(
+        f"peak RSS: this process {figures['peak_rss_mb']:,} MB, graphvc commands "
+        f"{figures['children_peak_rss_mb']:,} MB, Neo4j {figures['neo4j_peak_rss_mb']} MB "
+        f"(heap {figures['neo4j_heap']}, page cache {figures['neo4j_pagecache']})"
+    )
 
 
 def plot(files: list[Path], out: Path) -> Path:
     """Seconds per phase against incidents, from the saved runs that ran every phase, as an
     SVG line chart."""
     saved = (json.loads(path.read_text().splitlines()[-1]) for path in files)
-    runs = sorted((figures for figures in saved if None not in map(figures.get, PHASES)),
-                  key=lambda figures: figures["incidents"])  # fmt: skip
+    runs = sorted(
+        (figures for figures in saved if None not in map(figures.get, PHASES)),
+        key=lambda figures: figures["incidents"],
+    )
     if not runs:
         raise SystemExit(f"no saved runs in {RESULTS} (run with --save first)")
     svg = line_chart(
@@ -364,23 +417,42 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--page-timeout", type=float, default=600.0,
-                        help="seconds a page may take to render")  # fmt: skip
-    parser.add_argument("--paint-rounds", type=int, default=3,
-                        help="fresh app and browser starts whose first paints are taken; "
-                        "each page's median is reported")  # fmt: skip
-    parser.add_argument("--no-online-load", action="store_true",
-                        help="skip the online load (its figures are then null)")  # fmt: skip
-    parser.add_argument("--save", action="store_true",
-                        help=f"also write the JSON line to {RESULTS.relative_to(ROOT)}/scale-N.json")  # fmt: skip
-    parser.add_argument("--plot", action="store_true",
-                        help=f"draw the saved runs as {PLOT.relative_to(ROOT)} (and run nothing)")  # fmt: skip
+    parser.add_argument(
+        "--page-timeout", type=float, default=600.0, help="seconds a page may take to render"
+    )
+    parser.add_argument(
+        "--paint-rounds",
+        type=int,
+        default=3,
+        help="fresh app and browser starts whose first paints are taken; "
+        "each page's median is reported",
+    )
+    parser.add_argument(
+        "--no-online-load",
+        action="store_true",
+        help="skip the online load (its figures are then null)",
+    )
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help=f"also write the JSON line to {RESULTS.relative_to(ROOT)}/scale-N.json",
+    )
+    parser.add_argument(
+        "--plot",
+        action="store_true",
+        help=f"draw the saved runs as {PLOT.relative_to(ROOT)} (and run nothing)",
+    )
     args = parser.parse_args()
     if args.plot:
         print(f"wrote {plot(sorted(RESULTS.glob('scale-*.json')), PLOT)}")
         return
-    figures = run(args.incidents, args.seed, args.page_timeout, args.paint_rounds,
-                  online_load=not args.no_online_load)  # fmt: skip
+    figures = run(
+        args.incidents,
+        args.seed,
+        args.page_timeout,
+        args.paint_rounds,
+        online_load=not args.no_online_load,
+    )
     print_table(figures)
     line = json.dumps(figures, sort_keys=True)
     if args.save:

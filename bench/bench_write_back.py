@@ -50,21 +50,38 @@ def maps_per_person(driver: neo4j.Driver, result: AnalysisResult, moment: dateti
     present = {column: prop for column, prop in PERSON_SCORES.items() if column in result.people}
     columns = [_values(result.people[column]) for column in present]
     rows = [
-        {"id": str(key), "scores": {
-            prop: value for prop, value in zip(present.values(), values, strict=True)
-            if value is not None}}
+        {
+            "id": str(key),
+            "scores": {
+                prop: value
+                for prop, value in zip(present.values(), values, strict=True)
+                if value is not None
+            },
+        }
         for key, *values in zip(result.people.index, *columns, strict=True)
-    ]  # fmt: skip
-    run_write(driver, MAP_PER_PERSON, rows, parameters={"run_at": moment.isoformat()},
-              batch_size=WRITE_BACK_BATCH)  # fmt: skip
+    ]
+    run_write(
+        driver,
+        MAP_PER_PERSON,
+        rows,
+        parameters={"run_at": moment.isoformat()},
+        batch_size=WRITE_BACK_BATCH,
+    )
 
 
 def columns_per_batch(driver: neo4j.Driver, result: AnalysisResult, moment: datetime) -> None:
     """The person scores written as graphvc.scores.write_scores does: the ranking, then the
     rest (without clearing the people not scored, as the baseline)."""
     write_person_ranking_scores(driver, result.people, run_at=moment)
-    _write_batches(driver, _PERSON_PROFILE, PERSON_PROFILE_SCORES, result.people,
-                   moment.isoformat(), "neo4j", WRITE_BACK_BATCH)  # fmt: skip
+    _write_batches(
+        driver,
+        _PERSON_PROFILE,
+        PERSON_PROFILE_SCORES,
+        result.people,
+        moment.isoformat(),
+        "neo4j",
+        WRITE_BACK_BATCH,
+    )
 
 
 #: The ways of writing the person scores measured.
@@ -96,8 +113,9 @@ def main() -> None:
             print(f"{name:<24} {best[name]:>7.2f} s  {len(result.people):,} people scored")
         with tempfile.TemporaryDirectory() as runs:
             started = time.perf_counter()
-            stored, _ = record_run(driver, result, runs_dir=Path(runs),
-                                   finished_at=moment + timedelta(seconds=1))  # fmt: skip
+            stored, _ = record_run(
+                driver, result, runs_dir=Path(runs), finished_at=moment + timedelta(seconds=1)
+            )
             record_seconds = time.perf_counter() - started
             size = sum(p.stat().st_size for p in (Path(runs) / stored.id).iterdir())
             started = time.perf_counter()

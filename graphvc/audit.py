@@ -186,10 +186,12 @@ def verify(folder: Path) -> Verdict:
                 return Verdict(False, number, number, "edited: its hash does not match", previous)
             if entry.get("prev") != previous:
                 return Verdict(
-                    False, number, number,
+                    False,
+                    number,
+                    number,
                     "a line before it was removed, edited or moved: its prev does not match",
                     previous,
-                )  # fmt: skip
+                )
             if entry.get("seq") != number:
                 return Verdict(False, number, number, f"sequence {entry.get('seq')!r}", previous)
             previous = str(entry["hash"])

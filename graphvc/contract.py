@@ -25,6 +25,7 @@ __all__ = [
     "ASSOCIATION_TYPES",
     "CATEGORIES",
     "DEMOGRAPHICS",
+    "EARTH_RADIUS_M",
     "ETHNICITY_CODES",
     "FORMATS",
     "IDENTIFYING",
@@ -104,6 +105,10 @@ ETHNICITY_CODES: tuple[str, ...] = (
 #: (min latitude, max latitude, min longitude, max longitude) of the United Kingdom, WGS84:
 #: a coordinate outside them is a typing mistake (or a swapped pair).
 UK_BOUNDS: tuple[float, float, float, float] = (49.8, 60.9, -8.7, 1.8)
+
+#: The Earth's mean radius (IUGG), in metres: coordinates become distances on this sphere,
+#: close enough at a city's scale (under 0.5 % from the ellipsoid).
+EARTH_RADIUS_M = 6_371_008.8
 
 
 #: The types a column may have: free ``text``; a ``category`` (one of its ``allowed``

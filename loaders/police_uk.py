@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from graphvc.analysis.places import EARTH_RADIUS_M
+from graphvc.contract import EARTH_RADIUS_M
 from graphvc.errors import InputError
 from graphvc.harm_index import load_harm_table
 from loaders.folder import LoadSummary

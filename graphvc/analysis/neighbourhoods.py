@@ -108,6 +108,17 @@ def high_impact_wards(
     latest["periods"] = periods
     latest = latest.rename_axis("ward_code").reset_index()
     latest = latest.sort_values(["rank", "ward_code"], kind="stable", ignore_index=True)
-    columns = ["ward_code", "ward_name", "borough_code", "borough_name", "incidents", "harm",
-               "harm_share", "rank", "top_decile", "periods_in_top_decile", "periods"]  # fmt: skip
+    columns = [
+        "ward_code",
+        "ward_name",
+        "borough_code",
+        "borough_name",
+        "incidents",
+        "harm",
+        "harm_share",
+        "rank",
+        "top_decile",
+        "periods_in_top_decile",
+        "periods",
+    ]
     return latest[columns]

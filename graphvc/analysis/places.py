@@ -19,13 +19,11 @@ from scipy.spatial import cKDTree
 from graphvc.analysis.events import DateLike, incident_harm
 from graphvc.analysis.harm import harm_by
 from graphvc.analysis.repeat_victims import repeat_targets
+from graphvc.contract import EARTH_RADIUS_M
 from graphvc.errors import AnalysisError
 from graphvc.harm_index import HarmTable
 
-__all__ = ["EARTH_RADIUS_M", "knox_test", "place_harm", "repeat_locations"]
-
-#: Mean Earth radius (IUGG), metres.
-EARTH_RADIUS_M = 6_371_008.8
+__all__ = ["knox_test", "place_harm", "repeat_locations"]
 
 
 def place_harm(

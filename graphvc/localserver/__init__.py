@@ -175,9 +175,15 @@ def install(settings: Settings) -> Path:
     staging = paths.root / "lib.partial"
     shutil.rmtree(staging, ignore_errors=True)
     command = [
-        mvn, "-B", "-q", "-f", str(pom), "dependency:copy-dependencies",
-        f"-DoutputDirectory={staging}", "-DincludeScope=runtime",
-    ]  # fmt: skip
+        mvn,
+        "-B",
+        "-q",
+        "-f",
+        str(pom),
+        "dependency:copy-dependencies",
+        f"-DoutputDirectory={staging}",
+        "-DincludeScope=runtime",
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
@@ -313,8 +319,15 @@ def _set_initial_password(
 ) -> None:
     if (paths.data / "dbms").exists():
         return
-    command = [java, "-cp", f"{paths.lib}/*", ADMIN_TOOL,
-               "dbms", "set-initial-password", settings.neo4j_password]  # fmt: skip
+    command = [
+        java,
+        "-cp",
+        f"{paths.lib}/*",
+        ADMIN_TOOL,
+        "dbms",
+        "set-initial-password",
+        settings.neo4j_password,
+    ]
     done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         message = (done.stdout + done.stderr).strip().splitlines()
@@ -346,16 +359,27 @@ def start(settings: Settings) -> str:
     process = current.pid
     if process is None:
         command = [
-            java, f"-Xms{min_heap(settings.heap)}", f"-Xmx{settings.heap}", *_JVM_OPTIONS,
+            java,
+            f"-Xms{min_heap(settings.heap)}",
+            f"-Xmx{settings.heap}",
+            *_JVM_OPTIONS,
             *_class_archive_options(paths, java),
-            "-cp", f"{paths.lib}/*", ENTRY_POINT,
-            f"--home-dir={paths.root}", f"--config-dir={paths.conf}",
-        ]  # fmt: skip
+            "-cp",
+            f"{paths.lib}/*",
+            ENTRY_POINT,
+            f"--home-dir={paths.root}",
+            f"--config-dir={paths.conf}",
+        ]
         with paths.console_log.open("ab") as log:
             popen = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env=env, start_new_session=True, cwd=paths.root,
-            )  # fmt: skip
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+                cwd=paths.root,
+            )
         paths.pid_file.write_text(str(popen.pid))
         process = popen.pid
     deadline = time.monotonic() + settings.start_timeout
@@ -479,15 +503,26 @@ def import_database(
     command = [
         # The parallel collector: the importer is a batch job, throughput is all that counts
         # (the import of 1,000,000 incidents took 27.2 s against 37.3 s with G1, the default).
-        java, f"-Xmx{settings.heap}", "-XX:+UseParallelGC", "-cp", f"{paths.lib}/*", ADMIN_TOOL,
-        "database", "import", "full", settings.neo4j_database, "--overwrite-destination",
-        f"--multiline-fields={str(multiline).lower()}", "--bad-tolerance=0", "--strict=true",
+        java,
+        f"-Xmx{settings.heap}",
+        "-XX:+UseParallelGC",
+        "-cp",
+        f"{paths.lib}/*",
+        ADMIN_TOOL,
+        "database",
+        "import",
+        "full",
+        settings.neo4j_database,
+        "--overwrite-destination",
+        f"--multiline-fields={str(multiline).lower()}",
+        "--bad-tolerance=0",
+        "--strict=true",
         "--id-type=actual",
         f"--max-off-heap-memory={settings.pagecache}",
         f"--report-file={work / 'import.report'}",
         *[f"--nodes={path}" for path in nodes],
         *[f"--relationships={path}" for path in relationships],
-    ]  # fmt: skip
+    ]
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=work, check=False)
     if done.returncode != 0:
         message = [line for line in (done.stdout + done.stderr).strip().splitlines() if line]

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graphvc.contract import UK_BOUNDS
 from graphvc.errors import ConfigError, InputError
 
 __all__ = [
@@ -47,17 +48,18 @@ _ONS = "Office for National Statistics"
 _MPS = "Metropolitan Police Service"
 _MPS_URL = "https://data.london.gov.uk/dataset/recorded_crime_summary"
 
-# Column kinds: ONS codes are a prefix and 6 digits; numbers have bounds (the UK's extent,
-# as in docs/input-contract.md, for coordinates).
+# Column kinds: ONS codes are a prefix and 6 digits; numbers have bounds (for coordinates the
+# UK's extent, as the input contract has it).
 _CODE_PREFIXES = {"lsoa": "E01", "msoa": "E02", "ward": "E05", "borough": "E09"}
-_BOUNDS = {"lat": (49.8, 60.9), "lon": (-8.7, 1.8), "count": (0.0, math.inf)}
+_SOUTH, _NORTH, _WEST, _EAST = UK_BOUNDS
+_BOUNDS = {"lat": (_SOUTH, _NORTH), "lon": (_WEST, _EAST), "count": (0.0, math.inf)}
 _KIND_MEANING = {
     "lsoa": "an LSOA code (E01 and 6 digits)",
     "msoa": "an MSOA code (E02 and 6 digits)",
     "ward": "a ward code (E05 and 6 digits)",
     "borough": "a London borough code (E09 and 6 digits)",
-    "lat": "a latitude inside the UK (49.8 to 60.9)",
-    "lon": "a longitude inside the UK (-8.7 to 1.8)",
+    "lat": f"a latitude inside the UK ({_SOUTH} to {_NORTH})",
+    "lon": f"a longitude inside the UK ({_WEST} to {_EAST})",
     "count": "a count (a number >= 0)",
     "text": "a non-empty text",
 }

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from graphvc.contract import EARTH_RADIUS_M
 from graphvc.errors import InputError
 
 __all__ = [
@@ -22,7 +23,6 @@ __all__ = [
 
 #: The outline files derived at install time: level -> (code column, name column) of the lookup.
 OUTLINE_LEVELS = {"ward": ("WD19CD", "WD19NM"), "borough": ("LAD19CD", "LAD19NM")}
-_EARTH_RADIUS_M = 6_371_008.8
 #: How far the outlines reach beyond the outermost centroids: about half the spacing of
 #: London's LSOA centroids, so that the outermost LSOAs get cells of a plausible size.
 OUTLINE_MARGIN_M = 400.0
@@ -106,7 +106,7 @@ def derive_outlines(
         )
     lat0, lon0 = float(places["lat"].mean()), float(places["lon"].mean())
     # Metres per degree east and north, near the centre.
-    scale = np.array([math.cos(math.radians(lat0)), 1.0]) * _EARTH_RADIUS_M * math.pi / 180
+    scale = np.array([math.cos(math.radians(lat0)), 1.0]) * EARTH_RADIUS_M * math.pi / 180
     origin = np.array([lon0, lat0])
     xy = (places[["lon", "lat"]].to_numpy(dtype=float) - origin) * scale
     points = shapely.multipoints(xy)

@@ -680,8 +680,11 @@ def _forbid_analysis(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return called
 
     # obtain_run reads the graph first and analyses it from the person network on.
-    for target in ("graphvc.runs.obtain.read_run_input", "graphvc.runs.obtain.run_network",
-                   "graphvc.runs.stages.run_network"):  # fmt: skip
+    for target in (
+        "graphvc.runs.obtain.read_run_input",
+        "graphvc.runs.obtain.run_network",
+        "graphvc.runs.stages.run_network",
+    ):
         monkeypatch.setattr(target, forbidden(target.rsplit(".", 1)[1]))
     return calls
 

@@ -31,9 +31,18 @@ def test_load_query_and_report_are_audited(
         ["load", str(SMALL), "--rejects", str(tmp_path / "rejects.csv"), "--json"],
         ["query", "run", "co_offenders", "--param", "person_id=P1", "--format", "json"],
         ["analyse", "--as-of", "2025-01-03", "--top", "2", "--json"],
-        ["report", "centrality", "--out", str(tmp_path / "reports"), "--as-of", "2025-01-03",
-         "--top", "2", "--quiet"],
-    ]  # fmt: skip
+        [
+            "report",
+            "centrality",
+            "--out",
+            str(tmp_path / "reports"),
+            "--as-of",
+            "2025-01-03",
+            "--top",
+            "2",
+            "--quiet",
+        ],
+    ]
     for step in steps:
         result = runner.invoke(cli, step, env=env)
         assert result.exit_code == 0, (step, result.output)

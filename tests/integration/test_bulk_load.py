@@ -175,8 +175,12 @@ def test_load_police_uk_bulk_builds_the_online_graph_of_a_month(
 ) -> None:
     month = reference_source / "police_uk_city_of_london" / "2024-01-city-of-london-street.csv"
     geography = reference_source / "london_geography"
-    lookup = ["--lookup", str(geography / "london_lsoa11_ward19_borough19.csv"),
-              "--centroids", str(geography / "london_lsoa11_centroids.csv")]  # fmt: skip
+    lookup = [
+        "--lookup",
+        str(geography / "london_lsoa11_ward19_borough19.csv"),
+        "--centroids",
+        str(geography / "london_lsoa11_centroids.csv"),
+    ]
     env = _managed_env(bulk_server, tmp_path)
     wipe(driver)
     apply_schema(driver)

@@ -72,8 +72,10 @@ def test_start_stop_status_lifecycle(server_env: dict[str, str]) -> None:
     (archive,) = lib.glob("server-classes-*.jsa")
     mapped = subprocess.run(
         ["java", "-Xshare:on", f"-XX:SharedArchiveFile={archive}", "-cp", f"{lib}/*", "-version"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert mapped.returncode == 0, mapped.stderr  # -Xshare:on: fail unless it maps
     assert _graphvc(server_env, "neo4j", "start").exit_code == 0
     pid = (Path(server_env["GRAPHVC_HOME"]) / "neo4j" / "neo4j.pid").read_text().strip()

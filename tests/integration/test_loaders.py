@@ -110,8 +110,12 @@ def test_corrupt_rows_are_quarantined_and_every_valid_row_lands(
         "risk_assessments": 4,
     }
     rejects = pd.read_csv(rejects_file, dtype=str, keep_default_na=False)
-    by_place = {(Path(f).name, int(r), field): reason for f, r, field, reason in
-                zip(rejects["file"], rejects["row"], rejects["field"], rejects["reason"], strict=True)}  # fmt: skip
+    by_place = {
+        (Path(f).name, int(r), field): reason
+        for f, r, field, reason in zip(
+            rejects["file"], rejects["row"], rejects["field"], rejects["reason"], strict=True
+        )
+    }
     assert by_place[("persons.csv", 10, "age_band")].startswith("not a valid age band")
     assert by_place[("persons.csv", 11, "person_id")] == "required value is missing"
     assert by_place[("incidents.csv", 8, "occurred_at")].startswith("not an ISO 8601 date-time")

@@ -89,8 +89,17 @@ def _load(env: dict[str, str], path: Path, file_format: str) -> None:
     if file_format == "associations":
         _graphvc(env, "load", str(path), "--rejects", str(path / "rejects.csv"))
     else:
-        _graphvc(env, "load-network", str(path), "--type", "gang", "--format", file_format,
-                 "--rejects", str(path.parent / "rejects.csv"))  # fmt: skip
+        _graphvc(
+            env,
+            "load-network",
+            str(path),
+            "--type",
+            "gang",
+            "--format",
+            file_format,
+            "--rejects",
+            str(path.parent / "rejects.csv"),
+        )
 
 
 def _ties(driver: neo4j.Driver) -> dict[tuple[str, str], float]:
@@ -133,8 +142,9 @@ def test_each_format_loads_the_same_graph_and_scores_equal_networkx(
         assert scores.at[person, "betweenness"] == pytest.approx(float(value), abs=1e-9)
 
     out = tmp_path / "reports"
-    _graphvc(env, "report", "centrality", "--out", str(out), "--ties", "gang", "--top", "1000",
-             "--quiet")  # fmt: skip
+    _graphvc(
+        env, "report", "centrality", "--out", str(out), "--ties", "gang", "--top", "1000", "--quiet"
+    )
     listed = pd.read_csv(out / "latest" / "offenders.csv", dtype={"person_id": str})
     listed = listed.set_index("person_id")
     assert sorted(listed.index) == sorted(G)
@@ -163,11 +173,27 @@ def test_police_uk_months_without_people_are_analysed_and_reported(
     env = {**env, "GRAPHVC_HOME": str(tmp_path / "home")}
     _graphvc(env, "data", "install", "--from", str(reference_source))
     months = sorted((reference_source / "police_uk_city_of_london").glob("2024-0[1-3]-*.csv"))
-    loaded = json.loads(_graphvc(env, "load-police-uk", *map(str, months), "--json",
-                                 "--rejects", str(tmp_path / "rejects.csv")).stdout)  # fmt: skip
+    loaded = json.loads(
+        _graphvc(
+            env,
+            "load-police-uk",
+            *map(str, months),
+            "--json",
+            "--rejects",
+            str(tmp_path / "rejects.csv"),
+        ).stdout
+    )
     quirks = loaded["police_uk"]
-    assert quirks["rows"] == sum(quirks[k] for k in ("no_crime_id", "not_violent",
-        "duplicate_crime_id", "outside_force_area", "incidents"))  # fmt: skip
+    assert quirks["rows"] == sum(
+        quirks[k]
+        for k in (
+            "no_crime_id",
+            "not_violent",
+            "duplicate_crime_id",
+            "outside_force_area",
+            "incidents",
+        )
+    )
     analysed = _graphvc(env, "analyse", "--json")
     summary = json.loads(analysed.stdout)
     assert summary["summary"]["people_in_network"] == 0

@@ -82,16 +82,30 @@ def _rows(frame: pd.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
 CASES: dict[str, list[tuple[dict[str, Any], tuple[str, ...], list[tuple[Any, ...]]]]] = {
     "co_offenders": [
         # P1 offended with P2 (I1), P3 (suspect, I2) and P6 (I5): one incident each.
-        ({"person_id": "P1", "hops": 1}, ("co_offender_id", "hops", "shared_incidents"),
-         [("P2", 1, 1), ("P3", 1, 1), ("P6", 1, 1)]),
+        (
+            {"person_id": "P1", "hops": 1},
+            ("co_offender_id", "hops", "shared_incidents"),
+            [("P2", 1, 1), ("P3", 1, 1), ("P6", 1, 1)],
+        ),
         # P2 offended only in I1 (a witness in I6 does not count): P1, then P1's others.
-        ({"person_id": "P2", "hops": 2}, ("co_offender_id", "hops", "shared_incidents"),
-         [("P1", 1, 1), ("P3", 2, 0), ("P6", 2, 0)]),
+        (
+            {"person_id": "P2", "hops": 2},
+            ("co_offender_id", "hops", "shared_incidents"),
+            [("P1", 1, 1), ("P3", 2, 0), ("P6", 2, 0)],
+        ),
         ({"person_id": "P2", "hops": 1}, ("co_offender_id",), [("P1",)]),
         # From February, I1 (5 January) is outside: P2 drops out.
-        ({"person_id": "P1", "start": "2024-02-01T00:00:00"}, ("co_offender_id",), [("P3",), ("P6",)]),
+        (
+            {"person_id": "P1", "start": "2024-02-01T00:00:00"},
+            ("co_offender_id",),
+            [("P3",), ("P6",)],
+        ),
         # Before October, I5 (20 October) is outside: P6 drops out.
-        ({"person_id": "P1", "end": "2024-10-01T00:00:00"}, ("co_offender_id",), [("P2",), ("P3",)]),
+        (
+            {"person_id": "P1", "end": "2024-10-01T00:00:00"},
+            ("co_offender_id",),
+            [("P2",), ("P3",)],
+        ),
         # P4 is only ever a victim; P9 is only named by an association.
         ({"person_id": "P4"}, ("co_offender_id",), []),
         ({"person_id": "P9", "hops": 3}, ("co_offender_id",), []),
@@ -99,13 +113,26 @@ CASES: dict[str, list[tuple[dict[str, Any], tuple[str, ...], list[tuple[Any, ...
     ],
     "shortest_paths": [
         # P2 -I1- P1 (two links) then the P1-P6 association (one): 3 links, shorter than via I5.
-        ({"from_id": "P2", "to_id": "P6"}, ("node_ids", "links", "length"),
-         [(["P2", "I1", "P1", "P6"], ["OFFENDER_IN", "OFFENDER_IN", "ASSOCIATE_OF"], 3)]),
-        ({"from_id": "P3", "to_id": "P6"}, ("node_ids", "links"),
-         [(["P3", "I2", "P1", "P6"], ["SUSPECT_IN", "OFFENDER_IN", "ASSOCIATE_OF"])]),
-        ({"from_id": "P2", "to_id": "P3"}, ("node_ids", "length"),
-         [(["P2", "I1", "P1", "I2", "P3"], 4)]),
-        ({"from_id": "P4", "to_id": "P5"}, ("node_ids", "links"), [(["P4", "P5"], ["ASSOCIATE_OF"])]),
+        (
+            {"from_id": "P2", "to_id": "P6"},
+            ("node_ids", "links", "length"),
+            [(["P2", "I1", "P1", "P6"], ["OFFENDER_IN", "OFFENDER_IN", "ASSOCIATE_OF"], 3)],
+        ),
+        (
+            {"from_id": "P3", "to_id": "P6"},
+            ("node_ids", "links"),
+            [(["P3", "I2", "P1", "P6"], ["SUSPECT_IN", "OFFENDER_IN", "ASSOCIATE_OF"])],
+        ),
+        (
+            {"from_id": "P2", "to_id": "P3"},
+            ("node_ids", "length"),
+            [(["P2", "I1", "P1", "I2", "P3"], 4)],
+        ),
+        (
+            {"from_id": "P4", "to_id": "P5"},
+            ("node_ids", "links"),
+            [(["P4", "P5"], ["ASSOCIATE_OF"])],
+        ),
         # P7's links are I6 (whose others are a victim and a witness) and P9: no way to P1.
         ({"from_id": "P7", "to_id": "P1"}, ("node_ids",), []),
         # P2's only offence, I1, is before the window.
@@ -114,41 +141,72 @@ CASES: dict[str, list[tuple[dict[str, Any], tuple[str, ...], list[tuple[Any, ...
     ],
     "repeat_victims": [
         # 4 Jan 2024 to 3 Jan 2025: P4 in I2, I3, I4 (365 + 10 + 365); P3 and P8 once each.
-        ({"end": "2025-01-03T00:00:00"},
-         ("victim_id", "victimisations", "harm", "categories"),
-         [("P4", 3, 740.0, ["personal_robbery", "domestic_abuse"])]),
+        (
+            {"end": "2025-01-03T00:00:00"},
+            ("victim_id", "victimisations", "harm", "categories"),
+            [("P4", 3, 740.0, ["personal_robbery", "domestic_abuse"])],
+        ),
         # 2 Jun 2023 to 1 Jun 2024: P4 in I2 and I3.
-        ({"end": "2024-06-01T00:00:00"}, ("victim_id", "victimisations", "harm"), [("P4", 2, 375.0)]),
+        (
+            {"end": "2024-06-01T00:00:00"},
+            ("victim_id", "victimisations", "harm"),
+            [("P4", 2, 375.0)],
+        ),
         ({"end": "2024-03-01T00:00:00"}, ("victim_id",), []),
-        ({"end": "2025-01-03T00:00:00", "categories": "domestic_abuse"},
-         ("victim_id", "victimisations", "harm"), [("P4", 2, 375.0)]),
+        (
+            {"end": "2025-01-03T00:00:00", "categories": "domestic_abuse"},
+            ("victim_id", "victimisations", "harm"),
+            [("P4", 2, 375.0)],
+        ),
         ({"end": "2025-01-03T00:00:00", "min_victimisations": 4}, ("victim_id",), []),
     ],
     "domestic_repeat_pairs": [
         # I3 2024-03-15 01:00Z to I4 2024-09-01 19:00Z: 170 days and 18 hours.
-        ({}, ("victim_id", "perpetrator_id", "incidents", "repeats", "min_gap_days", "harm"),
-         [("P4", "P5", 2, 1, 170.75, 375.0)]),
+        (
+            {},
+            ("victim_id", "perpetrator_id", "incidents", "repeats", "min_gap_days", "harm"),
+            [("P4", "P5", 2, 1, 170.75, 375.0)],
+        ),
         ({"window_days": 170}, ("victim_id",), []),
         ({"start": "2024-04-01T00:00:00"}, ("victim_id",), []),
     ],
     "victim_offenders": [
         # P3: victim in I1 (January), suspect in I2 (February).
-        ({}, ("person_id", "victimisations", "offences", "harm_suffered", "harm_caused",
-              "victimised_first"),
-         [("P3", 1, 1, 365.0, 365.0, True)]),
+        (
+            {},
+            (
+                "person_id",
+                "victimisations",
+                "offences",
+                "harm_suffered",
+                "harm_caused",
+                "victimised_first",
+            ),
+            [("P3", 1, 1, 365.0, 365.0, True)],
+        ),
         ({"start": "2024-02-01T00:00:00"}, ("person_id",), []),
     ],
     "near_weapon_incidents": [
         # I5 (knife): P1 and P6 in it; P2 (I1 with P1) and P3 (I2 with P1) one step on.
-        ({}, ("person_id", "hops", "weapon_incidents"),
-         [("P1", 1, 1), ("P6", 1, 1), ("P2", 2, 1), ("P3", 2, 1)]),
+        (
+            {},
+            ("person_id", "hops", "weapon_incidents"),
+            [("P1", 1, 1), ("P6", 1, 1), ("P2", 2, 1), ("P3", 2, 1)],
+        ),
         ({"hops": 1}, ("person_id",), [("P1",), ("P6",)]),
-        ({"start": "2024-02-01T00:00:00"}, ("person_id", "hops"), [("P1", 1), ("P6", 1), ("P3", 2)]),
+        (
+            {"start": "2024-02-01T00:00:00"},
+            ("person_id", "hops"),
+            [("P1", 1), ("P6", 1), ("P3", 2)],
+        ),
         ({"categories": "gun_enabled"}, ("person_id",), []),
         # I6 (hate crime): offender P7, victim P8 and witness P2 in it; P9 (P7's associate)
         # and P1 (P2's co-offender in I1) one step on.
-        ({"categories": "hate_crime"}, ("person_id", "hops"),
-         [("P2", 1), ("P7", 1), ("P8", 1), ("P1", 2), ("P9", 2)]),
+        (
+            {"categories": "hate_crime"},
+            ("person_id", "hops"),
+            [("P2", 1), ("P7", 1), ("P8", 1), ("P1", 2), ("P9", 2)],
+        ),
     ],
     "person_network": [
         ({"person_id": "P2"}, ("person_id", "hops"), [("P1", 1), ("P3", 2), ("P6", 2)]),
@@ -156,64 +214,131 @@ CASES: dict[str, list[tuple[dict[str, Any], tuple[str, ...], list[tuple[Any, ...
         ({"person_id": "P7"}, ("person_id", "hops"), [("P9", 1)]),
         # P4 is only a victim, but P5 is her partner by intelligence; P5 offended alone.
         ({"person_id": "P4"}, ("person_id", "hops"), [("P5", 1)]),
-        ({"person_id": "P1", "hops": 1, "start": "2024-02-01T00:00:00"}, ("person_id",),
-         [("P3",), ("P6",)]),
+        (
+            {"person_id": "P1", "hops": 1, "start": "2024-02-01T00:00:00"},
+            ("person_id",),
+            [("P3",), ("P6",)],
+        ),
     ],
     "escalating_offenders": [
         # P1: I1 (alcohol), I2 (robbery), then I5 (knife). P6's first incident is I5 itself.
-        ({}, ("person_id", "first_weapon_incident_id", "first_weapon_category",
-              "earlier_incidents", "earlier_categories"),
-         [("P1", "I5", "knife_enabled", 2, ["alcohol_related", "personal_robbery"])]),
+        (
+            {},
+            (
+                "person_id",
+                "first_weapon_incident_id",
+                "first_weapon_category",
+                "earlier_incidents",
+                "earlier_categories",
+            ),
+            [("P1", "I5", "knife_enabled", 2, ["alcohol_related", "personal_robbery"])],
+        ),
         ({"start": "2024-10-01T00:00:00"}, ("person_id",), []),
-        ({"weapon_categories": "personal_robbery"}, ("person_id", "first_weapon_incident_id",
-                                                     "earlier_categories"),
-         [("P1", "I2", ["alcohol_related"])]),
+        (
+            {"weapon_categories": "personal_robbery"},
+            ("person_id", "first_weapon_incident_id", "earlier_categories"),
+            [("P1", "I2", ["alcohol_related"])],
+        ),
     ],
     "dangerous_places": [
-        ({"level": "location"}, ("place_id", "incidents", "harm"),
-         [("L1", 2, 730.0), ("L2", 2, 375.0), ("L3", 1, 274.0)]),
-        ({"level": "ward"}, ("place_id", "place_name", "harm"),
-         [("E05009288", "Aldersgate", 730.0), ("E05009302", "Cripplegate", 375.0),
-          ("E05000137", "Camden Town with Primrose Hill", 274.0)]),
+        (
+            {"level": "location"},
+            ("place_id", "incidents", "harm"),
+            [("L1", 2, 730.0), ("L2", 2, 375.0), ("L3", 1, 274.0)],
+        ),
+        (
+            {"level": "ward"},
+            ("place_id", "place_name", "harm"),
+            [
+                ("E05009288", "Aldersgate", 730.0),
+                ("E05009302", "Cripplegate", 375.0),
+                ("E05000137", "Camden Town with Primrose Hill", 274.0),
+            ],
+        ),
         # I6 has no place: the placed harm is 730 + 375 + 274 = 1,379.
-        ({"level": "borough"}, ("place_id", "place_name", "incidents", "harm", "harm_share"),
-         [("E09000001", "City of London", 4, 1105.0, 1105 / 1379),
-          ("E09000007", "Camden", 1, 274.0, 274 / 1379)]),
-        ({"level": "borough", "start": "2024-03-01T00:00:00"}, ("place_id", "incidents", "harm"),
-         [("E09000001", 2, 375.0), ("E09000007", 1, 274.0)]),
-        ({"level": "ward", "categories": "domestic_abuse"}, ("place_id", "harm", "harm_share"),
-         [("E05009302", 375.0, 1.0)]),
+        (
+            {"level": "borough"},
+            ("place_id", "place_name", "incidents", "harm", "harm_share"),
+            [
+                ("E09000001", "City of London", 4, 1105.0, 1105 / 1379),
+                ("E09000007", "Camden", 1, 274.0, 274 / 1379),
+            ],
+        ),
+        (
+            {"level": "borough", "start": "2024-03-01T00:00:00"},
+            ("place_id", "incidents", "harm"),
+            [("E09000001", 2, 375.0), ("E09000007", 1, 274.0)],
+        ),
+        (
+            {"level": "ward", "categories": "domestic_abuse"},
+            ("place_id", "harm", "harm_share"),
+            [("E05009302", 375.0, 1.0)],
+        ),
     ],
     "near_repeats": [
         # 0.003868 degrees of longitude at 51.52 degrees north: 268 m between L1 and L2.
-        ({"location_id": "L1", "distance_m": 500}, ("incident_id", "location_id", "distance_m"),
-         [("I1", "L1", 0.0), ("I2", "L1", 0.0), ("I3", "L2", pytest.approx(268, abs=1)),
-          ("I4", "L2", pytest.approx(268, abs=1))]),
+        (
+            {"location_id": "L1", "distance_m": 500},
+            ("incident_id", "location_id", "distance_m"),
+            [
+                ("I1", "L1", 0.0),
+                ("I2", "L1", 0.0),
+                ("I3", "L2", pytest.approx(268, abs=1)),
+                ("I4", "L2", pytest.approx(268, abs=1)),
+            ],
+        ),
         ({"location_id": "L1", "distance_m": 100}, ("incident_id",), [("I1",), ("I2",)]),
-        ({"location_id": "L1", "distance_m": 500, "start": "2024-02-01T00:00:00",
-          "end": "2024-06-01T00:00:00"}, ("incident_id",), [("I2",), ("I3",)]),
-        ({"location_id": "L3"}, ("incident_id", "category", "harm"), [("I5", "knife_enabled", 274.0)]),
+        (
+            {
+                "location_id": "L1",
+                "distance_m": 500,
+                "start": "2024-02-01T00:00:00",
+                "end": "2024-06-01T00:00:00",
+            },
+            ("incident_id",),
+            [("I2",), ("I3",)],
+        ),
+        (
+            {"location_id": "L3"},
+            ("incident_id", "category", "harm"),
+            [("I5", "knife_enabled", 274.0)],
+        ),
         ({"location_id": "L4", "distance_m": 20000}, ("incident_id",), []),
         # A local time is London's: 19:30 BST is 18:30Z, before I4 (19:00Z)...
-        ({"location_id": "L2", "distance_m": 1, "start": "2024-09-01T19:30:00"},
-         ("incident_id",), [("I4",)]),
+        (
+            {"location_id": "L2", "distance_m": 1, "start": "2024-09-01T19:30:00"},
+            ("incident_id",),
+            [("I4",)],
+        ),
         # ... while 19:30Z is after it.
-        ({"location_id": "L2", "distance_m": 1, "start": "2024-09-01T19:30:00+00:00"},
-         ("incident_id",), []),
+        (
+            {"location_id": "L2", "distance_m": 1, "start": "2024-09-01T19:30:00+00:00"},
+            ("incident_id",),
+            [],
+        ),
     ],
     "ward_network": [
         # Aldersgate (L1): I1 (P1, P2) and I2 (P1, P3).
-        ({"ward_code": "E05009288"}, ("person_id", "ward_incidents", "co_offender_ids",
-                                      "associate_ids"),
-         [("P1", 2, ["P2", "P3", "P6"], ["P6"]), ("P2", 1, ["P1"], []), ("P3", 1, ["P1"], [])]),
-        ({"ward_code": "E05009302"}, ("person_id", "ward_incidents", "co_offender_ids",
-                                      "associate_ids"),
-         [("P5", 2, [], ["P4"])]),
-        ({"ward_code": "E05000137"}, ("person_id", "co_offender_ids", "associate_ids"),
-         [("P1", ["P2", "P3", "P6"], ["P6"]), ("P6", ["P1"], ["P1"])]),
-        ({"ward_code": "E05009288", "start": "2024-02-01T00:00:00"},
-         ("person_id", "ward_incidents", "co_offender_ids"),
-         [("P1", 1, ["P3", "P6"]), ("P3", 1, ["P1"])]),
+        (
+            {"ward_code": "E05009288"},
+            ("person_id", "ward_incidents", "co_offender_ids", "associate_ids"),
+            [("P1", 2, ["P2", "P3", "P6"], ["P6"]), ("P2", 1, ["P1"], []), ("P3", 1, ["P1"], [])],
+        ),
+        (
+            {"ward_code": "E05009302"},
+            ("person_id", "ward_incidents", "co_offender_ids", "associate_ids"),
+            [("P5", 2, [], ["P4"])],
+        ),
+        (
+            {"ward_code": "E05000137"},
+            ("person_id", "co_offender_ids", "associate_ids"),
+            [("P1", ["P2", "P3", "P6"], ["P6"]), ("P6", ["P1"], ["P1"])],
+        ),
+        (
+            {"ward_code": "E05009288", "start": "2024-02-01T00:00:00"},
+            ("person_id", "ward_incidents", "co_offender_ids"),
+            [("P1", 1, ["P3", "P6"]), ("P3", 1, ["P1"])],
+        ),
         ({"ward_code": "E09000001"}, ("person_id",), []),
     ],
     "hate_crime_repeat_locations": [
@@ -223,14 +348,19 @@ CASES: dict[str, list[tuple[dict[str, Any], tuple[str, ...], list[tuple[Any, ...
     "repeat_suspects": [
         ({}, ("person_id",), []),
         # P5: I3 (cautioned) and I4 (charged), both against P4.
-        ({"categories": "domestic_abuse"}, ("person_id", "incidents", "victims", "harm", "outcomes"),
-         [("P5", 2, 1, 375.0, ["cautioned", "charged"])]),
+        (
+            {"categories": "domestic_abuse"},
+            ("person_id", "incidents", "victims", "harm", "outcomes"),
+            [("P5", 2, 1, 375.0, ["cautioned", "charged"])],
+        ),
         # P1: I1 (victim P3), I2 (victim P4), I5 (no victim); P2, P3 and P6 have one each.
-        ({"categories": "alcohol_related,personal_robbery,knife_enabled"},
-         ("person_id", "incidents", "victims", "harm", "outcomes"),
-         [("P1", 3, 2, 1004.0, ["charged", "no_suspect", "charged"])]),
+        (
+            {"categories": "alcohol_related,personal_robbery,knife_enabled"},
+            ("person_id", "incidents", "victims", "harm", "outcomes"),
+            [("P1", 3, 2, 1004.0, ["charged", "no_suspect", "charged"])],
+        ),
     ],
-}  # fmt: skip
+}
 
 
 def test_every_library_query_has_hand_worked_cases() -> None:
@@ -451,8 +581,9 @@ def test_cli_list_and_show(graph: neo4j.Driver, env: dict[str, str]) -> None:
 def test_cli_run_prints_json_and_csv(
     graph: neo4j.Driver, env: dict[str, str], tmp_path: Path
 ) -> None:
-    result = _graphvc(env, "run", "co_offenders", "-p", "person_id=P1", "--param", "hops=1",
-                      "--format", "json")  # fmt: skip
+    result = _graphvc(
+        env, "run", "co_offenders", "-p", "person_id=P1", "--param", "hops=1", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     assert [r["co_offender_id"] for r in json.loads(result.stdout)] == ["P2", "P3", "P6"]
     result = _graphvc(env, "run", "domestic_repeat_pairs", "--format", "json")
@@ -462,11 +593,14 @@ def test_cli_run_prints_json_and_csv(
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["person_id"], json.loads(r["co_offender_ids"])) for r in rows] == [
-        ("P1", ["P2", "P3", "P6"]), ("P2", ["P1"]), ("P3", ["P1"]),
-    ]  # fmt: skip
+        ("P1", ["P2", "P3", "P6"]),
+        ("P2", ["P1"]),
+        ("P3", ["P1"]),
+    ]
     out = tmp_path / "places.csv"
-    result = _graphvc(env, "run", "dangerous_places", "-p", "level=borough", "--format", "csv",
-                      "--out", str(out))  # fmt: skip
+    result = _graphvc(
+        env, "run", "dangerous_places", "-p", "level=borough", "--format", "csv", "--out", str(out)
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert pd.read_csv(out)["place_id"].tolist() == ["E09000001", "E09000007"]
@@ -478,15 +612,19 @@ def test_cli_run_prints_json_and_csv(
     ("args", "message"),
     [
         (["run", "co_offenders"], "needs parameter 'person_id'"),
-        (["run", "co_offenders", "-p", "person_id=P1", "-p", "hops=many"],
-         "parameter 'hops' = 'many' is not a whole number"),
-        (["run", "co_offenders", "-p", "person_id=P1", "-p", "person_id}) DETACH DELETE n //=x"],
-         "has no parameter 'person_id}) DETACH DELETE n //'"),
+        (
+            ["run", "co_offenders", "-p", "person_id=P1", "-p", "hops=many"],
+            "parameter 'hops' = 'many' is not a whole number",
+        ),
+        (
+            ["run", "co_offenders", "-p", "person_id=P1", "-p", "person_id}) DETACH DELETE n //=x"],
+            "has no parameter 'person_id}) DETACH DELETE n //'",
+        ),
         (["run", "co_offenders", "-p", "person_id"], "--param 'person_id' is not KEY=VALUE"),
         (["run"], "give either a library query NAME or --file PATH"),
         (["run", "no_such_query"], "no library query 'no_such_query'"),
     ],
-)  # fmt: skip
+)
 def test_cli_mistakes_end_in_one_line(
     graph: neo4j.Driver, env: dict[str, str], args: list[str], message: str
 ) -> None:

@@ -202,9 +202,12 @@ def test_the_second_report_shows_who_entered_left_and_moved(reports: dict[str, P
     assert changes["places_moved"].astype("Int64").tolist() == [pd.NA, pd.NA, 1, -3, 0, -2]
     # P1, P2 and P3 have been listed since the first report, due for review 90 days on.
     assert offenders["listed_since"].to_dict() == {
-        "P1": "2024-07-01", "P2": "2024-07-01", "P10": "2025-01-03", "P6": "2025-01-03",
+        "P1": "2024-07-01",
+        "P2": "2024-07-01",
+        "P10": "2025-01-03",
+        "P6": "2025-01-03",
         "P3": "2024-07-01",
-    }  # fmt: skip
+    }
     assert offenders.loc["P1", "review_by"] == "2024-09-29"
     review = _csv(second, "review")
     # All three still offend: P3 last as a suspect in I2 (2024-02-10), within 12 months.
@@ -250,14 +253,23 @@ def test_the_manifest_traces_every_file(reports: dict[str, Path]) -> None:
     assert manifest["report"] == "centrality"
     assert manifest["as_of"] == "2025-01-03"
     assert manifest["previous_report"] == "2024-07-01"
-    chosen = {"as_of": "2025-01-03T00:00:00", "window_days": 730, "seed": 0, "top": TOP,
-              "pseudonymised": False}  # fmt: skip
+    chosen = {
+        "as_of": "2025-01-03T00:00:00",
+        "window_days": 730,
+        "seed": 0,
+        "top": TOP,
+        "pseudonymised": False,
+    }
     assert {key: manifest["parameters"][key] for key in chosen} == chosen
     assert manifest["pseudonym_key_id"] is None
     assert manifest["data"]["graph"] == {
-        "incidents": 8, "involvements": 20, "locations": 4, "persons": 11, "associations": 3,
+        "incidents": 8,
+        "involvements": 20,
+        "locations": 4,
+        "persons": 11,
+        "associations": 3,
         "risk_assessments": 3,
-    }  # fmt: skip
+    }
     assert manifest["data"]["analysis"]["people_in_network"] == 8
     assert manifest["versions"]["neo4j"]["version"].startswith("5.26")
     assert manifest["versions"]["graphvc"]
@@ -326,9 +338,13 @@ def test_pseudonyms_are_stable_and_no_raw_id_is_written(reports: dict[str, Path]
     assert _csv(second, "offenders")["person_id"].tolist()[0] == name["P1"]
     changes = _csv(second, "changes").set_index("person_id")["change"]
     assert changes.to_dict() == {
-        name["P10"]: "entered", name["P6"]: "entered", name["P2"]: "up", name["P3"]: "down",
-        name["P1"]: "unchanged", name["P5"]: "left",
-    }  # fmt: skip
+        name["P10"]: "entered",
+        name["P6"]: "entered",
+        name["P2"]: "up",
+        name["P3"]: "down",
+        name["P1"]: "unchanged",
+        name["P5"]: "left",
+    }
     assert _csv(second, "exposure")["person_id"].tolist() == [
         name[p] for p in ("P6", "P1", "P2", "P3")
     ]
@@ -368,10 +384,16 @@ def test_the_page_is_self_contained(reports: dict[str, Path]) -> None:
         assert not re.search(r"https?://", page)
         assert not re.search(r"<script|<link|<img|<iframe|@import|url\(", page)
         assert page.count("<svg") >= 6
-        for heading in ("Who is central now", "Who is new, who moved", "Review and removal",
-                        "The core network",
-                        "Repeat victims", "Where the harm falls", "Trend by continuum category",
-                        "Proportionality"):  # fmt: skip
+        for heading in (
+            "Who is central now",
+            "Who is new, who moved",
+            "Review and removal",
+            "The core network",
+            "Repeat victims",
+            "Where the harm falls",
+            "Trend by continuum category",
+            "Proportionality",
+        ):
             assert f"<h2>{heading}</h2>" in page
 
 
@@ -452,8 +474,9 @@ def test_an_empty_graph_fails_in_one_line(
     before = _snapshot(out)
     wipe(empty_graph, database=test_settings.neo4j_database)
     apply_schema(empty_graph, database=test_settings.neo4j_database)
-    result = CliRunner().invoke(cli, ["report", "centrality", "--out", str(out)],
-                                env=_env(test_settings))  # fmt: skip
+    result = CliRunner().invoke(
+        cli, ["report", "centrality", "--out", str(out)], env=_env(test_settings)
+    )
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1] == (
         "Error: the graph holds neither incidents nor associations: load some first "

@@ -67,8 +67,12 @@ def loaded(
     folder = tmp_path_factory.mktemp("review-graph")
     for name, text in GRAPH.items():
         (folder / name).write_text(text)
-    summary = load_folder(empty_graph, folder, database=test_settings.neo4j_database,
-                          rejects_path=folder / "rejects.csv")  # fmt: skip
+    summary = load_folder(
+        empty_graph,
+        folder,
+        database=test_settings.neo4j_database,
+        rejects_path=folder / "rejects.csv",
+    )
     assert summary.total_rejected == 0
     return empty_graph
 
@@ -103,8 +107,10 @@ def test_listed_since_follows_the_unbroken_run_of_reports(reports: list[Path]) -
     # I2 (2023-02-15) left the two-year window: P2 is off the list.
     assert second == dict.fromkeys(["P1", "P3", "P4"], since_first)
     # P2 is back (I3): a new run, a new date; the others keep the first report's date.
-    assert third == {**dict.fromkeys(["P1", "P3", "P4"], since_first),
-                     "P2": ("2025-04-01", "2025-06-30")}  # fmt: skip
+    assert third == {
+        **dict.fromkeys(["P1", "P3", "P4"], since_first),
+        "P2": ("2025-04-01", "2025-06-30"),
+    }
 
 
 def test_review_names_who_is_due_and_who_no_longer_offends(reports: list[Path]) -> None:
@@ -125,8 +131,9 @@ def test_review_names_who_is_due_and_who_no_longer_offends(reports: list[Path]) 
     manifest = json.loads((reports[2] / "manifest.json").read_text())
     assert manifest["files"]["review.csv"]["rows"] == 3
     assert {k: manifest["parameters"][k] for k in ("review_days", "inactive_months")} == {
-        "review_days": 90, "inactive_months": 12,
-    }  # fmt: skip
+        "review_days": 90,
+        "inactive_months": 12,
+    }
     page = (reports[2] / "report.html").read_text()
     assert "<h2>Review and removal</h2>" in page
     assert "3 due for review" not in page and "2 due for review" in page
@@ -166,11 +173,21 @@ def test_the_command_takes_the_review_period_and_months(
         "GRAPHVC_AUDIT_DIR": str(tmp_path / "audit"),
         "GRAPHVC_HOME": str(tmp_path / "home"),
     }
-    command = ["report", "centrality", "--out", str(out), "--as-of", DATES[2],
-               "--top", str(TOP), "--quiet"]  # fmt: skip
+    command = [
+        "report",
+        "centrality",
+        "--out",
+        str(out),
+        "--as-of",
+        DATES[2],
+        "--top",
+        str(TOP),
+        "--quiet",
+    ]
 
-    result = CliRunner().invoke(cli, [*command, "--review-days", "30", "--inactive-months", "24"],
-                                env=env)  # fmt: skip
+    result = CliRunner().invoke(
+        cli, [*command, "--review-days", "30", "--inactive-months", "24"], env=env
+    )
     assert result.exit_code == 0, result.output
     third = out / DATES[2]
     assert _listing(third)["P1"] == ("2025-01-01", "2025-01-31")

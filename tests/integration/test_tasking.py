@@ -50,9 +50,10 @@ def city_graph(empty_graph: neo4j.Driver, tmp_path_factory: pytest.TempPathFacto
 
 def _pack(settings: Settings, out: Path, *options: str) -> list[Path]:
     result = CliRunner().invoke(
-        cli, ["report", "tasking", "--out", str(out), "--pseudonymise", *options],
+        cli,
+        ["report", "tasking", "--out", str(out), "--pseudonymise", *options],
         env=_env(settings, GRAPHVC_AUDIT_DIR=f"{out}-audit"),
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     return [Path(line) for line in result.stdout.split()]
 
@@ -113,9 +114,10 @@ def test_an_unknown_borough_fails_in_one_line(
     city_graph: str, test_settings: Settings, tmp_path: Path
 ) -> None:
     result = CliRunner().invoke(
-        cli, ["report", "tasking", "--out", str(tmp_path), "--borough", "E09999999"],
+        cli,
+        ["report", "tasking", "--out", str(tmp_path), "--borough", "E09999999"],
         env=_env(test_settings),
-    )  # fmt: skip
+    )
     assert result.exit_code == 1
     assert "not a borough of the graph" in result.output and "Traceback" not in result.output
     assert not any(tmp_path.iterdir())
@@ -131,19 +133,31 @@ def test_the_page_in_chromium(city_graph: str, test_settings: Settings, tmp_path
     assert not re.search(r"(src|href)=\"https?:", page)  # nothing fetched
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
-                 "--window-size=1300,2400"):  # fmt: skip
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1300,2400",
+    ):
         options.add_argument(flag)
     browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
         browser.get((pack / "report.html").as_uri())
         assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Tasking pack")
         headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
-        assert headings[:5] == ["Targets", "High-impact neighbourhoods",
-                                "Potentially dangerous people", "Victims due for contact",
-                                "MARAC candidates"]  # fmt: skip
+        assert headings[:5] == [
+            "Targets",
+            "High-impact neighbourhoods",
+            "Potentially dangerous people",
+            "Victims due for contact",
+            "MARAC candidates",
+        ]
         charts = browser.find_elements(By.CSS_SELECTOR, "svg[role='img']")
         assert charts and all(c.size["width"] > 100 for c in charts)
         # Every target has a row for the borough, shown in the first table.
@@ -166,9 +180,20 @@ def test_a_pack_of_chosen_tie_layers(
     parameters = json.loads((pack / "manifest.json").read_text())["parameters"]
     assert parameters["tie_weights"] == {"co-offending": 1.0, "gang": 2.0}
     result = CliRunner().invoke(
-        cli, ["report", "tasking", "--out", str(tmp_path / "bad"), "--borough", city_graph,
-              "--ties", "gang", "--tie-weight", "family=2"],
+        cli,
+        [
+            "report",
+            "tasking",
+            "--out",
+            str(tmp_path / "bad"),
+            "--borough",
+            city_graph,
+            "--ties",
+            "gang",
+            "--tie-weight",
+            "family=2",
+        ],
         env=_env(test_settings),
-    )  # fmt: skip
+    )
     assert result.exit_code == 1
     assert "names a layer not chosen in --ties (gang)" in result.output

@@ -72,9 +72,16 @@ def test_the_wheel_carries_the_app_the_cypher_library_and_the_server_recipe(
     site = next((installed.parent / "lib").glob("python3*/site-packages/graphvc"))
     assert (site / "app" / "main.py").is_file()
     assert sorted(p.name for p in (site / "app" / "pages").glob("*.py")) == [
-        "audit.py", "cypher.py", "explorer.py", "overview.py", "people.py", "performance.py",
-        "places.py", "reports.py", "victims.py",
-    ]  # fmt: skip
+        "audit.py",
+        "cypher.py",
+        "explorer.py",
+        "overview.py",
+        "people.py",
+        "performance.py",
+        "places.py",
+        "reports.py",
+        "victims.py",
+    ]
     assert (site / "_cypher" / "schema.cypher").is_file()
     assert (site / "localserver" / "pom.xml").is_file()
     assert (site / "py.typed").is_file()
@@ -87,17 +94,28 @@ def test_the_installed_wheel_runs_the_demo_and_serves_the_app(
 ) -> None:
     folder, env = elsewhere
     graphvc = str(installed / "graphvc")
-    listed = subprocess.run([graphvc, "query", "list", "--json"], cwd=folder, env=env,
-                            capture_output=True, text=True, check=True)  # fmt: skip
+    listed = subprocess.run(
+        [graphvc, "query", "list", "--json"],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "co_offenders" in {row["name"] for row in json.loads(listed.stdout)}
-    status = subprocess.run([graphvc, "data", "status"], cwd=folder, env=env,
-                            capture_output=True, text=True)  # fmt: skip
+    status = subprocess.run(
+        [graphvc, "data", "status"], cwd=folder, env=env, capture_output=True, text=True
+    )
     assert status.returncode == 3  # nothing installed: the demo uses the synthetic city
 
     demo = subprocess.run(
         [graphvc, "demo", "--no-serve", "--incidents", "1000", "--seed", "3"],
-        cwd=folder, env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert demo.returncode == 0, demo.stderr
     assert "on Synthetic city" in demo.stdout
     counts = graph_counts(empty_graph)

@@ -21,8 +21,15 @@ from loaders.folder import load_folder
 PARAMETERS = AnalysisParameters(
     as_of=pd.Timestamp("2025-01-01"), window_days=180, repeat_window_days=90
 )
-FRAMES = ("events", "people", "repeat_victims", "domestic_repeats", "exposure", "overlap",
-          "escalation")  # fmt: skip
+FRAMES = (
+    "events",
+    "people",
+    "repeat_victims",
+    "domestic_repeats",
+    "exposure",
+    "overlap",
+    "escalation",
+)
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,14 @@ from graphvc.cli import cli
 
 def _trail(folder: Path, n: int = 5) -> list[str]:
     for i in range(n):
-        audit.record(folder, "person.lookup", user=f"analyst{i % 2}", person_ids=[f"P{i}"],
-                     source="test", at=datetime(2026, 1, 1 + i, tzinfo=UTC))  # fmt: skip
+        audit.record(
+            folder,
+            "person.lookup",
+            user=f"analyst{i % 2}",
+            person_ids=[f"P{i}"],
+            source="test",
+            at=datetime(2026, 1, 1 + i, tzinfo=UTC),
+        )
     return (folder / audit.AUDIT_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
 
 

@@ -37,10 +37,19 @@ def test_with_sign_in_configured_the_app_may_be_served_beyond_this_machine(
 
 
 def test_roles_and_teams_come_from_the_configured_claims() -> None:
-    claims = {"sub": "8f1c", "upn": "pc1234@force.example", "groups": "VC-Readers,Staff",
-              "units": ["knife crime", "gangs and firearms"]}  # fmt: skip
-    user = user_from_claims(claims, roles_claim="groups", role_map={"VC-Readers": "reader"},
-                            teams_claim="units", user_claim="upn")  # fmt: skip
+    claims = {
+        "sub": "8f1c",
+        "upn": "pc1234@force.example",
+        "groups": "VC-Readers,Staff",
+        "units": ["knife crime", "gangs and firearms"],
+    }
+    user = user_from_claims(
+        claims,
+        roles_claim="groups",
+        role_map={"VC-Readers": "reader"},
+        teams_claim="units",
+        user_claim="upn",
+    )
     assert user.name == "pc1234@force.example"
     assert user.roles == {"reader"}  # "Staff" maps to no role and is dropped
     assert user.pages == ["overview", "reports"] and user.pseudonymised

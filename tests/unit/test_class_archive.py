@@ -53,11 +53,14 @@ def test_terminate_says_whether_the_process_exited_when_asked() -> None:
     asked = subprocess.Popen(["sleep", "60"])
     assert localserver._terminate(asked.pid, grace=5) is True
     stubborn = subprocess.Popen(
-        [sys.executable, "-c",
-         "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
-         "print(flush=True); time.sleep(60)"],
+        [
+            sys.executable,
+            "-c",
+            "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+            "print(flush=True); time.sleep(60)",
+        ],
         stdout=subprocess.PIPE,
-    )  # fmt: skip
+    )
     assert stubborn.stdout is not None and stubborn.stdout.readline()  # its handler is set
     assert localserver._terminate(stubborn.pid, grace=0.5) is False
     assert stubborn.wait(timeout=5) == -signal.SIGKILL

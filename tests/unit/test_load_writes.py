@@ -17,9 +17,12 @@ from loaders.write import NodeWrite, RelationshipWrite, Step, steps
 def _all_steps() -> list[Step]:
     tables = {name: pd.DataFrame(columns=list(spec.columns)) for name, spec in TABLES.items()}
     tables["involvements"] = pd.DataFrame(
-        {"person_id": ["p"] * 4, "incident_id": ["i"] * 4,
-         "role": ["offender", "suspect", "victim", "witness"]}
-    )  # fmt: skip
+        {
+            "person_id": ["p"] * 4,
+            "incident_id": ["i"] * 4,
+            "role": ["offender", "suspect", "victim", "witness"],
+        }
+    )
     return steps(tables)
 
 
@@ -70,20 +73,37 @@ def test_declared_writes_match_the_statement(step: Step) -> None:
 def test_import_files_write_typed_headers_and_bare_people(tmp_path) -> None:
     tables = {
         "persons": pd.DataFrame(
-            {"person_id": ["P1"], "name": ['Ann "Nan", Smith'], "age_band": ["18-24"],
-             "sex": ["F"], "ethnicity": ["NS"]}
+            {
+                "person_id": ["P1"],
+                "name": ['Ann "Nan", Smith'],
+                "age_band": ["18-24"],
+                "sex": ["F"],
+                "ethnicity": ["NS"],
+            }
         ),
         "locations": pd.DataFrame(
-            {"location_id": ["L1", "L2"], "name": ["a", None], "lsoa_code": [None, None],
-             "ward_code": ["W1", None], "ward_name": ["Ward", None], "borough_code": ["B1", None],
-             "borough_name": ["Borough", None], "latitude": [51.5, None],
-             "longitude": [-0.125, None]}
+            {
+                "location_id": ["L1", "L2"],
+                "name": ["a", None],
+                "lsoa_code": [None, None],
+                "ward_code": ["W1", None],
+                "ward_name": ["Ward", None],
+                "borough_code": ["B1", None],
+                "borough_name": ["Borough", None],
+                "latitude": [51.5, None],
+                "longitude": [-0.125, None],
+            }
         ),
         "associations": pd.DataFrame(
-            {"person_a": ["P1"], "person_b": ["P2"], "type": ["gang"], "weight": [2.0],
-             "source": [None]}
+            {
+                "person_a": ["P1"],
+                "person_b": ["P2"],
+                "type": ["gang"],
+                "weight": [2.0],
+                "source": [None],
+            }
         ),
-    }  # fmt: skip
+    }
     files = import_files(tables, tmp_path)
     texts = {path.name: path.read_text() for path in [*files.nodes, *files.relationships]}
     # Nodes are numbered in the order written (the importer's own ids); relationships name
@@ -118,12 +138,17 @@ def test_import_files_write_typed_headers_and_bare_people(tmp_path) -> None:
 def test_import_files_refuse_a_relationship_to_a_node_not_written(tmp_path) -> None:
     tables = {
         "persons": pd.DataFrame(
-            {"person_id": ["P1"], "name": ["Ann"], "age_band": ["18-24"], "sex": ["F"],
-             "ethnicity": ["NS"]}
+            {
+                "person_id": ["P1"],
+                "name": ["Ann"],
+                "age_band": ["18-24"],
+                "sex": ["F"],
+                "ethnicity": ["NS"],
+            }
         ),
         "involvements": pd.DataFrame(
             {"person_id": ["P1", "P9"], "incident_id": ["I1", "I1"], "role": ["victim"] * 2}
         ),
-    }  # fmt: skip
+    }
     with pytest.raises(BulkLoadError, match="a relationship names the Person 'P9', never loaded"):
         import_files(tables, tmp_path)

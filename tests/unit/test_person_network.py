@@ -20,8 +20,10 @@ AS_OF = pd.Timestamp("2025-01-01")
 
 
 def _tables(**given: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    tables = {name: empty_table(name) for name in ("persons", "locations", "incidents",
-                                                   "involvements", "associations")}  # fmt: skip
+    tables = {
+        name: empty_table(name)
+        for name in ("persons", "locations", "incidents", "involvements", "associations")
+    }
     for name, frame in given.items():
         tables[name] = frame.reindex(columns=empty_table(name).columns)
     return tables
@@ -29,29 +31,47 @@ def _tables(**given: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def _associations(G: nx.Graph, link_type: str) -> pd.DataFrame:
     return pd.DataFrame(
-        [(str(u), str(v), link_type, float(d.get("weight", 1.0))) for u, v, d in G.edges(data=True)],
+        [
+            (str(u), str(v), link_type, float(d.get("weight", 1.0)))
+            for u, v, d in G.edges(data=True)
+        ],
         columns=["person_a", "person_b", "type", "weight"],
-    )  # fmt: skip
+    )
 
 
 # Two incidents: I1 by P1, P2, P3 (knife, 274 days of harm), I2 by P1 and P2 (robbery, 365).
-INCIDENTS = pd.DataFrame({"incident_id": ["I1", "I2"], "occurred_at": ["2024-06-01", "2024-07-01"],
-                          "offence": ["possession_weapon", "personal_robbery"]})  # fmt: skip
-INVOLVEMENTS = pd.DataFrame({"person_id": ["P1", "P2", "P3", "P1", "P2"],
-                             "incident_id": ["I1", "I1", "I1", "I2", "I2"],
-                             "role": ["offender", "suspect", "offender", "offender", "offender"]})  # fmt: skip
+INCIDENTS = pd.DataFrame(
+    {
+        "incident_id": ["I1", "I2"],
+        "occurred_at": ["2024-06-01", "2024-07-01"],
+        "offence": ["possession_weapon", "personal_robbery"],
+    }
+)
+INVOLVEMENTS = pd.DataFrame(
+    {
+        "person_id": ["P1", "P2", "P3", "P1", "P2"],
+        "incident_id": ["I1", "I1", "I1", "I2", "I2"],
+        "role": ["offender", "suspect", "offender", "offender", "offender"],
+    }
+)
 # P1-P2 gang (strength 1) and family (0.5); P3-P4 gang (strength 3); P4-P5 partner.
-ASSOCIATIONS = pd.DataFrame({"person_a": ["P2", "P1", "P4", "P4"],
-                             "person_b": ["P1", "P2", "P3", "P5"],
-                             "type": ["gang", "family", "gang", "partner"],
-                             "weight": [None, 0.5, 3.0, 1.0]})  # fmt: skip
+ASSOCIATIONS = pd.DataFrame(
+    {
+        "person_a": ["P2", "P1", "P4", "P4"],
+        "person_b": ["P1", "P2", "P3", "P5"],
+        "type": ["gang", "family", "gang", "partner"],
+        "weight": [None, 0.5, 3.0, 1.0],
+    }
+)
 
 
 def test_a_pair_tied_in_several_layers_gets_one_edge_of_the_summed_weighted_strengths() -> None:
     G = person_network(
-        INCIDENTS, INVOLVEMENTS, ASSOCIATIONS,
+        INCIDENTS,
+        INVOLVEMENTS,
+        ASSOCIATIONS,
         tie_weights={"co-offending": 1.0, "family": 4.0, "gang": 2.0},
-    )  # fmt: skip
+    )
     # P1-P2: 2 shared incidents × 1 + family 0.5 × 4 + gang 1 × 2 = 6.
     assert G.edges["P1", "P2"]["weight"] == pytest.approx(6.0)
     assert G.edges["P1", "P2"]["distance"] == pytest.approx(1 / 6)
@@ -72,13 +92,20 @@ def test_the_analysis_scores_everyone_tied_in_the_chosen_layers() -> None:
     # The path P5-P4-P3-(P1, P2): P4 lies on 3 × 1 shortest paths; P3 on 2 × 2 = 4.
     assert result.people.loc["P4", "betweenness"] == pytest.approx(3.0)
     assert result.people.loc["P3", "betweenness"] == pytest.approx(4.0)
-    assert result.summary["tie_layers"] == ["co-offending", "family", "partner", "gang",
-                                            "associate", "other"]  # fmt: skip
+    assert result.summary["tie_layers"] == [
+        "co-offending",
+        "family",
+        "partner",
+        "gang",
+        "associate",
+        "other",
+    ]
     assert result.summary["links_by_layer"]["gang"] == 2
     assert result.summary["people_in_network"] == 5
     assert result.summary["priority_parts"] == ["rfg", "betweenness", "harm_pagerank"]
-    only_co_offending = analyse(tables, AnalysisParameters(as_of=AS_OF,
-                                tie_weights={"co-offending": 1.0}))  # fmt: skip
+    only_co_offending = analyse(
+        tables, AnalysisParameters(as_of=AS_OF, tie_weights={"co-offending": 1.0})
+    )
     assert sorted(only_co_offending.people.index) == ["P1", "P2", "P3"]
 
 
@@ -99,15 +126,26 @@ def test_a_network_without_incidents_is_analysed_from_its_ties_alone() -> None:
 
 
 def test_places_without_people_are_scored_and_the_person_tables_are_empty() -> None:
-    locations = pd.DataFrame({"location_id": ["L1", "L2"], "latitude": [51.515, 51.5155],
-                              "longitude": [-0.09, -0.09], "ward_code": ["W1", "W1"],
-                              "borough_code": ["E09000001"] * 2})  # fmt: skip
-    incidents = pd.DataFrame({"incident_id": ["I1", "I2", "I3"],
-                              "occurred_at": ["2024-05-01", "2024-05-01", "2024-06-01"],
-                              "offence": ["violence_with_injury"] * 3,
-                              "location_id": ["L1", "L1", "L2"]})  # fmt: skip
-    result = analyse(_tables(locations=locations, incidents=incidents),
-                     AnalysisParameters(as_of=AS_OF))  # fmt: skip
+    locations = pd.DataFrame(
+        {
+            "location_id": ["L1", "L2"],
+            "latitude": [51.515, 51.5155],
+            "longitude": [-0.09, -0.09],
+            "ward_code": ["W1", "W1"],
+            "borough_code": ["E09000001"] * 2,
+        }
+    )
+    incidents = pd.DataFrame(
+        {
+            "incident_id": ["I1", "I2", "I3"],
+            "occurred_at": ["2024-05-01", "2024-05-01", "2024-06-01"],
+            "offence": ["violence_with_injury"] * 3,
+            "location_id": ["L1", "L1", "L2"],
+        }
+    )
+    result = analyse(
+        _tables(locations=locations, incidents=incidents), AnalysisParameters(as_of=AS_OF)
+    )
     assert result.people.empty
     assert result.summary["note"].startswith("no one is tied in the chosen layers")
     location = result.places["location"]
@@ -159,8 +197,9 @@ NETWORKS = {
 @pytest.mark.parametrize("name", list(NETWORKS))
 def test_measures_agree_with_networkx_on_real_social_networks(name: str) -> None:
     G = nx.relabel_nodes(NETWORKS[name](), str)
-    tables = _tables(persons=pd.DataFrame({"person_id": sorted(G)}),
-                     associations=_associations(G, "gang"))  # fmt: skip
+    tables = _tables(
+        persons=pd.DataFrame({"person_id": sorted(G)}), associations=_associations(G, "gang")
+    )
     people = analyse(
         tables, AnalysisParameters(as_of=AS_OF, tie_weights={"gang": 1.0})
     ).people.sort_index()
@@ -176,8 +215,10 @@ def test_measures_agree_with_networkx_on_real_social_networks(name: str) -> None
         v: float(b)
         for v, b in nx.betweenness_centrality(G, weight="distance", normalized=False).items()
     }
-    normalised = {v: float(b) for v, b in nx.betweenness_centrality(G, weight="distance",
-                                                                     normalized=True).items()}  # fmt: skip
+    normalised = {
+        v: float(b)
+        for v, b in nx.betweenness_centrality(G, weight="distance", normalized=True).items()
+    }
     assert people["betweenness"].to_numpy() == pytest.approx([raw[v] for v in nodes], abs=1e-9)
     assert (people["betweenness"] * 2 / ((n - 1) * (n - 2))).to_numpy() == pytest.approx(
         [normalised[v] for v in nodes], abs=1e-12
@@ -197,8 +238,13 @@ def test_measures_agree_with_networkx_on_real_social_networks(name: str) -> None
 def test_communities_and_scores_do_not_depend_on_the_order_of_the_rows() -> None:
     G = nx.relabel_nodes(nx.les_miserables_graph(), lambda name: name.replace(".", "_"))
     co = nx.relabel_nodes(nx.karate_club_graph(), lambda v: f"K{v}")
-    incidents = pd.DataFrame({"incident_id": [f"I{i}" for i in range(co.number_of_edges())],
-                              "occurred_at": "2024-06-01", "offence": "violence_with_injury"})  # fmt: skip
+    incidents = pd.DataFrame(
+        {
+            "incident_id": [f"I{i}" for i in range(co.number_of_edges())],
+            "occurred_at": "2024-06-01",
+            "offence": "violence_with_injury",
+        }
+    )
     involvements = pd.DataFrame(
         [(p, f"I{i}", "offender") for i, edge in enumerate(sorted(co.edges())) for p in edge],
         columns=["person_id", "incident_id", "role"],

@@ -17,9 +17,11 @@ def planted() -> tuple[AnalysisResult, dict]:
     # The brokers are planted in the co-offending network: it alone is analysed here (the
     # random family and associate links of the default layers would add shortcuts).
     parameters = AnalysisParameters(
-        as_of=latest.normalize() + pd.Timedelta(days=1), window_days=3650,
-        repeat_window_days=3650, tie_weights={"co-offending": 1.0},
-    )  # fmt: skip
+        as_of=latest.normalize() + pd.Timedelta(days=1),
+        window_days=3650,
+        repeat_window_days=3650,
+        tie_weights={"co-offending": 1.0},
+    )
     return analyse(data.tables, parameters), data.ground_truth
 
 

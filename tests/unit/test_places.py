@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from graphvc.analysis.events import incident_harm
-from graphvc.analysis.places import EARTH_RADIUS_M, knox_test, place_harm, repeat_locations
+from graphvc.analysis.places import knox_test, place_harm, repeat_locations
+from graphvc.contract import EARTH_RADIUS_M
 from graphvc.errors import AnalysisError
 
 
@@ -236,8 +237,9 @@ def test_knox_counts_match_every_pair_counted(places, span_days, days):
         }
     )
     distances = [0, 50, 150, 400]
-    knox = knox_test(incidents, locations, distance_bands=distances, time_bands=days,
-                     simulations=9, seed=3)  # fmt: skip
+    knox = knox_test(
+        incidents, locations, distance_bands=distances, time_bands=days, simulations=9, seed=3
+    )
     observed, simulated = _knox_by_every_pair(incidents, locations, distances, days, 9, 3)
     assert knox["observed"].tolist() == observed.tolist()
     assert knox["simulated_mean"].tolist() == pytest.approx(simulated.mean(axis=0).tolist())

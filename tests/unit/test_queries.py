@@ -56,8 +56,15 @@ def test_header_is_parsed_item_by_item(sample) -> None:
     assert sample.description.endswith("in a window that is given by two date-times.")
     by_name = {p.name: p for p in sample.params}
     assert list(by_name) == [
-        "person_id", "hops", "share", "exact", "start", "day", "level", "categories",
-    ]  # fmt: skip
+        "person_id",
+        "hops",
+        "share",
+        "exact",
+        "start",
+        "day",
+        "level",
+        "categories",
+    ]
     assert (by_name["person_id"].required, by_name["person_id"].example) == (True, "P1")
     assert (by_name["hops"].default, by_name["hops"].minimum, by_name["hops"].maximum) == (2, 1, 3)
     assert by_name["exact"].default is False
@@ -79,24 +86,38 @@ def test_header_is_parsed_item_by_item(sample) -> None:
         (HEADER.replace("// team: robbery\n", ""), "the header lacks team"),
         (HEADER + "// colour: blue\n", "'// colour: blue' is not a header item"),
         (HEADER.replace("mode: read", "mode: delete"), "mode 'delete' must be read or write"),
-        (HEADER.replace("// title: Person lookup", "// title: Person lookup\n// title: Again"),
-         "the header gives title twice"),
+        (
+            HEADER.replace("// title: Person lookup", "// title: Person lookup\n// title: Again"),
+            "the header gives title twice",
+        ),
         (HEADER.replace("integer, default 2", "int, default 2"), "type 'int' is not one of"),
-        (HEADER.replace("required, example", "example"), "give either `required` or `default VALUE`"),
-        (HEADER.replace("string, required", "string, required, default \"P1\""),
-         "give either `required` or `default VALUE`"),
+        (
+            HEADER.replace("required, example", "example"),
+            "give either `required` or `default VALUE`",
+        ),
+        (
+            HEADER.replace("string, required", 'string, required, default "P1"'),
+            "give either `required` or `default VALUE`",
+        ),
         (HEADER.replace(" -- the person's id", ""), "say what it means after ` -- `"),
         (HEADER.replace("default 2, example 2", "default two"), "does not start with a JSON value"),
         (HEADER.replace("default 2, example 2", "default 2.5"), "2.5 is not a whole number"),
         (HEADER.replace("default 0.5, min 0", "default 1.5, min 0"), "1.5 is above its maximum 1"),
-        (HEADER.replace('string, default "ward"', 'string, default "street"'),
-         "'street' is not one of location, ward, borough"),
-        (HEADER.replace("boolean, default false", "boolean, default false, min 0"),
-         "only integer and float parameters take min and max"),
-        (HEADER.replace("// param hops", "// param person_id"), "parameter 'person_id' is declared twice"),
+        (
+            HEADER.replace('string, default "ward"', 'string, default "street"'),
+            "'street' is not one of location, ward, borough",
+        ),
+        (
+            HEADER.replace("boolean, default false", "boolean, default false, min 0"),
+            "only integer and float parameters take min and max",
+        ),
+        (
+            HEADER.replace("// param hops", "// param person_id"),
+            "parameter 'person_id' is declared twice",
+        ),
         (HEADER.replace("// column age_band: the age band\n", ""), "declares no column"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_header_is_refused_naming_what_is_wrong(text: str, message: str) -> None:
     with pytest.raises(QueryError, match=re.escape(message)):
         parse_query(text + ("" if text.startswith("MATCH") else BODY), name="sample")
@@ -122,13 +143,17 @@ def test_declared_and_used_parameters_must_agree() -> None:
         ({"start": "2024-12-01"}, "start", "2024-12-01T00:00:00+00:00"),
         ({"start": "2024-06-01T00:00:00Z"}, "start", "2024-06-01T00:00:00+00:00"),
         ({"day": "2024-02-29"}, "day", "2024-02-29"),
-        ({"categories": "gun_enabled, knife_enabled"}, "categories", ["gun_enabled", "knife_enabled"]),
+        (
+            {"categories": "gun_enabled, knife_enabled"},
+            "categories",
+            ["gun_enabled", "knife_enabled"],
+        ),
         ({"categories": '["a,b", "c"]'}, "categories", ["a,b", "c"]),
         ({}, "hops", 2),
         ({}, "start", None),
         ({"hops": None}, "hops", 2),
     ],
-)  # fmt: skip
+)
 def test_values_are_converted_by_declared_type(sample, raw, name, expected) -> None:
     values = check_parameters(sample, {"person_id": "P1", **raw})
     assert values[name] == expected
@@ -139,24 +164,36 @@ def test_values_are_converted_by_declared_type(sample, raw, name, expected) -> N
     ("raw", "message"),
     [
         ({}, "query 'sample' needs parameter 'person_id' (string, e.g. 'P1')"),
-        ({"person_id": "P1", "nme": "x"},
-         "query 'sample' has no parameter 'nme' (its parameters: person_id, hops,"),
-        ({"person_id": "P1", "hops": "1 OR 1=1"}, "parameter 'hops' = '1 OR 1=1' is not a whole number"),
+        (
+            {"person_id": "P1", "nme": "x"},
+            "query 'sample' has no parameter 'nme' (its parameters: person_id, hops,",
+        ),
+        (
+            {"person_id": "P1", "hops": "1 OR 1=1"},
+            "parameter 'hops' = '1 OR 1=1' is not a whole number",
+        ),
         ({"person_id": "P1", "hops": "2.5"}, "parameter 'hops' = '2.5' is not a whole number"),
         ({"person_id": "P1", "hops": True}, "parameter 'hops' = True is not a whole number"),
         ({"person_id": "P1", "hops": "4"}, "parameter 'hops' = 4 is above its maximum 3"),
         ({"person_id": "P1", "hops": "0"}, "parameter 'hops' = 0 is below its minimum 1"),
         ({"person_id": "P1", "share": "nan"}, "parameter 'share' = 'nan' is not a number"),
         ({"person_id": "P1", "exact": "maybe"}, "parameter 'exact' = 'maybe' is not true or false"),
-        ({"person_id": "P1", "start": "yesterday"}, "parameter 'start' = 'yesterday' is not a date-time"),
+        (
+            {"person_id": "P1", "start": "yesterday"},
+            "parameter 'start' = 'yesterday' is not a date-time",
+        ),
         ({"person_id": "P1", "day": "2024-13-01"}, "parameter 'day' = '2024-13-01' is not a date"),
-        ({"person_id": "P1", "categories": "[1, 2]"},
-         "parameter 'categories' = '[1, 2]' is not a list of strings"),
-        ({"person_id": "P1", "level": "street"},
-         "parameter 'level' = 'street' is not one of location, ward, borough"),
+        (
+            {"person_id": "P1", "categories": "[1, 2]"},
+            "parameter 'categories' = '[1, 2]' is not a list of strings",
+        ),
+        (
+            {"person_id": "P1", "level": "street"},
+            "parameter 'level' = 'street' is not one of location, ward, borough",
+        ),
         ({"person_id": 1}, "parameter 'person_id' = 1 is not a string"),
     ],
-)  # fmt: skip
+)
 def test_bad_values_are_refused_naming_parameter_and_value(sample, raw, message) -> None:
     with pytest.raises(QueryError, match=re.escape(message)):
         check_parameters(sample, raw)
@@ -177,12 +214,20 @@ def test_bad_values_are_refused_naming_parameter_and_value(sample, raw, message)
         ("r", ["ProduceResults", "LoadCSV"], ["LoadCSV"], []),
         ("r", ["ProduceResults", "TerminateTransactions"], ["TerminateTransactions"], []),
         ("r", ["ProduceResults", "ShowTransactions"], ["ShowTransactions"], []),
-        ("s", ["ProduceResults", "ProcedureCall:dbms.components"],
-         ["schema or administration (query type 's')", "ProcedureCall:dbms.components"], []),
-        ("s", ["AdministrationCommand"],
-         ["schema or administration (query type 's')", "AdministrationCommand"], []),
+        (
+            "s",
+            ["ProduceResults", "ProcedureCall:dbms.components"],
+            ["schema or administration (query type 's')", "ProcedureCall:dbms.components"],
+            [],
+        ),
+        (
+            "s",
+            ["AdministrationCommand"],
+            ["schema or administration (query type 's')", "AdministrationCommand"],
+            [],
+        ),
     ],
-)  # fmt: skip
+)
 def test_plans_that_write_or_administer_are_recognised(query_type, operators, forbidden, writes):
     assert _refusals(query_type, operators) == (forbidden, writes)
 
@@ -204,11 +249,21 @@ def test_load_query_by_name_or_path_and_its_errors(tmp_path: Path) -> None:
 def test_the_library_holds_the_teams_queries() -> None:
     assert [q.name for q in list_queries()] == [p.stem for p in LIBRARY]
     assert {p.stem for p in LIBRARY} >= {
-        "co_offenders", "shortest_paths", "repeat_victims", "domestic_repeat_pairs",
-        "victim_offenders", "near_weapon_incidents", "person_network", "escalating_offenders",
-        "central_offenders", "dangerous_places", "near_repeats", "ward_network",
-        "hate_crime_repeat_locations", "repeat_suspects",
-    }  # fmt: skip
+        "co_offenders",
+        "shortest_paths",
+        "repeat_victims",
+        "domestic_repeat_pairs",
+        "victim_offenders",
+        "near_weapon_incidents",
+        "person_network",
+        "escalating_offenders",
+        "central_offenders",
+        "dangerous_places",
+        "near_repeats",
+        "ward_network",
+        "hate_crime_repeat_locations",
+        "repeat_suspects",
+    }
     assert {q.team for q in list_queries()} == set(TEAMS)
     robbery = {q.name for q in list_queries("robbery")}
     assert "near_repeats" in robbery and "dangerous_places" in robbery  # a query for all teams

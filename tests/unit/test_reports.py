@@ -166,14 +166,24 @@ def test_communities_table_counts_each_shared_incident_once() -> None:
     G = nx.Graph([("A", "B")])
     G.add_node("C")
     events = pd.DataFrame(
-        {"person_id": ["A", "B", "B", "C"], "incident_id": ["I1", "I1", "I2", "I3"],
-         "harm": [365.0, 365.0, 10.0, 20.0]}
-    )  # fmt: skip
+        {
+            "person_id": ["A", "B", "B", "C"],
+            "incident_id": ["I1", "I1", "I2", "I3"],
+            "harm": [365.0, 365.0, 10.0, 20.0],
+        }
+    )
     table = communities_table(people, ["A", "B"], G, events)
     assert table.to_dict("records") == [
-        {"community": 0, "people": 2, "listed": 2, "best_rank": 1, "links": 1,
-         "incidents": 2, "harm": 375.0}
-    ]  # fmt: skip
+        {
+            "community": 0,
+            "people": 2,
+            "listed": 2,
+            "best_rank": 1,
+            "links": 1,
+            "incidents": 2,
+            "harm": 375.0,
+        }
+    ]
 
 
 def test_exposure_table_keeps_people_within_two_steps() -> None:
@@ -243,9 +253,14 @@ def test_rank_changes_without_a_previous_report_is_empty() -> None:
     changes = rank_changes(_list(["A", "B"]), None)
     assert changes.empty
     assert changes.columns.tolist() == [
-        "person_id", "change", "rank", "previous_rank", "places_moved", "priority",
+        "person_id",
+        "change",
+        "rank",
+        "previous_rank",
+        "places_moved",
+        "priority",
         "previous_priority",
-    ]  # fmt: skip
+    ]
 
 
 # --- files -----------------------------------------------------------------------------
@@ -313,8 +328,11 @@ def test_publish_renames_into_place_and_moves_latest_to_the_newest(tmp_path: Pat
     latest = tmp_path / folders.LATEST
     assert latest.is_symlink() and os.readlink(latest) == "2025-01-03"
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".lock", "2024-07-01", "2025-01-03", "latest"
-    ]  # fmt: skip
+        ".lock",
+        "2024-07-01",
+        "2025-01-03",
+        "latest",
+    ]
 
 
 def test_publish_replaces_a_report_of_the_same_date(tmp_path: Path) -> None:
@@ -400,10 +418,16 @@ def test_the_config_hash_follows_the_configuration_only() -> None:
 
 def test_the_page_is_self_contained_and_names_no_one_but_the_listed() -> None:
     offenders = pd.DataFrame(
-        {"person_id": ["Xaaa", "Xbbb"], "rank": [1, 2], "priority": [0.9, 0.4],
-         "rfg_part": [0.3, 0.2], "betweenness_part": [0.3, 0.0],
-         "harm_pagerank_part": [0.3, 0.2], "community": [0, 0]}
-    )  # fmt: skip
+        {
+            "person_id": ["Xaaa", "Xbbb"],
+            "rank": [1, 2],
+            "priority": [0.9, 0.4],
+            "rfg_part": [0.3, 0.2],
+            "betweenness_part": [0.3, 0.0],
+            "harm_pagerank_part": [0.3, 0.2],
+            "community": [0, 0],
+        }
+    )
     core = nx.Graph()
     core.add_node("Xaaa", rank=1, priority=0.9, community=0)
     core.add_node("Xbbb", rank=2, priority=0.4, community=0)
@@ -412,38 +436,75 @@ def test_the_page_is_self_contained_and_names_no_one_but_the_listed() -> None:
     tables = {
         "offenders": offenders,
         "changes": rank_changes(offenders, None),
-        "review": pd.DataFrame({"person_id": ["Xbbb"], "rank": [2],
-                                "listed_since": ["2024-10-01"], "review_by": ["2024-12-30"],
-                                "last_offending": [pd.Timestamp("2023-06-01T21:00")],
-                                "reason": ["due for review; no offending in 12 months"],
-                                "recommendation": ["remove"]}),
+        "review": pd.DataFrame(
+            {
+                "person_id": ["Xbbb"],
+                "rank": [2],
+                "listed_since": ["2024-10-01"],
+                "review_by": ["2024-12-30"],
+                "last_offending": [pd.Timestamp("2023-06-01T21:00")],
+                "reason": ["due for review; no offending in 12 months"],
+                "recommendation": ["remove"],
+            }
+        ),
         "repeat_victims": empty.assign(rank=[], person_id=[]),
-        "places": pd.DataFrame({"level": ["borough"], "code": ["E09000001"], "name": ["City"],
-                                "rank": [1], "harm": [740.0]}),
+        "places": pd.DataFrame(
+            {
+                "level": ["borough"],
+                "code": ["E09000001"],
+                "name": ["City"],
+                "rank": [1],
+                "harm": [740.0],
+            }
+        ),
         "near_repeats": empty,
-        "neighbourhoods": pd.DataFrame({"ward_code": ["E05009288"], "ward_name": ["Aldersgate"],
-                                        "borough_name": ["City"], "harm": [740.0],
-                                        "harm_share": [1.0], "rank": [1], "top_decile": [True],
-                                        "periods_in_top_decile": [2], "periods": [4]}),
+        "neighbourhoods": pd.DataFrame(
+            {
+                "ward_code": ["E05009288"],
+                "ward_name": ["Aldersgate"],
+                "borough_name": ["City"],
+                "harm": [740.0],
+                "harm_share": [1.0],
+                "rank": [1],
+                "top_decile": [True],
+                "periods_in_top_decile": [2],
+                "periods": [4],
+            }
+        ),
         "communities": empty,
         "exposure": empty,
-        "trend": pd.DataFrame({"month": ["2024-01"], "category": ["knife_enabled"],
-                               "incidents": [1], "harm": [274.0]}),
+        "trend": pd.DataFrame(
+            {"month": ["2024-01"], "category": ["knife_enabled"], "incidents": [1], "harm": [274.0]}
+        ),
         "proportionality": pd.DataFrame(
-            {"list": ["offenders"], "attribute": ["sex"], "value": ["M"], "list_count": [2],
-             "list_share": [1.0], "population_count": [2], "population_share": [0.5],
-             "ratio": [2.0]}),
-    }  # fmt: skip
+            {
+                "list": ["offenders"],
+                "attribute": ["sex"],
+                "value": ["M"],
+                "list_count": [2],
+                "list_share": [1.0],
+                "population_count": [2],
+                "population_share": [0.5],
+                "ratio": [2.0],
+            }
+        ),
+    }
     scores = pd.DataFrame({"priority": [0.9, 0.4, 0.1]})
     about = _manifest(options={"review_days": 90, "inactive_months": 12})
     page = render_report(tables, manifest=about, scores=scores, core=core)
     assert page.startswith("<!DOCTYPE html>")
     assert not re.search(r"https?://|<script|<link|<img|@import|url\(", page)
-    for heading in ("Who is central now", "Who is new, who moved", "Review and removal",
-                    "The core network",
-                    "Repeat victims", "Where the harm falls", "High-impact neighbourhoods",
-                    "Trend by continuum category",
-                    "Proportionality"):  # fmt: skip
+    for heading in (
+        "Who is central now",
+        "Who is new, who moved",
+        "Review and removal",
+        "The core network",
+        "Repeat victims",
+        "Where the harm falls",
+        "High-impact neighbourhoods",
+        "Trend by continuum category",
+        "Proportionality",
+    ):
         assert f"<h2>{heading}</h2>" in page
     assert page.count("<svg") >= 5
     assert '<td class="n flag">2</td>' in page  # a ratio of 2 is marked
@@ -465,9 +526,14 @@ def test_without_offending_everyone_listed_is_recommended_for_removal() -> None:
     no_incidents = pd.DataFrame(columns=["incident_id", "occurred_at", "offence"])
     no_involvements = pd.DataFrame(columns=["person_id", "incident_id", "role"])
     offended = last_offending(no_incidents, no_involvements, end=pd.Timestamp("2025-01-01"))
-    listed = pd.DataFrame({"person_id": ["A", "B"], "rank": [1, 2],
-                           "listed_since": ["2024-12-01", "2025-01-01"],
-                           "review_by": ["2025-01-01", "2025-04-01"]})  # fmt: skip
+    listed = pd.DataFrame(
+        {
+            "person_id": ["A", "B"],
+            "rank": [1, 2],
+            "listed_since": ["2024-12-01", "2025-01-01"],
+            "review_by": ["2025-01-01", "2025-04-01"],
+        }
+    )
     review = review_table(listed, offended, as_of="2025-01-01", inactive_months=6)
     assert review[["person_id", "reason", "recommendation"]].to_numpy().tolist() == [
         ["A", "due for review; no offending in 6 months", "remove"],

@@ -48,9 +48,12 @@ def test_count_change_scales_by_the_lengths_counted_over() -> None:
 @pytest.mark.parametrize(
     ("current", "baseline", "low", "high"),
     # Newcombe (1998), Table II, method 10: examples (a), (b) and (c).
-    [((56, 70), (48, 80), 0.0524, 0.3339), ((9, 10), (3, 10), 0.1705, 0.8090),
-     ((6, 7), (2, 7), 0.0582, 0.8062)],
-)  # fmt: skip
+    [
+        ((56, 70), (48, 80), 0.0524, 0.3339),
+        ((9, 10), (3, 10), 0.1705, 0.8090),
+        ((6, 7), (2, 7), 0.0582, 0.8062),
+    ],
+)
 def test_rate_change_reproduces_newcombe(current, baseline, low, high) -> None:
     change = stats.rate_change(current, baseline)
     assert change.change == pytest.approx(current[0] / current[1] - baseline[0] / baseline[1])
@@ -77,10 +80,14 @@ def test_a_c_chart_flags_a_shift_and_not_one_noisy_month() -> None:
 
 @pytest.mark.parametrize(
     ("achieved", "target", "complete", "lower", "state"),
-    [(-0.06, -0.05, True, True, "met"), (-0.04, -0.05, True, True, "missed"),
-     (-0.06, -0.05, False, True, "on track"), (0.31, 0.30, False, False, "on track"),
-     (0.20, 0.30, True, False, "missed")],
-)  # fmt: skip
+    [
+        (-0.06, -0.05, True, True, "met"),
+        (-0.04, -0.05, True, True, "missed"),
+        (-0.06, -0.05, False, True, "on track"),
+        (0.31, 0.30, False, False, "on track"),
+        (0.20, 0.30, True, False, "missed"),
+    ],
+)
 def test_target_status(achieved, target, complete, lower, state) -> None:
     assert stats.target_status(achieved, target, complete=complete, lower_is_better=lower) == state
 
@@ -100,13 +107,18 @@ def _file(tmp_path: Path, text: str) -> Path:
         ('id = "a"\ncount = "knives"\nchange = -0.05', "'knives' is not one of"),
         ('id = "a"\ncount = "gun_enabled"', "needs change"),
         ('id = "a"\nrate = "sanction_detections"\nof = "rape_sexual"', "exactly one of level"),
-        ('id = "a"\ncount = "gun_enabled"\nchange = -0.05\nscope = "set"', "exactly one of boroughs"),
+        (
+            'id = "a"\ncount = "gun_enabled"\nchange = -0.05\nscope = "set"',
+            "exactly one of boroughs",
+        ),
         ('id = "a"\ncount = "gun_enabled"\nchange = -0.05\ncolour = "red"', "unknown key"),
         ('id = "a"\ncount = "gun_enabled"\nchange = -5', "from -1 to 10"),
-        ('id = "a"\nsource = "mps"\nrate = "sanction_detections"\nof = "robbery"\nlevel = 0.2',
-         "no outcomes"),
+        (
+            'id = "a"\nsource = "mps"\nrate = "sanction_detections"\nof = "robbery"\nlevel = 0.2',
+            "no outcomes",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_bad_target_is_refused_naming_it(tmp_path: Path, body: str, message: str) -> None:
     path = _file(tmp_path, f'[defaults]\nperiod = "2019"\nbaseline = "2018"\n[[targets]]\n{body}\n')
     with pytest.raises(ConfigError, match=message):
@@ -133,8 +145,14 @@ def test_a_period_in_progress_is_compared_with_the_same_days_a_year_before() -> 
         }
     )
     locations = pd.DataFrame({"location_id": ["L1"], "borough_code": ["B1"], "borough_name": ["X"]})
-    target = targets.Target(id="r", title="r", of="personal_robbery", change=-0.05,
-                         period="financial year", baseline="previous")  # fmt: skip
+    target = targets.Target(
+        id="r",
+        title="r",
+        of="personal_robbery",
+        change=-0.05,
+        period="financial year",
+        baseline="previous",
+    )
     counts = {"graph": targets.incident_counts(incidents, locations)}
     as_of = {"graph": pd.Timestamp("2025-06-01")}
     table = targets.evaluate([target], counts, as_of)
@@ -171,9 +189,10 @@ def test_targets_on_the_mps_counts_match_the_csv(
 ) -> None:
     lambeth = "E09000022"
     result = CliRunner().invoke(
-        cli, ["targets", "--mps", "--borough", lambeth, "--json"],
+        cli,
+        ["targets", "--mps", "--borough", lambeth, "--json"],
         env={"GRAPHVC_HOME": str(mps_home), "NEO4J_URI": "bolt://127.0.0.1:1"},
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)
     row = next(r for r in found["rows"] if r["target"] == family and r["area_code"] == lambeth)
@@ -200,8 +219,11 @@ def test_the_text_output_states_the_interval_and_the_2020_caveat(mps_home: Path)
 
 
 def test_a_target_needing_2020_is_refused_in_one_line(mps_home: Path, tmp_path: Path) -> None:
-    path = _file(tmp_path, '[[targets]]\nid = "r"\nsource = "mps"\ncount = "robbery"\n'
-                 'change = -0.05\nperiod = "2021"\nbaseline = "2020"\n')  # fmt: skip
+    path = _file(
+        tmp_path,
+        '[[targets]]\nid = "r"\nsource = "mps"\ncount = "robbery"\n'
+        'change = -0.05\nperiod = "2021"\nbaseline = "2020"\n',
+    )
     result = CliRunner().invoke(
         cli, ["targets", "--file", str(path)], env={"GRAPHVC_HOME": str(mps_home)}
     )

@@ -40,28 +40,45 @@ ASSESSMENTS = [
 def result() -> AnalysisResult:
     people = ["O1", "V1", "V2", "V3", "V4", "V5"]
     tables = {
-        "persons": pd.DataFrame({"person_id": people, "age_band": "25-34", "sex": "F",
-                                 "ethnicity": "NS"}),
-        "locations": pd.DataFrame({
-            "location_id": ["L1", "L2"], "ward_code": ["W1", "W2"], "ward_name": ["N", "S"],
-            "borough_code": ["B1", "B2"], "borough_name": ["North", "South"],
-            "latitude": [51.5, 51.4], "longitude": [-0.1, -0.2],
-        }),
-        "incidents": pd.DataFrame({
-            "incident_id": list(INCIDENTS),
-            "occurred_at": [when for when, _, _ in INCIDENTS.values()],
-            "offence": "violence_with_injury", "category": "domestic_abuse", "weapon": False,
-            "alcohol": False, "domestic": True, "hate": False, "harm": 365.0, "outcome": "charged",
-            "location_id": [place for _, place, _ in INCIDENTS.values()],
-        }),
+        "persons": pd.DataFrame(
+            {"person_id": people, "age_band": "25-34", "sex": "F", "ethnicity": "NS"}
+        ),
+        "locations": pd.DataFrame(
+            {
+                "location_id": ["L1", "L2"],
+                "ward_code": ["W1", "W2"],
+                "ward_name": ["N", "S"],
+                "borough_code": ["B1", "B2"],
+                "borough_name": ["North", "South"],
+                "latitude": [51.5, 51.4],
+                "longitude": [-0.1, -0.2],
+            }
+        ),
+        "incidents": pd.DataFrame(
+            {
+                "incident_id": list(INCIDENTS),
+                "occurred_at": [when for when, _, _ in INCIDENTS.values()],
+                "offence": "violence_with_injury",
+                "category": "domestic_abuse",
+                "weapon": False,
+                "alcohol": False,
+                "domestic": True,
+                "hate": False,
+                "harm": 365.0,
+                "outcome": "charged",
+                "location_id": [place for _, place, _ in INCIDENTS.values()],
+            }
+        ),
         "involvements": pd.DataFrame(
             [(victim, incident, "victim") for incident, (_, _, victim) in INCIDENTS.items()]
             + [("O1", incident, "offender") for incident in INCIDENTS],
             columns=["person_id", "incident_id", "role"],
         ),
-        "risk_assessments": pd.DataFrame(ASSESSMENTS, columns=list(TABLES["risk_assessments"].columns)),
+        "risk_assessments": pd.DataFrame(
+            ASSESSMENTS, columns=list(TABLES["risk_assessments"].columns)
+        ),
         "associations": empty_table("associations"),
-    }  # fmt: skip
+    }
     tables = {name: canonical(name, frame) for name, frame in tables.items()}
     return analyse(tables, AnalysisParameters(as_of=AS_OF))
 
