@@ -1,7 +1,7 @@
 // title: Schema of the graphvc graph model
 // description: Uniqueness constraints (each also backs an index) and lookup indexes.
 //   Applied by `graphvc db init`; every statement is IF NOT EXISTS, so re-running is harmless.
-//   Keep in step with graphvc/model.py and the model diagram in the README.
+//   Keep in step with graphvc/model.py and the model diagram in docs/methods/graph-model.md.
 
 CREATE CONSTRAINT person_id IF NOT EXISTS FOR (p:Person) REQUIRE p.id IS UNIQUE;
 CREATE CONSTRAINT incident_id IF NOT EXISTS FOR (i:Incident) REQUIRE i.id IS UNIQUE;

@@ -261,5 +261,5 @@ def check_serving(address: str, auth: str, secrets_file: Path) -> None:
     if not is_loopback(address):
         raise ConfigError(
             f"refusing to serve the app on {address} without sign-in: set GRAPHVC_AUTH=oidc "
-            "(see the README's Security and governance section) or serve on 127.0.0.1"
+            "(see docs/operations/security.md) or serve on 127.0.0.1"
         )

@@ -3,7 +3,7 @@
 The standard Neo4j variables (``NEO4J_URI``, ``NEO4J_USERNAME``, ``NEO4J_PASSWORD``,
 ``NEO4J_DATABASE``) say which server to use. When ``NEO4J_URI`` is unset graphvc uses the
 local server it manages itself (see :mod:`graphvc.localserver`), starting it when needed.
-graphvc's own settings are ``GRAPHVC_*``; every one is listed in the README.
+graphvc's own settings are ``GRAPHVC_*``; every one is listed in docs/operations/settings.md.
 """
 
 from __future__ import annotations

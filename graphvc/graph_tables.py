@@ -32,9 +32,8 @@ __all__ = ["canonical", "default_as_of", "latest_incident", "read_graph_tables"]
 #: The tables cut to the window; the others are read whole.
 _WINDOWED = ("incidents", "involvements")
 #: The windowed tables are read in this many parts at once (by their incidents' internal ids),
-#: so the server produces the largest tables on two cores: the incidents alone took 16.7 s of
-#: a 29.2 s read at 1,000,000 incidents, and the whole read 27.2 s in parts against 30.0 s
-#: whole (medians of five, the README's Performance section).
+#: so the server produces the largest tables on two cores: the incidents alone are over half
+#: of the read of a large graph (bench/bench_read.py measures parts against a whole read).
 _PARTS = 2
 #: Columns read as epoch milliseconds, returned as London wall-clock time: the date-times.
 _INSTANTS = tuple(
@@ -156,7 +155,7 @@ def _collector_paused() -> Iterator[None]:
 
     The driver decodes each table into millions of small lists, none of which can take part in
     a reference cycle: the collector's passes over them, triggered by their number, free
-    nothing and cost a fifth of the read at 100,000 incidents (the README's Performance section).
+    nothing and cost a noticeable share of a large read.
     """
     enabled = gc.isenabled()
     gc.disable()

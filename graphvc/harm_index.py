@@ -3,7 +3,7 @@
 Harm is counted, in the style of the Cambridge Crime Harm Index, as the number of days of
 imprisonment that the sentencing guidelines give as the starting point for a first offence
 (Sherman, Neyroud & Neyroud 2016). graphvc ships an approximate table
-(``graphvc/data/harm_index.csv``; the README says where each figure comes from); set
+(``graphvc/data/harm_index.csv``; docs/guide/loading.md says where each figure comes from); set
 ``GRAPHVC_HARM_TABLE`` to a CSV of your own with the same columns to replace it.
 
 References

@@ -2,7 +2,7 @@
 
 Labels and relationship types reach Cypher only from these tuples (and then in backticks);
 every value travels as a ``$parameter``. ``cypher/schema.cypher`` holds the matching
-constraints and indexes, and the README draws the model. The tables that load into it, and
+constraints and indexes, and docs/methods/graph-model.md draws the model. The tables that load into it, and
 their value lists, are declared in :mod:`graphvc.contract`.
 """
 

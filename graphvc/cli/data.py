@@ -37,7 +37,7 @@ def _rows(entry: Mapping[str, Any]) -> str:
     "--from",
     "source",
     type=click.Path(path_type=Path),
-    help="Install from this folder (laid out like the README's Reference data section).",
+    help="Install from this folder (laid out as docs/operations/reference-data.md describes).",
 )
 @click.option(
     "--download", is_flag=True, help="Download from the publishers (or GRAPHVC_REFERENCE_URL_*)."

@@ -32,7 +32,7 @@ __all__ = [
 #: The one-line answer when reference data is wanted and not installed ({folder}: where).
 NOT_INSTALLED = (
     "reference data is not installed in {folder}: run `graphvc data install --from DIR` "
-    "(a folder laid out like the README's Reference data section) or "
+    "(a folder laid out as docs/operations/reference-data.md describes) or "
     "`graphvc data install --download`"
 )
 

@@ -55,7 +55,7 @@ OFFENCES = "offences"
 
 @dataclass(frozen=True)
 class Target:
-    """One target of a targets file (see the README's *Targets* section)."""
+    """One target of a targets file (see docs/guide/targets-and-tasking.md)."""
 
     id: str
     title: str

@@ -18,7 +18,7 @@ from graphvc.app import page as page_path
 from graphvc.app.main import PAGES
 from graphvc.audit import system_user
 
-#: Which pages each role opens, as the README's Security and governance section states it.
+#: Which pages each role opens, as docs/operations/security.md states it.
 OPENS = {
     "analyst": {
         "overview",

@@ -19,7 +19,7 @@ def test_the_app_is_refused_beyond_this_machine_without_sign_in_in_one_line(
         assert result.exit_code == 1
         assert result.stderr.strip().splitlines() == [
             f"Error: refusing to serve the app on {command[-1]} without sign-in: set "
-            "GRAPHVC_AUTH=oidc (see the README's Security and governance section) or serve on "
+            "GRAPHVC_AUTH=oidc (see docs/operations/security.md) or serve on "
             "127.0.0.1"
         ]
 

@@ -222,7 +222,7 @@ def test_a_table_changed_after_install_fails_on_reading(source: Path, home: Path
 def test_readers_say_how_to_install_when_nothing_is(home: Path) -> None:
     expected = (
         f"reference data is not installed in {home / 'reference'}: run `graphvc data install "
-        "--from DIR` (a folder laid out like the README's Reference data section) or "
+        "--from DIR` (a folder laid out as docs/operations/reference-data.md describes) or "
         "`graphvc data install --download`"
     )
     with pytest.raises(ConfigError) as raised:
