@@ -64,6 +64,7 @@ from graphvc.schema import apply_schema, graph_counts
 from loaders.bulk import write_bulk
 from loaders.folder import validate_folder
 from loaders.write import write_tables
+from tests.browser import chromium
 
 RESULTS = ROOT / "bench" / "results"
 PLOT = ROOT / "docs" / "scaling.svg"
@@ -219,28 +220,10 @@ def page_first_paints(
 ) -> dict[str, float]:
     """Seconds from asking for each page (name: its path) to its first full render, in a
     fresh browser tab, after page ``warm`` untimed."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        "--window-size=1400,1500",
-    ):
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     paints: dict[str, float] = {}
-    try:
+    with chromium(profile) as browser:
         # One page first, untimed: the app's own start (imports, the driver) is not a page's.
         browser.get(f"{url}/{warm}")
         WebDriverWait(browser, timeout, poll_frequency=0.1).until(
@@ -254,8 +237,6 @@ def page_first_paints(
                 lambda b: b.execute_script(_RENDERED)
             )
             paints[name] = round(time.perf_counter() - started, 2)
-    finally:
-        browser.quit()
     return paints
 
 

@@ -15,50 +15,29 @@ import tempfile
 import time
 from pathlib import Path
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.browser import chromium
 
 
 def screenshot(url: str, out: Path, pages: list[str]) -> list[Path]:
     """Open each page of the app at ``url``, wait for its pictures to draw, and save a PNG."""
     written = []
-    with tempfile.TemporaryDirectory() as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = "/usr/bin/chromium"
-        for flag in (
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            "--window-size=1400,1400",
-        ):
-            options.add_argument(flag)
-        browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        try:
-            wait = WebDriverWait(browser, 60)
-            for page in pages:
-                browser.get(f"{url}/{'' if page == 'overview' else page}")
-                wait.until(
-                    ec.presence_of_element_located((By.CSS_SELECTOR, "svg[role='img'], canvas"))
-                )
-                wait.until(
-                    lambda b: not b.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
-                )
-                # The tables' canvases (and any WebGL map) draw after the page settles.
-                time.sleep(3)
-                path = out.parent / f"{out.name}-{page}.png"
-                browser.save_screenshot(str(path))
-                written.append(path)
-        finally:
-            browser.quit()
+    with tempfile.TemporaryDirectory() as profile, chromium(Path(profile), height=1400) as browser:
+        wait = WebDriverWait(browser, 60)
+        for page in pages:
+            browser.get(f"{url}/{'' if page == 'overview' else page}")
+            wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "svg[role='img'], canvas")))
+            wait.until(
+                lambda b: not b.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']")
+            )
+            # The tables' canvases (and any WebGL map) draw after the page settles.
+            time.sleep(3)
+            path = out.parent / f"{out.name}-{page}.png"
+            browser.save_screenshot(str(path))
+            written.append(path)
     return written
 
 

@@ -20,6 +20,7 @@ from graphvc.config import Settings
 from graphvc.reports.pseudonyms import pseudonym
 from graphvc.synth import generate, synthetic_city, write
 from loaders.folder import load_folder
+from tests.browser import chromium
 
 KEY = "a tasking pack key of 16+"
 RAW_ID = re.compile(r"\bP\d{7}\b")
@@ -124,30 +125,12 @@ def test_an_unknown_borough_fails_in_one_line(
 
 
 def test_the_page_in_chromium(city_graph: str, test_settings: Settings, tmp_path: Path) -> None:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
     [pack] = _pack(test_settings, tmp_path / "page", "--borough", city_graph)
     page = (pack / "report.html").read_text()
     assert not re.search(r"(src|href)=\"https?:", page)  # nothing fetched
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--window-size=1300,2400",
-    ):
-        options.add_argument(flag)
-    browser = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    try:
+    with chromium(tmp_path / "profile", width=1300, height=2400) as browser:
         browser.get((pack / "report.html").as_uri())
         assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Tasking pack")
         headings = [h.text for h in browser.find_elements(By.TAG_NAME, "h2")]
@@ -167,8 +150,6 @@ def test_the_page_in_chromium(city_graph: str, test_settings: Settings, tmp_path
         assert browser.save_screenshot(str(shot))
         if os.environ.get("GRAPHVC_TEST_TASKING_SCREENSHOT"):
             shutil.copyfile(shot, os.environ["GRAPHVC_TEST_TASKING_SCREENSHOT"])
-    finally:
-        browser.quit()
 
 
 def test_a_pack_of_chosen_tie_layers(
