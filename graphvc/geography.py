@@ -86,6 +86,24 @@ class MapGeography:
         """The outlines as a report page draws them (with ``approximate``), or None."""
         return {**self.outlines, "approximate": self.approximate} if self.outlines else None
 
+    def uncovered(self, level: str, codes: Iterable[object]) -> list[str]:
+        """The codes among ``codes`` (a graph's boroughs or wards, as ``level`` says) that no
+        outline of that level draws, sorted; blanks are not codes. A map shaded on these
+        outlines would leave those places out without a word: the installed geography is not
+        (all of) the graph's, e.g. another city, or wards of another year than the outlines'.
+
+        Examples
+        --------
+        >>> square = {"type": "Polygon", "coordinates": [[[0, 51], [1, 51], [1, 52], [0, 51]]]}
+        >>> ward = {"geometry": square, "properties": {"code": "W1", "name": "One"}}
+        >>> city = MapGeography("a city", {"ward": {"features": [ward]}}, False)
+        >>> city.uncovered("ward", ["W2", "W1", None, "W2"]), city.uncovered("borough", ["B1"])
+        (['W2'], ['B1'])
+        """
+        shape = self.outlines.get(level) or {}
+        drawn = {feature["properties"]["code"] for feature in shape.get("features", ())}
+        return sorted({code for code in codes if isinstance(code, str) and code} - drawn)
+
 
 def map_geography(home: Path, borough_codes: Iterable[str]) -> MapGeography:
     """The geography of a graph with these borough codes: the synthetic city when they are

@@ -1,4 +1,9 @@
-"""Shared fixtures: the test suite's own real Neo4j server.
+"""Shared fixtures: the test suite's own home and its own real Neo4j server.
+
+The suite is hermetic: a session has a ``GRAPHVC_HOME`` of its own, an empty temporary folder,
+so no test, app page under ``AppTest``, CLI invocation or subprocess reads what the user keeps
+in theirs (reference data installed, runs, reports, the audit trail, secrets); a test that
+needs reference data installs it into a home of its own from :data:`TEST_REFERENCE`.
 
 Integration tests run against a Neo4j of their own, never the demo's: the managed local
 server under ``.graphvc/test`` (``GRAPHVC_TEST_HOME``) on port 7688 (``GRAPHVC_TEST_BOLT_PORT``), started here when it
@@ -48,6 +53,31 @@ def reference_source() -> Path:
     return TEST_REFERENCE
 
 
+#: The settings that say where graphvc keeps what it reads and writes: the user's values are
+#: dropped for the session, so that each falls back to the session's own home.
+HOME_SETTINGS = (
+    "GRAPHVC_HOME",
+    "GRAPHVC_AUDIT_DIR",
+    "GRAPHVC_REPORTS_DIR",
+    "GRAPHVC_RUNS_DIR",
+    "GRAPHVC_SECRETS_FILE",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The session's own ``GRAPHVC_HOME``, empty, set in the environment (so ``Settings.from_env``,
+    the app, ``CliRunner`` and subprocesses all find it) for the whole session; without it a
+    checkout's ``.graphvc`` (the default home) with London's reference data installed changes
+    what the app's maps draw."""
+    home = tmp_path_factory.mktemp("graphvc-home")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in HOME_SETTINGS:
+            patch.delenv(name, raising=False)
+        patch.setenv("GRAPHVC_HOME", str(home))
+        yield home
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/integration/" in str(item.path).replace(os.sep, "/"):
@@ -55,8 +85,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def test_settings() -> Settings:
-    """Settings that point at the test suite's own server."""
+def test_settings(session_home: Path) -> Settings:
+    """Settings that point at the test suite's own server (whose home stays the server's own,
+    ``GRAPHVC_TEST_HOME``, so that it is installed once, not once per session); the runs,
+    reports and audit trail are the session home's."""
     uri = os.environ.get("GRAPHVC_TEST_NEO4J_URI")
     base = Settings.from_env({k: v for k, v in os.environ.items() if k != "NEO4J_URI"})
     if uri:

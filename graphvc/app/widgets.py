@@ -4,7 +4,7 @@ with their geography caption, and a report's headlines."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,8 @@ HEADLINE_FIGURES = {
 }
 #: The outlines beneath a map, bottom first: level, line colour (RGBA) and width (pixels).
 OUTLINE_STYLES = (("ward", [150, 150, 150, 120], 0.5), ("borough", [60, 60, 60, 220], 1.5))
+#: How many of the graph's places missing from the installed outlines a caption names.
+UNCOVERED_NAMED = 5
 
 
 def picture(svg: str) -> None:
@@ -216,16 +218,36 @@ def place_map(
     )
 
 
-def geography_caption() -> None:
-    """Say which city the maps show, and how their outlines were made."""
+def geography_caption(level: str = "borough", uncovered: Sequence[str] = ()) -> None:
+    """Say which city the maps show, and how their outlines were made; and, when the
+    installed outlines do not draw some of the graph's places (the ``uncovered`` codes of
+    ``level``, from :meth:`graphvc.geography.MapGeography.uncovered`), what is installed,
+    which of the graph's places it lacks, and that the map draws them at their coordinates."""
     city = guarded(data.map_outlines)
     if not city.outlines:
         how = "no outlines installed (graphvc data install adds London's)"
+    elif uncovered:
+        installed = ", ".join(
+            _counted(len(shape.get("features", ())), name) for name, shape in city.outlines.items()
+        )
+        shown = ", ".join(uncovered[:UNCOVERED_NAMED])
+        if len(uncovered) > UNCOVERED_NAMED:
+            shown += f" and {len(uncovered) - UNCOVERED_NAMED:,} more"
+        how = (
+            f"the installed outlines ({installed}) do not draw the graph's "
+            f"{_counted(len(uncovered), level)} {shown}, so the map shows its places at their "
+            "coordinates instead"
+        )
     elif city.approximate:
         how = "outlines approximate: Voronoi cells of the LSOA centroids, by ward and borough"
     else:
         how = "outlines generated with the city"
     st.caption(f"Geography: {city.name}; {how}.")
+
+
+def _counted(count: int, level: str) -> str:
+    """``count`` places of ``level``: ``"1 ward"``, ``"33 boroughs"``."""
+    return f"{count:,} {level}" + ("" if count == 1 else "s")
 
 
 def report_headlines(report: pd.Series) -> None:

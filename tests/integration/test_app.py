@@ -500,6 +500,51 @@ def test_places_draws_pictures_on_the_outlines_and_webgl_when_asked(
     }
 
 
+def test_maps_say_when_the_installed_outlines_are_not_the_graphs(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outlines installed for other places than the graph's (here two boroughs and a ward
+    the fixture has no incident in): no map shaded on them, which would leave the graph's
+    places out, but the places at their coordinates, and a caption naming what is installed
+    and which of the graph's places it lacks."""
+    elsewhere = MapGeography(
+        "London (ONS codes)",
+        {
+            "borough": {
+                "type": "FeatureCollection",
+                "features": [
+                    _square("E09000033", "Westminster", -0.2),
+                    _square("E09000019", "Islington", -0.1),
+                ],
+            },
+            "ward": {
+                "type": "FeatureCollection",
+                "features": [_square("E05000644", "St James's", -0.2)],
+            },
+        },
+        True,
+    )
+    monkeypatch.setattr("graphvc.app.data.map_outlines", lambda: elsewhere)
+    installed = "the installed outlines (2 boroughs, 1 ward) do not draw the graph's"
+    at = open_page("overview")
+    drawn = next(layer for layer in _deck(at)["layers"] if layer["@@type"] == "ColumnLayer")
+    assert {row["borough"] for row in drawn["data"]} == {"City of London", "Camden"}
+    assert (
+        f"Geography: London (ONS codes); {installed} 2 boroughs E09000001, E09000007, so the "
+        "map shows its places at their coordinates instead."
+    ) in [c.value for c in at.caption]
+    at = open_page("places")
+    # No picture to toggle from: the WebGL map at once.
+    assert "places_3d" not in [toggle.key for toggle in at.toggle]
+    dots = next(layer for layer in _deck(at)["layers"] if layer["@@type"] == "ScatterplotLayer")
+    assert {row["location_id"] for row in dots["data"]} == {"L1", "L2", "L3"}
+    assert any(f"{installed} 2 boroughs E09000001, E09000007" in c.value for c in at.caption)
+    at.button_group(key="places_section").set_value("High-impact neighbourhoods").run()
+    columns = next(layer for layer in _deck(at)["layers"] if layer["@@type"] == "ColumnLayer")
+    assert [row["ward_code"] for row in columns["data"]] == ["E05000137"]
+    assert any(f"{installed} 1 ward E05000137, so the map" in c.value for c in at.caption)
+
+
 def test_places_and_the_knox_test(open_page: OpenPage) -> None:
     at = open_page("places")
     # One section at a time, the most harmful places first.

@@ -98,23 +98,29 @@ def by_category(tables: Tables) -> None:
 
 
 def harm_by_borough(by_borough: pd.DataFrame) -> None:
-    """Harm by borough: shaded boroughs when the city has outlines, columns on a map if not."""
+    """Harm by borough: shaded boroughs when the city's outlines draw every one of them,
+    columns on a map if not (the caption says which, and why)."""
     st.subheader("Harm by borough")
     if by_borough.empty:
         st.info("No incident is placed in a borough (locations without ward or borough).")
-    elif (outlines := guarded(data.map_outlines).outlines).get("borough"):
+        return
+    city = guarded(data.map_outlines)
+    uncovered = city.uncovered("borough", by_borough["borough_code"])
+    if city.outlines.get("borough") and not uncovered:
         # Drawn as a picture, not a WebGL map: the page's first paint needs no 3-D engine.
         harm = dict(zip(by_borough["borough_code"], by_borough["harm"].astype(float), strict=True))
         picture(
             charts.outline_map(
-                outlines["borough"], harm, title="harm by borough", lines=outlines.get("ward")
+                city.outlines["borough"],
+                harm,
+                title="harm by borough",
+                lines=city.outlines.get("ward"),
             )
         )
         st.caption(
             "Each borough shaded by its crime harm (days; darker: more; hover for the figure), "
             "ward outlines in grey."
         )
-        geography_caption()
     else:
         st.pydeck_chart(
             place_map(
@@ -129,7 +135,7 @@ def harm_by_borough(by_borough: pd.DataFrame) -> None:
         st.caption(
             "Column height and colour: crime harm (days), at the mean of each borough's locations."
         )
-        geography_caption()
+    geography_caption("borough", uncovered)
 
 
 def monthly_trend(by_month: Callable[[str | None], pd.DataFrame]) -> None:

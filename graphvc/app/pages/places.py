@@ -2,7 +2,6 @@
 near repeats (the Knox test)."""
 
 from collections.abc import Callable
-from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +19,7 @@ from graphvc.app.widgets import (
     table,
     top_slider,
 )
+from graphvc.geography import MapGeography
 from graphvc.reports.charts import dot_map, outline_map
 from graphvc.stored_runs import StoredRun
 
@@ -31,9 +31,6 @@ LEVELS = {
     "location": ("location_id", "name", "name", 600, False),
     "ward": ("ward_code", "ward_name", "ward_name", 350, True),
 }
-
-#: The city's outlines by level (GeoJSON), as :class:`graphvc.geography.MapGeography` holds them.
-Outlines = dict[str, dict[str, Any]]
 
 
 def parse_bands(text: str) -> list[float]:
@@ -57,12 +54,14 @@ def knox(
     )
 
 
-def hot_places_map(hot: pd.DataFrame, level: str, outlines: Outlines) -> None:
+def hot_places_map(hot: pd.DataFrame, level: str, city: MapGeography, drawable: bool) -> None:
     """The most harmful places of ``level``: a picture first (the page opens without a 3-D
-    engine), the WebGL map when asked, or when the city has no outlines to draw it on."""
+    engine), the WebGL map when asked, or when the city's outlines cannot draw the graph's
+    places (``drawable`` false: none installed, or not the graph's)."""
     key, name, label, radius, columns = LEVELS[level]
+    outlines = city.outlines
     top = top_slider("Most harmful places on the map", len(hot), 50)
-    if outlines.get("borough") and not st.toggle("Interactive 3-D map", key="places_3d"):
+    if drawable and not st.toggle("Interactive 3-D map", key="places_3d"):
         shown = hot.head(top).dropna(subset=["latitude", "longitude"])
         dots = zip(
             shown["longitude"],
@@ -95,7 +94,7 @@ def hot_places_map(hot: pd.DataFrame, level: str, outlines: Outlines) -> None:
     )
 
 
-def hot_places(run: StoredRun, outlines: Outlines) -> None:
+def hot_places(run: StoredRun, city: MapGeography) -> None:
     """The most harmful places, at the chosen level, on a map and in a table."""
     st.subheader("Where harm concentrates")
     level = st.radio("Places", list(LEVELS), horizontal=True, format_func=str.capitalize)
@@ -103,13 +102,14 @@ def hot_places(run: StoredRun, outlines: Outlines) -> None:
     if hot.empty:
         st.info("No incident in this window has a place.")
         return
-    hot_places_map(hot, level, outlines)
+    uncovered = city.uncovered("borough", guarded(data.boroughs))
+    hot_places_map(hot, level, city, bool(city.outlines.get("borough")) and not uncovered)
     half = int(hot["cumulative_harm_share"].searchsorted(0.5)) + 1
     st.caption(
         f"{half:,} of {len(hot):,} {level}s ({half / len(hot):.0%}) hold half of the harm in "
         "the window."
     )
-    geography_caption()
+    geography_caption("borough", uncovered)
     st.dataframe(
         paged(hot.drop(columns=["latitude", "longitude"]), key="places_page"),
         hide_index=True,
@@ -117,9 +117,10 @@ def hot_places(run: StoredRun, outlines: Outlines) -> None:
     )
 
 
-def high_impact_neighbourhoods(run: StoredRun, outlines: Outlines) -> None:
+def high_impact_neighbourhoods(run: StoredRun, city: MapGeography) -> None:
     """The wards with the most harm in the last quarter, and how often they were in the top
-    decile."""
+    decile: shaded on the city's ward outlines when they draw every one of those wards, as
+    columns on a map if not."""
     st.subheader("High-impact neighbourhoods")
     wards = guarded(lambda: data.run_table(run.id, "high_impact_wards"))
     st.caption(
@@ -131,7 +132,9 @@ def high_impact_neighbourhoods(run: StoredRun, outlines: Outlines) -> None:
     if wards.empty:
         st.info("No ward saw harm in the last quarter.")
         return
-    if outlines.get("ward"):
+    outlines = city.outlines
+    uncovered = city.uncovered("ward", wards["ward_code"])
+    if outlines.get("ward") and not uncovered:
         # Drawn as a picture, not a WebGL map.
         picture(
             outline_map(
@@ -160,10 +163,11 @@ def high_impact_neighbourhoods(run: StoredRun, outlines: Outlines) -> None:
             ),
             height=480,
         )
+    geography_caption("ward", uncovered)
     st.dataframe(wards, hide_index=True, width="stretch")
 
 
-def repeat_locations(run: StoredRun, outlines: Outlines) -> None:
+def repeat_locations(run: StoredRun, city: MapGeography) -> None:
     """The locations with two or more incidents in the repeat window."""
     st.subheader("Repeat locations")
     repeats = guarded(lambda: data.run_table(run.id, "repeat_locations"))
@@ -174,7 +178,7 @@ def repeat_locations(run: StoredRun, outlines: Outlines) -> None:
     table(repeats, empty="No location saw two incidents in this window.")
 
 
-def near_repeats(run: StoredRun, outlines: Outlines) -> None:
+def near_repeats(run: StoredRun, city: MapGeography) -> None:
     """The Knox test, run when asked."""
     st.subheader("Near repeats (Knox test)")
     window = run.summary["window"]
@@ -216,7 +220,7 @@ def near_repeats(run: StoredRun, outlines: Outlines) -> None:
 
 
 #: The page's sections, one shown at a time (a page drawing them all takes seconds to open).
-SECTIONS: dict[str, Callable[[StoredRun, Outlines], None]] = {
+SECTIONS: dict[str, Callable[[StoredRun, MapGeography], None]] = {
     "Where harm concentrates": hot_places,
     "High-impact neighbourhoods": high_impact_neighbourhoods,
     "Repeat locations": repeat_locations,
@@ -229,10 +233,10 @@ def main() -> None:
     require_page("places")
     st.title("Places")
     run = stored_run()
-    outlines = guarded(data.map_outlines).outlines
+    city = guarded(data.map_outlines)
     first = next(iter(SECTIONS))
     shown = st.segmented_control("Section", list(SECTIONS), default=first, key="places_section")
-    SECTIONS[shown or first](run, outlines)
+    SECTIONS[shown or first](run, city)
 
 
 if __name__ == "__main__":
