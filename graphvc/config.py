@@ -18,7 +18,13 @@ import platformdirs
 from graphvc.auth import AUTH_MODES, parse_role_map, parse_roles
 from graphvc.errors import ConfigError
 
-__all__ = ["LOCAL_PASSWORD", "REFERENCE_URL_PREFIX", "Settings", "default_home"]
+__all__ = [
+    "AUDIT_KEY_MIN_LENGTH",
+    "LOCAL_PASSWORD",
+    "REFERENCE_URL_PREFIX",
+    "Settings",
+    "default_home",
+]
 
 #: The prefix of the settings that override a reference data file's download address,
 #: e.g. ``GRAPHVC_REFERENCE_URL_LSOA_LOOKUP`` (see :mod:`graphvc.reference`).
@@ -67,6 +73,16 @@ def _path(env: Mapping[str, str], name: str, default: Path) -> Path:
     return Path(env.get(name) or default).absolute()
 
 
+def _optional_path(env: Mapping[str, str], name: str) -> Path | None:
+    """The absolute path setting ``name`` names, or None when it is unset."""
+    raw = env.get(name)
+    return Path(raw).absolute() if raw else None
+
+
+#: The shortest ``GRAPHVC_AUDIT_KEY``: as many characters as the hex of a 128-bit key.
+AUDIT_KEY_MIN_LENGTH = 32
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every setting graphvc reads. Build one with :meth:`from_env`."""
@@ -87,6 +103,8 @@ class Settings:
     review_days: int = 90
     reference_urls: Mapping[str, str] = field(default_factory=dict)
     audit_dir: Path = field(default_factory=lambda: default_home() / "audit")
+    audit_key: str | None = field(default=None, repr=False)
+    audit_seal_dir: Path | None = None
     reports_dir: Path = field(default_factory=lambda: default_home() / "reports")
     runs_dir: Path = field(default_factory=lambda: default_home() / "runs")
     keep_runs: int = 10
@@ -125,6 +143,9 @@ class Settings:
                 if name.startswith(REFERENCE_URL_PREFIX) and url
             },
             audit_dir=_path(env, "GRAPHVC_AUDIT_DIR", home / "audit"),
+            audit_key=env.get("GRAPHVC_AUDIT_KEY") or None,
+            # Unset: beside the trail's folder (graphvc.audit.Seal.of), wherever that is.
+            audit_seal_dir=_optional_path(env, "GRAPHVC_AUDIT_SEAL_DIR"),
             reports_dir=_path(env, "GRAPHVC_REPORTS_DIR", home / "reports"),
             runs_dir=_path(env, "GRAPHVC_RUNS_DIR", home / "runs"),
             keep_runs=_int(env, "GRAPHVC_KEEP_RUNS", 10),
@@ -164,6 +185,11 @@ class Settings:
             )
         if self.review_days < 1:
             raise ConfigError(f"GRAPHVC_REVIEW_DAYS={self.review_days!r} must be at least 1")
+        if self.audit_key is not None and len(self.audit_key) < AUDIT_KEY_MIN_LENGTH:
+            raise ConfigError(
+                f"GRAPHVC_AUDIT_KEY is shorter than {AUDIT_KEY_MIN_LENGTH} characters: use a long "
+                "random value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
         if self.query_timeout <= 0:
             raise ConfigError(f"GRAPHVC_QUERY_TIMEOUT={self.query_timeout!r} must be positive")
         for name, size in (

@@ -50,11 +50,21 @@ def audit_show(
 @audit_group.command("verify")
 @click.pass_context
 def audit_verify(ctx: click.Context) -> None:
-    """Check the trail's hash chain; exit 1 naming the first broken line."""
-    folder = settings_of(ctx).audit_dir
-    verdict = audit.verify(folder)
+    """Check the trail's MAC chain against its key and witnessed head; exit 1 naming the
+    first bad event and what is wrong with it."""
+    settings = settings_of(ctx)
+    folder = settings.audit_dir
+    verdict = audit.verify(folder, audit.Seal.of(folder, settings))
     if not verdict.ok:
         raise GraphvcError(
             f"{folder / audit.AUDIT_FILE} line {verdict.broken_line}: {verdict.reason}"
         )
     click.echo(f"{verdict.lines:,} events intact; head hash {verdict.head}")
+    if verdict.legacy:
+        click.echo(
+            f"the first {verdict.legacy:,} were written before events were keyed (a plain "
+            "SHA-256 chain): the keyed events after them vouch for them"
+            if verdict.legacy < verdict.lines
+            else f"all {verdict.legacy:,} were written before events were keyed (a plain "
+            "SHA-256 chain, which anyone can recompute): the next event is keyed"
+        )

@@ -228,6 +228,13 @@ def load_network_command(
             raise GraphvcError(f"{path}: give --format, one of {', '.join(NETWORK_FORMATS)}")
         file_format = by_suffix[path.suffix.lower()]
     settings = settings_of(ctx)
+    what = {
+        "file": str(path.absolute()),
+        "format": file_format,
+        "type": link_type,
+        "source": source,
+    }
+    audit.record(settings.audit_dir, "load.network", what=what)
     with open_driver(settings) as driver:
         schema.apply_schema(driver, database=settings.neo4j_database)
         summary, notes = load_network(

@@ -1,5 +1,6 @@
-"""`graphvc load`, `graphvc query run` and `graphvc report` write audit events, under the
-operating-system user, naming the people they touch; the trail verifies."""
+"""`graphvc load`, `load-network`, `graphvc query run` and `graphvc report` write audit
+events, under the operating-system user, naming the people they touch; the trail verifies; an
+action whose event cannot be written is not done."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from graphvc import audit
 from graphvc.cli import cli
 from graphvc.config import Settings
+from graphvc.schema import graph_counts, wipe
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "small"
 
@@ -84,3 +86,65 @@ def test_a_query_is_not_run_when_its_audit_event_cannot_be_written(
     assert result.exit_code == 1
     assert "cannot write the audit trail" in result.stderr and "was not done" in result.stderr
     assert result.stdout == ""
+
+
+def _network_env(settings: Settings, audit_dir: Path) -> dict[str, str]:
+    return {
+        "NEO4J_URI": settings.uri,
+        "NEO4J_USERNAME": settings.neo4j_username,
+        "NEO4J_PASSWORD": settings.neo4j_password,
+        "GRAPHVC_AUDIT_DIR": str(audit_dir),
+    }
+
+
+def _edge_list(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    path = folder / "ties.csv"
+    path.write_text("from,to,weight\nN1,N2,2\nN2,N3,1\n", encoding="utf-8")
+    return path
+
+
+def test_load_network_is_audited_like_every_load(
+    empty_graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
+) -> None:
+    # A folder name holding U+2028 and U+0085, which `audit show` reads back whole.
+    path = _edge_list(tmp_path / "gang\u2028ties\u0085week 12")
+    env = _network_env(test_settings, tmp_path / "audit")
+    runner = CliRunner()
+    step = ["load-network", str(path), "--type", "gang", "--rejects", str(tmp_path / "r.csv")]
+    loaded = runner.invoke(cli, [*step, "--json"], env=env)
+    assert loaded.exit_code == 0, loaded.output
+    assert json.loads(loaded.stdout)["rows_loaded"] == {"associations": 2}
+    [event] = audit.events(tmp_path / "audit").to_dict(orient="records")
+    assert event["action"] == "load.network" and event["user"] == audit.system_user()
+    assert event["what"] == {
+        "file": str(path),
+        "format": "edgelist",
+        "type": "gang",
+        "source": None,
+    }
+    shown = runner.invoke(cli, ["audit", "show", "--json"], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert [json.loads(line)["what"]["file"] for line in shown.stdout.split("\n") if line] == [
+        str(path)
+    ]
+    assert runner.invoke(cli, ["audit", "verify"], env=env).exit_code == 0
+
+
+def test_load_network_is_not_done_when_its_audit_event_cannot_be_written(
+    empty_graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
+) -> None:
+    wipe(empty_graph)
+    blocked = tmp_path / "audit"
+    blocked.write_text("a file where the audit folder should be")
+    path = _edge_list(tmp_path / "network")
+    result = CliRunner().invoke(
+        cli,
+        ["load-network", str(path), "--type", "gang", "--rejects", str(tmp_path / "r.csv")],
+        env=_network_env(test_settings, blocked),
+    )
+    assert result.exit_code == 1
+    assert "cannot write the audit trail" in result.stderr
+    assert "'load.network' was not done" in result.stderr
+    assert not any(graph_counts(empty_graph).values())
+    assert not (tmp_path / "r.csv").exists()
