@@ -6,17 +6,18 @@ writer as ``graphvc load`` (:mod:`loaders.validate`, :mod:`loaders.write`): load
 twice changes nothing. networkx reads the files:
 
 ``graphml``
-    GraphML (:func:`networkx.read_graphml`).
+    GraphML (:func:`networkx.read_graphml`). A number-typed value that is no number (a
+    weight of ``heavy``) is kept as its text, so that its tie alone is rejected.
 ``gexf``
     GEXF, as Gephi writes it (:func:`networkx.read_gexf`).
 ``edgelist``
     A CSV edge list: the first two columns are the two people, and a ``weight`` column, if
-    any, the tie's value (:func:`networkx.from_pandas_edgelist`).
+    any, the tie's value (an empty cell: 1). A row without both people is rejected.
 ``matrix``
     A UCINET-style adjacency matrix as CSV: the people's ids in the first row and the first
     column, each cell the value of the tie between its row and column (0 or empty: none;
     :func:`networkx.from_pandas_adjacency`). A byte-order mark is tolerated. An asymmetric
-    matrix is read as undirected, the larger of the two values kept.
+    matrix is read as undirected. A matrix with an empty or repeated id is refused whole.
 
 Every tie becomes one association of the chosen ``type`` between the two people, its value
 kept as ``weight`` (1 when the file gives none) and ``source`` set to the chosen source. A
@@ -24,7 +25,11 @@ directed network is read as undirected (associations have no direction). Node at
 named as ``persons`` columns (:data:`graphvc.contract.TABLES`, all but ``person_id``) are loaded
 into ``persons``; every other node or edge attribute is reported as ignored, never dropped
 silently. People without a tie (isolates) are loaded only when the file gives them person
-columns.
+columns. Ids are stripped of the spaces around them; a blank id is rejected, never loaded.
+
+A tie the file gives more than once (repeated, or both ways: an arc each way, or the two
+cells of a matrix) becomes one association whose weight is the **largest** of its values
+(:func:`merge_repeated_ties`); the summary counts the records merged (``merged``).
 """
 
 from __future__ import annotations
@@ -41,13 +46,23 @@ import pandas as pd
 from graphvc.contract import ASSOCIATION_TYPES, TABLES
 from graphvc.errors import InputError
 from loaders.folder import LoadSummary, validate_tables, write_validated
-from loaders.tables import ROW, Table
+from loaders.tables import REJECT_COLUMNS, ROW, Table
 
-__all__ = ["FORMATS", "NetworkTables", "load_network", "network_tables", "read_network"]
+__all__ = [
+    "FORMATS",
+    "NetworkTables",
+    "load_network",
+    "merge_repeated_ties",
+    "network_tables",
+    "read_network",
+]
 
 FORMATS: tuple[str, ...] = ("graphml", "edgelist", "matrix", "gexf")
 #: The person columns a node attribute may fill (``person_id`` is the node itself).
 _PERSON_COLUMNS = tuple(c for c in TABLES["persons"].columns if c != "person_id")
+#: The edge attribute that holds a tie's row in its file: not a string, so that no attribute
+#: of a file (GraphML and GEXF name theirs with strings) can be taken for it.
+_FILE_ROW = ("graphvc", "row")
 
 
 @dataclass
@@ -58,37 +73,55 @@ class NetworkTables:
     notes: dict[str, Any] = field(default_factory=dict)
 
 
-def _matrix(path: Path) -> tuple[nx.Graph, int]:
-    """The network of an adjacency matrix CSV, and how many pairs' two cells differ."""
+def _matrix(path: Path) -> tuple[nx.Graph, dict[str, int]]:
+    """The network of an adjacency matrix CSV; notes: how many pairs' two cells differ, and
+    how many of them give a tie both ways (merged: the larger value is kept)."""
     try:
-        frame = pd.read_csv(path, index_col=0, encoding="utf-8-sig", dtype=str)
+        cells = pd.read_csv(
+            path, header=None, encoding="utf-8-sig", dtype=str, keep_default_na=False
+        )
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise InputError(f"{path}: cannot be read as a matrix: {str(e).splitlines()[0]}") from None
-    frame.index = frame.index.astype(str).str.strip()
-    frame.columns = frame.columns.astype(str).str.strip()
-    if list(frame.index) != list(frame.columns):
+    cells = cells.fillna("").apply(lambda column: column.str.strip())
+    columns, index = list(cells.iloc[0, 1:]), list(cells.iloc[1:, 0])
+    for where, ids in (("first row", columns), ("first column", index)):
+        for position, person in enumerate(ids, start=2):
+            if person == "":
+                raise InputError(
+                    f"{path}: the matrix's {where} has an empty id at position {position}; "
+                    "every row and column needs the id of its person"
+                )
+            if ids.index(person) != position - 2:
+                raise InputError(f"{path}: the matrix's {where} gives the id {person!r} twice")
+    frame = pd.DataFrame(cells.iloc[1:, 1:].to_numpy(), index=index, columns=columns)
+    if index != columns:
         raise InputError(
             f"{path}: not an adjacency matrix: the first column's ids "
-            f"({', '.join(frame.index[:3])}, ...) differ from the first row's "
-            f"({', '.join(frame.columns[:3])}, ...)"
+            f"({', '.join(index[:3])}, ...) differ from the first row's "
+            f"({', '.join(columns[:3])}, ...)"
         )
-    values = frame.apply(lambda column: pd.to_numeric(column.str.strip(), errors="coerce"))
-    bad = values.isna() & frame.notna() & (frame.apply(lambda c: c.str.strip()) != "")
+    values = frame.apply(lambda column: pd.to_numeric(column, errors="coerce"))
+    bad = values.isna() & (frame != "")
     if bad.any().any():
         i, j = np.argwhere(bad.to_numpy())[0]
-        row, column = frame.index[i], frame.columns[j]
         raise InputError(
-            f"{path}: cell ({row}, {column}) {frame.at[row, column]!r} is not a number"
+            f"{path}: cell ({index[i]}, {columns[j]}) {frame.iloc[i, j]!r} is not a number"
         )
-    cells = values.fillna(0.0).to_numpy(float)
-    asymmetric = int(np.triu(cells != cells.T).sum())
-    symmetric = pd.DataFrame(np.maximum(cells, cells.T), index=frame.index, columns=frame.index)
-    return nx.from_pandas_adjacency(symmetric), asymmetric
+    weights = values.fillna(0.0).to_numpy(float)
+    differ = np.triu(weights != weights.T)
+    both_ways = differ & (weights != 0) & (weights.T != 0)
+    symmetric = pd.DataFrame(np.maximum(weights, weights.T), index=index, columns=index)
+    notes = {"asymmetric_pairs": int(differ.sum()), "merged": int(both_ways.sum())}
+    return nx.from_pandas_adjacency(symmetric), notes
 
 
-def _edge_list(path: Path) -> nx.Graph:
+def _edge_list(path: Path) -> tuple[nx.MultiGraph, pd.DataFrame]:
+    """The ties of an edge list CSV, each edge carrying its row in the file (``_FILE_ROW``), and
+    the rejects of the rows that do not name both people."""
     try:
-        frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        frame = pd.read_csv(
+            path, encoding="utf-8-sig", dtype=str, keep_default_na=False, skip_blank_lines=False
+        )
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise InputError(
             f"{path}: cannot be read as an edge list: {str(e).splitlines()[0]}"
@@ -96,95 +129,182 @@ def _edge_list(path: Path) -> nx.Graph:
     if frame.shape[1] < 2:
         raise InputError(f"{path}: an edge list needs two columns, the two people of each tie")
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.fillna("").apply(lambda column: column.str.strip())
+    frame.index = pd.RangeIndex(2, len(frame) + 2)  # the row in the file
+    frame = frame[(frame != "").any(axis=1)]  # not the blank lines
     first, second = frame.columns[:2]
-    frame = frame.apply(lambda column: column.str.strip())
-    attributes = list(frame.columns[2:])
-    if "weight" in attributes:
-        weight = pd.to_numeric(frame["weight"], errors="coerce")
-        frame["weight"] = weight.where(frame["weight"] != "", np.nan)
-    return nx.from_pandas_edgelist(frame, first, second, edge_attr=attributes or None)
+    G = nx.MultiGraph()
+    rejects = []
+    for row, record in zip(frame.index, frame.to_dict("records"), strict=True):
+        a, b = record.pop(first), record.pop(second)
+        if a and b:
+            G.add_edges_from([(a, b, {**record, _FILE_ROW: row})])
+            continue
+        blank = [column for column, person in ((first, a), (second, b)) if not person]
+        reason = "blank person id: a tie needs both people"
+        rejects.append([str(path), row, "+".join(blank), "|".join("" for _ in blank), reason])
+    return G, pd.DataFrame(rejects, columns=REJECT_COLUMNS)
 
 
-def read_network(path: Path, file_format: str) -> tuple[nx.Graph, dict[str, Any]]:
-    """The network in ``path`` (one of :data:`FORMATS`) as an undirected graph, and notes on
-    how it was read. Raises :class:`InputError` when the file cannot be read as that format."""
+def _graphml(path: Path) -> nx.Graph:
+    """The network of a GraphML file; a value of a number-typed key that is no number is kept
+    as its text (validation then rejects its tie alone, where networkx would stop)."""
+    reader = nx.readwrite.graphml.GraphMLReader(node_type=str)
+    for name, number in (("int", int), ("long", int), ("float", float), ("double", float)):
+        reader.python_type[name] = _or_text(number)
+    graphs = list(reader(path=str(path)))
+    if not graphs:
+        raise nx.NetworkXError("file not successfully read as graphml")
+    return graphs[0]
+
+
+def _or_text(number: type) -> Any:
+    """``number`` (int or float) as a converter that gives back text that is no number."""
+
+    def convert(text: str) -> Any:
+        try:
+            return number(text)
+        except ValueError:
+            return text
+
+    return convert
+
+
+def read_network(path: Path, file_format: str) -> tuple[nx.Graph, dict[str, Any], pd.DataFrame]:
+    """The network in ``path`` (one of :data:`FORMATS`), notes on how it was read, and the
+    rejects of ties set aside while reading. The graph may be directed or hold parallel
+    edges (:func:`network_tables` merges them); an edge list's edges carry their row in the
+    file. Raises :class:`InputError` when the file cannot be read as that
+    format."""
     if file_format not in FORMATS:
         raise InputError(f"--format {file_format!r} is not one of {', '.join(FORMATS)}")
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     notes: dict[str, Any] = {"format": file_format}
+    rejects = pd.DataFrame(columns=REJECT_COLUMNS)
+    G: nx.Graph
     if file_format == "matrix":
-        G, notes["asymmetric_pairs"] = _matrix(path)
+        G, matrix_notes = _matrix(path)
+        notes |= matrix_notes
     elif file_format == "edgelist":
-        G = _edge_list(path)
+        G, rejects = _edge_list(path)
     else:
-        reader = nx.read_graphml if file_format == "graphml" else nx.read_gexf
         try:
-            G = reader(path)
+            G = _graphml(path) if file_format == "graphml" else nx.read_gexf(path)
         except Exception as e:  # the readers raise many kinds (XML, key, value errors)
             raise InputError(f"{path}: cannot be read as {file_format}: {e}") from None
     if G.is_directed():
         notes["directed_read_as_undirected"] = G.number_of_edges()
-    if G.is_multigraph() or G.is_directed():
-        G = _simple(G)
-    return G, notes
+    return G, notes, rejects
 
 
-def _simple(G: nx.Graph) -> nx.Graph:
-    """An undirected simple graph of ``G``: parallel ties and arcs both ways become one tie
-    whose weight is the largest of theirs."""
-    simple = nx.Graph()
-    simple.add_nodes_from(G.nodes(data=True))
-    for u, v, data in G.edges(data=True):
-        weight = data.get("weight", 1.0)
-        if simple.has_edge(u, v):
-            weight = max(weight, simple.edges[u, v].get("weight", 1.0))
-        simple.add_edge(u, v, **{**data, "weight": weight})
-    return simple
+def _weight_text(weight: object) -> str | None:
+    """A tie's value as the table's text: a number as read, other text as given (for its
+    reject to show), nothing when the file gives none."""
+    if weight is None:
+        return None
+    if isinstance(weight, (int, float, np.number)):  # NaN stays "nan", to be rejected
+        return str(float(weight))
+    return str(weight).strip() or None
+
+
+def _person_id(node: object) -> str | None:
+    """A node's id, stripped; None when blank (validation rejects it, no id is invented)."""
+    return str(node).strip() or None
+
+
+def merge_repeated_ties(associations: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """One row per pair of people, with the largest weight the pair is given (an empty
+    weight counts as 1), and how many rows were merged into another.
+
+    The largest, not the sum: a file that lists every undirected tie once from each end (as
+    many tools export them) or repeats a tie must not double its strength, and the largest
+    is what an asymmetric matrix already keeps. Rows that cannot be merged (a missing person,
+    one person twice, a weight that is no number above 0) are left for validation to reject,
+    so a good record of a pair still loads beside a bad one.
+
+    >>> ties = pd.DataFrame({"person_a": ["A", "A", "A", "C"], "person_b": ["B", "B", "B", "D"],
+    ...                      "weight": ["2", "5", "heavy", None], ROW: [2, 3, 4, 5]})
+    >>> merged, count = merge_repeated_ties(ties)
+    >>> merged.fillna("-").to_numpy().tolist(), count
+    ([['A', 'B', '5', 3], ['A', 'B', 'heavy', 4], ['C', 'D', '-', 5]], 1)
+    """
+    text = associations["weight"].astype(object).where(associations["weight"].notna(), None)
+    value = pd.to_numeric(text, errors="coerce").astype("float64")
+    value = value.where(text.notna(), 1.0)
+    mergeable = (
+        (
+            associations["person_a"].notna()
+            & associations["person_b"].notna()
+            & (associations["person_a"] != associations["person_b"])
+            & np.isfinite(value)
+            & (value > 0)
+        )
+        .fillna(False)
+        .astype(bool)
+    )
+    candidates = value[mergeable]
+    pairs = [associations.loc[mergeable, "person_a"], associations.loc[mergeable, "person_b"]]
+    strongest = candidates.groupby(pairs, sort=False).idxmax() if len(candidates) else []
+    kept = associations.loc[list(strongest)]
+    merged = int(mergeable.sum()) - len(kept)
+    rows = pd.concat([kept, associations[~mergeable]]).sort_values(ROW, kind="stable")
+    return rows.reset_index(drop=True), merged
 
 
 def network_tables(
     G: nx.Graph, *, link_type: str, source: str | None, notes: dict[str, Any] | None = None
 ) -> NetworkTables:
     """The contract's ``associations`` (and ``persons``) tables of the network ``G``, as
-    strings with their ``_row`` (the position of the tie or node in the file, from 2).
+    strings with their ``_row`` (the tie's row in the file when its edge carries one, else
+    the position of the tie or node in the file, from 2). Repeated ties, and ties both ways,
+    are merged (:func:`merge_repeated_ties`; ``notes["merged"]`` counts them).
 
     Examples
     --------
-    >>> G = nx.Graph([("A", "B", {"weight": 2.0, "colour": "red"})])
+    >>> G = nx.MultiDiGraph([("A", "B", {"weight": 2.0, "colour": "red"}), ("B", "A", {"weight": 3})])
     >>> G.nodes["A"]["sex"] = "F"
     >>> made = network_tables(G, link_type="gang", source="test")
     >>> made.tables["associations"][["person_a", "person_b", "type", "weight"]].values.tolist()
-    [['A', 'B', 'gang', '2.0']]
+    [['A', 'B', 'gang', '3.0']]
     >>> made.tables["persons"][["person_id", "sex"]].fillna("").values.tolist()
     [['A', 'F'], ['B', '']]
-    >>> made.notes["ignored_edge_attributes"]
-    ['colour']
+    >>> made.notes["ignored_edge_attributes"], made.notes["merged"]
+    (['colour'], 1)
     """
     if link_type not in ASSOCIATION_TYPES:
         raise InputError(f"--type {link_type!r} is not one of {', '.join(ASSOCIATION_TYPES)}")
     notes = dict(notes or {})
     node_attributes = sorted({key for _, data in G.nodes(data=True) for key in data})
-    edge_attributes = sorted({key for _, _, data in G.edges(data=True) for key in data})
+    edge_attributes = sorted(
+        {key for _, _, data in G.edges(data=True) for key in data if key != _FILE_ROW}
+    )
     mapped = [key for key in node_attributes if key in _PERSON_COLUMNS]
     notes["nodes"] = G.number_of_nodes()
-    notes["ties"] = G.number_of_edges()
+    notes["ties"] = 0  # counted below, once repeated ties are merged
     notes["person_attributes"] = mapped
     notes["ignored_node_attributes"] = [k for k in node_attributes if k not in mapped]
     notes["ignored_edge_attributes"] = [k for k in edge_attributes if k != "weight"]
     rows = []
-    for u, v, data in G.edges(data=True):
-        a, b = sorted((str(u), str(v)))
-        weight = data.get("weight")
-        rows.append((a, b, link_type, None if weight is None else str(float(weight)), source))
-    associations = pd.DataFrame(rows, columns=list(TABLES["associations"].columns), dtype="string")
-    associations[ROW] = range(2, len(associations) + 2)
+    for position, (u, v, data) in enumerate(G.edges(data=True), start=2):
+        a, b = _person_id(u), _person_id(v)
+        if a is not None and b is not None:
+            a, b = sorted((a, b))
+        weight = _weight_text(data.get("weight"))
+        rows.append((a, b, link_type, weight, source, data.get(_FILE_ROW, position)))
+    columns = [*TABLES["associations"].columns, ROW]
+    associations = pd.DataFrame(rows, columns=columns).astype(
+        {c: "string" for c in TABLES["associations"].columns} | {ROW: "int64"}
+    )
+    associations, merged = merge_repeated_ties(associations)
+    notes["ties"] = len(associations)
+    notes["merged"] = notes.get("merged", 0) + merged
     tables = {"associations": associations}
     isolates = [node for node in G if G.degree(node) == 0]
     if mapped:
         persons = pd.DataFrame(
             [
-                {"person_id": str(node), **{k: data.get(k) for k in mapped}}
+                {"person_id": _person_id(node), **{k: data.get(k) for k in mapped}}
                 for node, data in G.nodes(data=True)
             ]
         ).reindex(columns=list(TABLES["persons"].columns))
@@ -211,9 +331,10 @@ def load_network(
 ) -> tuple[LoadSummary, dict[str, Any]]:
     """Load the network file ``path`` as associations of ``link_type``; returns the load
     summary (as :func:`loaders.folder.load_folder`'s) and the notes on the file."""
-    G, notes = read_network(path, file_format)
+    G, notes, set_aside = read_network(path, file_format)
     made = network_tables(G, link_type=link_type, source=source or path.name, notes=notes)
     read = {name: Table(rows=frame) for name, frame in made.tables.items()}
+    read["associations"].malformed = set_aside
     valid, summary = validate_tables(
         read, dict.fromkeys(read, path), source=str(path), driver=driver, database=database
     )

@@ -6,6 +6,11 @@ files contain is counted, never fatal:
 
 ``no_crime_id``
     rows without a Crime ID (anti-social behaviour): skipped.
+``rejected``
+    violent rows that cannot be loaded: a Crime ID of only spaces, or a Longitude or
+    Latitude that is not a finite number inside the UK (:data:`graphvc.contract.UK_BOUNDS`),
+    or only one of the two. Each is set aside in the rejects with its file, row, field, value
+    and reason; the rows around it load.
 ``not_violent``
     crime types off the continuum of violence (theft, burglary, drugs, public order ...):
     skipped. Loaded are Violence and sexual offences, Robbery and Possession of weapons. The
@@ -31,8 +36,11 @@ files contain is counted, never fatal:
 ``no_location``
     no coordinates ("No Location"): loaded as an incident without a place.
 
-Every row is counted once among ``no_crime_id``, ``not_violent``, ``duplicate_crime_id``,
-``outside_force_area`` and ``incidents``, so those add up to ``rows``.
+Every row is counted once among ``no_crime_id``, ``not_violent``, ``rejected``,
+``duplicate_crime_id``, ``outside_force_area`` and ``incidents``, so those add up to ``rows``.
+
+Every cell is read with the spaces around it stripped, so a Crime ID given once as ``abc``
+and once as `` abc `` is one crime.
 
 The month is the only time police.uk gives: ``occurred_at`` is the first of the month,
 00:00 London time. Places are police.uk's anonymised map points, one ``Location`` per
@@ -51,7 +59,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from graphvc.contract import EARTH_RADIUS_M
+from graphvc.contract import EARTH_RADIUS_M, UK_BOUNDS
 from graphvc.errors import InputError
 from graphvc.harm_index import load_harm_table
 from loaders.folder import LoadSummary
@@ -145,6 +153,8 @@ class PoliceUkTables:
     incidents: dict[Path, pd.DataFrame] = field(default_factory=dict)
     locations: dict[Path, pd.DataFrame] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
+    #: Rows set aside by the adapter (file, row, field, value, reason).
+    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
 
 
 def street_files(paths: Iterable[Path]) -> list[Path]:
@@ -238,8 +248,50 @@ def _read_street_file(path: Path) -> pd.DataFrame:
             f"{path}: not a police.uk street-level file: header is {', '.join(map(str, frame.columns))}; "
             f"expected {', '.join(COLUMNS)}"
         )
+    # A Crime ID of only spaces is kept as it is (not <NA>): an empty cell is police.uk's way
+    # of saying anti-social behaviour, a cell of spaces is a damaged row, rejected showing it.
+    crime_id = frame["Crime ID"]
+    frame = frame.apply(lambda column: column.str.strip().replace("", pd.NA))
+    frame["Crime ID"] = frame["Crime ID"].fillna(crime_id)
     frame[ROW] = range(2, len(frame) + 2)
     return frame
+
+
+def _rejected_rows(path: Path, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rejects of the rows of ``frame`` that cannot be loaded: a blank Crime ID, or
+    coordinates that are not a point in the UK (one reject per bad cell)."""
+    lat_min, lat_max, lon_min, lon_max = UK_BOUNDS
+    problems: list[tuple[pd.Series, str, str]] = [
+        (frame["Crime ID"].str.strip() == "", "Crime ID", "blank Crime ID (only spaces)")
+    ]
+    for column, low, high in (("Longitude", lon_min, lon_max), ("Latitude", lat_min, lat_max)):
+        given = frame[column].notna()
+        value = pd.to_numeric(frame[column].astype(object), errors="coerce").astype("float64")
+        problems += [
+            (given & value.isna(), column, "not a number"),
+            (given & np.isinf(value), column, "not a finite number"),
+            (
+                np.isfinite(value) & ((value < low) | (value > high)),
+                column,
+                f"outside the UK range {low:g}..{high:g}",
+            ),
+        ]
+    one_only = frame["Longitude"].isna() != frame["Latitude"].isna()
+    problems.append(
+        (
+            one_only,
+            "Longitude+Latitude",
+            "Longitude and Latitude must both be given or both be empty",
+        )
+    )
+    rows = []
+    for bad, column, reason in problems:
+        for _, row in frame[bad.fillna(False).astype(bool)].iterrows():
+            cells = [row[c] for c in column.split("+")]
+            shown = "|".join("" if cell is pd.NA else str(cell) for cell in cells)
+            rows.append([str(path), int(row[ROW]), column, shown, reason])
+    rejects = pd.DataFrame(rows, columns=REJECT_COLUMNS)
+    return rejects.sort_values(["row", "field"], kind="stable").reset_index(drop=True)
 
 
 def police_uk_tables(
@@ -282,6 +334,11 @@ def police_uk_tables(
         violent = frame["Crime type"].isin(CRIME_TYPES)
         out.counts["not_violent"] += int((~violent).sum())
         frame = frame[violent]
+        rejects = _rejected_rows(path, frame)
+        out.counts["rejected"] += int(rejects["row"].nunique())
+        if len(rejects):
+            out.rejects = pd.concat([out.rejects, rejects], ignore_index=True)
+        frame = frame[~frame[ROW].isin(rejects["row"])]
         repeated = frame["Crime ID"].duplicated() | frame["Crime ID"].isin(seen)
         out.counts["duplicate_crime_id"] += int(repeated.sum())
         frame = frame[~repeated]
@@ -370,8 +427,9 @@ def validate_police_uk(
     """Turn street-level files into validated contract tables (``locations``, ``incidents``);
     returns them, the load summary and the quirk counts.
 
-    Rows that survive the adapter still go through the contract's validation (a malformed
-    month or coordinate becomes a reject, not a crash). The rejects are written to
+    Rows the adapter sets aside (a blank Crime ID, coordinates that are no point in the UK)
+    and rows that survive it but fail the contract's validation (a malformed month) become
+    rejects, never a crash; every other row loads. The rejects are written to
     ``rejects_path`` (see :meth:`loaders.folder.LoadSummary.write_rejects`).
     """
     files = street_files(paths)
@@ -380,7 +438,7 @@ def validate_police_uk(
     folders = ", ".join(sorted({str(path.parent) for path in files}))
     summary = LoadSummary(folder=f"{folders} ({len(files)} files)")
     valid_locations = []
-    rejects = []
+    rejects = [made.rejects]
     for path, frame in made.locations.items():
         checked = validate_table("locations", frame, file=path, harm=harm)
         valid_locations.append(checked.rows)

@@ -26,9 +26,16 @@ def _print_load_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary, sort_keys=True))
         return
-    for table, read in summary["rows_read"].items():
-        loaded, rejected = summary["rows_loaded"][table], summary["rows_rejected"][table]
-        click.echo(f"{table:<14} read {read:>9,}  loaded {loaded:>9,}  rejected {rejected:>7,}")
+    # A police.uk load reads and rejects "street rows" but loads incidents and locations:
+    # each line shows the counts its table has, in the same columns.
+    read, loaded, rejected = (summary[k] for k in ("rows_read", "rows_loaded", "rows_rejected"))
+    for table in dict.fromkeys([*read, *loaded]):
+        cells = (
+            f"read {read[table]:>9,}" if table in read else " " * 14,
+            f"loaded {loaded[table]:>9,}" if table in loaded else " " * 16,
+            f"rejected {rejected[table]:>7,}" if table in rejected else "",
+        )
+        click.echo(f"{table:<14} {'  '.join(cells)}".rstrip())
     for key, value in summary.get("graph_changes", {}).items():
         click.echo(f"  {key.replace('_', ' ')}: {value:,}")
     if summary.get("rejects_file"):

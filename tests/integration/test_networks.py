@@ -23,7 +23,10 @@ from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import run_query
 from graphvc.graph_tables import read_graph_tables
-from graphvc.schema import apply_schema, wipe
+from graphvc.schema import apply_schema, graph_counts, wipe
+
+HOSTILE_NETWORKS = Path(__file__).resolve().parent.parent / "fixtures" / "hostile_networks"
+HOSTILE_CASES = sorted(p.name for p in HOSTILE_NETWORKS.iterdir() if p.is_dir())
 
 
 def _davis_women() -> nx.Graph:
@@ -165,6 +168,62 @@ def test_load_network_reports_attributes_it_does_not_load(
     assert notes["person_attributes"] == ["sex"]
     assert notes["ignored_node_attributes"] == ["club"]
     assert json.loads(result.stdout)["rows_loaded"] == {"persons": 34, "associations": 78}
+
+
+def _exit_code(result: Result) -> int:
+    """The exit status ``graphvc`` would end with (an unexpected exception is exit 2)."""
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        return 2
+    return int(result.exit_code)
+
+
+def _reject_rows(path: Path) -> list[list[object]]:
+    if not path.exists():
+        return []
+    rejects = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return [[int(r.row), r.field, r.value, r.reason] for r in rejects.itertuples(index=False)]
+
+
+@pytest.mark.parametrize("case", HOSTILE_CASES)
+def test_a_hostile_network_file_loads_its_good_ties_and_rejects_the_rest(
+    case: str, env: dict[str, str], empty_graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    expected = json.loads((HOSTILE_NETWORKS / case / "expected.json").read_text())
+    (path,) = (p for p in (HOSTILE_NETWORKS / case).iterdir() if p.name.startswith("net."))
+    rejects = tmp_path / "rejects.csv"
+    args = ["load-network", str(path), "--type", "gang", "--format", expected["format"]]
+    args += ["--json", "--rejects", str(rejects)]
+    for attempt in ("first", "again"):
+        result = CliRunner().invoke(cli, args, env=env)
+        assert _exit_code(result) == expected["exit_code"], (result.output, result.exception)
+        if expected["exit_code"]:
+            assert result.stderr.count("\n") == 1 and expected["message"] in result.stderr
+            assert sum(graph_counts(empty_graph).values()) == 0
+            continue
+        summary = json.loads(result.stdout)
+        assert summary["rows_loaded"] == expected["loaded"], attempt
+        assert summary["rows_rejected"] == expected["rejected"], attempt
+        assert summary["network"]["merged"] == expected["merged"], attempt
+        got = _reject_rows(rejects)
+        assert [r[:3] for r in got] == [r[:3] for r in expected["rejects"]], attempt
+        for (*_, reason), (*_, piece) in zip(got, expected["rejects"], strict=True):
+            assert piece in reason
+        ties = {"|".join(pair): weight for pair, weight in _ties(empty_graph).items()}
+        assert ties == expected["ties"], attempt
+        people = run_query(empty_graph, "MATCH (p:Person) RETURN p.id AS id")["id"]
+        assert sorted(people) == sorted({p for pair in expected["ties"] for p in pair.split("|")})
+        if attempt == "again":
+            changes = summary["graph_changes"]
+            assert changes.get("nodes_created", 0) == changes.get("relationships_created", 0) == 0
+
+
+def test_load_network_prints_what_it_merged(env: dict[str, str], tmp_path: Path) -> None:
+    path = HOSTILE_NETWORKS / "edgelist_repeated_and_both_ways" / "net.csv"
+    rejects = str(tmp_path / "rejects.csv")
+    printed = _graphvc(
+        env, "load-network", str(path), "--type", "gang", "--rejects", rejects
+    ).stdout
+    assert "  network merged: 3" in printed.splitlines()
 
 
 def test_police_uk_months_without_people_are_analysed_and_reported(

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import neo4j
+import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from graphvc.cli import cli
+from graphvc.config import Settings
 from graphvc.errors import InputError
 from graphvc.schema import apply_schema, graph_counts, wipe
-from loaders.police_uk import load_police_uk
+from loaders.police_uk import COLUMNS, load_police_uk
 from tests.conftest import NO_REFERENCE, TEST_REFERENCE
 
 # Real police.uk months and the real ONS lookup: these tests need the reference folder
@@ -101,3 +106,68 @@ def test_a_file_that_is_not_police_uk_is_refused_whole(graph: neo4j.Driver, tmp_
     with pytest.raises(InputError, match=r"2024-01-bogus\.csv: not a police\.uk street-level file"):
         load_police_uk(graph, [january, bogus], lookup_path=LOOKUP, centroids_path=CENTROIDS)
     assert sum(graph_counts(graph).values()) == 0
+
+
+def test_the_summary_prints_without_json(
+    graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
+) -> None:
+    # The real month that ended in "unexpected KeyError: 'street rows'" once written.
+    january = STREET / "2024-01-city-of-london-street.csv"
+    env = {
+        "NEO4J_URI": test_settings.uri,
+        "NEO4J_USERNAME": test_settings.neo4j_username,
+        "NEO4J_PASSWORD": test_settings.neo4j_password,
+        "GRAPHVC_HOME": str(tmp_path / "home"),
+    }
+    args = ["load-police-uk", str(january), "--lookup", str(LOOKUP), "--centroids", str(CENTROIDS)]
+    args += ["--rejects", str(tmp_path / "rejects.csv")]
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, (result.output, result.exception)
+    lines = result.stdout.splitlines()
+    rows = sum(1 for _ in csv.DictReader(january.open(encoding="utf-8-sig")))
+    incidents = _expected([january])["Incident"]
+    assert f"street rows    read {rows:>9,}                    rejected       0" in lines
+    assert f"incidents                      loaded {incidents:>9,}" in lines
+    assert "  police.uk rejected: 0" in lines
+    again = CliRunner().invoke(cli, [*args, "--json"], env=env)
+    assert json.loads(again.stdout)["rows_loaded"]["incidents"] == incidents
+
+
+def test_rows_that_cannot_load_are_rejected_and_the_good_rows_load(
+    graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    # The real January, and after it five edited copies of its first violent rows: Crime IDs
+    # padded with spaces (the same crimes) or of spaces only; coordinates abc, NaN and 91.
+    january = STREET / "2024-01-city-of-london-street.csv"
+    with january.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    violent = [r for r in rows if r["Crime type"] in VIOLENT and r["Crime ID"] and r["Latitude"]]
+    edits = [
+        {"Crime ID": f"  {violent[0]['Crime ID']} "},
+        {"Crime ID": "    "},
+        {"Crime ID": "edited-1", "Longitude": "abc"},
+        {"Crime ID": "edited-2", "Latitude": "NaN"},
+        {"Crime ID": "edited-3", "Latitude": "91"},
+    ]
+    path = tmp_path / "2024-01-edited-street.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows([*rows, *(dict(violent[i], **edit) for i, edit in enumerate(edits))])
+    rejects = tmp_path / "rejects.csv"
+    for attempt in ("first", "again"):
+        summary, quirks = load_police_uk(
+            graph, [path], lookup_path=LOOKUP, centroids_path=CENTROIDS, rejects_path=rejects
+        )
+        assert _counts(graph) == _expected([january]), attempt
+        assert quirks["rejected"] == 4 and summary.rows_rejected == {"street rows": 4}
+    assert summary.counters.get("nodes_created", 0) == 0
+    assert summary.counters.get("relationships_created", 0) == 0
+    first = len(rows) + 2
+    got = pd.read_csv(rejects, dtype=str, keep_default_na=False)
+    assert got[["file", "row", "field", "value"]].to_numpy().tolist() == [
+        [str(path), str(first + 1), "Crime ID", "    "],
+        [str(path), str(first + 2), "Longitude", "abc"],
+        [str(path), str(first + 3), "Latitude", "NaN"],
+        [str(path), str(first + 4), "Latitude", "91"],
+    ]

@@ -118,3 +118,60 @@ def test_every_row_of_a_real_month_is_counted_once(reference_source: Path, month
     counts = _tables(reference_source, path).counts
     skipped = ("no_crime_id", "not_violent", "duplicate_crime_id", "outside_force_area")
     assert counts["rows"] == sum(counts[k] for k in skipped) + counts["incidents"]
+
+
+def _city_robbery(reference: Path) -> dict[str, str]:
+    return _one(_rows(reference, "2024-01"), **{"Crime type": "Robbery", "LSOA code": "E01000001"})
+
+
+def test_crime_ids_are_stripped_and_one_of_only_spaces_is_rejected(
+    reference_source: Path, tmp_path: Path
+) -> None:
+    # The real robbery four times, its Crime ID edited: padded before, after and around (one
+    # crime, loaded once), and spaces only (rejected, not loaded as a crime with a blank id).
+    robbery = _city_robbery(reference_source)
+    crime_id = robbery["Crime ID"]
+    ids = [f" {crime_id}", f"{crime_id} ", f"  {crime_id}  ", "   "]
+    rows = [dict(robbery, **{"Crime ID": edited}) for edited in ids]
+    path = _excerpt(tmp_path, rows)
+    made = _tables(reference_source, path)
+    (incidents,) = made.incidents.values()
+    assert incidents["incident_id"].tolist() == [crime_id]
+    assert made.counts["duplicate_crime_id"] == 2
+    assert made.counts["rejected"] == 1
+    assert made.rejects.values.tolist() == [
+        [str(path), 5, "Crime ID", "   ", "blank Crime ID (only spaces)"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("edits", "field", "value", "reason"),
+    [
+        ({"Longitude": "abc"}, "Longitude", "abc", "not a number"),
+        ({"Latitude": "NaN"}, "Latitude", "NaN", "not a number"),
+        ({"Latitude": "91"}, "Latitude", "91", "outside the UK range 49.8..60.9"),
+        ({"Longitude": "-inf"}, "Longitude", "-inf", "not a finite number"),
+        ({"Latitude": ""}, "Longitude+Latitude", "@lon|", "must both be given"),
+    ],
+)
+def test_a_row_whose_coordinates_are_no_uk_point_is_rejected_alone(
+    reference_source: Path,
+    tmp_path: Path,
+    edits: dict[str, str],
+    field: str,
+    value: str,
+    reason: str,
+) -> None:
+    # The real robbery, and a copy of it with another Crime ID and one coordinate edited.
+    robbery = _city_robbery(reference_source)
+    bad = dict(robbery, **{"Crime ID": "edited-" + robbery["Crime ID"]}, **edits)
+    path = _excerpt(tmp_path, [bad, robbery])
+    made = _tables(reference_source, path)
+    (incidents,) = made.incidents.values()
+    assert incidents["incident_id"].tolist() == [robbery["Crime ID"]]
+    value = value.replace("@lon", robbery["Longitude"])
+    ((file, row, got_field, got_value, got_reason),) = made.rejects.values.tolist()
+    assert (file, row, got_field, got_value) == (str(path), 2, field, value)
+    assert reason in got_reason
+    counted = ("no_crime_id", "not_violent", "rejected", "duplicate_crime_id", "outside_force_area")
+    assert made.counts["rows"] == sum(made.counts[k] for k in counted) + made.counts["incidents"]
