@@ -10,6 +10,8 @@ The modules, by concern:
   operators with their details and the variables they bind;
 - :mod:`~graphvc.queries.runner`: the run itself, refused when the query's plan writes,
   administers the server or could read a name, limited, in a read transaction with a timeout;
+- :mod:`~graphvc.queries.people`: the persons a run names, in its values and its rows, for the
+  audit trail;
 - :mod:`~graphvc.queries.cypher_text`: Cypher with its comments and string literals taken out,
   which the header check and the text's name guard both read.
 """
@@ -25,6 +27,7 @@ from graphvc.queries.library import (
 )
 from graphvc.queries.name_guard import PLACE_LABELS, identifying_reads, plan_reads
 from graphvc.queries.parameters import PARAMETER_TYPES, Parameter, check_parameters
+from graphvc.queries.people import persons_among, persons_in_rows
 from graphvc.queries.plan import Operator, Plan, explain_plan
 from graphvc.queries.runner import (
     DEFAULT_LIMIT,
@@ -52,6 +55,8 @@ __all__ = [
     "list_queries",
     "load_query",
     "parse_query",
+    "persons_among",
+    "persons_in_rows",
     "plan_reads",
     "run_stored_query",
 ]
