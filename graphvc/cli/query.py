@@ -119,24 +119,38 @@ def query_run(
     allow_write: bool,
 ) -> None:
     """Run library query NAME, or --file PATH, with --param KEY=VALUE values."""
-    from graphvc.queries import check_parameters, load_query, run_stored_query
+    from graphvc.queries import (
+        check_parameters,
+        load_query,
+        persons_among,
+        persons_in_rows,
+        run_stored_query,
+    )
 
     if (name is None) == (query_file is None):
         raise GraphvcError("give either a library query NAME or --file PATH")
     query = load_query(query_file if query_file is not None else str(name))
     values = check_parameters(query, _query_params(pairs))
     settings = settings_of(ctx)
-    named, what = query.audit_details(values)
-    audit.record(settings.audit_dir, "query.run", person_ids=named, what=what)
+    database = settings.neo4j_database
+    _, what = query.audit_details(values)
     with open_driver(settings) as driver:
+        # Whoever a value names is looked up, under any parameter name (from_id, to_id).
+        named = persons_among(driver, values.values(), database=database)
+        audit.record(settings.audit_dir, "query.run", person_ids=named, what=what)
         frame = run_stored_query(
             driver,
             query,
             values,
-            database=settings.neo4j_database,
+            database=database,
             timeout=settings.query_timeout,
             allow_write=allow_write,
         )
+        # The rows are about to be shown: the people in them are recorded first.
+        returned = [p for p in persons_in_rows(driver, frame, database=database) if p not in named]
+    if returned:
+        result = {"query": query.name, "sha256": query.sha256, "rows": len(frame)}
+        audit.record(settings.audit_dir, "query.result", person_ids=returned, what=result)
     text = format_rows(frame, output_format)
     if out_path is None:
         click.echo(text, nl=False)

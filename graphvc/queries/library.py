@@ -12,7 +12,8 @@ item a line (an indented ``//`` line continues the item above it)::
     // mode: read
 
 Parameters are declared as :mod:`graphvc.queries.parameters` says. The parameters declared
-must be exactly the ``$parameters`` the query uses. The library is every ``.cypher`` file at
+must be exactly the ``$parameters`` the query uses, but for ``limit``, which the runner applies
+to the result whether or not the query uses it. The library is every ``.cypher`` file at
 the top of ``cypher/`` except ``schema.cypher``; the sub-folders hold graphvc's own queries.
 """
 
@@ -250,8 +251,10 @@ def parse_query(text: str, *, name: str, path: Path | None = None) -> StoredQuer
         raise QueryError(
             f"{where} uses ${sorted(used - declared)[0]} but its header does not declare it"
         )
-    if declared - used:
+    # The runner ends every result in LIMIT $limit: `limit` may be declared for it alone.
+    if declared - used - {"limit"}:
         raise QueryError(
-            f"{where} declares parameter {sorted(declared - used)[0]!r} but does not use it"
+            f"{where} declares parameter {sorted(declared - used - {'limit'})[0]!r} "
+            "but does not use it"
         )
     return query

@@ -1,13 +1,17 @@
 """Running a stored query: checked, its plan refused if it writes, read in a read transaction.
 
 :func:`run_stored_query` checks the values against the header, refuses a query the name guard
-(:func:`~graphvc.queries.name_guard.identifying_reads`) finds could read a person's name, asks
-Neo4j for the query's plan (``EXPLAIN``) and refuses a query whose plan writes unless the
-header says ``mode: write`` *and* the caller allows writes; administration, ``LOAD CSV`` and
-``dbms`` procedures are refused always, as is every procedure not on
-:data:`READ_ONLY_PROCEDURES`. Reads run in read transactions, where the server refuses any
-write, with a timeout that holds for the whole run (a read is never retried). Whole nodes,
-relationships and paths are refused in results.
+finds could read a person's name in its text
+(:func:`~graphvc.queries.name_guard.identifying_reads`), asks Neo4j for the query's plan
+(``EXPLAIN``) and refuses a query whose plan writes unless the header says ``mode: write``
+*and* the caller allows writes; administration, ``LOAD CSV`` and ``dbms`` procedures are
+refused always, as is every procedure not on :data:`READ_ONLY_PROCEDURES`, and so is a plan
+the name guard finds could read a person's name
+(:func:`~graphvc.queries.name_guard.plan_reads`). Every result ends in ``LIMIT $limit``: a plan
+that does not is run wrapped in one (``$limit`` is :data:`DEFAULT_LIMIT` when the header
+declares none). Reads run in read transactions, where the server refuses any write, with a
+timeout that holds for the whole run (a read is never retried). Whole nodes, relationships and
+paths are refused in results.
 """
 
 from __future__ import annotations
@@ -19,13 +23,14 @@ from typing import Any
 import neo4j
 import pandas as pd
 
-from graphvc.db import explain, run_query
+from graphvc.db import run_query
 from graphvc.errors import GraphvcError, QueryError
 from graphvc.queries.library import StoredQuery, list_queries, load_query
-from graphvc.queries.name_guard import identifying_reads
+from graphvc.queries.name_guard import identifying_reads, plan_reads
 from graphvc.queries.parameters import check_parameters
+from graphvc.queries.plan import Plan, explain_plan
 
-__all__ = ["READ_ONLY_PROCEDURES", "check_library", "run_stored_query"]
+__all__ = ["DEFAULT_LIMIT", "READ_ONLY_PROCEDURES", "check_library", "run_stored_query"]
 
 # Plan operators that write, and those refused even to a query allowed to write.
 _WRITE_OPERATORS = ("Create", "Merge", "Delete", "DetachDelete", "Set", "Remove", "Foreach")
@@ -42,6 +47,12 @@ _FORBIDDEN_OPERATORS = (
 READ_ONLY_PROCEDURES: frozenset[str] = frozenset(
     {"db.labels", "db.relationshipTypes", "db.propertyKeys"}
 )
+
+#: The most rows a query returns when its header declares no ``limit`` parameter.
+DEFAULT_LIMIT = 1000
+# Operators that never pass on more rows than they are given: the result's LIMIT may lie
+# below them (Neo4j projects after it limits).
+_NO_MORE_ROWS = ("ProduceResults", "Projection", "CacheProperties", "Filter", "Sort", "PartialSort")
 
 
 def _refusals(query_type: str, operators: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -77,6 +88,62 @@ def _plain(value: Any, column: str, name: str) -> Any:
     return to_native() if callable(to_native) else value
 
 
+def _refuse_reads(stored: StoredQuery, reads: list[str]) -> None:
+    """Refuse ``stored`` in one line when the name guard found ``reads`` of a name."""
+    if reads:
+        # The reads quote the query, which may break lines: the refusal is one line.
+        why = " ".join("; ".join(reads).split())
+        raise QueryError(f"refused: query {stored.name!r} could read a person's name ({why})")
+
+
+def _check_plan(
+    stored: StoredQuery, plan: Plan, values: Mapping[str, Any], allow_write: bool
+) -> list[str]:
+    """What ``plan`` writes; a :class:`QueryError` when it may not run at all."""
+    forbidden, writes = _refusals(plan.query_type, plan.names)
+    if forbidden:
+        raise QueryError(
+            f"refused: query {stored.name!r} is not a query of the graph ({', '.join(forbidden)})"
+        )
+    if writes and stored.mode != "write":
+        raise QueryError(
+            f"refused: query {stored.name!r} writes to the graph ({', '.join(writes)}) "
+            "but its header does not declare `mode: write`"
+        )
+    if writes and not allow_write:
+        raise QueryError(
+            f"refused: query {stored.name!r} writes to the graph ({', '.join(writes)}); "
+            "it runs only when writes are allowed (--allow-write)"
+        )
+    _refuse_reads(stored, plan_reads(plan, values))
+    return writes
+
+
+def _limited(plan: Plan) -> bool:
+    """Whether ``plan`` returns no rows, or at most ``$limit``: its root is a ``LIMIT $limit``
+    with nothing between that could add rows."""
+    if not plan.columns:
+        return True
+    for operator in plan.operators:
+        if operator.name in ("Limit", "ExhaustiveLimit") and operator.details == "$limit":
+            return True
+        if operator.name in ("Top", "PartialTop") and operator.details.endswith(" LIMIT $limit"):
+            return True
+        if operator.name not in _NO_MORE_ROWS or operator.children != 1:
+            return False
+    return False
+
+
+def _wrapped(
+    stored: StoredQuery, plan: Plan, values: Mapping[str, Any]
+) -> tuple[str, dict[str, Any]]:
+    """``stored`` wrapped in ``CALL () { ... } RETURN ... LIMIT $limit``, with its values
+    (``limit`` at :data:`DEFAULT_LIMIT` when the header declares none)."""
+    columns = ", ".join("`" + column.replace("`", "``") + "`" for column in plan.columns)
+    text = f"CALL () {{\n{stored.text}\n}}\nRETURN {columns} LIMIT $limit"
+    return text, {"limit": DEFAULT_LIMIT, **values}
+
+
 def run_stored_query(
     driver: neo4j.Driver,
     query: StoredQuery | str,
@@ -106,41 +173,34 @@ def run_stored_query(
     Returns
     -------
     pandas.DataFrame
-        One row per record; date-times as :class:`datetime.datetime`. With no rows, the
-        declared columns.
+        At most ``limit`` rows (:data:`DEFAULT_LIMIT` when the header declares no ``limit``),
+        one per record; date-times as :class:`datetime.datetime`. With no rows, the declared
+        columns.
 
     Raises
     ------
     QueryError
-        Bad parameters; a plan that writes (unless allowed) or that administers the server,
-        loads files or calls ``dbms`` procedures; whole nodes in the result; the timeout.
+        Bad parameters; a query or plan that could read a person's name; a plan that writes
+        (unless allowed) or that administers the server, loads files or calls ``dbms``
+        procedures; whole nodes in the result; the timeout.
     """
     stored = query if isinstance(query, StoredQuery) else load_query(query)
     values = check_parameters(stored, params or {})
-    leaks = identifying_reads(stored.text)
-    if leaks:
-        raise QueryError(
-            f"refused: query {stored.name!r} could read a person's name ({'; '.join(leaks)})"
-        )
-    query_type, operators = explain(driver, stored.text, values, database=database)
-    forbidden, writes = _refusals(query_type, operators)
-    if forbidden:
-        raise QueryError(
-            f"refused: query {stored.name!r} is not a query of the graph ({', '.join(forbidden)})"
-        )
-    if writes and stored.mode != "write":
-        raise QueryError(
-            f"refused: query {stored.name!r} writes to the graph ({', '.join(writes)}) "
-            "but its header does not declare `mode: write`"
-        )
-    if writes and not allow_write:
-        raise QueryError(
-            f"refused: query {stored.name!r} writes to the graph ({', '.join(writes)}); "
-            "it runs only when writes are allowed (--allow-write)"
-        )
-    frame = run_query(
-        driver, stored.text, values, database=database, timeout=timeout, write=bool(writes)
-    )
+    _refuse_reads(stored, identifying_reads(stored.text))
+    text = stored.text
+    plan = explain_plan(driver, text, values, database=database)
+    writes = _check_plan(stored, plan, values, allow_write)
+    if not _limited(plan):
+        text, values = _wrapped(stored, plan, values)
+        try:
+            plan = explain_plan(driver, text, values, database=database)
+        except QueryError as e:
+            raise QueryError(
+                f"refused: query {stored.name!r} does not end in LIMIT $limit and cannot be "
+                f"wrapped in one ({e})"
+            ) from e
+        writes = _check_plan(stored, plan, values, allow_write)
+    frame = run_query(driver, text, values, database=database, timeout=timeout, write=bool(writes))
     if frame.empty:
         return pd.DataFrame(columns=[c.name for c in stored.columns] or list(frame.columns))
     for column in frame.columns:

@@ -49,9 +49,17 @@ def test_load_query_and_report_are_audited(
         result = runner.invoke(cli, step, env=env)
         assert result.exit_code == 0, (step, result.output)
     trail = audit.events(tmp_path / "audit")
-    assert trail["action"].tolist() == ["load", "query.run", "analyse", "report.write"]
+    assert trail["action"].tolist() == [
+        "load",
+        "query.run",
+        "query.result",
+        "analyse",
+        "report.write",
+    ]
     assert set(trail["user"]) == {audit.system_user()}
-    load, query, analysed, report = trail.to_dict(orient="records")
+    load, query, returned, analysed, report = trail.to_dict(orient="records")
+    # The rows name P1's co-offenders: they are recorded before the rows are shown.
+    assert returned["person_ids"] == ["P2", "P3", "P6"]
     # `analyse` shows its top two: the people its JSON lists are those it recorded.
     shown_top = json.loads(runner.invoke(cli, steps[2], env=env).stdout)["top"]
     assert analysed["person_ids"] == sorted(row["person_id"] for row in shown_top)

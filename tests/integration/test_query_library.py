@@ -662,3 +662,34 @@ def test_cli_check_passes_on_the_small_graph_and_fails_a_bad_file(
     assert "FAIL  refused: query 'mine' writes" in failed.stdout
     assert "1 of 2 queries failed: mine" in failed.stderr
     assert graph_counts(graph) == SMALL_COUNTS
+
+
+# --- the audit trail names everyone a run names (issue 32) ---------------------------------
+
+
+def test_a_run_records_every_person_its_values_and_rows_name(
+    graph: neo4j.Driver, env: dict[str, str], tmp_path: Path
+) -> None:
+    from graphvc import audit
+
+    audited = {**env, "GRAPHVC_AUDIT_DIR": str(tmp_path / "audit")}
+    result = _graphvc(
+        audited, "run", "shortest_paths", "-p", "from_id=P2", "-p", "to_id=P6", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    (path,) = json.loads(result.stdout)
+    assert path["node_ids"] == ["P2", "I1", "P1", "P6"]
+    # An incident's id, or a person's id in no parameter named person..., is looked up.
+    near = _graphvc(audited, "run", "near_repeats", "-p", "location_id=L1", "--format", "json")
+    assert near.exit_code == 0, near.output
+    trail = audit.events(tmp_path / "audit").to_dict(orient="records")
+    assert [(e["action"], e["person_ids"]) for e in trail] == [
+        ("query.run", ["P2", "P6"]),
+        ("query.result", ["P1"]),
+        ("query.run", []),
+    ]
+    assert trail[1]["what"] == {
+        "query": "shortest_paths",
+        "sha256": load_query("shortest_paths").sha256,
+        "rows": 1,
+    }

@@ -235,3 +235,66 @@ def test_cli_reports_an_unwritable_home_in_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["db", "counts"], env={**env, "NEO4J_URI": ""})
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert "cannot be written" in result.stderr and result.stderr.count("\n") == 1
+
+
+# --- every result ends in LIMIT $limit (issue 32) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def reloaded(empty_graph: neo4j.Driver) -> neo4j.Driver:
+    """The small fixture again (the memory test above leaves the graph empty)."""
+    wipe(empty_graph)
+    load_folder(empty_graph, FIXTURES / "small")
+    return empty_graph
+
+
+LIMITED_HEADER = """// title: limit
+// description: a query that does not end in LIMIT $limit
+// team: all teams
+// param limit: integer, default 3, min 1, max 10 -- the most rows returned
+// column x: anything
+// mode: read
+"""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "MATCH (p:Person) RETURN p.id AS x",
+        "MATCH (p:Person) RETURN p.id AS x ORDER BY x",
+        # LIMIT $limit on the last branch of a union limits that branch alone.
+        "MATCH (p:Person) RETURN p.id AS x UNION ALL MATCH (i:Incident) RETURN i.id AS x "
+        "LIMIT $limit",
+        "MATCH (p:Person) RETURN p.id AS x LIMIT $limit + 100",
+        "MATCH (p:Person) WITH p LIMIT $limit UNWIND [1, 2, 3] AS copy RETURN p.id AS x",
+    ],
+)
+def test_a_result_ends_in_its_declared_limit_whatever_the_query_says(
+    reloaded: neo4j.Driver, body: str
+) -> None:
+    query = parse_query(LIMITED_HEADER + body, name="limit")
+    assert len(run_stored_query(reloaded, query, timeout=10)) == 3
+    assert len(run_stored_query(reloaded, query, {"limit": 5}, timeout=10)) == 5
+
+
+def test_a_query_without_a_limit_parameter_stops_at_the_default(
+    reloaded: neo4j.Driver,
+) -> None:
+    from graphvc.queries import DEFAULT_LIMIT
+
+    query = parse_query(
+        HEADER.format(mode="read") + "UNWIND range(1, 5000) AS i RETURN i AS x", name="many"
+    )
+    frame = run_stored_query(reloaded, query, timeout=10)
+    assert frame["x"].tolist() == list(range(1, DEFAULT_LIMIT + 1))
+
+
+def test_a_limited_query_keeps_its_order_and_columns(reloaded: neo4j.Driver) -> None:
+    query = parse_query(
+        LIMITED_HEADER.replace("// column x: anything\n", "// column y: y\n// column x: x\n")
+        + "MATCH (p:Person) RETURN p.id AS y, p.id AS x ORDER BY y DESC",
+        name="ordered",
+    )
+    frame = run_stored_query(reloaded, query, timeout=10)
+    assert list(frame.columns) == ["y", "x"]
+    assert frame["y"].tolist() == ["P9", "P8", "P7"]

@@ -445,3 +445,133 @@ def test_an_integer_beyond_64_bits_is_a_user_error() -> None:
     query = load_query("dangerous_places")
     with pytest.raises(QueryError, match="beyond a 64-bit whole number"):
         check_parameters(query, {"limit": "99999999999999999999999"})
+
+
+# --- the name guard on the plan (issue 32) --------------------------------------------------
+# The plans below are those Neo4j 5.26 makes (EXPLAIN, through the Python driver), cut to the
+# keys the guard reads: operatorType, args.Details, identifiers and children.
+
+
+def _op(name: str, details: str | None, identifiers: list[str], *children: dict) -> dict:
+    args = {} if details is None else {"Details": details}
+    return {
+        "operatorType": f"{name}@neo4j",
+        "args": args,
+        "identifiers": identifiers,
+        "children": list(children),
+    }
+
+
+def _plan(root: dict, columns: tuple[str, ...] = ("x",)) -> object:
+    from graphvc.queries.plan import Plan, _walk
+
+    return Plan("r", columns, tuple(_walk(root)))
+
+
+def _projected(expression: str, scan: dict, identifiers: list[str]) -> object:
+    return _plan(
+        _op(
+            "ProduceResults",
+            "x",
+            [*identifiers, "x"],
+            _op("Projection", f"{expression} AS x", [*identifiers, "x"], scan),
+        )
+    )
+
+
+PERSONS = _op("NodeByLabelScan", "p:Person", ["p"])
+PLACES = _op("NodeByLabelScan", "l:Location", ["l"])
+# MATCH (w:Ward)<-[:IN_WARD]-(l:Location): the labels are checked by a filter above the scan.
+WARDS = _op(
+    "Filter",
+    "(w:Ward AND l:Location)",
+    ["anon_0", "l", "w"],
+    _op("DirectedRelationshipTypeScan", "(l)-[anon_0:IN_WARD]->(w)", ["anon_0", "l", "w"]),
+)
+BOTH = _op("CartesianProduct", None, ["l", "p"], PLACES, PERSONS)
+
+
+@pytest.mark.parametrize(
+    ("expression", "scan", "identifiers", "reason"),
+    [
+        # what `p.\u006eame`, `p.`\u006eame``, `propertie\u0073(p)` and the like plan as
+        ("p.name", PERSONS, ["p"], "reads 'name' of 'p'"),
+        ("toUpper(cache[p.name])", PERSONS, ["p"], "reads 'name' of 'p'"),
+        ("properties(p)", PERSONS, ["p"], r"keys \(properties\(\)\)"),
+        ("[k IN keys(p) | p[k]]", PERSONS, ["p"], r"computed key \(p\[k\]\)"),
+        ("p{.*}", PERSONS, ["p"], r"every property"),
+        ("p{.name}", PERSONS, ["p"], "reads 'name' of an expression"),
+        ("p[$autostring_0]", PERSONS, ["p"], "computed key"),
+        ("[l IN [p] | l.name]", BOTH, ["l", "p"], "reads 'name' of 'l'"),
+        ("CASE\n  WHEN true THEN l\n  ELSE p\nEND.name", BOTH, ["l", "p"], "'END'"),
+        ("apoc.any.properties(p)", PERSONS, ["p"], r"plugin \(apoc\.any\.properties\)"),
+        (
+            "l.name",
+            _op("UnionNodeByLabelsScan", "l:Location|Person", ["l"]),
+            ["l"],
+            "reads 'name' of 'l'",
+        ),
+        ("n.seq", _op("NodeByLabelScan", "n:AuditHead", ["n"]), ["n"], r"\(:AuditHead\)"),
+        ("n.id", _op("Filter", "n:%", ["n"], _op("AllNodesScan", "n", ["n"])), ["n"], ":%"),
+    ],
+)
+def test_the_plan_guard_refuses_every_read_of_a_name(
+    expression: str, scan: dict, identifiers: list[str], reason: str
+) -> None:
+    from graphvc.queries import plan_reads
+
+    reads = plan_reads(_projected(expression, scan, identifiers))  # type: ignore[arg-type]
+    assert any(re.search(reason, read) for read in reads), reads
+
+
+def test_the_plan_guard_refuses_a_place_variable_bound_again() -> None:
+    from graphvc.queries import plan_reads
+
+    # MATCH (l:Location) WITH l MATCH (p:Person) WITH p AS l RETURN l.name AS x
+    rebound = _projected("l.name", _op("Projection", "p AS l", ["l", "p"], BOTH), ["l", "p"])
+    assert plan_reads(rebound) == ["reads 'name' of 'l', which is not bound only as a place"]  # type: ignore[arg-type]
+    # MATCH (l:Location) CALL { MATCH (l) RETURN 1 AS one } RETURN l.name AS x
+    shadowed = _op(
+        "CartesianProduct",
+        None,
+        ["l", "one"],
+        PLACES,
+        _op("Projection", "$autoint_0 AS one", ["l", "one"], _op("AllNodesScan", "l", ["l"])),
+    )
+    assert plan_reads(_projected("l.name", shadowed, ["l", "one"]))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("expression", "scan", "identifiers"),
+    [
+        ("l.name", PLACES, ["l"]),
+        ("cache[w.name]", WARDS, ["anon_0", "l", "w"]),
+        ("[k IN range($autoint_0, size(xs) - $autoint_1) | xs[(k - $autoint_2)]]", PLACES, ["l"]),
+        ("(xs[$autoint_0]).occurred_at", PLACES, ["l"]),
+        ("duration.inSeconds(l.at, l.at).seconds", PLACES, ["l"]),
+    ],
+)
+def test_the_plan_guard_passes_places_and_whole_number_subscripts(
+    expression: str, scan: dict, identifiers: list[str]
+) -> None:
+    from graphvc.queries import plan_reads
+
+    assert plan_reads(_projected(expression, scan, identifiers)) == []  # type: ignore[arg-type]
+
+
+def test_a_result_is_limited_only_by_limit_at_its_root() -> None:
+    from graphvc.queries.runner import _limited
+
+    limited = _op("Top", "x ASC LIMIT $limit", ["p", "x"], PERSONS)
+    assert _limited(_projected("p.id", limited, ["p"]))  # type: ignore[arg-type]
+    # MATCH ... RETURN p.id AS x UNION ALL MATCH ... RETURN p.id AS x LIMIT $limit
+    union = _op(
+        "Union",
+        None,
+        ["x"],
+        _op("Projection", "p.id AS x", ["p", "x"], PERSONS),
+        _op("Projection", "p.id AS x", ["p", "x"], _op("Limit", "$limit", ["p"], PERSONS)),
+    )
+    assert not _limited(_plan(_op("ProduceResults", "x", ["x"], union)))  # type: ignore[arg-type]
+    more = _op("Limit", "$limit + $autoint_0", ["p"], PERSONS)
+    assert not _limited(_projected("p.id", more, ["p"]))  # type: ignore[arg-type]
