@@ -133,7 +133,7 @@ def query_run(
     values = check_parameters(query, _query_params(pairs))
     settings = settings_of(ctx)
     database = settings.neo4j_database
-    _, what = query.audit_details(values)
+    what = query.audit_details(values)
     with open_driver(settings) as driver:
         # Whoever a value names is looked up, under any parameter name (from_id, to_id).
         named = persons_among(driver, values.values(), database=database)

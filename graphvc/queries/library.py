@@ -86,20 +86,16 @@ class StoredQuery:
         """The SHA-256 of the query's text: which version ran, for the audit trail."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
-    def audit_details(self, values: Mapping[str, Any]) -> tuple[list[str], dict[str, Any]]:
-        """What the audit trail records of a run with ``values``: the person ids they name
-        (parameters ``person...``), and the query's name, hash, file and parameters."""
-        named: list[str] = []
-        for key, value in values.items():
-            if key.startswith("person") and value is not None:
-                named += [str(v) for v in value] if isinstance(value, list) else [str(value)]
-        what = {
+    def audit_details(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """What the audit trail records of a run with ``values``: the query's name, hash, file
+        and parameters (the persons they name are looked up in the graph:
+        :func:`graphvc.queries.persons_among`)."""
+        return {
             "query": self.name,
             "sha256": self.sha256,
             "file": str(self.path) if self.path else None,
             "parameters": dict(values),
         }
-        return named, what
 
     @property
     def body(self) -> str:

@@ -665,7 +665,12 @@ def test_performance_on_the_mps_counts(
     assert at.info[0].value.startswith("No monthly chart")
 
 
-def test_cypher_runs_a_library_query_read_only(open_page: OpenPage) -> None:
+def test_cypher_runs_a_library_query_read_only(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from graphvc import audit
+
+    monkeypatch.setenv("GRAPHVC_AUDIT_DIR", str(tmp_path / "audit"))
     at = open_page("cypher")
     at.selectbox[1].set_value("co_offenders").run()
     _button(at, "Run").click().run()
@@ -678,6 +683,11 @@ def test_cypher_runs_a_library_query_read_only(open_page: OpenPage) -> None:
     # P1 offended with P2 (I1), P3 (I2, suspect) and P6 (I5).
     assert set(at.dataframe[0].value["co_offender_id"]) == {"P2", "P3", "P6"}
     assert at.get("download_button")[0].label == "Download (CSV)"
+    # The person the value names, then the persons the rows name, each looked up in the graph.
+    trail = audit.events(tmp_path / "audit")
+    named = {row["action"]: set(row["person_ids"]) for row in trail.to_dict("records")}
+    assert named["query.run"] == {"P1"}
+    assert named["query.result"] == {"P2", "P3", "P6"}
 
 
 def test_reports_lists_and_opens_the_report(open_page: OpenPage) -> None:

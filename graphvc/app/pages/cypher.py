@@ -18,6 +18,8 @@ from graphvc.queries import (
     StoredQuery,
     check_parameters,
     list_queries,
+    persons_among,
+    persons_in_rows,
     run_stored_query,
 )
 
@@ -95,8 +97,10 @@ def show_result(query: StoredQuery, submitted: str) -> None:
     """Run ``query`` with the ``submitted`` parameters (JSON), audited, and show its rows."""
     name = query.name
     checked = guarded(lambda: check_parameters(query, json.loads(submitted)))
-    named, what = query.audit_details(checked)
-    audited("query.run", person_ids=named, what=what)
+    database = data.settings().neo4j_database
+    # Whoever a value names is looked up, under any parameter name (from_id, to_id).
+    named = guarded(lambda: persons_among(data.driver(), checked.values(), database=database))
+    audited("query.run", person_ids=named, what=query.audit_details(checked))
     result = attempted(lambda: run(name, submitted))
     if result is None:
         st.stop()
@@ -104,6 +108,12 @@ def show_result(query: StoredQuery, submitted: str) -> None:
     if result.empty:
         st.info("The query found no rows.")
         st.stop()
+    # The rows are about to be shown: the people in them are recorded first.
+    found = guarded(lambda: persons_in_rows(data.driver(), result, database=database))
+    returned = [person for person in found if person not in named]
+    if returned:
+        what = {"query": name, "sha256": query.sha256, "rows": len(result)}
+        audited("query.result", person_ids=returned, what=what)
     st.caption(f"{len(result):,} rows")
     shown = result.map(lambda v: json.dumps(v, default=str) if isinstance(v, list | dict) else v)
     st.dataframe(shown, hide_index=True, width="stretch")
@@ -111,7 +121,7 @@ def show_result(query: StoredQuery, submitted: str) -> None:
         "Download (CSV)",
         audited_export(
             partial(csv_text, result, index=False),
-            person_ids=named,
+            person_ids=[*named, *returned],
             what={"file": f"{name}.csv", "query": name, "rows": len(result)},
         ),
         f"{name}.csv",
