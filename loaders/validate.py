@@ -273,6 +273,13 @@ def _schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.Dat
     return pa.DataFrameSchema(columns, checks=_ROW_CHECKS.get(name, []))
 
 
+_BLANK = "blank: only spaces or invisible characters"
+
+
+def _missing(cell: object) -> bool:
+    return cell is None or cell is pd.NA or cell == "" or (isinstance(cell, float) and cell != cell)
+
+
 def _rejects_from(
     errors: SchemaErrors, frame: pd.DataFrame, given: pd.DataFrame, file: str
 ) -> pd.DataFrame:
@@ -304,13 +311,6 @@ def _rejects_from(
         .sort_values(["row", "field"], kind="stable")
         .reset_index(drop=True)
     )
-
-
-_BLANK = "blank: only spaces or invisible characters"
-
-
-def _missing(cell: object) -> bool:
-    return cell is None or cell is pd.NA or cell == "" or (isinstance(cell, float) and cell != cell)
 
 
 def strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
