@@ -25,6 +25,7 @@ __all__ = [
     "ASSOCIATION_TYPES",
     "CATEGORIES",
     "DEMOGRAPHICS",
+    "EARLIEST_DATE",
     "EARTH_RADIUS_M",
     "ETHNICITY_CODES",
     "FORMATS",
@@ -49,6 +50,12 @@ __all__ = [
 
 #: Local times without a UTC offset (in input files, parameters, analysis) are London's.
 LOCAL_TIME_ZONE = "Europe/London"
+
+#: The earliest date a date-time column accepts (London time): an earlier one is a typing
+#: mistake (1024 for 2024) or a placeholder (0001-01-01), never a record of violent crime. It
+#: also keeps every moment in the era of GMT: before 1847, London's time was its local mean
+#: time, whose offset of -00:01:15 Neo4j cannot parse.
+EARLIEST_DATE = "1900-01-01"
 
 #: The longest value a cell may hold, in characters. Neo4j cannot index a value longer than
 #: about 8 KB (4,036 bytes for a string in a range index key, 4 bytes a character at worst);
@@ -172,6 +179,9 @@ class Column:
         location's ``Ward`` and ``Borough``); the first column naming a node is its key.
     minimum, maximum, greater_than : float, optional
         The range of a ``number``.
+    earliest : str
+        The earliest date a ``datetime`` may hold (default :data:`EARLIEST_DATE`); none may
+        lie after tomorrow.
     default_from : str
         The column of the harm table whose value for the row's offence fills a missing value.
     demographic : bool
@@ -184,6 +194,8 @@ class Column:
     ('Harm', 'days', 'decimal', '12.2')
     >>> column("persons", "age_band").allowed[-1]
     'unknown'
+    >>> column("risk_assessments", "assessed_at").earliest
+    '1900-01-01'
     """
 
     name: str
@@ -205,6 +217,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     greater_than: float | None = None
+    earliest: str = ""
     default_from: str = ""
     demographic: bool = False
 
@@ -224,6 +237,10 @@ class Column:
             raise ValueError(f"column {self.name}: format {self.format!r} is not one of {FORMATS}")
         if not self.value_noun:
             object.__setattr__(self, "value_noun", self.label.lower())
+        if self.type == "datetime" and not self.earliest:
+            object.__setattr__(self, "earliest", EARLIEST_DATE)
+        if self.earliest and self.type != "datetime":
+            raise ValueError(f"column {self.name}: only a datetime has an earliest date")
 
     @property
     def graph_type(self) -> str:

@@ -20,7 +20,7 @@ from graphvc.contract import TABLES
 from graphvc.files import csv_text
 from graphvc.harm_index import HarmTable, load_harm_table
 from loaders.tables import Table, find_tables, read_table
-from loaders.validate import REJECT_COLUMNS, validate_table
+from loaders.validate import REJECT_COLUMNS, strip_cells, validate_table
 from loaders.write import existing_ids, write_tables
 
 __all__ = ["LoadSummary", "load_folder", "validate_folder", "validate_tables", "write_validated"]
@@ -50,6 +50,9 @@ class LoadSummary:
     counters: dict[str, int] = field(default_factory=dict)
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
     rejects_file: str | None = None
+    #: The optional columns each table's file did not have: a load leaves their values in
+    #: the graph alone.
+    absent: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def total_read(self) -> int:
@@ -133,11 +136,12 @@ def validate_tables(
         }
         for column, (table, id_column, label) in _REFERENCES.get(name, {}).items():
             in_folder = set(valid[table][id_column]) if table in valid else set()
-            outside = set(frame[column].dropna()) - in_folder
+            outside = set(strip_cells(frame[[column]])[column].dropna()) - in_folder
             in_graph = existing_ids(driver, label, outside, database=database) if driver else set()
             known[table] = in_folder | in_graph
         checked = validate_table(name, frame, file=files[name], harm=harm, known=known)
         valid[name] = checked.rows
+        summary.absent[name] = as_read.absent
         rejects += [as_read.malformed, checked.rejects]
         summary.rows_read[name] = len(frame) + len(as_read.malformed)
         summary.rows_valid[name] = len(checked.rows)
@@ -162,11 +166,18 @@ def write_validated(
     progress: bool = False,
 ) -> LoadSummary:
     """Write the rejects of ``summary`` (see :meth:`LoadSummary.write_rejects`) and the
-    ``valid`` rows to the graph; the summary, with the graph's update counters."""
+    ``valid`` rows to the graph, leaving alone the values of the columns the summary found
+    absent; the summary, with the graph's update counters."""
     if rejects_path is not None:
         summary.write_rejects(rejects_path)
     summary.counters = write_tables(
-        driver, valid, database=database, batch_size=batch_size, workers=workers, progress=progress
+        driver,
+        valid,
+        database=database,
+        batch_size=batch_size,
+        workers=workers,
+        progress=progress,
+        absent=summary.absent,
     )
     return summary
 

@@ -1,27 +1,34 @@
 """The input contract's tables and how a folder of them is read.
 
-The tables and their columns are :data:`graphvc.contract.TABLES` (``docs/input-contract.md``). A table is ``NAME.csv`` (UTF-8) or ``NAME.parquet``. Reading
-checks only what makes a file unusable as a whole (missing, undecodable, wrong header): such a
-file raises :class:`graphvc.errors.InputError` before anything is written. Row-level problems are
-left to :mod:`loaders.validate`, which quarantines the bad rows.
+The tables and their columns are :data:`graphvc.contract.TABLES` (``docs/input-contract.md``).
+A table is ``NAME.csv`` (UTF-8) or ``NAME.parquet``, a regular file. Reading checks only what
+makes a file unusable as a whole (missing, not a regular file, undecodable, wrong header): such
+a file raises :class:`graphvc.errors.InputError` before anything is written. Row-level problems
+are left to :mod:`loaders.validate`, which quarantines the bad rows.
 
-Every table comes back with all cells as strings (missing cells as ``<NA>``) and a ``_row``
-column: the row's number in its file, counting the header as row 1, as a spreadsheet shows it.
-A CSV row that cannot be a row of the table (more or fewer fields than the header, a stray
-quote, a last line cut inside a quoted field) is set aside with its raw text as a reject, and
-the rows around it are read on.
+Every table comes back with all cells as strings as the file gives them (missing cells of a
+Parquet file, and the columns the file does not have, as ``<NA>``) and a ``_row`` column: the
+row's number in its file, counting the header as row 1, as a spreadsheet shows it; a file's own
+column of that name is refused. A CSV row that cannot be a row of the table (more or fewer
+fields than the header, a stray quote, a last line cut inside a quoted field) is set aside with
+its raw text as a reject, and the rows around it are read on; so is a Parquet row with a list,
+map or struct in a cell.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.lib
+import pyarrow.parquet as pq
 
 from graphvc.contract import TABLES, TableSpec
 from graphvc.errors import InputError
@@ -34,23 +41,28 @@ REJECT_COLUMNS = ["file", "row", "field", "value", "reason"]
 
 @dataclass
 class Table:
-    """One table as read: its rows as strings, and the rows that could not be split into cells."""
+    """One table as read: its rows as strings, the rows that could not be split into cells,
+    and the optional columns its file does not have (whose values in the graph a load leaves
+    alone, :func:`loaders.write.steps`)."""
 
     rows: pd.DataFrame
     malformed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
+    absent: tuple[str, ...] = ()
 
 
 def find_tables(folder: Path) -> dict[str, Path]:
     """The contract tables present in ``folder``, by name.
 
-    Raises :class:`InputError` when the folder is missing, holds none of them, or holds one
-    table as both CSV and Parquet.
+    Raises :class:`InputError` when the folder is missing, holds none of them, holds one
+    table as both CSV and Parquet, or holds one that is not a regular file (a FIFO, a folder).
     """
     if not folder.is_dir():
         raise InputError(f"{folder}: not a folder")
     found: dict[str, Path] = {}
     for name in TABLES:
         candidates = [p for p in (folder / f"{name}.csv", folder / f"{name}.parquet") if p.exists()]
+        for path in candidates:
+            _check_regular(path)
         if len(candidates) > 1:
             raise InputError(f"{folder}: {name} is there as both CSV and Parquet; keep one")
         if candidates:
@@ -59,6 +71,16 @@ def find_tables(folder: Path) -> dict[str, Path]:
         expected = ", ".join(f"{name}.csv" for name in TABLES)
         raise InputError(f"{folder}: none of the input tables is there (expected {expected})")
     return found
+
+
+def _check_regular(path: Path) -> None:
+    """Refuse a table that is not a regular file: reading a FIFO waits for a writer forever,
+    and a device never ends."""
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        kinds = {stat.S_ISDIR: "a folder", stat.S_ISFIFO: "a FIFO (named pipe)"}
+        kind = next((kind for test, kind in kinds.items() if test(mode)), "a device or socket")
+        raise InputError(f"{path}: not a regular file but {kind}; graphvc reads only files")
 
 
 class _Tape:
@@ -132,41 +154,91 @@ def _read_csv(path: Path) -> tuple[list[str], list[list[str]], list[int], list[d
     return header, records, numbers, malformed
 
 
-def read_table(path: Path, spec: TableSpec) -> Table:
-    """Read one table as strings, checking its header against ``spec``."""
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """The cells of a Parquet file as read, and the columns of nested type (lists, maps,
+    structs), whose cells are no single value of a table."""
+    try:
+        table = pq.read_table(path)
+        frame = table.to_pandas()
+    except (pyarrow.lib.ArrowException, OSError, ValueError) as e:
+        raise InputError(f"{path}: cannot be read: {str(e).splitlines()[0]}") from None
+    nested = [str(f.name) for f in table.schema if pa.types.is_nested(f.type)]
+    return frame, [name for name in frame.columns if name in nested]
+
+
+def _parquet_rows(
+    path: Path, frame: pd.DataFrame, nested: list[str]
+) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """The rows of a Parquet file as strings, numbered as a CSV file's would be, and a reject
+    for each row with a nested cell (its text, such as ``['a' 'b']``, is no value)."""
+    frame = frame.reset_index(drop=True)
+    numbers = pd.Series(range(2, len(frame) + 2), index=frame.index)
+    given = frame[nested].notna()
+    held = given.any(axis=1)
     malformed: list[dict[str, object]] = []
-    if path.suffix == ".parquet":
-        try:
-            frame = pd.read_parquet(path).astype("string")
-        except (pyarrow.lib.ArrowException, OSError, ValueError) as e:
-            raise InputError(f"{path}: cannot be read: {str(e).splitlines()[0]}") from None
-        frame[ROW] = range(2, len(frame) + 2)
-    else:
-        header, records, numbers, malformed = _read_csv(path)
-        frame = pd.DataFrame(records, columns=header, dtype="string")
-        frame[ROW] = numbers
-    header = [str(c).strip() for c in frame.columns if c != ROW]
-    frame.columns = pd.Index([*header, ROW])
+    for index in held.index[held]:
+        fields = [name for name in nested if given.at[index, name]]
+        malformed.append(
+            {
+                "file": str(path),
+                "row": int(numbers[index]),
+                "field": "+".join(fields),
+                "value": "|".join(_nested_text(frame.at[index, name]) for name in fields),
+                "reason": "a list, map or struct, not a single value",
+            }
+        )
+    rows = frame[~held].astype("string")
+    rows[ROW] = numbers[~held]
+    return rows, malformed
+
+
+def _nested_text(cell: object) -> str:
+    return str(cell.tolist() if isinstance(cell, np.ndarray) else cell)
+
+
+def _header_problems(header: list[str], spec: TableSpec) -> list[str]:
+    """What is wrong with a file's header for ``spec``: none when it is right."""
     missing = [c for c in spec.required if c not in header]
-    unknown = [c for c in header if c not in spec.columns]
+    unknown = [c for c in header if c not in (*spec.columns, ROW)]
     doubled = sorted({c for c in header if header.count(c) > 1})
-    if missing or unknown or doubled:
-        problems = []
-        if missing:
-            problems.append(f"missing required column(s) {', '.join(missing)}")
-        if unknown:
-            problems.append(f"unknown column(s) {', '.join(map(repr, unknown))}")
-        if doubled:
-            problems.append(f"column(s) given twice {', '.join(map(repr, doubled))}")
+    problems = []
+    if missing:
+        problems.append(f"missing required column(s) {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown column(s) {', '.join(map(repr, unknown))}")
+    if doubled:
+        problems.append(f"column(s) given twice {', '.join(map(repr, doubled))}")
+    if ROW in header:
+        problems.append(f"a column {ROW!r}, the loader's own row number: rename or remove it")
+    return problems
+
+
+def read_table(path: Path, spec: TableSpec) -> Table:
+    """Read one table as strings, checking its header against ``spec``.
+
+    The optional columns a file does not have come back missing, and are named in
+    :attr:`Table.absent`.
+    """
+    if path.suffix == ".parquet":
+        cells, nested = _read_parquet(path)
+        header = [str(c).strip() for c in cells.columns]
+    else:
+        csv_header, records, numbers, malformed = _read_csv(path)
+        header = [c.strip() for c in csv_header]
+    problems = _header_problems(header, spec)
+    if problems:
         raise InputError(
             f"{path}: wrong header: {'; '.join(problems)} (expected {', '.join(spec.columns)})"
         )
-    for column in spec.columns:
-        if column not in frame:
-            frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
-        else:
-            stripped = frame[column].str.strip()
-            frame[column] = stripped.where(stripped != "")
+    if path.suffix == ".parquet":
+        cells.columns = pd.Index(header)
+        frame, malformed = _parquet_rows(path, cells, [str(c).strip() for c in nested])
+    else:
+        frame = pd.DataFrame(records, columns=header, dtype="string")
+        frame[ROW] = numbers
+    absent = tuple(c for c in spec.columns if c not in header)
+    for column in absent:
+        frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
     rows = frame[[*spec.columns, ROW]].reset_index(drop=True)
     rows[ROW] = rows[ROW].astype("int64")
-    return Table(rows, pd.DataFrame(malformed, columns=REJECT_COLUMNS))
+    return Table(rows, pd.DataFrame(malformed, columns=REJECT_COLUMNS), absent)

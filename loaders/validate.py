@@ -10,9 +10,11 @@ and ready to write.
 Each check judges a cell on its own, so no bad cell can switch off a check of its neighbours:
 numbers are parsed cell by cell (a word is "not a number", ``inf`` and ``1e400`` are not
 finite), date-times too (offsets may differ from row to row, as they do across British summer
-time). Every cell is at most :data:`graphvc.contract.MAX_TEXT_LENGTH` characters without control
-characters (Neo4j cannot index a longer value, and a NUL byte breaks every export), and no date
-lies after tomorrow.
+time). Every cell is read without the spaces and invisible characters around it (so `` P1 `` is
+``P1``, and a required cell of nothing else is blank), and is at most
+:data:`graphvc.contract.MAX_TEXT_LENGTH` characters without control characters (Neo4j cannot
+index a longer value, and a NUL byte breaks every export). No date lies before its column's
+earliest date (:data:`graphvc.contract.EARLIEST_DATE`) or after tomorrow.
 """
 
 from __future__ import annotations
@@ -39,8 +41,15 @@ __all__ = [
     "REJECT_COLUMNS",
     "Validated",
     "parse_moments",
+    "strip_cells",
     "validate_table",
 ]
+
+#: What a cell is read without at either end: every Unicode space (as str.strip) and the
+#: invisible characters a copy and paste leaves (zero-width spaces and joiners, the word
+#: joiner, a byte-order mark), which would make ``P1`` and ``P1\u200b`` two people.
+#: (U+3000, the ideographic space, is the last space.)
+_AROUND = "".join(filter(str.isspace, map(chr, range(0x3001)))) + "\u200b\u200c\u200d\u2060\ufeff"
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -142,6 +151,15 @@ _DATETIME = pa.Check(
 _NOT_FUTURE = pa.Check(
     lambda s: ~(parse_moments(s) >= _latest_allowed()), error="in the future (after tomorrow)"
 )
+
+
+def _not_before(earliest: str) -> pa.Check:
+    first = pd.Timestamp(earliest, tz=LOCAL_TIME_ZONE)
+    return pa.Check(
+        lambda s: ~(parse_moments(s) < first), error=f"before {earliest} (too early for a record)"
+    )
+
+
 _PLAIN_TEXT = [
     pa.Check(
         lambda s: s.str.len().fillna(0) <= MAX_TEXT_LENGTH,
@@ -168,7 +186,7 @@ def _column_checks(
     elif column.type == "offence":
         checks.append(_one_of(harm.offences, column.value_noun))
     elif column.type == "datetime":
-        checks += [_DATETIME, _NOT_FUTURE]
+        checks += [_DATETIME, _NOT_FUTURE, _not_before(column.earliest)]
     elif column.type == "boolean":
         checks.append(_BOOLEAN)
     elif column.type == "number":
@@ -191,6 +209,20 @@ def _repeated_key(table: str, error: str) -> pa.Check:
     return _row_check(key, lambda d: ~d.duplicated(key, keep="first"), error)
 
 
+def _one_value_per(key: str, value: str, error: str) -> pa.Check:
+    """A row giving the ``key`` of an earlier row another ``value``: the writer keeps one
+    value per key (a ward lies in one borough), so the later row is rejected rather than its
+    value dropped without a word."""
+
+    def agrees(frame: pd.DataFrame) -> pd.Series:
+        given = frame[[key, value]].dropna()
+        first = given.groupby(key)[value].transform("first")
+        differs = (given[value] != first).reindex(frame.index, fill_value=False)
+        return ~differs.astype(bool)
+
+    return _row_check([key, value], agrees, error)
+
+
 #: The checks of a table over several of its columns (a key of one column is a column's).
 _ROW_CHECKS: dict[str, list[pa.Check]] = {
     "locations": [
@@ -198,7 +230,12 @@ _ROW_CHECKS: dict[str, list[pa.Check]] = {
             ["latitude", "longitude"],
             lambda d: d["latitude"].isna() == d["longitude"].isna(),
             "latitude and longitude must both be given or both be empty",
-        )
+        ),
+        _one_value_per(
+            "ward_code",
+            "borough_code",
+            "ward in two boroughs: an earlier row puts this ward_code in another borough_code",
+        ),
     ],
     "involvements": [
         _repeated_key(
@@ -236,7 +273,18 @@ def _schema(name: str, harm: HarmTable, known: Mapping[str, set[str]]) -> pa.Dat
     return pa.DataFrameSchema(columns, checks=_ROW_CHECKS.get(name, []))
 
 
-def _rejects_from(errors: SchemaErrors, frame: pd.DataFrame, file: str) -> pd.DataFrame:
+_BLANK = "blank: only spaces or invisible characters"
+
+
+def _missing(cell: object) -> bool:
+    return cell is None or cell is pd.NA or cell == "" or (isinstance(cell, float) and cell != cell)
+
+
+def _rejects_from(
+    errors: SchemaErrors, frame: pd.DataFrame, given: pd.DataFrame, file: str
+) -> pd.DataFrame:
+    """One reject per failing cell (or row check) of ``frame``, the table as validated;
+    ``given`` is the table as read, whose cell a blank reject shows."""
     cases = errors.failure_cases
     cases = cases[cases["index"].notna()]
     rows = []
@@ -244,9 +292,10 @@ def _rejects_from(errors: SchemaErrors, frame: pd.DataFrame, file: str) -> pd.Da
         index, reason = case.index, str(case.check)
         fields = _ROW_CHECK_FIELDS.get(reason) or [str(case.column)]
         cells = [frame.at[index, f] for f in fields]
-        values = ["" if cell is None or cell is pd.NA else str(cell) for cell in cells]
         if reason == "not_nullable":
-            reason = "required value is missing"
+            cells = [given.at[index, fields[0]]]
+            reason = "required value is missing" if _missing(cells[0]) else _BLANK
+        values = ["" if _missing(cell) else str(cell) for cell in cells]
         rows.append(
             {
                 "file": file,
@@ -262,6 +311,22 @@ def _rejects_from(errors: SchemaErrors, frame: pd.DataFrame, file: str) -> pd.Da
         .sort_values(["row", "field"], kind="stable")
         .reset_index(drop=True)
     )
+
+
+def strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (a table as strings) with each cell read without the spaces and invisible
+    characters around it, and a cell of nothing else missing; its ``_row`` as it was.
+
+    >>> ids = pd.DataFrame({"person_id": [" P1 ", "\\u200bP2", "\\xa0 ", None]})
+    >>> strip_cells(ids)["person_id"].tolist()
+    ['P1', 'P2', <NA>, <NA>]
+    """
+    stripped = frame.copy()
+    for name in stripped.columns:
+        if name != ROW:
+            cells = stripped[name].astype("string").str.strip(_AROUND)
+            stripped[name] = cells.where(cells != "")
+    return stripped
 
 
 def _as_bool(s: pd.Series) -> pd.Series:
@@ -300,9 +365,20 @@ def _typed(name: str, rows: pd.DataFrame, harm: HarmTable) -> pd.DataFrame:
 
 
 def _iso_with_offset(when: pd.Series) -> pd.Series:
-    """ISO 8601 strings with the UTC offset of each moment."""
-    text = when.dt.strftime("%Y-%m-%dT%H:%M:%S%z")
-    return text.str.slice(0, -2) + ":" + text.str.slice(-2)
+    """ISO 8601 strings with the UTC offset of each moment, in hours and minutes: the form
+    Neo4j's ``datetime()`` parses. A moment whose offset has seconds (local mean time, before
+    time zones) is written in UTC instead.
+
+    >>> moments = pd.Series(pd.to_datetime(["2024-06-01T10:00:00", "1800-06-01T10:00:00"]))
+    >>> _iso_with_offset(moments.dt.tz_localize("Europe/London")).tolist()
+    ['2024-06-01T10:00:00+01:00', '1800-06-01T10:01:15+00:00']
+    """
+    local = when.dt.strftime("%Y-%m-%dT%H:%M:%S%z").str.extract(r"^(.*:\d{2})([+-]\d{2})(\d{2})$")
+    iso = local[0] + local[1] + ":" + local[2]
+    odd = iso.isna() & when.notna()
+    if odd.any():
+        iso[odd] = when[odd].dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%S") + "+00:00"
+    return iso
 
 
 def validate_table(
@@ -320,7 +396,8 @@ def validate_table(
     name : str
         Table name (``persons``, ``locations``, ``incidents``, ``involvements``, ``associations``).
     frame : DataFrame
-        The table as strings, with its ``_row`` column.
+        The table as strings, with its ``_row`` column; each cell is read without the spaces
+        and invisible characters around it (:func:`strip_cells`).
     file : path or str
         Named in every reject.
     harm : HarmTable
@@ -336,11 +413,12 @@ def validate_table(
     """
     known = known or {"persons": set(), "incidents": set(), "locations": set()}
     schema = _schema(name, harm, known)
+    stripped = strip_cells(frame)
     try:
-        schema.validate(frame, lazy=True)
+        schema.validate(stripped, lazy=True)
     except SchemaErrors as e:
-        rejects = _rejects_from(e, frame, str(file))
+        rejects = _rejects_from(e, stripped, frame, str(file))
         bad_rows = set(rejects["row"])
-        valid = frame[~frame[ROW].isin(bad_rows)]
+        valid = stripped[~stripped[ROW].isin(bad_rows)]
         return Validated(_typed(name, valid, harm), rejects)
-    return Validated(_typed(name, frame, harm))
+    return Validated(_typed(name, stripped, harm))

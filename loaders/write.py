@@ -3,11 +3,17 @@
 Every statement MERGEs on ids held unique by ``cypher/schema.cypher``, so writing the same
 tables twice changes nothing, and a load cut off part-way (each batch is one all-or-nothing
 transaction) reaches the same end state when run again.
+
+A column absent from a table's file changes nothing in the graph: its step is given the
+column in ``$keep`` (a map of column name to true), and its statement keeps the value a node
+or relationship already has (``CASE WHEN $keep.sex THEN coalesce(p.sex, row.sex) ELSE row.sex
+END``), writing the column's default only where there is none. A column the file has sets
+its value, empty cells included (as their default, or no value).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -96,7 +102,8 @@ class Step:
 
     ``writes`` declares what ``query`` writes, for the bulk importer (:mod:`loaders.bulk`),
     which writes the same rows without Cypher; a unit test holds each declaration to its
-    statement's MERGE and SET clauses.
+    statement's MERGE and SET clauses. ``keep`` names the columns absent from the table's
+    file (see the module's docstring; a bulk load, into an empty graph, has nothing to keep).
     """
 
     label: str
@@ -107,6 +114,13 @@ class Step:
     partition: str | None = None
     order: str | None = None
     parallel: bool = True
+    keep: tuple[str, ...] = ()
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """What the statement is given beside ``$rows``: ``$keep``, the columns absent from
+        the table's file, whose values in the graph it leaves alone."""
+        return {"keep": dict.fromkeys(self.keep, True)}
 
 
 def _property(column: Column) -> Property:
@@ -276,10 +290,17 @@ _TABLE_STEPS = {
 }
 
 
-def steps(tables: Mapping[str, pd.DataFrame]) -> list[Step]:
-    """The writing steps for ``tables``, nodes before relationships."""
+def steps(
+    tables: Mapping[str, pd.DataFrame], absent: Mapping[str, Iterable[str]] | None = None
+) -> list[Step]:
+    """The writing steps for ``tables``, nodes before relationships; ``absent`` names, by
+    table, the columns its file did not have (:attr:`Step.keep`)."""
+    absent = absent or {}
     return [
-        step for name, make in _TABLE_STEPS.items() if name in tables for step in make(tables[name])
+        replace(step, keep=tuple(absent.get(name, ())))
+        for name, make in _TABLE_STEPS.items()
+        if name in tables
+        for step in make(tables[name])
     ]
 
 
@@ -304,6 +325,7 @@ def write_tables(
     batch_size: int = 5000,
     workers: int = 2,
     progress: bool = False,
+    absent: Mapping[str, Iterable[str]] | None = None,
 ) -> dict[str, int]:
     """Write validated contract tables to the graph; returns the summed update counters.
 
@@ -320,9 +342,12 @@ def write_tables(
         before relationships). Two keep both cores of a small server busy.
     progress : bool
         Show a progress bar per step on stderr.
+    absent : mapping of table name to column names, optional
+        The columns each table's file did not have, whose values in the graph are left alone
+        (:attr:`loaders.tables.Table.absent`); by default every column is written.
     """
     totals: dict[str, int] = {}
-    for step in steps(tables):
+    for step in steps(tables, absent):
         if step.rows.empty:
             continue
         with tqdm(
@@ -334,9 +359,16 @@ def write_tables(
         ) as bar:
 
             def write(
-                batch: list[dict[str, Any]], bar: tqdm = bar, query: str = step.query
+                batch: list[dict[str, Any]], bar: tqdm = bar, step: Step = step
             ) -> dict[str, int]:
-                counters = run_write(driver, query, batch, database=database, batch_size=len(batch))
+                counters = run_write(
+                    driver,
+                    step.query,
+                    batch,
+                    parameters=step.parameters,
+                    database=database,
+                    batch_size=len(batch),
+                )
                 bar.update(len(batch))
                 return counters
 

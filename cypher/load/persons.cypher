@@ -1,10 +1,12 @@
 // title: Load persons
 // description: MERGE Person nodes by id with the fields used for proportionality monitoring.
+//   $keep names the columns absent from the file: their values in the graph are kept (a new
+//   person takes the row's default).
 // mode: write
-// params: rows list of {person_id, name, age_band, sex, ethnicity}
+// params: rows list of {person_id, name, age_band, sex, ethnicity}; keep map of column to true
 UNWIND $rows AS row
 MERGE (p:Person {id: row.person_id})
-SET p.name = row.name,
-    p.age_band = row.age_band,
-    p.sex = row.sex,
-    p.ethnicity = row.ethnicity
+SET p.name = CASE WHEN $keep.name THEN coalesce(p.name, row.name) ELSE row.name END,
+    p.age_band = CASE WHEN $keep.age_band THEN coalesce(p.age_band, row.age_band) ELSE row.age_band END,
+    p.sex = CASE WHEN $keep.sex THEN coalesce(p.sex, row.sex) ELSE row.sex END,
+    p.ethnicity = CASE WHEN $keep.ethnicity THEN coalesce(p.ethnicity, row.ethnicity) ELSE row.ethnicity END

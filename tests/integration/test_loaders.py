@@ -238,3 +238,68 @@ def test_cli_load_reports_a_wrong_header_in_one_line(
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1
     assert "incidents.csv: wrong header" in result.stderr and "Traceback" not in result.output
+
+
+def _properties(graph: neo4j.Driver, pattern: str, ids: list[str]) -> dict[str, dict]:
+    """The properties of what ``pattern`` binds to ``x`` (its node or relationship ``key``),
+    by key, for ``ids``."""
+    found, _, _ = graph.execute_query(
+        f"MATCH {pattern} WHERE key IN $ids RETURN key, properties(x) AS p", ids=ids
+    )
+    return {record["key"]: record["p"] for record in found}
+
+
+def _write_folder(folder: Path, tables: dict[str, str]) -> Path:
+    folder.mkdir()
+    for name, text in tables.items():
+        (folder / f"{name}.csv").write_text(text)
+    return folder
+
+
+def test_a_column_absent_from_a_later_file_leaves_the_graph_alone(
+    graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    load_folder(graph, FIXTURES / "small")
+    people = "(x:Person) WITH x, x.id AS key"
+    incidents = "(x:Incident) WITH x, x.id AS key"
+    places = "(x:Location) WITH x, x.id AS key"
+    links = "(a:Person)-[x:ASSOCIATE_OF]->(b:Person) WITH x, a.id + '-' + b.id AS key"
+    before = {
+        "people": _properties(graph, people, ["P1", "P2"]),
+        "incidents": _properties(graph, incidents, ["I1"]),
+        "places": _properties(graph, places, ["L1"]),
+        "links": _properties(graph, links, ["P1-P6"]),
+    }
+    later = _write_folder(
+        tmp_path / "later",
+        {
+            # Only the age band of P1; P2's row gives a sex column with an empty cell, and a
+            # new person takes the defaults of what the file does not give.
+            "persons": "person_id,age_band\nP1,25-34\nP9,65+\n",
+            "incidents": "incident_id,occurred_at,offence\nI1,2024-01-05T22:10:00,harassment\n",
+            "locations": "location_id,name\nL1,Aldersgate Street\n",
+            "associations": "person_a,person_b,type\nP6,P1,gang\n",
+        },
+    )
+    summary = load_folder(graph, later)
+    assert summary.total_rejected == 0
+    after = _properties(graph, people, ["P1", "P9"])
+    assert after["P1"] == before["people"]["P1"] | {"age_band": "25-34"}
+    assert after["P9"] == {"id": "P9", "age_band": "65+", "sex": "unknown", "ethnicity": "NS"}
+    (incident,) = _properties(graph, incidents, ["I1"]).values()
+    assert incident == before["incidents"]["I1"] | {"offence": "harassment"}
+    (place,) = _properties(graph, places, ["L1"]).values()
+    assert place == before["places"]["L1"] | {"name": "Aldersgate Street"}
+    assert _properties(graph, links, ["P1-P6"]) == before["links"]
+    # Loading the later files again changes nothing.
+    checked = [(people, ["P1", "P9"]), (incidents, ["I1"]), (places, ["L1"]), (links, ["P1-P6"])]
+    state = [_properties(graph, pattern, ids) for pattern, ids in checked]
+    load_folder(graph, later)
+    assert [_properties(graph, pattern, ids) for pattern, ids in checked] == state
+    # A present column's empty cell is the column's default (or no value): the file says so.
+    blank = _write_folder(tmp_path / "blank", {"persons": "person_id,name,sex\nP2,,\n"})
+    load_folder(graph, blank)
+    p2 = _properties(graph, people, ["P2"])["P2"]
+    assert p2 == {k: v for k, v in before["people"]["P2"].items() if k != "name"} | {
+        "sex": "unknown"
+    }

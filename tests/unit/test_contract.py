@@ -153,6 +153,7 @@ def test_the_schema_is_the_declarations(table: str) -> None:
             "datetime": [
                 "not an ISO 8601 date-time such as 2024-03-01T22:15:00",
                 "in the future (after tomorrow)",
+                f"before {declared.earliest} (too early for a record)",
             ],
             "boolean": ["not a boolean (true/false)"],
         }.get(declared.type, [])
@@ -263,6 +264,11 @@ def _variables(body: str) -> dict[str, str]:
     return found
 
 
+def _sets(body: str) -> list[tuple[str, str, str]]:
+    """(variable, property, value) of each item of a statement's SET clause."""
+    return re.findall(r"(\w+)\.(\w+) = (.+?)(?=,\s*\n\s*\w+\.\w+ =|\Z)", body, re.S)
+
+
 def _load_properties(body: str) -> set[tuple[str, str, str, str]]:
     """(label, property, column, kind) of each property a load statement sets or MERGEs on."""
     variables = _variables(body)
@@ -270,7 +276,7 @@ def _load_properties(body: str) -> set[tuple[str, str, str, str]]:
     for v, pattern in re.findall(r"[\(\[](\w+):`?\w+`?\s*\{([^}]*)\}", body):
         for name, value in re.findall(r"(\w+):\s*([^,]+)", pattern):
             found.add((variables[v], name, _row_column(value), _kind(value)))
-    for v, name, value in re.findall(r"(\w+)\.(\w+) = (.+?)(?=,\s*\n\s*\w+\.\w+ =|\Z)", body, re.S):
+    for v, name, value in _sets(body):
         found.add((variables[v], name, _row_column(value), _kind(value)))
     return found
 
@@ -323,6 +329,29 @@ def test_a_load_file_writes_the_declared_properties(file: str) -> None:
         node = None if label.startswith("[") else label
         if any(name != _key_property_of(table.name, node) for name, _, _ in properties):
             assert properties == _declared(table.name, node), (file, label)
+
+
+@pytest.mark.parametrize("file", sorted(LOAD_TABLES))
+def test_a_column_absent_from_a_file_leaves_the_graphs_value_alone(file: str) -> None:
+    """A statement SETs a property of an optional column only as ``$keep`` allows (the graph's
+    value kept where the file lacks the column), or so that no empty cell removes it; only a
+    required column, which every file has, is SET plainly."""
+    table = TABLES[LOAD_TABLES[file]]
+    variables = _variables(_body(LOAD / f"{file}.cypher"))
+    for v, name, value in _sets(_body(LOAD / f"{file}.cypher")):
+        source, value = _row_column(value), " ".join(value.split())
+        if table.column(source).required:
+            assert value in (f"row.{source}", f"datetime(row.{source})"), (file, name)
+            continue
+        kept = f"CASE WHEN $keep.{source} THEN coalesce({v}.{name}, row.{source}) ELSE row.{source} END"
+        never_emptied = f"coalesce(row.{source}, {v}.{name})"
+        if (variables[v], name) in DERIVED:
+            # Made of two columns: kept when either is absent.
+            columns = sorted({source, *re.findall(r"row\.(\w+)", value)})
+            keep = " OR ".join(f"$keep.{column}" for column in columns)
+            assert value.startswith(f"CASE WHEN {keep} THEN {v}.{name} WHEN "), (file, name)
+        else:
+            assert value in (kept, never_emptied), (file, name, value)
 
 
 def _key_property_of(table: str, label: str | None) -> str:

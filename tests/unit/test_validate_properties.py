@@ -94,3 +94,60 @@ def test_each_incident_is_judged_on_its_own(rows: list[tuple[str, str, str | Non
         "incidents", frame[frame[ROW].isin(checked.rows[ROW])], file="x", harm=HARM
     )
     assert again.rejects.empty
+
+
+#: What may stand around an id in a file a loader reads: spaces of every kind and the
+#: invisible characters a copy and paste leaves.
+padding = st.text(alphabet=" \t\u00a0\u2003\u3000\u200b\u200d\u2060\ufeff", max_size=3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(padding, st.sampled_from(["A", "B", "C", ""]), padding), max_size=8))
+def test_an_id_is_read_without_what_stands_around_it(rows: list[tuple[str, str, str]]) -> None:
+    """Whatever loader made the table (a folder, police.uk, a network file), ``" A "`` is the
+    person ``A``, loaded once; an id of nothing but padding is rejected as blank."""
+    cells = [before + bare + after for before, bare, after in rows]
+    frame = pd.DataFrame({"person_id": cells, "age_band": "18-24"}, dtype="string")
+    frame[ROW] = range(2, len(frame) + 2)
+    for column in ("name", "sex", "ethnicity"):
+        frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    checked = validate_table("persons", frame, file="persons.csv", harm=HARM)
+    bare_ids = [bare for _, bare, _ in rows]
+    first = [bool(bare) and bare not in bare_ids[:i] for i, bare in enumerate(bare_ids)]
+    loaded = [bare for bare, ok in zip(bare_ids, first, strict=True) if ok]
+    assert checked.rows["person_id"].tolist() == loaded
+    rejects = checked.rejects.set_index("row")
+    for i, (cell, bare) in enumerate(zip(cells, bare_ids, strict=True)):
+        if not bare:
+            expected = "required value is missing" if cell == "" else "blank: only spaces"
+            assert rejects.loc[[i + 2], "reason"].str.startswith(expected).any(), (cell, rejects)
+            assert cell in rejects.loc[[i + 2], "value"].tolist()
+        elif not first[i]:
+            assert rejects.loc[[i + 2], "reason"].str.startswith("duplicate person_id").any()
+    assert set(rejects.index) == {i + 2 for i, ok in enumerate(first) if not ok}
+
+
+def test_dates_before_the_contracts_earliest_are_rejected_and_none_reach_neo4j_unparsable() -> None:
+    frame = pd.DataFrame(
+        {
+            "incident_id": ["I1", "I2", "I3", "I4", "I5"],
+            "occurred_at": [
+                "1800-06-01T10:00:00",
+                "1500-01-01",
+                "0001-01-01T00:00:00",
+                "1899-12-31T23:59:59",
+                "1900-01-01T00:00:00",
+            ],
+            "offence": "harassment",
+        },
+        dtype="string",
+    )
+    for column in ("category", "weapon", "alcohol", "domestic", "hate", "harm", "outcome"):
+        frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    frame["location_id"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    frame[ROW] = range(2, 7)
+    checked = validate_table("incidents", frame, file="incidents.csv", harm=HARM)
+    assert checked.rows["incident_id"].tolist() == ["I5"]
+    assert checked.rows["occurred_at"].tolist() == ["1900-01-01T00:00:00+00:00"]
+    assert set(checked.rejects["row"]) == {2, 3, 4, 5}
+    assert (checked.rejects["field"] == "occurred_at").all()
