@@ -208,8 +208,7 @@ def test_a_run_whose_neo4j_is_killed_as_it_is_stored_leaves_no_orphan_behind(
         # them out, and show the listed run's.
         assert [run.id for run in list_runs(driver)] == [first.id]
         central = run_stored_query(driver, "central_offenders", {"limit": 10000}, timeout=30)
-        stamps = {pd.Timestamp(at.to_native()) for at in central["scored_at"]}
-        assert stamps <= {first.finished_at}
+        assert {pd.Timestamp(at) for at in central["scored_at"]} <= {first.finished_at}
         # The next run stores itself whole, and prunes the orphaned folder.
         second = obtain_run(driver, parameters, runs_dir=tmp_path, reuse=False, store=True)
         assert second.stored is not None
