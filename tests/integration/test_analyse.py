@@ -168,9 +168,12 @@ def _stamps(driver: neo4j.Driver) -> set[pd.Timestamp]:
     return {pd.Timestamp(at.to_native()) for at in found["at"]}
 
 
-def _analyse(env: dict[str, str], interrupt_after: float | None = None) -> tuple[int, str, float]:
-    """``graphvc analyse`` as a process of its own, sent SIGINT (Ctrl+C) ``interrupt_after``
-    seconds in (None: run to the end): its exit status, stderr and the seconds it ran."""
+def _analyse(
+    env: dict[str, str], interrupt_after: float | None = None, signum: int = signal.SIGINT
+) -> tuple[int, str, float]:
+    """``graphvc analyse`` as a process of its own, sent ``signum`` (SIGINT: Ctrl+C)
+    ``interrupt_after`` seconds in (None: run to the end): its exit status, stderr and the
+    seconds it ran."""
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "graphvc", "analyse", "--json"],
@@ -181,7 +184,7 @@ def _analyse(env: dict[str, str], interrupt_after: float | None = None) -> tuple
     )
     if interrupt_after is not None:
         time.sleep(interrupt_after)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
     _, stderr = process.communicate(timeout=120)
     return process.returncode, stderr, time.monotonic() - started
 
@@ -190,8 +193,8 @@ def test_an_interrupted_analyse_leaves_the_stored_run_whole(
     empty_graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
 ) -> None:
     """Ctrl+C at any moment of ``graphvc analyse`` (loading, reading, measuring, writing back,
-    storing) ends in one line and exit 130, and leaves the graph with the scores of the listed
-    run and no other, its folder beside it and no orphan."""
+    storing) ends in one line and exit 130 (SIGTERM: 143), and leaves the graph with the scores
+    of the listed run and no other, its folder beside it and no orphan."""
     wipe(empty_graph)
     apply_schema(empty_graph)
     data = tmp_path / "data"
@@ -207,13 +210,18 @@ def test_an_interrupted_analyse_leaves_the_stored_run_whole(
     }
     code, stderr, seconds = _analyse(env)
     assert code == 0, stderr
-    for fraction in (0.15, 0.4, 0.65, 0.9):
-        code, stderr, _ = _analyse(env, interrupt_after=fraction * seconds)
+    for fraction, signum in (
+        (0.15, signal.SIGINT),
+        (0.4, signal.SIGINT),
+        (0.65, signal.SIGTERM),
+        (0.9, signal.SIGINT),
+    ):
+        code, stderr, _ = _analyse(env, fraction * seconds, signum)
         listed = list_runs(empty_graph)
-        moment = f"Ctrl+C {fraction * seconds:.1f} s in"
+        moment = f"{signum.name} {fraction * seconds:.1f} s in"
         if code == 0:  # the run was over before the signal came
             continue
-        assert code == 130, (moment, stderr)
+        assert code == 128 + signum, (moment, stderr)
         assert stderr.splitlines() == ["Aborted: interrupted"], (moment, stderr)
         # Every score left on the graph is the newest listed run's (those the interrupted run
         # had overwritten are withdrawn); every listed run has its folder.
