@@ -3,11 +3,14 @@
 Every score is stamped with the run's time (``scored_at``), so Cypher users can query them
 and tell which run they came from; scores of earlier runs that this run did not produce are
 removed, so no stale score survives. :class:`WriteBack` writes one run's scores in the
-background while the rest of the run is computed.
+background while the rest of the run is computed, and withdraws them
+(:func:`withdraw_scores`) when the run is interrupted or fails before it is stored.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -20,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from graphvc.db import read_cypher, run_query, run_write
+from graphvc.errors import DatabaseError, RunError
 
 if TYPE_CHECKING:  # graphvc.runs writes back through this module: no import back at run time
     from graphvc.runs import AnalysisResult
@@ -31,11 +35,14 @@ __all__ = [
     "PLACE_SCORES",
     "WRITE_BACK_BATCH",
     "WriteBack",
+    "withdraw_scores",
     "write_person_ranking_scores",
     "write_person_scores",
     "write_place_scores",
     "write_scores",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Rows per write-back transaction: four times the loader's, since fewer, larger
 #: transactions cost the server less per row (bench/bench_write_back.py compares sizes).
@@ -134,12 +141,20 @@ def _score_batches(
 
 
 def _clear(
-    driver: neo4j.Driver, label: str, names: Mapping[str, str], stamp: str, database: str
+    driver: neo4j.Driver,
+    label: str,
+    names: Mapping[str, str],
+    stamp: str,
+    database: str,
+    cypher: str = "analysis/clear_scores",
 ) -> None:
+    """Remove the scores ``names`` from the nodes of ``label`` that ``cypher`` picks by
+    ``stamp``: those of other runs (``clear_scores``) or of this unstored one
+    (``withdraw_scores``)."""
     cleared = dict.fromkeys(names.values())
     run_query(
         driver,
-        read_cypher("analysis/clear_scores", labels={"NODE": label}),
+        read_cypher(cypher, labels={"NODE": label}),
         {"run_at": stamp, "cleared": cleared},
         database=database,
         write=True,
@@ -153,21 +168,25 @@ def write_person_ranking_scores(
     run_at: datetime,
     database: str = "neo4j",
     batch_size: int = WRITE_BACK_BATCH,
+    stop: threading.Event | None = None,
 ) -> int:
     """Write the ranking scores of ``people`` (:data:`PERSON_RANKING_SCORES`) onto their nodes,
     stamped ``run_at``: the first part of :func:`write_person_scores`, which a run sends as soon
     as the people are ranked (:meth:`WriteBack.ranking`), then the rest with
     ``ranking_written=True`` and the same ``run_at``. Returns how many people were written.
     Stamped already, so a node left with this part alone (a run that failed between the two)
-    is cleared by the next run that does not score it.
+    is found by the stamp: withdrawn (:class:`WriteBack`), or cleared by the next run.
 
     Why apart: setting a property a node does not have yet costs Neo4j about three times as
     much as overwriting it, so on the first run after a load the write-back outlasted the rest
     of the analysis; begun earlier, it ends within it.
+
+    ``stop``, once set, begins no further batch and raises :class:`RunError`: the run is
+    being abandoned (:class:`WriteBack`).
     """
     stamp = run_at.isoformat()
     _write_batches(
-        driver, _PERSON_RANKING, PERSON_RANKING_SCORES, people, stamp, database, batch_size
+        driver, _PERSON_RANKING, PERSON_RANKING_SCORES, people, stamp, database, batch_size, stop
     )
     return len(people)
 
@@ -180,21 +199,23 @@ def write_person_scores(
     database: str = "neo4j",
     batch_size: int = WRITE_BACK_BATCH,
     ranking_written: bool = False,
+    stop: threading.Event | None = None,
 ) -> int:
     """Write the person scores of ``people`` (:attr:`graphvc.runs.AnalysisResult.people`)
     onto their nodes, ``batch_size`` to a transaction, stamped ``run_at``; clear the scores
     of people this run did not score. With ``ranking_written``, the ranking scores of the same
     ``people`` are on the nodes already, stamped the same ``run_at``
     (:func:`write_person_ranking_scores`), and only the rest is written. Returns how many
-    people were scored."""
+    people were scored. ``stop`` as for :func:`write_person_ranking_scores`."""
     if not ranking_written:
         write_person_ranking_scores(
-            driver, people, run_at=run_at, database=database, batch_size=batch_size
+            driver, people, run_at=run_at, database=database, batch_size=batch_size, stop=stop
         )
     stamp = run_at.isoformat()
     _write_batches(
-        driver, _PERSON_PROFILE, PERSON_PROFILE_SCORES, people, stamp, database, batch_size
+        driver, _PERSON_PROFILE, PERSON_PROFILE_SCORES, people, stamp, database, batch_size, stop
     )
+    _stop_if_set(stop)
     _clear(driver, "Person", PERSON_SCORES, stamp, database)
     return len(people)
 
@@ -206,13 +227,17 @@ def write_place_scores(
     run_at: datetime,
     database: str = "neo4j",
     batch_size: int = WRITE_BACK_BATCH,
+    stop: threading.Event | None = None,
 ) -> dict[str, int]:
     """Write the place scores of ``places`` (:attr:`graphvc.runs.AnalysisResult.places`, by
     level) onto their nodes as :func:`write_person_scores` does; returns how many nodes of
     each label were scored."""
     stamp = run_at.isoformat()
     for level, target in _PLACES.items():
-        _write_batches(driver, target, PLACE_SCORES, places[level], stamp, database, batch_size)
+        _write_batches(
+            driver, target, PLACE_SCORES, places[level], stamp, database, batch_size, stop
+        )
+        _stop_if_set(stop)
         _clear(driver, target[0], PLACE_SCORES, stamp, database)
     return {_PLACES[level][0]: len(places[level]) for level in _PLACES}
 
@@ -246,19 +271,38 @@ def _write_batches(
     stamp: str,
     database: str,
     batch_size: int,
+    stop: threading.Event | None = None,
 ) -> None:
     """Write ``table``'s scores ``names`` with ``target``'s Cypher file, one batch of columns
-    per transaction, stamped ``stamp``."""
+    per transaction, stamped ``stamp``; none begun once ``stop`` is set."""
     _label, cypher, labels = target
-    batches = _score_batches(table, names, batch_size)
-    run_write(
-        driver,
-        read_cypher(cypher, labels=labels),
-        batches,
-        parameters={"run_at": stamp},
-        database=database,
-        batch_size=1,
-    )
+    query = read_cypher(cypher, labels=labels)
+    for batch in _score_batches(table, names, batch_size):
+        _stop_if_set(stop)
+        run_write(
+            driver, query, [batch], parameters={"run_at": stamp}, database=database, batch_size=1
+        )
+
+
+def _stop_if_set(stop: threading.Event | None) -> None:
+    """Raise :class:`RunError` once ``stop`` is set: the writes end between two batches."""
+    if stop is not None and stop.is_set():
+        raise RunError("the write-back was stopped: its run is abandoned")
+
+
+def withdraw_scores(driver: neo4j.Driver, *, run_at: datetime, database: str = "neo4j") -> None:
+    """Remove every score stamped ``run_at`` from the people and places, unless a stored run
+    of that time is listed (an ``(:AnalysisRun)`` whose ``finished_at`` is ``run_at``).
+
+    What a run interrupted or failed before it was stored leaves: nodes it had scored carry
+    its stamp, which no listed run has. Withdrawn, they carry none, and every score left on
+    the graph is the listed run's. The check and the removal are one transaction per label,
+    so a run whose node was written after all keeps its scores.
+    """
+    stamp = run_at.isoformat()
+    scored = {"Person": PERSON_SCORES} | {label: PLACE_SCORES for label, _, _ in _PLACES.values()}
+    for label, names in scored.items():
+        _clear(driver, label, names, stamp, database, cypher="analysis/withdraw_scores")
 
 
 class WriteBack:
@@ -272,13 +316,17 @@ class WriteBack:
     writer of their own (:meth:`places`). :meth:`join` waits for every write and returns how
     many nodes of each label were scored. Every score is stamped ``run_at``.
 
-    Used as a context manager: leaving it waits for any write still running, so a run that
-    fails midway leaves no write behind it (what was written stays, stamped, and the next run
-    overwrites or clears it).
+    Used as a context manager: leaving it waits for any write still running, so no write
+    outlives the run. Left by an exception (an interruption, a failed stage), it begins no
+    further batch, waits for the one running and withdraws what the run wrote
+    (:func:`withdraw_scores`) unless the run was stored, so the nodes keep the listed run's
+    scores or none, never a run that is not listed. When the database itself failed, the
+    withdrawal is not tried (it would fail the same way) and the next run clears the scores.
     """
 
     def __init__(self, driver: neo4j.Driver, *, run_at: datetime, database: str = "neo4j"):
         self._driver, self._run_at, self._database = driver, run_at, database
+        self._stop = threading.Event()
         # One writer for the people, so their two parts are written in order; one for places.
         self._people_writer = ThreadPoolExecutor(max_workers=1)
         self._places_writer = ThreadPoolExecutor(max_workers=1)
@@ -295,8 +343,16 @@ class WriteBack:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self._people_writer.shutdown(wait=True)
-        self._places_writer.shutdown(wait=True)
+        if error is not None:
+            self._stop.set()
+        self._people_writer.shutdown(wait=True, cancel_futures=error is not None)
+        self._places_writer.shutdown(wait=True, cancel_futures=error is not None)
+        if error is None or isinstance(error, DatabaseError):
+            return
+        try:
+            withdraw_scores(self._driver, run_at=self._run_at, database=self._database)
+        except DatabaseError as e:  # the error that ended the run is the one to report
+            log.warning("the scores of run %s were not withdrawn: %s", self._run_at, e)
 
     def ranking(self, people: pd.DataFrame) -> None:
         """Begin writing the ranking scores of ``people`` (ranked, not yet profiled), which
@@ -308,6 +364,7 @@ class WriteBack:
             people,
             run_at=self._run_at,
             database=self._database,
+            stop=self._stop,
         )
 
     def people(self, people: pd.DataFrame) -> None:
@@ -327,6 +384,7 @@ class WriteBack:
             run_at=self._run_at,
             database=self._database,
             ranking_written=self._ranking is not None,
+            stop=self._stop,
         )
         return count, ranking_seconds + seconds
 
@@ -339,6 +397,7 @@ class WriteBack:
             places,
             run_at=self._run_at,
             database=self._database,
+            stop=self._stop,
         )
 
     def join(self) -> tuple[dict[str, int], float]:

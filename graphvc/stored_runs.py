@@ -7,7 +7,9 @@ tables (:func:`graphvc.runs.pages.page_tables`) as one Parquet file each in
 folder ``<run id>`` and writes an ``(:AnalysisRun)`` node holding the run's parameters, time,
 summary and table sizes (or :func:`discard_run` removes it when they failed). The node is
 written last, so a listed run always has its tables; the newest ``keep`` runs are kept and
-older nodes and folders removed. :mod:`graphvc.runs.obtain` is the one caller.
+older nodes and folders removed, and so are the orphans older than the run published: a
+``.partial`` folder or a run folder without its node, which a run killed (or whose Neo4j was
+killed) before it was stored leaves behind. :mod:`graphvc.runs.obtain` is the one caller.
 
 Readers take what a page shows and no more: :func:`list_runs` reads the nodes (a few small
 rows), :func:`read_run_table` one file, or only its first rows (the tables are stored in the
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +47,7 @@ __all__ = [
     "check_keep",
     "discard_run",
     "list_runs",
+    "prune_orphans",
     "publish_run",
     "read_run_table",
     "recorded_parameters",
@@ -77,6 +81,9 @@ RUN_TABLES = (
 )
 #: Rows per Parquet row group: reading the top rows of a table reads one group.
 _ROW_GROUP = 10_000
+#: The name of a run's folder, published (``<run id>``) or staged (``.<run id>.partial``):
+#: nothing else in the runs folder is ever removed.
+_RUN_FOLDER = re.compile(r"(?P<id>\d{8}T\d{6}\.\d{6}Z)|\.(?P<staged>\d{8}T\d{6}\.\d{6}Z)\.partial")
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,9 @@ def stage_run(tables: Mapping[str, pd.DataFrame], *, runs_dir: Path, finished_at
         raise RunError(
             f"cannot store run {run_id(finished_at)} in {runs_dir}: {e.strerror or e}"
         ) from e
+    except BaseException:  # interrupted: no half-written folder left
+        discard_run(staged)
+        raise
     return staged
 
 
@@ -175,7 +185,8 @@ def publish_run(
     """Publish the run staged in ``staged`` (:func:`stage_run`, of these ``tables``) once its
     scores are on the nodes: the folder renamed ``<run id>``, then the ``(:AnalysisRun)``
     node written with ``parameters`` and ``summary``. Runs beyond the newest ``keep`` lose
-    their node and folder. Returns the stored run.
+    their node and folder, and the orphaned folders older than this run are removed
+    (:func:`prune_orphans`). Returns the stored run.
 
     Raises :class:`RunError` when the folder cannot be renamed, having removed it.
     """
@@ -212,6 +223,8 @@ def publish_run(
     }
     run_query(driver, read_cypher("analysis/store_run"), node, database=database, write=True)
     _forget_runs(driver, runs_dir, keep=keep, database=database)
+    listed = {stored.id for stored in list_runs(driver, database=database)}
+    prune_orphans(runs_dir, listed=listed, before=identity)
     return run
 
 
@@ -228,6 +241,27 @@ def _forget_runs(driver: neo4j.Driver, runs_dir: Path, *, keep: int, database: s
     )
     for identity in forgotten["id"] if len(forgotten) else ():
         shutil.rmtree(runs_dir / str(identity), ignore_errors=True)
+
+
+def prune_orphans(runs_dir: Path, *, listed: set[str], before: str) -> list[str]:
+    """Remove the run folders in ``runs_dir`` older than run ``before`` that no listed run
+    (ids ``listed``) owns: a staged ``.<id>.partial`` or a published ``<id>`` without its
+    node, which a run killed before it was stored leaves (its scores are the next run's to
+    clear; its folder is this one's). Returns the names removed.
+
+    Only older folders: a newer one may be a run being stored right now beside this one.
+    Nothing whose name is not a run's folder is touched.
+    """
+    removed: list[str] = []
+    for entry in sorted(runs_dir.iterdir()) if runs_dir.is_dir() else ():
+        named = _RUN_FOLDER.fullmatch(entry.name)
+        if named is None or not entry.is_dir():
+            continue
+        identity = named["id"] or named["staged"]
+        if identity < before and (named["staged"] or identity not in listed):
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry.name)
+    return removed
 
 
 def list_runs(driver: neo4j.Driver, *, database: str = "neo4j") -> list[StoredRun]:

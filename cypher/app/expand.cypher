@@ -1,10 +1,13 @@
 // title: One hop out from a set of nodes
 // description: Neighbours of the frontier nodes through the allowed relationship types. Incidents
 //   outside the date window, the categories or the boroughs are not crossed, nor are places
-//   outside the boroughs. Bounded by $limit rows. A person's name is never returned.
+//   outside the boroughs. Bounded by $limit rows. A person's name is never returned. Scores
+//   are shown only when they are the newest stored run's (graphvc.stored_runs).
 // mode: read
 // params: frontier list of element ids; rel_types list of string; start, end ISO date-time or null;
 //   categories list of string or null; boroughs list of borough codes or null; limit integer
+OPTIONAL MATCH (run:AnalysisRun)
+WITH max(run.finished_at) AS listed
 UNWIND $frontier AS element_id
 MATCH (n) WHERE elementId(n) = element_id
 MATCH (n)-[r]-(m)
@@ -22,5 +25,6 @@ RETURN elementId(n) AS via, elementId(startNode(r)) AS source, elementId(endNode
        type(r) AS type, elementId(m) AS element_id, labels(m)[0] AS label,
        coalesce(m.id, m.code) AS id, m.category AS category, m.harm AS harm,
        CASE WHEN m:Person THEN null ELSE m.name END AS name,
-       m.score_priority AS score_priority, m.score_betweenness AS score_betweenness
+       CASE WHEN listed IS NULL OR m.scored_at = listed THEN m.score_priority END AS score_priority,
+       CASE WHEN listed IS NULL OR m.scored_at = listed THEN m.score_betweenness END AS score_betweenness
 LIMIT $limit

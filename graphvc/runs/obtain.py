@@ -105,9 +105,11 @@ def obtain_run(
     keeping the newest ``keep`` runs. The seconds each step took are in
     ``result.timings``.
 
-    A failure after the people's ranking was written back leaves their scores on the nodes,
-    stamped with the unlisted run's time, until the next run overwrites or clears them; no
-    run is listed and no folder stored.
+    A run is stored whole or not at all. A failure or an interruption (Ctrl+C) before its
+    node is written stores no folder and withdraws the scores it had written
+    (:class:`graphvc.scores.WriteBack`), so the nodes keep the listed run's scores or none.
+    A run killed outright, or whose Neo4j dies, leaves its scores for the next run to clear
+    and its folder for the next run to prune (:func:`graphvc.stored_runs.prune_orphans`).
 
     Raises
     ------

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +24,8 @@ from graphvc.graph_tables import read_graph_tables
 from graphvc.runs import AnalysisParameters, analyse
 from graphvc.schema import apply_schema, wipe
 from graphvc.scores import write_scores
+from graphvc.stored_runs import list_runs
+from graphvc.synth import generate, synthetic_city, write
 from loaders.folder import load_folder
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -151,3 +158,77 @@ def test_cli_analyse_on_an_empty_graph_says_so(
     result = CliRunner().invoke(cli, ["analyse"], env=env)
     assert result.exit_code == 1
     assert "the graph holds neither incidents nor associations" in result.stderr
+
+
+def _stamps(driver: neo4j.Driver) -> set[pd.Timestamp]:
+    """The distinct ``scored_at`` stamps on the graph's nodes."""
+    found = run_query(
+        driver, "MATCH (n) WHERE n.scored_at IS NOT NULL RETURN DISTINCT n.scored_at AS at"
+    )
+    return {pd.Timestamp(at.to_native()) for at in found["at"]}
+
+
+def _analyse(
+    env: dict[str, str], interrupt_after: float | None = None, signum: int = signal.SIGINT
+) -> tuple[int, str, float]:
+    """``graphvc analyse`` as a process of its own, sent ``signum`` (SIGINT: Ctrl+C)
+    ``interrupt_after`` seconds in (None: run to the end): its exit status, stderr and the
+    seconds it ran."""
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graphvc", "analyse", "--json"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if interrupt_after is not None:
+        time.sleep(interrupt_after)
+        process.send_signal(signum)
+    _, stderr = process.communicate(timeout=120)
+    return process.returncode, stderr, time.monotonic() - started
+
+
+def test_an_interrupted_analyse_leaves_the_stored_run_whole(
+    empty_graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
+) -> None:
+    """Ctrl+C at any moment of ``graphvc analyse`` (loading, reading, measuring, writing back,
+    storing) ends in one line and exit 130 (SIGTERM: 143), and leaves the graph with the scores
+    of the listed run and no other, its folder beside it and no orphan."""
+    wipe(empty_graph)
+    apply_schema(empty_graph)
+    data = tmp_path / "data"
+    write(generate(2000, seed=7, geography=synthetic_city(7)), data)
+    load_folder(empty_graph, data)
+    runs = tmp_path / "runs"
+    env = os.environ | {
+        "NEO4J_URI": test_settings.uri,
+        "NEO4J_USERNAME": test_settings.neo4j_username,
+        "NEO4J_PASSWORD": test_settings.neo4j_password,
+        "GRAPHVC_HOME": str(tmp_path / "home"),
+        "GRAPHVC_RUNS_DIR": str(runs),
+    }
+    code, stderr, seconds = _analyse(env)
+    assert code == 0, stderr
+    for fraction, signum in (
+        (0.15, signal.SIGINT),
+        (0.4, signal.SIGINT),
+        (0.65, signal.SIGTERM),
+        (0.9, signal.SIGINT),
+    ):
+        code, stderr, _ = _analyse(env, fraction * seconds, signum)
+        listed = list_runs(empty_graph)
+        moment = f"{signum.name} {fraction * seconds:.1f} s in"
+        if code == 0:  # the run was over before the signal came
+            continue
+        assert code == 128 + signum, (moment, stderr)
+        assert stderr.splitlines() == ["Aborted: interrupted"], (moment, stderr)
+        # Every score left on the graph is the newest listed run's (those the interrupted run
+        # had overwritten are withdrawn); every listed run has its folder.
+        assert _stamps(empty_graph) <= {listed[0].finished_at}, moment
+        assert {run.id for run in listed} <= {p.name for p in runs.iterdir()}, moment
+    code, stderr, _ = _analyse(env)
+    assert code == 0, stderr
+    listed = list_runs(empty_graph)
+    assert _stamps(empty_graph) == {listed[0].finished_at}
+    assert sorted(p.name for p in runs.iterdir()) == sorted(run.id for run in listed)

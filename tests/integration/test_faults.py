@@ -1,5 +1,6 @@
-"""Faults: `kill -9` of the managed Neo4j in the middle of a load and of a score write-back;
-after a restart, running the same step again reaches the same end state as a clean run.
+"""Faults: `kill -9` of the managed Neo4j in the middle of a load, of a score write-back and of
+the storing of a run; after a restart, running the same step again reaches the same end state
+as a clean run.
 
 The server is killed at a fixed point (after a given number of write batches), not after a
 delay, so the test is deterministic. It uses a managed server of its own, so the suite's
@@ -24,15 +25,18 @@ import pandas as pd
 import pytest
 
 import graphvc.scores
+import graphvc.stored_runs
 import loaders.write
 from graphvc import localserver
 from graphvc.config import Settings
-from graphvc.db import connect
+from graphvc.db import connect, read_cypher
 from graphvc.errors import DatabaseError
 from graphvc.graph_tables import read_graph_tables
-from graphvc.runs import AnalysisParameters, analyse
+from graphvc.queries import run_stored_query
+from graphvc.runs import AnalysisParameters, analyse, obtain_run
 from graphvc.schema import apply_schema, wipe
 from graphvc.scores import write_scores
+from graphvc.stored_runs import list_runs
 from graphvc.synth import generate, synthetic_city, write
 from loaders.folder import load_folder
 
@@ -91,14 +95,19 @@ def _kill_after(settings: Settings, calls: int, original: Callable[..., Any]) ->
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         made["calls"] += 1
         if made["calls"] == calls:
-            pid = localserver.status(settings).pid
-            assert pid is not None
-            os.kill(pid, signal.SIGKILL)
-            while Path(f"/proc/{pid}").exists() and "Z" not in _state(pid):
-                time.sleep(0.05)
+            _kill(settings)
         return original(*args, **kwargs)
 
     return wrapped
+
+
+def _kill(settings: Settings) -> None:
+    """Kill the managed server with SIGKILL and wait until it is gone."""
+    pid = localserver.status(settings).pid
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    while Path(f"/proc/{pid}").exists() and "Z" not in _state(pid):
+        time.sleep(0.05)
 
 
 def _state(pid: int) -> str:
@@ -165,5 +174,50 @@ def test_a_write_back_killed_part_way_reaches_the_clean_end_state_when_run_again
             "MATCH (n) WHERE n.scored_at IS NOT NULL RETURN DISTINCT toString(n.scored_at) AS at"
         )
         assert [r["at"] for r in stamps] == ["2026-02-01T00:00:00Z"]
+    finally:
+        driver.close()
+
+
+def test_a_run_whose_neo4j_is_killed_as_it_is_stored_leaves_no_orphan_behind(
+    fault_server: Settings, folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    driver = connect(fault_server)
+    wipe(driver)
+    apply_schema(driver)
+    load_folder(driver, folder)
+    parameters = AnalysisParameters(as_of=AS_OF)
+    first = obtain_run(driver, parameters, runs_dir=tmp_path, reuse=False, store=True).stored
+    assert first is not None
+    # The next run's scores are written back and its folder renamed into place; Neo4j is
+    # killed as the run's node is about to be written.
+    store_run, run_query = read_cypher("analysis/store_run"), graphvc.stored_runs.run_query
+
+    def killing(driver: neo4j.Driver, query: str, *args: Any, **kwargs: Any) -> Any:
+        if query == store_run:
+            _kill(fault_server)
+        return run_query(driver, query, *args, **kwargs)
+
+    monkeypatch.setattr(graphvc.stored_runs, "run_query", killing)
+    with pytest.raises(DatabaseError):
+        obtain_run(driver, parameters, runs_dir=tmp_path, reuse=False, store=True)
+    monkeypatch.undo()
+    driver.close()
+    driver = _restarted(fault_server)
+    try:
+        # Its scores are on the nodes under a stamp no listed run has: the readers leave
+        # them out, and show the listed run's.
+        assert [run.id for run in list_runs(driver)] == [first.id]
+        central = run_stored_query(driver, "central_offenders", {"limit": 10000}, timeout=30)
+        assert {pd.Timestamp(at) for at in central["scored_at"]} <= {first.finished_at}
+        # The next run stores itself whole, and prunes the orphaned folder.
+        second = obtain_run(driver, parameters, runs_dir=tmp_path, reuse=False, store=True)
+        assert second.stored is not None
+        listed = {run.id for run in list_runs(driver)}
+        assert listed == {first.id, second.stored.id}
+        assert {p.name for p in tmp_path.iterdir()} == listed
+        found, _, _ = driver.execute_query(
+            "MATCH (n) WHERE n.scored_at IS NOT NULL RETURN DISTINCT toString(n.scored_at) AS at"
+        )
+        assert [pd.Timestamp(r["at"]) for r in found] == [second.stored.finished_at]
     finally:
         driver.close()

@@ -26,7 +26,9 @@ from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import read_cypher, run_query
 from graphvc.errors import GraphvcError, RunError
+from graphvc.explore import ego_network, node_details
 from graphvc.graph_tables import read_graph_tables
+from graphvc.queries import run_stored_query
 from graphvc.runs import (
     AnalysisParameters,
     AnalysisResult,
@@ -308,20 +310,134 @@ def test_a_run_that_fails_after_the_ranking_leaves_no_unstamped_score(
         raise RuntimeError("escalation failed")
 
     monkeypatch.setattr(continuum, "escalation_profile", failing)
+    written = threading.Event()
+    write_ranking = scores.write_person_ranking_scores
+
+    def writing(*args: Any, **kwargs: Any) -> int:
+        count = write_ranking(*args, **kwargs)
+        written.set()
+        return count
+
+    def failing(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        assert written.wait(timeout=10)  # the ranking is on the nodes when the run fails
+        raise RuntimeError("escalation failed")
+
+    monkeypatch.setattr(scores, "write_person_ranking_scores", writing)
+    monkeypatch.setattr(continuum, "escalation_profile", failing)
     with pytest.raises(RuntimeError, match="escalation failed"):
         obtain_run(
             small_graph, AnalysisParameters(as_of=AS_OF), runs_dir=tmp_path, reuse=False, store=True
         )
-    # The ranking went back before the failure, stamped, so the next run's clear can find it;
-    # no run is listed and no folder stored.
+    # The ranking went back before the failure, stamped, and was withdrawn by its stamp: no
+    # score is left of a run that is not listed, and no folder stored.
     ranked = run_query(
         small_graph,
-        "MATCH (p:Person) WHERE p.score_degree IS NOT NULL "
-        "RETURN count(p) AS n, count(p.scored_at) AS stamped",
+        "MATCH (p:Person) WHERE p.score_degree IS NOT NULL OR p.scored_at IS NOT NULL "
+        "RETURN count(p) AS n",
     )
-    assert ranked.at[0, "n"] == len(in_memory.people) == ranked.at[0, "stamped"]
+    assert ranked.at[0, "n"] == 0
     assert _unstamped_scores(small_graph) == 0
     assert list_runs(small_graph) == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_run_interrupted_before_it_is_stored_leaves_the_listed_run_alone(
+    small_graph: neo4j.Driver,
+    in_memory: AnalysisResult,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _forget_all(small_graph)
+    listed, _ = record_run(
+        small_graph, in_memory, runs_dir=tmp_path, finished_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    # A later run of other parameters, interrupted (Ctrl+C) while it measures the places: its
+    # people's ranking is on the nodes by then, under its own stamp.
+    written = threading.Event()
+    write_ranking = scores.write_person_ranking_scores
+
+    def writing(*args: Any, **kwargs: Any) -> int:
+        count = write_ranking(*args, **kwargs)
+        written.set()
+        return count
+
+    def interrupted(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        assert written.wait(timeout=10)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scores, "write_person_ranking_scores", writing)
+    monkeypatch.setattr(places, "place_harm", interrupted)
+    narrow = AnalysisParameters(as_of=AS_OF, window_days=30)
+    with pytest.raises(KeyboardInterrupt):
+        obtain_run(small_graph, narrow, runs_dir=tmp_path, reuse=False, store=True)
+    # The graph holds the listed run's scores and no other: those the interrupted run
+    # overwrote are withdrawn, the rest are the listed run's values.
+    assert [run.id for run in list_runs(small_graph)] == [listed.id]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [listed.id]
+    found = run_query(
+        small_graph,
+        "MATCH (n) WHERE n.scored_at IS NOT NULL "
+        "RETURN DISTINCT labels(n)[0] AS label, n.scored_at AS at",
+    )
+    assert {pd.Timestamp(at.to_native()) for at in found["at"]} == {listed.finished_at}
+    assert _unstamped_scores(small_graph) == 0
+
+
+def test_orphaned_run_folders_are_pruned_by_the_next_stored_run(
+    small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path
+) -> None:
+    _forget_all(small_graph)
+    kept, _ = record_run(
+        small_graph, in_memory, runs_dir=tmp_path, finished_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    # What killed runs leave: a staged folder, and a folder renamed into place whose node was
+    # never written (Neo4j killed in between).
+    for orphan in (".20260102T000000.000000Z.partial", "20260103T000000.000000Z"):
+        (tmp_path / orphan).mkdir()
+        (tmp_path / orphan / "people.parquet").write_bytes(b"")
+    # Not a run's folder, and a run being stored beside this one: both left alone.
+    (tmp_path / "notes").mkdir()
+    (tmp_path / ".20270101T000000.000000Z.partial").mkdir()
+    stored, _ = record_run(
+        small_graph,
+        in_memory,
+        runs_dir=tmp_path,
+        keep=5,
+        finished_at=datetime(2026, 1, 4, tzinfo=UTC),
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".20270101T000000.000000Z.partial",
+        kept.id,
+        stored.id,
+        "notes",
+    ]
+
+
+def test_the_readers_show_only_the_listed_runs_scores(
+    small_graph: neo4j.Driver, in_memory: AnalysisResult, tmp_path: Path
+) -> None:
+    _forget_all(small_graph)
+    listed, _ = record_run(
+        small_graph, in_memory, runs_dir=tmp_path, finished_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    # A later run killed outright while it wrote back (nothing could withdraw it): P1's
+    # ranking is on the node under a stamp no listed run has.
+    unlisted = in_memory.people.loc[["P1"]].assign(priority=99.0)
+    scores.write_person_ranking_scores(
+        small_graph, unlisted, run_at=datetime(2026, 2, 1, tzinfo=UTC)
+    )
+    central = run_stored_query(small_graph, "central_offenders", {}, timeout=30)
+    assert len(central) and "P1" not in set(central["person_id"])
+    assert {_at(at) for at in central["scored_at"]} == {listed.finished_at}
+    shown = ego_network(small_graph, "P1", hops=2).nodes.set_index("id")
+    assert pd.isna(shown.at["P1", "score_priority"])
+    assert shown.at["P2", "score_priority"] == pytest.approx(in_memory.people.at["P2", "priority"])
+    details = node_details(small_graph, str(shown.at["P1", "element_id"]))
+    assert not any(key.startswith("score") for key in details)
+
+
+def _at(value: Any) -> pd.Timestamp:
+    """A stamp as read back (a Neo4j or Python date-time) as a UTC timestamp."""
+    return pd.Timestamp(value.to_native() if hasattr(value, "to_native") else value)
 
 
 def _unstamped_scores(driver: neo4j.Driver) -> int:
