@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 
 import neo4j
-from neo4j.exceptions import AuthError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from graphvc.config import Settings
 from graphvc.errors import ServerError
@@ -271,7 +271,9 @@ def _bolt_answers(settings: Settings) -> tuple[bool, str]:
         return True, "answers"
     except AuthError:
         return False, f"a server on {settings.uri} refused user {settings.neo4j_username!r}"
-    except (ServiceUnavailable, OSError, Neo4jError) as e:
+    except (DriverError, OSError, Neo4jError) as e:
+        # A server still starting may accept the connection and then not answer in time (the
+        # driver's SessionExpired): not ready yet, like one that refuses the connection.
         return False, f"nothing answers on {settings.uri} ({type(e).__name__})"
 
 
