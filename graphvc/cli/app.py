@@ -22,6 +22,8 @@ APP_MAIN = Path(__file__).resolve().parents[1] / "app" / "main.py"
 def serve_app(address: str, port: int, settings: Settings) -> None:
     """Serve the app, with the sign-in ``settings`` configure (callers check first, with
     :func:`graphvc.auth.check_serving`, that it may be served on ``address``)."""
+    from graphvc.app.server import streamlit_command  # here: not every command's start-up
+
     click.echo(f"graphvc app: http://{address}:{port}  (Ctrl+C to stop)", err=True)
     # The app's data travels on its WebSocket, which Streamlit opens only to a request whose
     # Host header is one of these names: a web page on another name that resolves to this
@@ -31,23 +33,7 @@ def serve_app(address: str, port: int, settings: Settings) -> None:
     ]
     # Streamlit reads sign-in's [auth] table from the secrets file, and from nowhere else.
     secrets = ["--secrets.files", str(settings.secrets_file)] if settings.sign_in == "oidc" else []
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP_MAIN),
-        "--server.address",
-        address,
-        "--server.port",
-        str(port),
-        *hosts,
-        *secrets,
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = [*streamlit_command(APP_MAIN, port=port, address=address), *hosts, *secrets]
     sys.stdout.flush()
     sys.stderr.flush()
     # Streamlit takes this process's place, so stopping `graphvc app` stops the server.
