@@ -18,15 +18,18 @@ order pages show them, people by priority rank), or only some columns.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import shutil
-from collections.abc import Mapping, Sequence
+import socket
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import neo4j
 import pandas as pd
@@ -53,6 +56,7 @@ __all__ = [
     "recorded_parameters",
     "run_id",
     "stage_run",
+    "writing_runs",
 ]
 
 #: How many runs are kept by default (``GRAPHVC_KEEP_RUNS``).
@@ -141,6 +145,67 @@ def check_keep(keep: int) -> None:
     """Raise :class:`RunError` unless ``keep`` (how many runs are kept) is at least 1."""
     if keep < 1:
         raise RunError(f"GRAPHVC_KEEP_RUNS={keep!r} must be at least 1")
+
+
+@contextmanager
+def writing_runs(runs_dir: Path) -> Iterator[None]:
+    """Hold the runs folder ``runs_dir`` for one run's write-back and store.
+
+    Two runs written at once would interleave their scores on the nodes: each stamps its own,
+    and the readers, which show only the newest listed run's scores, would find half the
+    nodes stamped by the other. The holder is an exclusive lock (``flock``) on the file
+    ``runs_dir/.writing``, which names the holder (process, host, time) for the message of a
+    run refused; the operating system releases the lock when its process ends, however it
+    ends, so a killed run never leaves the folder held (only, at worst, the file).
+
+    Raises :class:`RunError` at once when another run holds the folder (a second analysis is
+    refused, not queued: two people analysing at once is a mistake to see, not to hide).
+    """
+    path = runs_dir / ".writing"
+    try:
+        runs_dir.mkdir(parents=True, exist_ok=True, mode=0o750)
+        handle = _locked(path)
+    except OSError as e:
+        raise RunError(f"cannot write runs in {runs_dir}: {e.strerror or e}") from e
+    with handle:
+        handle.write(
+            f"process {os.getpid()} on {socket.gethostname()} since "
+            f"{datetime.now().astimezone():%Y-%m-%d %H:%M:%S %Z}"
+        )
+        handle.flush()
+        try:
+            yield
+        finally:
+            # Removed while still locked, so a run that opens it next makes a new file.
+            path.unlink(missing_ok=True)
+
+
+def _locked(path: Path) -> TextIO:
+    """``path`` opened, emptied and locked by this process, or :class:`RunError` naming the
+    process that holds it."""
+    while True:
+        handle = path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise RunError(
+                f"another analysis is storing a run in {path.parent} ({holder}): "
+                "wait for it to finish, then run again"
+            ) from None
+        # The holder before may have removed the file between our open and our lock: then
+        # we hold a file no one else will open; start again on the one at the path.
+        try:
+            same = os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            handle.seek(0)
+            handle.truncate()
+            return handle
+        handle.close()
 
 
 def stage_run(tables: Mapping[str, pd.DataFrame], *, runs_dir: Path, finished_at: datetime) -> Path:

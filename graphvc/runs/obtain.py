@@ -49,6 +49,7 @@ from graphvc.stored_runs import (
     read_run_table,
     recorded_parameters,
     stage_run,
+    writing_runs,
 )
 
 __all__ = [
@@ -110,12 +111,14 @@ def obtain_run(
     (:class:`graphvc.scores.WriteBack`), so the nodes keep the listed run's scores or none.
     A run killed outright, or whose Neo4j dies, leaves its scores for the next run to clear
     and its folder for the next run to prune (:func:`graphvc.stored_runs.prune_orphans`).
+    One run stores at a time: a run to store holds the runs folder from its read to its
+    store (:func:`graphvc.stored_runs.writing_runs`), and a second is refused meanwhile.
 
     Raises
     ------
     RunError
-        ``store`` without ``runs_dir``, ``keep`` below 1, or the runs folder cannot be
-        written.
+        ``store`` without ``runs_dir``, ``keep`` below 1, the runs folder cannot be
+        written, or another run is storing in it.
     AnalysisError
         The graph holds neither incidents nor associations.
     DatabaseError
@@ -125,6 +128,21 @@ def obtain_run(
         if runs_dir is None:
             raise RunError("a run to store needs a runs folder (GRAPHVC_RUNS_DIR)")
         check_keep(keep)
+        with writing_runs(runs_dir):  # held from the read: the run stored is of what it read
+            return _obtain(driver, parameters, runs_dir, reuse, store, keep, database)
+    return _obtain(driver, parameters, runs_dir, reuse, store, keep, database)
+
+
+def _obtain(
+    driver: neo4j.Driver,
+    parameters: AnalysisParameters | None,
+    runs_dir: Path | None,
+    reuse: bool,
+    store: bool,
+    keep: int,
+    database: str,
+) -> Run:
+    """:func:`obtain_run`, its arguments checked (and the runs folder held when storing)."""
     clock = Clock()
     parameters, tables = read_run_input(driver, parameters, database=database)  # read
     clock.lap("read_graph")
@@ -177,11 +195,14 @@ def record_run(
     the runs it analyses: the scores stamped ``finished_at`` go onto the nodes while the page
     tables are staged. Returns the stored run and how many nodes of each label were scored.
 
-    Raises :class:`RunError` when ``keep`` is below 1 or the folder cannot be written; when
-    the write-back fails, its error is raised and nothing is stored.
+    Raises :class:`RunError` when ``keep`` is below 1, the folder cannot be written or another
+    run is storing in it; when the write-back fails, its error is raised and nothing is stored.
     """
     check_keep(keep)
-    with WriteBack(driver, run_at=finished_at, database=database) as write_back:
+    with (
+        writing_runs(runs_dir),
+        WriteBack(driver, run_at=finished_at, database=database) as write_back,
+    ):
         write_back.people(result.people)
         write_back.places(result.places)
         return _store(

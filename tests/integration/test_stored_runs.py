@@ -8,6 +8,7 @@ of P7; see tests/integration/test_analyse.py).
 from __future__ import annotations
 
 import json
+import os
 import math
 import threading
 from datetime import UTC, datetime
@@ -40,7 +41,7 @@ from graphvc.runs import (
 from graphvc.runs.pages import page_tables
 from graphvc.schema import apply_schema, wipe
 from graphvc.scores import PERSON_SCORES
-from graphvc.stored_runs import RUN_TABLES, list_runs, read_run_table
+from graphvc.stored_runs import RUN_TABLES, list_runs, read_run_table, writing_runs
 from loaders.folder import load_folder
 
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small"
@@ -590,3 +591,29 @@ def test_the_overview_of_a_run_counts_what_the_cypher_library_counts(
         assert stored.columns.tolist() == queried.columns.tolist()
         pd.testing.assert_frame_equal(_by(stored, keys), _by(queried, keys))
     assert overview.by_borough(months, locations)["harm"].tolist() == [1105.0, 274.0]
+
+
+def test_an_analysis_is_refused_while_another_stores_a_run(
+    small_graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
+) -> None:
+    # Two runs storing at once would interleave their stamped scores on the nodes.
+    _forget_all(small_graph)
+    env = {
+        "NEO4J_URI": test_settings.uri,
+        "NEO4J_USERNAME": test_settings.neo4j_username,
+        "NEO4J_PASSWORD": test_settings.neo4j_password,
+        "GRAPHVC_RUNS_DIR": str(tmp_path),
+    }
+    stamps = "MATCH (p:Person) RETURN p.id AS id, p.scored_at AS at ORDER BY id"
+    before = run_query(small_graph, stamps)
+    with writing_runs(tmp_path):
+        ran = CliRunner().invoke(cli, ["analyse", "--as-of", "2025-01-03"], env=env)
+    assert ran.exit_code == 1
+    [message] = ran.stderr.splitlines()
+    assert message.startswith("Error: another analysis is storing a run in ")
+    assert f"process {os.getpid()} on " in message
+    assert list_runs(small_graph) == []
+    pd.testing.assert_frame_equal(run_query(small_graph, stamps), before)  # no score written
+    ran = CliRunner().invoke(cli, ["analyse", "--as-of", "2025-01-03"], env=env)
+    assert ran.exit_code == 0, ran.output
+    assert len(list_runs(small_graph)) == 1
