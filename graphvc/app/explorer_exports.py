@@ -42,17 +42,19 @@ def export_buttons(shown: EgoNetwork, node_id: str) -> None:
             timeout=settings.query_timeout,
         )
 
-    columns = st.columns(3)
-    for number, (name, spec) in enumerate(FORMATS.items()):
-        file_name = f"{node_id if not key else 'network'}{spec.suffix}"
-        what = {
-            "file": file_name,
-            "format": name,
-            "centre": node_id,
-            "nodes": len(shown.nodes),
-            "pseudonymised": pseudonymised,
-        }
-        exported = audited_export(partial(maker, name), person_ids=people, what=what)
-        columns[number % 3].download_button(
-            spec.title, exported, file_name, spec.mime, on_click="ignore", key=f"export-{name}"
-        )
+    formats = list(FORMATS.items())
+    # Rows of three, so that the buttons read (and are listed) in the order of FORMATS.
+    for row in range(0, len(formats), 3):
+        for column, (name, spec) in zip(st.columns(3), formats[row : row + 3], strict=False):
+            file_name = f"{node_id if not key else 'network'}{spec.suffix}"
+            what = {
+                "file": file_name,
+                "format": name,
+                "centre": node_id,
+                "nodes": len(shown.nodes),
+                "pseudonymised": pseudonymised,
+            }
+            exported = audited_export(partial(maker, name), person_ids=people, what=what)
+            column.download_button(
+                spec.title, exported, file_name, spec.mime, on_click="ignore", key=f"export-{name}"
+            )
