@@ -158,6 +158,34 @@ def _graphml(path: Path) -> nx.Graph:
     return graphs[0]
 
 
+def _people_named_by_id(G: nx.Graph, notes: dict[str, Any]) -> nx.Graph:
+    """The people of a GraphML or GEXF network, each named by their ``id`` attribute.
+
+    A network exported by graphvc (``graphvc export network``; its nodes carry ``labels``)
+    holds incidents and places too: only its people, and the ties between them, are kept
+    (``notes["not_people_set_aside"]``, ``notes["ties_not_between_people"]``). A file whose
+    every node has an ``id`` attribute, all distinct (graphvc's exports, and files whose XML
+    ids are only positions, as ``Person:P1`` or ``n0``), names each node by it
+    (``notes["named_by_id_attribute"]``); otherwise the XML ids name the nodes.
+    """
+    if any("labels" in data for _, data in G.nodes(data=True)):
+        others = [n for n, data in G.nodes(data=True) if data.get("labels") != "Person"]
+        if others:
+            G = G.copy()
+            ties = G.number_of_edges()
+            G.remove_nodes_from(others)
+            notes["not_people_set_aside"] = len(others)
+            notes["ties_not_between_people"] = ties - G.number_of_edges()
+    names = {n: str(data.get("id", "")).strip() for n, data in G.nodes(data=True)}
+    if G and all(names.values()) and len(set(names.values())) == len(names):
+        if any(name != str(node) for node, name in names.items()):
+            G = nx.relabel_nodes(G, names, copy=True)
+            notes["named_by_id_attribute"] = G.number_of_nodes()
+        for _, data in G.nodes(data=True):
+            data.pop("id", None)
+    return G
+
+
 def _or_text(number: type) -> Any:
     """``number`` (int or float) as a converter that gives back text that is no number."""
 
@@ -193,6 +221,7 @@ def read_network(path: Path, file_format: str) -> tuple[nx.Graph, dict[str, Any]
             G = _graphml(path) if file_format == "graphml" else nx.read_gexf(path)
         except Exception as e:  # the readers raise many kinds (XML, key, value errors)
             raise InputError(f"{path}: cannot be read as {file_format}: {e}") from None
+        G = _people_named_by_id(G, notes)
     if G.is_directed():
         notes["directed_read_as_undirected"] = G.number_of_edges()
     return G, notes, rejects

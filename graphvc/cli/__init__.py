@@ -116,6 +116,7 @@ for _command in (
     contract_group,
 ):
     cli.add_command(_command)
+cli.add_command(__import__("graphvc.cli.export", fromlist=["_"]).export_group)  # issue 34
 
 
 def main() -> None:

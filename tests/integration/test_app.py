@@ -315,7 +315,12 @@ def test_explorer_shows_the_two_hop_network_of_p1(open_page: OpenPage) -> None:
     assert [b.label for b in at.get("download_button")] == [
         "Nodes (CSV)",
         "Links (CSV)",
-        "Network (GraphML)",
+        "i2 Analyst's Notebook chart (ANX)",
+        "GraphML",
+        "GEXF (Gephi)",
+        "Interactive page (HTML)",
+        "Picture (SVG)",
+        "Picture (PNG)",
     ]
     _no_names(at)
 

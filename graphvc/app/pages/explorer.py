@@ -3,7 +3,6 @@
 from datetime import datetime
 from typing import NamedTuple
 
-import networkx as nx
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +16,7 @@ from graphvc.app.access import (
     require_graph,
     require_page,
 )
+from graphvc.app.explorer_exports import export_buttons
 from graphvc.app.network_view import SIZE_BY, legend_html, network_html
 from graphvc.app.run_picker import run_header
 from graphvc.app.widgets import window
@@ -215,25 +215,21 @@ def node_details(shown: EgoNetwork, node_id: str) -> None:
 
 
 def downloads(shown: EgoNetwork, node_id: str) -> None:
-    """The network shown, as CSV tables of nodes and links and as GraphML, each audited."""
+    """The network shown, as CSV tables of nodes and links and in the export formats, each
+    audited."""
     st.subheader("Download this network")
     nodes, edges = explore.ego_network_tables(shown)
     listed = shown.nodes.loc[shown.nodes["label"] == "Person", "id"].astype(str).tolist()
     offered = [
         ("Nodes (CSV)", lambda: csv_text(nodes, index=False), f"{node_id}-nodes.csv", "text/csv"),
         ("Links (CSV)", lambda: csv_text(edges, index=False), f"{node_id}-links.csv", "text/csv"),
-        (
-            "Network (GraphML)",
-            lambda: "\n".join(nx.generate_graphml(explore.network_graph(shown))),
-            f"{node_id}.graphml",
-            "application/graphml+xml",
-        ),
     ]
-    for column, (title, make, name, mime) in zip(st.columns(3), offered, strict=True):
+    for column, (title, make, name, mime) in zip(st.columns(2), offered, strict=True):
         exported = audited_export(
             make, person_ids=listed, what={"file": name, "centre": node_id, "nodes": len(nodes)}
         )
         column.download_button(title, exported, name, mime, on_click="ignore")
+    export_buttons(shown, node_id)
 
 
 def main() -> None:
