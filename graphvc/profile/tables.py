@@ -26,6 +26,8 @@ TABLE_TITLES = {
     "risk_assessments": "Risk assessments",
     "places": "Places",
     "contacts": "Ties in the run's network",
+    "list_history": "List history (the reports that listed them)",
+    "lookups": "Who has looked them up",
 }
 _PERPETRATORS = list(PERPETRATOR_ROLES)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -26,8 +27,10 @@ import neo4j
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from streamlit.testing.v1 import AppTest
 
 from graphvc import audit
+from graphvc.app import page as page_path
 from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import run_query
@@ -39,6 +42,7 @@ from graphvc.runs import AnalysisParameters, analyse, record_run
 from graphvc.schema import apply_schema, wipe
 from graphvc.stored_runs import StoredRun, list_runs, read_run_table
 from loaders.folder import load_folder
+from tests.app_caches import clear_app_caches
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "small"
@@ -286,3 +290,62 @@ def test_graphvc_person_text_and_unknown_id(
     unknown = CliRunner().invoke(cli, ["person", "P404"], env=env)
     assert unknown.exit_code == 1
     assert unknown.stderr == "Error: no person has the id 'P404' in the graph\n"
+
+
+@pytest.fixture
+def app_env(
+    served: Served, test_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """The app's settings for the served graph; the audit folder."""
+    for name, value in _env(test_settings, served, tmp_path / "audit").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("GRAPHVC_AUTH", "none")
+    clear_app_caches()
+    yield tmp_path / "audit"
+    clear_app_caches()
+
+
+def _open(person: str | None = None) -> AppTest:
+    at = AppTest.from_file(page_path("person"), default_timeout=30)
+    if person is not None:
+        at.query_params["person"] = person
+    at.run()
+    assert not at.exception, at.exception[0].stack_trace if at.exception else ""
+    return at
+
+
+def test_the_page_opens_the_person_of_its_address_and_audits_it_once(
+    app_env: Path, empty_graph: neo4j.Driver, served: Served
+) -> None:
+    at = _open("P1")
+    words = profile_words(person_profile(empty_graph, "P1", run=served.run, runs_dir=served.runs))
+    shown = [m.value for m in at.markdown]
+    assert all(sentence in shown for sentence in words)
+    assert any(h.value == "Person P1" for h in at.subheader)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Rank"] == "1"
+    timeline = next(d.value for d in at.dataframe if "Incident" in d.value.columns)
+    assert timeline["Incident"].tolist() == ["I5", "I2", "I1"]
+    at.run()  # a rerun (any widget) is not a second lookup
+    trail = audit.events(app_env)
+    assert list(zip(trail["action"], trail["person_ids"], strict=True)) == [
+        ("person.profile", ["P1"])
+    ]
+    # The local user is an administrator too: the lookup is listed on the page.
+    lookups = next(d.value for d in at.dataframe if "User" in d.value.columns)
+    assert lookups["Action"].tolist() == ["person.profile"]
+
+
+def test_without_a_person_the_page_offers_a_picker_and_looks_up_no_one(app_env: Path) -> None:
+    at = _open()
+    picker = at.selectbox(key="profile_person")
+    assert picker.value is None and picker.options[0].startswith("P1")
+    assert audit.events(app_env).empty
+    picker.select("P5").run()
+    assert any(h.value == "Person P5" for h in at.subheader)
+    assert list(audit.events(app_env)["person_ids"]) == [["P5"]]
+
+
+def test_an_unknown_person_is_a_message(app_env: Path) -> None:
+    at = _open("P404")
+    assert [e.value for e in at.error] == ["no person has the id 'P404' in the graph"]
