@@ -107,7 +107,7 @@ def _offending_words(profile: Profile, scores: Mapping[str, Any]) -> str:
         words += f", {weapons:,} with a weapon"
     recency = scores.get("recency_days")
     if recency is not None and not pd.isna(recency):
-        words += f", the last {_count(round(float(recency)), 'day')} before it"
+        words += f", the latest {_count(round(float(recency)), 'day')} before that date"
     rfg_part = scores.get("rfg_part")
     if rfg_part is not None and not pd.isna(rfg_part):
         words += (

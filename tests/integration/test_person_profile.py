@@ -124,7 +124,7 @@ def test_the_words_say_the_runs_own_numbers(
     assert int(row["frequency"]) == counted["offending"]
     assert f"Offending: {counted['offending']} incident" in text
     assert "in the last 2 years before 2025-01-03" in text
-    assert f"the last {round(row['recency_days'])} day" in text
+    assert f"the latest {round(row['recency_days'])} day" in text
     assert (
         f"(recency, frequency, gravity: {row['rfg_part']:.3g} of the priority's "
         f"{row['priority']:.3g})" in text
@@ -187,7 +187,7 @@ def test_p1_in_words_as_worked_out_by_hand(served: Served, empty_graph: neo4j.Dr
     text = " ".join(profile_words(profile))
     assert (
         "Offending: 3 incidents in the last 2 years before 2025-01-03 (1 knife enabled, "
-        "1 personal robbery, 1 alcohol related), 1 with a weapon, the last 74 days before it"
+        "1 personal robbery, 1 alcohol related), 1 with a weapon, the latest 74 days before that date"
     ) in text
     assert "Most of their offending in the window was in City of London (2 of 3 incidents)." in text
     assert "Network: 3 direct contacts in the network" in text
