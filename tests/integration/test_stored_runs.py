@@ -8,8 +8,8 @@ of P7; see tests/integration/test_analyse.py).
 from __future__ import annotations
 
 import json
-import os
 import math
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path

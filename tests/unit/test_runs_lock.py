@@ -62,14 +62,19 @@ def test_a_killed_run_leaves_the_folder_free(tmp_path: Path) -> None:
 
 def test_two_runs_of_one_process_are_refused_too(tmp_path: Path) -> None:
     # The app serves every user from one process: two re-runs there must not interleave.
-    with writing_runs(tmp_path), pytest.raises(RunError, match="another analysis"):
-        with writing_runs(tmp_path):
-            pass
+    with (
+        writing_runs(tmp_path),
+        pytest.raises(RunError, match="another analysis"),
+        writing_runs(tmp_path),
+    ):
+        pass
 
 
 def test_a_folder_that_cannot_be_made_is_one_clear_error(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("")
-    with pytest.raises(RunError, match=f"cannot write runs in {blocked}/runs"):
-        with writing_runs(blocked / "runs"):
-            pass
+    with (
+        pytest.raises(RunError, match=f"cannot write runs in {blocked}/runs"),
+        writing_runs(blocked / "runs"),
+    ):
+        pass
