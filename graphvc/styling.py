@@ -112,7 +112,7 @@ class Chart:
     seed of the layout (the same seed and network give the same picture)."""
 
     font_size: int = 18
-    hide_labels_below: int = 10
+    hide_labels_below: int = 9
     layout_seed: int = 7
 
 
@@ -479,7 +479,9 @@ def _node(style: Mapping[str, Any], record: Mapping[str, Any], size: float) -> d
         "size": size,
     }
     if "icon" in style:
+        # The icon carries the colour; a white ground keeps the border (centre, path) seen.
         node |= {"shape": "image", "image": icon_uri(style["icon"], colour)}
+        node["color"] = node["color"] | {"background": "#ffffff"}
         node["shapeProperties"] = {"useBorderWithImage": True}
     if "font_size" in style:
         node["font"] = {"size": style["font_size"]}

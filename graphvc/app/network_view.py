@@ -42,8 +42,11 @@ SIZE_BY = {
 }
 #: A person's roles in the incidents shown, the most telling first.
 ROLE_ORDER = ("offender", "suspect", "victim", "witness")
-#: Pixels a link is long in the layout: room for a label at the default font size.
-EDGE_PIXELS = 120
+#: Pixels a link is long in the layout, at most and at least. vis-network fits the chart to
+#: its frame, zooming in no further than 1: a small network gets long links, room for its
+#: labels at full size; a large one short links, so that the zoom that fits it keeps labels
+#: readable (about 11 px for 72 nodes) before the threshold hides them.
+EDGE_PIXELS = (110, 200)
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class Chart:
 
     html: str
     legend: list[LegendEntry]
-    positions: dict[str, tuple[float, float]]
+    positions: dict[str, tuple[int, int]]
 
 
 def _person_roles(network: EgoNetwork) -> dict[str, str]:
@@ -135,7 +138,7 @@ def chart_records(
     return nodes, links
 
 
-def layout(network: EgoNetwork, *, seed: int = 7) -> dict[str, tuple[float, float]]:
+def layout(network: EgoNetwork, *, seed: int = 7) -> dict[str, tuple[int, int]]:
     """Positions of the nodes in pixels: a Kamada-Kawai layout of the network's links [1]_,
     started from positions drawn with ``seed``.
 
@@ -159,8 +162,11 @@ def layout(network: EgoNetwork, *, seed: int = 7) -> dict[str, tuple[float, floa
     start = np.random.default_rng(seed).uniform(-1, 1, (len(names), 2)).tolist()
     # 50 sweeps a node (igraph's default) is slow at the cap; 10 already converge there.
     coords = G.layout_kamada_kawai(seed=start, maxiter=min(50 * len(names), 5_000)).coords
+    shortest, longest = EDGE_PIXELS
+    unit = min(max(600 / math.sqrt(len(names)), shortest), longest)
+    # Whole pixels: what vis-network reports back (getPositions) for a node left in place.
     return {
-        name: (round(x * EDGE_PIXELS, 1), round(y * EDGE_PIXELS, 1))
+        name: (round(x * unit), round(y * unit))
         for name, (x, y) in zip(names, coords, strict=True)
     }
 
@@ -282,8 +288,10 @@ def legend_html(entries: list[LegendEntry] | None = None) -> str:
     groups: dict[str, list[str]] = {}
     for entry in entries:
         groups.setdefault(entry.group, []).append(
+            # What the chart does not hold is greyed: the legend still shows every rule.
             '<span class="legend-entry" style="display:inline-flex;align-items:center;'
-            f'margin:0 14px 4px 0">{_swatch(entry.style, entry.kind)}'
+            f'margin:0 14px 4px 0;opacity:{1 if entry.count else 0.45}">'
+            f"{_swatch(entry.style, entry.kind)}"
             f"{html.escape(entry.text)} ({entry.count:,})</span>"
         )
     return "".join(
