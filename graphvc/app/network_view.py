@@ -166,8 +166,7 @@ def layout(network: EgoNetwork, *, seed: int = 7) -> dict[str, tuple[int, int]]:
     unit = min(max(600 / math.sqrt(len(names)), shortest), longest)
     # Whole pixels: what vis-network reports back (getPositions) for a node left in place.
     return {
-        name: (round(x * unit), round(y * unit))
-        for name, (x, y) in zip(names, coords, strict=True)
+        name: (round(x * unit), round(y * unit)) for name, (x, y) in zip(names, coords, strict=True)
     }
 
 

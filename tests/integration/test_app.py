@@ -44,6 +44,7 @@ from graphvc.reports import build_report
 from graphvc.runs import AnalysisParameters, analyse, record_run
 from graphvc.schema import apply_schema, wipe
 from graphvc.stored_runs import list_runs
+from graphvc.styling import icon_uri
 from graphvc.targets import MPS_TARGETS
 from loaders.folder import load_folder
 from tests.app_caches import clear_app_caches
@@ -938,8 +939,8 @@ def test_the_layout_is_the_same_on_two_renders(open_page: OpenPage) -> None:
 
 def test_a_styling_rule_in_chromium(served_app: str, tmp_path: Path) -> None:
     """In the browser: the chart is drawn still where the server placed it, and the same
-    on a second visit; an added rule turns P1 green in vis-network's DataSet and adds a
-    legend line. Saves the screenshot of the styled chart when GRAPHVC_STYLED_SCREENSHOT
+    on a second visit; an added rule draws P1 as a green person icon in vis-network's
+    DataSet and adds a legend line. Saves the screenshot of the styled chart when GRAPHVC_STYLED_SCREENSHOT
     names a file (docs/images/styled-chart.png)."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -975,7 +976,7 @@ def test_a_styling_rule_in_chromium(served_app: str, tmp_path: Path) -> None:
         browser.switch_to.default_content()
         return found
 
-    with chromium(tmp_path / "profile", height=1800) as browser:
+    with chromium(tmp_path / "profile", height=1250) as browser:
         wait = WebDriverWait(browser, 40)
         first = explore(browser, wait)
         placed = {n["id"]: {"x": n["x"], "y": n["y"]} for n in first["nodes"]}
@@ -988,12 +989,12 @@ def test_a_styling_rule_in_chromium(served_app: str, tmp_path: Path) -> None:
         rules.send_keys(Keys.CONTROL, Keys.END)
         rules.send_keys(TOP_RULE.replace('"#00aa00"', '"#00aa00"\nicon = "person"\nsize = 30'))
         rules.send_keys(Keys.CONTROL, Keys.ENTER)
-        styled = drawn(
-            browser, wait, lambda nodes: any(n["color"]["background"] == "#00aa00" for n in nodes)
-        )
-        colours = {n["ref"]: n["color"]["background"] for n in styled["nodes"]}
-        assert colours["P1"] == "#00aa00" and colours["P2"] == "#d62728"
-        assert {n["ref"]: n["shape"] for n in styled["nodes"]}["P1"] == "image"
+        styled = drawn(browser, wait, lambda nodes: any(n["shape"] == "image" for n in nodes))
+        by_ref = {n["ref"]: n for n in styled["nodes"]}
+        # P1 is drawn as the person icon in the rule's green; P2 keeps the offender red.
+        assert by_ref["P1"]["image"] == icon_uri("person", "#00aa00")
+        assert by_ref["P2"]["color"]["background"] == "#d62728"
+        assert [n["ref"] for n in styled["nodes"] if n["shape"] == "image"] == ["P1"]
         legend = wait.until(
             ec.presence_of_element_located(
                 (By.XPATH, "//span[contains(., 'top of the priority list (1)')]")
@@ -1001,8 +1002,7 @@ def test_a_styling_rule_in_chromium(served_app: str, tmp_path: Path) -> None:
         )
         assert legend.is_displayed()
         wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"))
-        frame = browser.find_element(By.CSS_SELECTOR, "iframe[srcdoc]")
-        browser.execute_script("arguments[0].scrollIntoView(true); window.scrollBy(0, -60);", frame)
+        browser.execute_script("arguments[0].scrollIntoView({block: 'end'});", legend)
         shot = tmp_path / "styled-chart.png"
         assert browser.save_screenshot(str(shot))
         if os.environ.get("GRAPHVC_STYLED_SCREENSHOT"):

@@ -4,6 +4,7 @@ labels, sizes, icons), the legend, the per-user file, and the shipped default's 
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,13 @@ from graphvc.contract import CATEGORIES
 from graphvc.errors import ConfigError, InputError
 from graphvc.model import NODE_LABELS, RELATIONSHIP_TYPES
 from graphvc.styling import (
+    CONDITIONS,
     DEFAULT_STYLING,
+    ICONS,
+    LINK_STYLE,
+    NODE_PROPERTIES,
+    NODE_STYLE,
+    SHAPES,
     apply_styling,
     icon_uri,
     load_styling,
@@ -312,3 +319,22 @@ def test_save_writes_only_valid_rules(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="colour 'black'"):
         save_styling(path, text.replace("#000000", "black"))
     assert path.read_text(encoding="utf-8") == text
+
+
+# --- the documentation -------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "guide" / "styling.md"
+
+
+def test_the_documented_example_reads_and_every_key_is_documented() -> None:
+    page = DOCS.read_text(encoding="utf-8")
+    example = re.search(r"```toml\n(.*?)```", page, re.DOTALL).group(1)
+    assert [r.name for r in parse_styling(example, "docs").rules] == [
+        "person",
+        "top twenty",
+        "knife or gun",
+        "associations",
+    ]
+    for names in (NODE_STYLE, LINK_STYLE, CONDITIONS, NODE_PROPERTIES, ICONS, SHAPES):
+        missing = [n for n in names if not re.search(rf"`[^`\n]*\b{n}\b[^`\n]*`", page)]
+        assert not missing
