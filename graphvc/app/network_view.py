@@ -92,6 +92,13 @@ def _date(value: Any) -> str | None:
         return None
 
 
+def _short(identifier: Any) -> str:
+    """An id short enough for a label: police.uk's crime ids are 64 hex digits, so a long id
+    shows its first 8 characters (the hover text gives it whole)."""
+    text = str(identifier)
+    return text if len(text) <= 12 else text[:8] + "…"
+
+
 def chart_records(
     network: EgoNetwork,
     path: EgoNetwork | None = None,
@@ -104,7 +111,8 @@ def chart_records(
     ``"offender"``, ``"suspect"``, ``"victim"``, ``"witness"``, or ``"no incident shown"``);
     ``centre`` is true for hop 0; ``on_path`` marks the nodes and links of ``path``;
     ``caption`` is how a person is named (their entry in ``names``, e.g. a pseudonym, else
-    their id), a place's name or id, an incident's id; ``date`` an incident's day.
+    their id), a place's name or id, an incident's id (shortened past 12 characters);
+    ``date`` an incident's day.
     """
     roles = _person_roles(network)
     marked = set(path.nodes["element_id"]) if path is not None else set()
@@ -115,7 +123,9 @@ def chart_records(
         if label == "Person":
             caption = (names or {}).get(str(node["id"]), str(node["id"]))
         else:
-            caption = str(node.get("name") or node["id"]) if label != "Incident" else node["id"]
+            caption = (
+                str(node.get("name") or node["id"]) if label != "Incident" else _short(node["id"])
+            )
         category, rank = node.get("category"), _number(node.get("score_priority_rank"))
         nodes.append(
             {str(k): v for k, v in node.items()}

@@ -69,6 +69,7 @@ def test_the_chart_labels_rank_date_and_place_and_colours_the_ranked_associate()
     assert drawn["P1"]["label"] == "P1\npriority #1"
     assert drawn["I1"]["label"] == "I1\n2024-01-05 alcohol related"
     assert drawn["L1"]["label"] == "On or near Aldersgate Street"
+    assert drawn["I1"]["title"].startswith("Incident I1 · alcohol_related · 2024-01-05")
     # P6 is ranked (4th) though none of their incidents is shown: not "no incident shown".
     assert drawn["P6"]["color"]["background"] == "#ff9896"
     assert drawn["P3"]["color"]["background"] == "#1f77b4"
@@ -122,3 +123,12 @@ def test_the_page_places_nodes_with_physics_off_and_hides_small_labels() -> None
 )  # fmt: skip
 def test_stats_say_what_the_cap_cut(truncated: bool, hops: int, said: str) -> None:
     assert chart_stats(_network(truncated), hops=hops, cap=500).endswith(said)
+
+
+def test_a_long_incident_id_is_shortened_on_the_label_and_whole_on_hover() -> None:
+    network = _network()
+    long_id = "ec8d34530107ee34eefea7894bd45457a0404959992ded2ca2dc2e34d516b743"  # police.uk
+    network.nodes.loc[network.nodes["id"] == "I1", "id"] = long_id
+    (incident,) = [n for n in _drawn(network_chart(network).html) if n["ref"] == long_id]
+    assert incident["label"] == "ec8d3453…\n2024-01-05 alcohol related"
+    assert incident["title"].startswith(f"Incident {long_id} · ")
