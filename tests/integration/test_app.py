@@ -44,7 +44,7 @@ from graphvc.reports import build_report
 from graphvc.runs import AnalysisParameters, analyse, record_run
 from graphvc.schema import apply_schema, wipe
 from graphvc.stored_runs import list_runs
-from graphvc.styling import icon_uri
+from graphvc.styling import icon_uri, load_styling
 from graphvc.targets import MPS_TARGETS
 from loaders.folder import load_folder
 from tests.app_caches import clear_app_caches
@@ -430,7 +430,7 @@ def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) ->
     _button(at, "Open P6 in the network explorer").click().run()
     # P6: gang associate of P1 and co-offender in I5; then P1's I1 and I2, and L3.
     assert _people_table(at) == {"P1"}
-    assert {n["label"] for n in _drawn(at)} == {"P6", "P1", "I5", "I1", "I2", "L3"}
+    assert {n["ref"] for n in _drawn(at)} == {"P6", "P1", "I5", "I1", "I2", "L3"}
 
 
 def test_victims(open_page: OpenPage) -> None:
@@ -904,9 +904,10 @@ def test_a_styling_rule_changes_the_colours_and_the_legend(open_page: OpenPage) 
 
     # A rule that is not valid is named, and the last valid rules stay drawn.
     at.text_area(key="styling_text").input(shipped + TOP_RULE.replace("#00aa00", "green")).run()
+    top = len(load_styling().rules) + 1  # the rule added after the shipped ones
     assert [e.value for e in at.error] == [
-        "styling file (the rules being edited): rule 36 'top': colour 'green' is not a colour "
-        "written like '#d62728'"
+        f"styling file (the rules being edited): rule {top} 'top': colour 'green' is not a "
+        "colour written like '#d62728'"
     ]
     assert {n["ref"]: n["color"]["background"] for n in _drawn(at)} == after
 
@@ -953,7 +954,9 @@ def test_a_styling_rule_in_chromium(served_app: str, tmp_path: Path) -> None:
             ec.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label^='Person, incident']"))
         )
         search.send_keys("P1")
-        browser.find_element(By.XPATH, "//button[.//p[text()='Explore']]").click()
+        wait.until(
+            ec.element_to_be_clickable((By.XPATH, "//button[.//p[text()='Explore']]"))
+        ).click()
         return drawn(browser, wait, lambda nodes: len(nodes) == len(P1_TWO_HOPS))
 
     def drawn(browser, wait, ready) -> dict:
