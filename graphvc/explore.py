@@ -53,6 +53,8 @@ NODE_FIELDS = (
     "name",
     "score_priority",
     "score_betweenness",
+    "score_priority_rank",
+    "occurred_at",
 )
 
 

@@ -44,6 +44,7 @@ from graphvc.reports import build_report
 from graphvc.runs import AnalysisParameters, analyse, record_run
 from graphvc.schema import apply_schema, wipe
 from graphvc.stored_runs import list_runs
+from graphvc.styling import icon_uri, load_styling
 from graphvc.targets import MPS_TARGETS
 from loaders.folder import load_folder
 from tests.app_caches import clear_app_caches
@@ -306,7 +307,7 @@ def test_explorer_shows_the_two_hop_network_of_p1(open_page: OpenPage) -> None:
     at = _explore(open_page("explorer"), "P1")
     assert at.caption[1].value == "10 nodes and 12 links within 2 hops of P1"
     assert _people_table(at) == {"P2", "P3", "P4", "P6"}
-    drawn = {node["label"]: node for node in _drawn(at)}
+    drawn = {node["ref"]: node for node in _drawn(at)}
     assert set(drawn) == P1_TWO_HOPS
     # Scores were written back: P1 (priority 0.99) is drawn larger than P2 (0.26).
     assert drawn["P1"]["size"] > drawn["P2"]["size"] > 10
@@ -357,14 +358,14 @@ def test_explorer_details_expand_and_recentre(open_page: OpenPage) -> None:
 
     _button(at, "Expand P4 here").click().run()
     # P4 was the victim of I3 and I4 (offender P5) and is P5's partner.
-    assert {n["label"] for n in _drawn(at)} == P1_TWO_HOPS | {"I3", "I4", "P5"}
+    assert {n["ref"] for n in _drawn(at)} == P1_TWO_HOPS | {"I3", "I4", "P5"}
     assert "with 1 node expanded" in at.caption[1].value
 
     _button(at, "Re-centre on P4").click().run()
     # Around P4: I2, I3, I4 and P5 (hop 1); P1 and P3 through I2, L1 and L2 (hop 2).
     assert at.text_input(key="node_id").value == "P4"
     assert _people_table(at) == {"P1", "P3", "P5"}
-    drawn = {n["label"] for n in _drawn(at)}
+    drawn = {n["ref"] for n in _drawn(at)}
     assert drawn == {"P4", "I2", "I3", "I4", "P5", "P1", "P3", "L1", "L2"}
 
 
@@ -372,13 +373,13 @@ def test_explorer_highlights_the_shortest_connection(open_page: OpenPage) -> Non
     at = _explore(open_page("explorer"), "P1", connect_to="P5")
     # P1 robbed P4 (I2), P4 is P5's partner; P5 lies beyond two hops and is drawn in too.
     assert at.success[0].value == "Shortest connection (3 links): P1 → I2 → P4 → P5"
-    drawn = {n["label"]: n for n in _drawn(at)}
+    drawn = {n["ref"]: n for n in _drawn(at)}
     assert set(drawn) == P1_TWO_HOPS | {"P5"}
     assert drawn["P5"]["color"]["border"] == drawn["I2"]["color"]["border"] == "#ffbf00"
 
     at = _explore(open_page("explorer"), "P1", connect_to="P404")
     assert [e.value for e in at.error] == ["no person has the id 'P404'"]
-    assert {n["label"] for n in _drawn(at)} == P1_TWO_HOPS  # the network still shows
+    assert {n["ref"] for n in _drawn(at)} == P1_TWO_HOPS  # the network still shows
 
 
 def test_explorer_says_when_the_node_cap_cuts(
@@ -434,7 +435,7 @@ def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) ->
     _button(at, "Open P6 in the network explorer").click().run()
     # P6: gang associate of P1 and co-offender in I5; then P1's I1 and I2, and L3.
     assert _people_table(at) == {"P1"}
-    assert {n["label"] for n in _drawn(at)} == {"P6", "P1", "I5", "I1", "I2", "L3"}
+    assert {n["ref"] for n in _drawn(at)} == {"P6", "P1", "I5", "I1", "I2", "L3"}
 
 
 def test_victims(open_page: OpenPage) -> None:
@@ -840,14 +841,180 @@ def test_explorer_in_chromium(served_app: str, tmp_path: Path) -> None:
                 "return typeof network !== 'undefined' && network.physics.options.enabled === false"
             )
         )
-        labels = browser.execute_script("return network.body.data.nodes.get().map(n => n.label)")
-        assert set(labels) == P1_TWO_HOPS
+        refs = browser.execute_script("return network.body.data.nodes.get().map(n => n.ref)")
+        assert set(refs) == P1_TWO_HOPS
         browser.switch_to.default_content()
         wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"))
         shot = tmp_path / "explorer.png"
         assert browser.save_screenshot(str(shot))
         if os.environ.get("GRAPHVC_TEST_SCREENSHOT"):
             shutil.copyfile(shot, os.environ["GRAPHVC_TEST_SCREENSHOT"])
+
+
+# --- the explorer's chart: labels, styling rules, a still layout ------------------------------
+
+#: A rule added after the shipped ones: the top-ranked person in green, with a legend line.
+TOP_RULE = """
+[[rules]]
+name = "top"
+nodes = "Person"
+where = { score_priority_rank = { at_most = 1 } }
+colour = "#00aa00"
+legend = "top of the priority list"
+group = "Priority"
+"""
+
+
+def _legend(at: AppTest) -> str:
+    return next(h.proto.body for h in at.get("html") if "legend-entry" in h.proto.body)
+
+
+def test_explorer_labels_say_rank_date_category_and_place(open_page: OpenPage) -> None:
+    at = _explore(open_page("explorer"), "P1")
+    labels = {n["ref"]: n["label"] for n in _drawn(at)}
+    # P1 has the highest priority of the run (0.99, the module's docstring).
+    assert labels["P1"] == "P1\npriority #1"
+    assert labels["I1"] == "I1\n2024-01-05 alcohol related"
+    assert labels["I2"] == "I2\n2024-02-10 personal robbery"  # its category from its offence
+    assert labels["L1"] == "On or near Aldersgate Street"
+    stats = next(c.value for c in at.caption if c.value.startswith("Chart:"))
+    assert stats == (
+        "Chart: 10 nodes (5 people, 3 incidents, 2 locations), 12 links. "
+        "Nothing cut: the network is under the 500-node cap."
+    )
+
+
+def test_explorer_colours_a_ranked_person_whose_incidents_are_not_shown(
+    open_page: OpenPage,
+) -> None:
+    at = open_page("explorer")
+    at.slider(key="hops").set_value(1)
+    at = _explore(at, "P1")
+    # At one hop P6 comes in as P1's associate; I5, their shared incident, is shown but its
+    # link to P6 lies a hop further. P6 is ranked by the run: drawn as ranked, not unknown.
+    (p6,) = [n for n in _drawn(at) if n["title"].startswith("Person P6")]
+    assert p6["color"]["background"] == "#ff9896"
+    assert p6["title"].startswith("Person P6 · no incident shown · priority rank")
+
+
+def test_a_styling_rule_changes_the_colours_and_the_legend(open_page: OpenPage) -> None:
+    at = _explore(open_page("explorer"), "P1")
+    assert "top of the priority list" not in _legend(at)
+    before = {n["ref"]: n["color"]["background"] for n in _drawn(at)}
+    shipped = at.text_area(key="styling_text").value
+    at.text_area(key="styling_text").input(shipped + TOP_RULE).run()
+    after = {n["ref"]: n["color"]["background"] for n in _drawn(at)}
+    assert after == before | {"P1": "#00aa00"} and before["P1"] == "#d62728"
+    assert "<b>Priority</b>" in _legend(at) and "top of the priority list (1)" in _legend(at)
+
+    # A rule that is not valid is named, and the last valid rules stay drawn.
+    at.text_area(key="styling_text").input(shipped + TOP_RULE.replace("#00aa00", "green")).run()
+    top = len(load_styling().rules) + 1  # the rule added after the shipped ones
+    assert [e.value for e in at.error] == [
+        f"styling file (the rules being edited): rule {top} 'top': colour 'green' is not a "
+        "colour written like '#d62728'"
+    ]
+    assert {n["ref"]: n["color"]["background"] for n in _drawn(at)} == after
+
+
+def test_styling_rules_are_saved_per_user(
+    open_page: OpenPage, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GRAPHVC_HOME", str(tmp_path))
+    at = _explore(open_page("explorer"), "P1")
+    rules = at.text_area(key="styling_text").value + TOP_RULE
+    at.text_area(key="styling_text").input(rules).run()
+    _button(at, "Save as my rules").click().run()
+    (saved,) = (tmp_path / "styling").iterdir()
+    assert saved.read_text(encoding="utf-8") == rules
+    assert "app:" not in saved.name  # named by a hash, not by the user's name
+    # The user's next session starts from their rules.
+    again = _explore(open_page("explorer"), "P1")
+    assert {n["ref"]: n["color"]["background"] for n in _drawn(again)}["P1"] == "#00aa00"
+
+
+def test_the_layout_is_the_same_on_two_renders(open_page: OpenPage) -> None:
+    def positions() -> dict[str, tuple[float, float]]:
+        return {n["ref"]: (n["x"], n["y"]) for n in _drawn(_explore(open_page("explorer"), "P1"))}
+
+    first = positions()
+    assert set(first) == P1_TWO_HOPS and len(set(first.values())) == len(first)
+    clear_app_caches()  # a new session, the network read again
+    assert positions() == first
+
+
+def test_a_styling_rule_in_chromium(served_app: str, tmp_path: Path) -> None:
+    """In the browser: the chart is drawn still where the server placed it, and the same
+    on a second visit; an added rule draws P1 as a green person icon in vis-network's
+    DataSet and adds a legend line. Saves the screenshot of the styled chart when GRAPHVC_STYLED_SCREENSHOT
+    names a file (docs/images/styled-chart.png)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def explore(browser, wait) -> dict:
+        browser.get(f"{served_app}/explorer")
+        search = wait.until(
+            ec.element_to_be_clickable((By.CSS_SELECTOR, "input[aria-label^='Person, incident']"))
+        )
+        search.send_keys("P1")
+        wait.until(
+            ec.element_to_be_clickable((By.XPATH, "//button[.//p[text()='Explore']]"))
+        ).click()
+        return drawn(browser, wait, lambda nodes: len(nodes) == len(P1_TWO_HOPS))
+
+    def drawn(browser, wait, ready) -> dict:
+        """The DataSet and the positions drawn, once ``ready(nodes)``."""
+
+        def read(b):
+            b.switch_to.default_content()
+            frames = b.find_elements(By.CSS_SELECTOR, "iframe[srcdoc]")
+            if not frames:
+                return None
+            b.switch_to.frame(frames[0])
+            nodes = b.execute_script(
+                "return typeof network === 'undefined' ? null : network.body.data.nodes.get()"
+            )
+            if not nodes or not ready(nodes):
+                return None
+            return {"nodes": nodes, "at": b.execute_script("return network.getPositions()")}
+
+        found = wait.until(read)
+        browser.switch_to.default_content()
+        return found
+
+    with chromium(tmp_path / "profile", height=1250) as browser:
+        wait = WebDriverWait(browser, 40)
+        first = explore(browser, wait)
+        placed = {n["id"]: {"x": n["x"], "y": n["y"]} for n in first["nodes"]}
+        assert first["at"] == placed  # drawn where the server placed it: no physics moved it
+        assert explore(browser, wait)["at"] == first["at"]
+        browser.find_element(By.XPATH, "//summary[.//p[starts-with(., 'Styling rules')]]").click()
+        rules = wait.until(
+            ec.element_to_be_clickable((By.CSS_SELECTOR, "textarea[aria-label='Rules (TOML)']"))
+        )
+        rules.send_keys(Keys.CONTROL, Keys.END)
+        rules.send_keys(TOP_RULE.replace('"#00aa00"', '"#00aa00"\nicon = "person"\nsize = 30'))
+        rules.send_keys(Keys.CONTROL, Keys.ENTER)
+        styled = drawn(browser, wait, lambda nodes: any(n["shape"] == "image" for n in nodes))
+        by_ref = {n["ref"]: n for n in styled["nodes"]}
+        # P1 is drawn as the person icon in the rule's green; P2 keeps the offender red.
+        assert by_ref["P1"]["image"] == icon_uri("person", "#00aa00")
+        assert by_ref["P2"]["color"]["background"] == "#d62728"
+        assert [n["ref"] for n in styled["nodes"] if n["shape"] == "image"] == ["P1"]
+        legend = wait.until(
+            ec.presence_of_element_located(
+                (By.XPATH, "//span[contains(., 'top of the priority list (1)')]")
+            )
+        )
+        assert legend.is_displayed()
+        wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"))
+        browser.execute_script("arguments[0].scrollIntoView({block: 'end'});", legend)
+        shot = tmp_path / "styled-chart.png"
+        assert browser.save_screenshot(str(shot))
+        if os.environ.get("GRAPHVC_STYLED_SCREENSHOT"):
+            shutil.copyfile(shot, os.environ["GRAPHVC_STYLED_SCREENSHOT"])
 
 
 def test_looked_up_people_are_audited_under_the_app_user(

@@ -17,8 +17,9 @@ from graphvc.app.access import (
     require_page,
 )
 from graphvc.app.explorer_exports import export_buttons
-from graphvc.app.network_view import SIZE_BY, legend_html, network_html
+from graphvc.app.network_view import SIZE_BY, chart_stats, legend_html, network_chart
 from graphvc.app.run_picker import run_header
+from graphvc.app.styling_editor import styling_rules
 from graphvc.app.widgets import window
 from graphvc.contract import CATEGORIES
 from graphvc.explore import EgoNetwork
@@ -180,8 +181,11 @@ def draw(search: Search, network: EgoNetwork, path: EgoNetwork | None) -> EgoNet
         st.success(
             f"Shortest connection ({len(path.edges)} links): {steps}", icon=":material/route:"
         )
-    st.iframe(network_html(shown, size_by=search.size_by, path=path), height=700)
-    st.html(legend_html())
+    styling = styling_rules()
+    chart = network_chart(shown, size_by=search.size_by, path=path, styling=styling)
+    st.iframe(chart.html, height=700)
+    st.html(legend_html(chart.legend))
+    st.caption(chart_stats(shown, hops=hops, cap=explore.MAX_NODES))
     if shown.nodes[list(SIZE_BY)].isna().all().all():
         st.caption("No scores are written back yet (`graphvc analyse`): people have one size.")
     return shown
