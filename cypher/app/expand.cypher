@@ -26,5 +26,6 @@ RETURN elementId(n) AS via, elementId(startNode(r)) AS source, elementId(endNode
        coalesce(m.id, m.code) AS id, m.category AS category, m.harm AS harm,
        CASE WHEN m:Person THEN null ELSE m.name END AS name,
        CASE WHEN listed IS NULL OR m.scored_at = listed THEN m.score_priority END AS score_priority,
-       CASE WHEN listed IS NULL OR m.scored_at = listed THEN m.score_betweenness END AS score_betweenness
+       CASE WHEN listed IS NULL OR m.scored_at = listed THEN m.score_betweenness END AS score_betweenness,
+       m.occurred_at AS occurred_at
 LIMIT $limit

@@ -23,6 +23,7 @@ RETURN [n IN nodes(path) | {element_id: elementId(n), label: labels(n)[0],
           id: coalesce(n.id, n.code), category: n.category, harm: n.harm,
           name: CASE WHEN n:Person THEN null ELSE n.name END,
           score_priority: CASE WHEN listed IS NULL OR n.scored_at = listed THEN n.score_priority END,
-          score_betweenness: CASE WHEN listed IS NULL OR n.scored_at = listed THEN n.score_betweenness END}] AS nodes,
+          score_betweenness: CASE WHEN listed IS NULL OR n.scored_at = listed THEN n.score_betweenness END,
+          occurred_at: n.occurred_at}] AS nodes,
        [r IN relationships(path) | {source: elementId(startNode(r)), target: elementId(endNode(r)),
           type: type(r)}] AS edges
