@@ -25,6 +25,7 @@ __all__ = [
     "WEEKDAYS",
     "hour_weekday_counts",
     "incident_lanes",
+    "month_only",
     "month_span",
     "network_incidents",
     "period_bounds",
@@ -101,6 +102,19 @@ def hour_weekday_counts(incidents: pd.DataFrame, *, column: str = "occurred_at")
     counts = counted.reindex(grid, fill_value=0).reset_index()
     counts.insert(1, "day", [WEEKDAYS[d] for d in counts["weekday"]])
     return counts.astype({"weekday": int, "hour": int, "incidents": int})
+
+
+def month_only(moments: Iterable[Any]) -> pd.Series:
+    """Which of ``moments`` are midnight on the first of a month, London time: the date
+    police.uk gives every crime (it publishes the month alone), whose hour and day of the
+    week say nothing of when it happened.
+
+    >>> month_only(["2024-01-01T00:00:00Z", "2024-07-01T00:00:00+01:00", "2024-01-05T22:10:00Z"]).tolist()
+    [True, True, False]
+    """
+    local = wall_clock(moments)
+    first: pd.Series = (local.dt.day == 1) & (local.dt.hour == 0) & (local.dt.minute == 0)
+    return first.fillna(False)
 
 
 def month_span(moments: Iterable[Any]) -> list[pd.Period]:
@@ -224,8 +238,8 @@ def incident_lanes(network: EgoNetwork) -> pd.DataFrame:
         }
     )
     lanes = incidents.merge(involved, on="element_id", how="left")
-    lanes["person"] = lanes["person"].fillna("no person shown")
-    lanes["role"] = lanes["role"].fillna("")
+    lanes["person"] = lanes["person"].astype(object).fillna("no person shown")
+    lanes["role"] = lanes["role"].astype(object).fillna("")
     return lanes.sort_values(["occurred_at", "id", "person"], kind="stable").reset_index(drop=True)
 
 

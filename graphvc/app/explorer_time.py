@@ -70,20 +70,20 @@ def period_control(network: EgoNetwork) -> TimeView:
     if st.session_state.get(SPAN) != whole or PERIOD not in st.session_state:
         st.session_state[SPAN] = whole
         st.session_state[PERIOD] = whole
-    back, slider, on = st.columns([1, 8, 1], vertical_alignment="bottom")
+    chosen = st.select_slider(
+        "Incidents from and to (months, London time)",
+        months,
+        value=whole,
+        key=PERIOD,
+        format_func=_month,
+    )
+    back, on, grow = st.columns([1, 1, 4], vertical_alignment="center")
     back.button(
         "Month back",
         on_click=_step,
         args=(months, -1),
         icon=":material/chevron_left:",
         help="Move the period a month earlier",
-    )
-    chosen = slider.select_slider(
-        "Incidents from and to (months, London time)",
-        months,
-        value=whole,
-        key=PERIOD,
-        format_func=_month,
     )
     on.button(
         "Month on",
@@ -92,10 +92,7 @@ def period_control(network: EgoNetwork) -> TimeView:
         icon=":material/chevron_right:",
         help="Move the period a month later",
     )
-    st.checkbox(
-        "Step the end only: the network grows from the period's first month",
-        key=GROW,
-    )
+    grow.checkbox("Step the end only: the network grows from the period's first month", key=GROW)
     first, last = (pd.Period(m, "M") for m in chosen)
     if (str(first), str(last)) == whole:
         return TimeView(span, None)

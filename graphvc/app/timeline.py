@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from graphvc.app.network_view import CATEGORY_COLOURS
-from graphvc.time_patterns import WEEKDAYS, hour_weekday_counts
+from graphvc.time_patterns import WEEKDAYS, hour_weekday_counts, month_only
 
 __all__ = ["SELECTION", "time_wheel", "time_wheel_chart", "timeline_chart"]
 
@@ -71,8 +71,14 @@ def timeline_chart(
                 title=None,
                 sort=alt.EncodingSortField("occurred_at", op="min"),
             ),
-            color=alt.Color("category:N", scale=_category_scale(), title="Category"),
-            shape=alt.Shape("role:N", title="Role"),
+            # The picture's colours for every category, the legend naming those shown.
+            color=alt.Color(
+                "category:N",
+                scale=_category_scale(),
+                title="Category",
+                legend=alt.Legend(orient="bottom", values=sorted(set(data["category"]))),
+            ),
+            shape=alt.Shape("role:N", title="Role", legend=alt.Legend(orient="bottom")),
             opacity=alt.condition("datum.shown", alt.value(1.0), alt.value(0.2)),
             tooltip=[
                 alt.Tooltip("id:N", title="Incident"),
@@ -91,7 +97,7 @@ def timeline_chart(
             alt.Chart(band).mark_rect(color="#ffbf00", opacity=0.12).encode(x="start:T", x2="end:T")
         )
     lane_count = max(lanes["person"].nunique(), 1)
-    return alt.LayerChart(layer=[*layers, marks], height=40 + 28 * lane_count, usermeta=_SVG)
+    return alt.LayerChart(layer=[*layers, marks], height=30 + 26 * lane_count, usermeta=_SVG)
 
 
 def time_wheel_chart(incidents: pd.DataFrame, *, column: str = "occurred_at") -> alt.Chart:
@@ -104,7 +110,12 @@ def time_wheel_chart(incidents: pd.DataFrame, *, column: str = "occurred_at") ->
         .encode(
             x=alt.X("hour:O", title="Hour of the day (London time)"),
             y=alt.Y("day:O", sort=list(WEEKDAYS), title=None),
-            color=alt.Color("incidents:Q", scale=alt.Scale(scheme="orangered"), title="Incidents"),
+            color=alt.Color(
+                "incidents:Q",
+                scale=alt.Scale(scheme="orangered"),
+                title="Incidents",
+                legend=alt.Legend(format="d", tickMinStep=1),
+            ),
             tooltip=[
                 alt.Tooltip("day:N", title="Day"),
                 alt.Tooltip("hour:O", title="Hour"),
@@ -123,14 +134,25 @@ def time_wheel(
     key: str | None = None,
 ) -> None:
     """Draw the time wheel of ``incidents`` (one row an incident, its moment in ``column``:
-    text with a UTC offset, or London wall-clock datetimes) with a line saying how many it
-    counts; for a person, a place or a network."""
-    known = int(incidents[column].notna().sum()) if column in incidents else 0
-    if not known:
-        st.caption("No dated incidents to show on the time wheel.")
+    text with a UTC offset, or London wall-clock datetimes), for a person, a place or a
+    network, with a line saying how many it counts. Incidents dated to their month alone
+    (police.uk's, at 00:00 on the 1st: :func:`graphvc.time_patterns.month_only`) are left
+    out, saying how many, as their hour and day say nothing."""
+    moments = incidents[column].dropna() if column in incidents else pd.Series(dtype=object)
+    undated = month_only(moments).to_numpy()
+    timed = pd.DataFrame({column: moments[~undated]})
+    left_out = (
+        f" {int(undated.sum()):,} dated to their month alone (00:00 on the 1st, as police.uk "
+        "gives them) are left out: their hour and day say nothing."
+        if undated.any()
+        else ""
+    )
+    if timed.empty:
+        st.caption("No incidents with a time of day to show on the time wheel." + left_out)
         return
-    st.altair_chart(time_wheel_chart(incidents, column=column), key=key, width="stretch")
+    st.altair_chart(time_wheel_chart(timed, column=column), key=key, width="stretch")
+    count = len(timed)
     st.caption(
-        f"{known:,} incident{'s' * (known != 1)} by day of the week and hour of the day, "
-        "London time."
+        f"{count:,} incident{'s' * (count != 1)} by day of the week and hour of the day, "
+        f"London time.{left_out}"
     )

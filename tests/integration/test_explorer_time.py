@@ -17,23 +17,16 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from graphvc.app import page as page_path
 from tests.browser import chromium
-from tests.integration.test_app import (  # noqa: F401 (fixtures)
-    ROOT,
-    OpenPage,
-    _button,
-    _drawn,
-    _explore,
-    _no_names,
-    open_page,
-    served,
-    served_app,
-)
+from tests.integration import test_app as app_tests
+from tests.integration.test_app import ROOT, OpenPage, _button, _drawn, _explore, _no_names
+
+# The app tests' fixtures: the small graph analysed and reported on, a page, the served app.
+served, open_page, served_app = app_tests.served, app_tests.open_page, app_tests.served_app
 
 #: P1's two-hop network in January and February 2024: I5 (October) goes, and with it L3;
 #: P6 stays, P1's associate.
@@ -48,7 +41,7 @@ def _charts(at: AppTest) -> dict[str, pd.DataFrame]:
         marks = spec.get("layer", [spec])[-1]
         name = marks.get("data", spec.get("data", {})).get("name")
         named = {d.name: d.data.data for d in chart.proto.datasets}
-        data = named[name] if name in named else chart.proto.data.data
+        data = named.get(name, chart.proto.data.data)
         charts[marks["encoding"]["tooltip"][0]["title"]] = convert_arrow_bytes_to_pandas_df(data)
     return charts
 
@@ -153,12 +146,41 @@ def _network_labels(browser, wait) -> set[str]:
     return set(labels)
 
 
-def test_timeline_and_link_in_chromium(served_app: str, tmp_path: Path) -> None:
+def _idle(browser, wait) -> None:
     from selenium.webdriver.common.by import By
+
+    wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"))
+
+
+def _screenshots(browser, folder: Path) -> None:
+    """The timeline (with the period control above it) and the time wheel, saved in
+    ``folder`` and copied to ``$GRAPHVC_TEST_SCREENSHOT_DIR`` when set (the docs' pictures)."""
+    from selenium.webdriver.common.by import By
+
+    heading = browser.find_element(By.XPATH, "//h3[.//*[text()='Timeline'] or text()='Timeline']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'})", heading)
+    assert browser.save_screenshot(str(folder / "explorer-timeline.png"))
+    charts = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stVegaLiteChart']")
+    assert charts[-1].screenshot(str(folder / "time-wheel.png"))
+    if os.environ.get("GRAPHVC_TEST_SCREENSHOT_DIR"):
+        for name in ("explorer-timeline.png", "time-wheel.png"):
+            shutil.copyfile(folder / name, Path(os.environ["GRAPHVC_TEST_SCREENSHOT_DIR"]) / name)
+
+
+def test_timeline_and_link_in_chromium(served_app: str, tmp_path: Path) -> None:
+    from selenium.common.exceptions import (
+        JavascriptException,
+        NoSuchFrameException,
+        StaleElementReferenceException,
+    )
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support.ui import WebDriverWait
 
     with chromium(tmp_path / "profile") as browser:
-        wait = WebDriverWait(browser, 30)
+        # Each rerun replaces the picture's frame: a look that races it tries again.
+        redrawn = (JavascriptException, NoSuchFrameException, StaleElementReferenceException)
+        wait = WebDriverWait(browser, 30, ignored_exceptions=redrawn)
         browser.get(f"{served_app}/explorer?centre=P1&hops=2")
         assert _network_labels(browser, wait) >= {"P1", "I1", "I2", "I5", "L3"}
         wait.until(lambda b: len(_marks(b)) == 8)
@@ -170,11 +192,23 @@ def test_timeline_and_link_in_chromium(served_app: str, tmp_path: Path) -> None:
             first.setdefault(incident, mark["x"])
         assert list(first) == ["I1", "I2", "I5"]
         assert all("Date (London): 2024-" in m["label"] for m in marks)
-        wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, "[data-testid='stStatusWidget']"))
-        shot = tmp_path / "explorer-timeline.png"
-        assert browser.save_screenshot(str(shot))
-        if os.environ.get("GRAPHVC_TEST_SCREENSHOT_DIR"):
-            shutil.copyfile(shot, Path(os.environ["GRAPHVC_TEST_SCREENSHOT_DIR"]) / shot.name)
+        # The period's end thumb, a month back at a time, to February: January and February.
+        for _ in range(9):
+            [end] = browser.find_elements(
+                By.CSS_SELECTOR, "[aria-label^='Incidents from'][aria-label$='end']"
+            )
+            values = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stSliderThumbValue']")
+            if values[-1].text.strip() == "Feb 2024":  # the hops' value, then the period's
+                break
+            if end.tag_name != "input":
+                end = end.find_element(By.CSS_SELECTOR, "input")
+            end.send_keys(Keys.ARROW_LEFT)
+            _idle(browser, wait)
+        wait.until(lambda b: _network_labels(b, wait) == P1_JAN_FEB)
+        _idle(browser, wait)
+        [said] = browser.find_elements(By.XPATH, "//p[contains(text(), 'links within 2 hops')]")
+        assert "; Jan 2024 to Feb 2024: 8 nodes and 9 links shown" in said.text
+        _screenshots(browser, tmp_path)
 
         # A click on I2 re-centres the explorer there: I2's people and place, one hop on.
         target = next(
@@ -187,10 +221,12 @@ def test_timeline_and_link_in_chromium(served_app: str, tmp_path: Path) -> None:
         browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", target)
         target.click()
         wait.until(
-            lambda b: b.find_element(
-                By.CSS_SELECTOR, "input[aria-label^='Person, incident']"
-            ).get_attribute("value")
-            == "I2"
+            lambda b: (
+                b.find_element(
+                    By.CSS_SELECTOR, "input[aria-label^='Person, incident']"
+                ).get_attribute("value")
+                == "I2"
+            )
         )
         wait.until(lambda b: "centre=I2" in b.current_url)
         wait.until(lambda b: {"I2", "P1", "P3", "P4", "L1"} <= _network_labels(b, wait))
