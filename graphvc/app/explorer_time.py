@@ -138,8 +138,8 @@ def time_section(
         width="stretch",
     )
     st.caption(
-        "A lane per person, a mark per incident they are part of; hover for its details, "
-        "click to re-centre the explorer on it."
+        "A lane per person, a mark per incident they are part of (● offender, ■ suspect, "
+        "▲ victim, ◆ witness); hover for its details, click to re-centre the explorer on it."
     )
     st.subheader("Time of day and day of the week")
     time_wheel(network_incidents(shown), key="explorer_wheel")

@@ -16,13 +16,23 @@ import streamlit as st
 from graphvc.app.network_view import CATEGORY_COLOURS
 from graphvc.time_patterns import WEEKDAYS, hour_weekday_counts, month_only
 
-__all__ = ["SELECTION", "time_wheel", "time_wheel_chart", "timeline_chart"]
+__all__ = ["ROLE_SHAPES", "SELECTION", "time_wheel", "time_wheel_chart", "timeline_chart"]
 
 #: The name of the timeline's click selection (``event.selection[SELECTION]`` in Streamlit).
 SELECTION = "incident"
 #: An incident without a continuum category.
 UNCATEGORISED = "uncategorised"
 _SVG = {"embedOptions": {"renderer": "svg"}}
+#: A mark's shape by the person's role (said under the chart, so its legend does not crowd
+#: the categories'); a lane of an incident with no person shown has none.
+ROLE_SHAPES = {
+    "offender": "circle",
+    "suspect": "square",
+    "victim": "triangle-up",
+    "witness": "diamond",
+    "": "cross",
+}
+_ROLE_SHAPES = alt.Scale(domain=list(ROLE_SHAPES), range=list(ROLE_SHAPES.values()))
 
 
 def _category_scale() -> alt.Scale:
@@ -65,7 +75,7 @@ def timeline_chart(
         alt.Chart(data)
         .mark_point(filled=True, size=140, stroke="#222222", strokeWidth=0.5)
         .encode(
-            x=alt.X("occurred_at:T", title=None, scale=x_scale),
+            x=alt.X("occurred_at:T", title=None, scale=x_scale, axis=alt.Axis(format="%b %Y")),
             y=alt.Y(
                 "person:N",
                 title=None,
@@ -76,9 +86,9 @@ def timeline_chart(
                 "category:N",
                 scale=_category_scale(),
                 title="Category",
-                legend=alt.Legend(orient="bottom", values=sorted(set(data["category"]))),
+                legend=alt.Legend(values=sorted(set(data["category"]))),
             ),
-            shape=alt.Shape("role:N", title="Role", legend=alt.Legend(orient="bottom")),
+            shape=alt.Shape("role:N", scale=_ROLE_SHAPES, legend=None),
             opacity=alt.condition("datum.shown", alt.value(1.0), alt.value(0.2)),
             tooltip=[
                 alt.Tooltip("id:N", title="Incident"),
@@ -96,8 +106,9 @@ def timeline_chart(
         layers.append(
             alt.Chart(band).mark_rect(color="#ffbf00", opacity=0.12).encode(x="start:T", x2="end:T")
         )
-    lane_count = max(lanes["person"].nunique(), 1)
-    return alt.LayerChart(layer=[*layers, marks], height=30 + 26 * lane_count, usermeta=_SVG)
+    # Tall enough for a readable lane per person and for the legend of the categories shown.
+    height = max(30 + 26 * lanes["person"].nunique(), 40 + 24 * data["category"].nunique())
+    return alt.LayerChart(layer=[*layers, marks], height=height, usermeta=_SVG)
 
 
 def time_wheel_chart(incidents: pd.DataFrame, *, column: str = "occurred_at") -> alt.Chart:

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -123,13 +124,14 @@ def test_a_link_centres_the_explorer(open_page: OpenPage) -> None:
 
 
 def _marks(browser) -> list[dict]:
-    """The timeline's marks in the page: their descriptions and horizontal centres."""
+    """The timeline's marks in the page: their descriptions and centres."""
     return browser.execute_script(
         """
         return [...document.querySelectorAll("[data-testid='stVegaLiteChart'] svg path")]
           .filter(p => (p.getAttribute('aria-label') || '').includes('Incident: '))
           .map(p => {const r = p.getBoundingClientRect();
-                     return {label: p.getAttribute('aria-label'), x: r.x + r.width / 2}});
+                     return {label: p.getAttribute('aria-label'), x: r.x + r.width / 2,
+                             y: r.y + r.height / 2}});
         """
     )
 
@@ -191,6 +193,9 @@ def test_timeline_and_link_in_chromium(served_app: str, tmp_path: Path) -> None:
             incident = re.search(r"Incident: (I\d)", mark["label"]).group(1)
             first.setdefault(incident, mark["x"])
         assert list(first) == ["I1", "I2", "I5"]
+        # A lane apart for each of P1, P2, P3, P4 and P6, far enough apart to read.
+        lanes = sorted({round(m["y"]) for m in marks})
+        assert len(lanes) == 5 and min(b - a for a, b in pairwise(lanes)) >= 15
         assert all("Date (London): 2024-" in m["label"] for m in marks)
         # The period's end thumb, a month back at a time, to February: January and February.
         for _ in range(9):

@@ -17,6 +17,7 @@ from graphvc.app.access import (
     require_graph,
     require_page,
 )
+from graphvc.app.explorer_links import follow_link, keep_link
 from graphvc.app.explorer_time import period_control, period_note, time_section
 from graphvc.app.network_view import SIZE_BY, legend_html, network_html
 from graphvc.app.run_picker import run_header
@@ -238,27 +239,6 @@ def downloads(shown: EgoNetwork, node_id: str) -> None:
         column.download_button(title, exported, name, mime, on_click="ignore")
 
 
-def follow_link() -> None:
-    """Centre the explorer on ``?centre=<id>&hops=<n>`` (a link from another page or a
-    colleague) when the link is new: later searches then move the link along
-    (:func:`keep_link`), so a reload shows the same network and the address can be shared."""
-    st.session_state.setdefault("hops", 2)
-    linked = (st.query_params.get("centre", "").strip(), st.query_params.get("hops", ""))
-    if not linked[0] or st.session_state.get("linked") == linked:
-        return
-    st.session_state["node_id"] = linked[0]
-    if linked[1] in {"1", "2", "3"}:
-        st.session_state["hops"] = int(linked[1])
-    st.session_state["linked"] = linked
-
-
-def keep_link(search: Search) -> None:
-    """The address says what is explored (``?centre=...&hops=...``)."""
-    linked = (search.node_id, str(search.hops))
-    st.query_params.update({"centre": linked[0], "hops": linked[1]})
-    st.session_state["linked"] = linked
-
-
 def main() -> None:
     """Search (or follow a link), draw the network in the period chosen, its timeline and time
     wheel, then one node's details, its people and its downloads."""
@@ -272,7 +252,7 @@ def main() -> None:
     if not node_id:
         st.info("Enter an id to explore its network.", icon=":material/search:")
         st.stop()
-    keep_link(search)
+    keep_link(node_id, search.hops)
     if not rel_types:
         st.warning("Choose at least one role or link to follow.")
         st.stop()
