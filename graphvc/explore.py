@@ -61,7 +61,8 @@ NODE_FIELDS = (
 @dataclass(frozen=True)
 class EgoNetwork:
     """Nodes (``NODE_FIELDS`` and ``hop``, the steps from the centre) and edges (source, target,
-    type, between element ids); ``truncated`` when the node cap cut the network."""
+    type, between element ids); ``truncated`` when the node cap cut the network. An incident's
+    ``occurred_at`` is ISO 8601 text with its UTC offset (None on other nodes)."""
 
     nodes: pd.DataFrame
     edges: pd.DataFrame
@@ -89,13 +90,21 @@ def _filters(
     }
 
 
+def _instant(value: Any) -> str | None:
+    """A Neo4j date-time as ISO 8601 text with its offset: text stays plain in a cached frame,
+    a CSV or GraphML, and keeps the instant (a zone name such as ``[Europe/London]``, which
+    pandas cannot parse, is dropped; the offset before it fixes the instant)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(_plain(value)).split("[")[0]
+
+
 def _frame(
     nodes: Mapping[str, Mapping[str, Any]], edges: Mapping[Any, Mapping[str, str]]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return (
-        pd.DataFrame(list(nodes.values()), columns=[*NODE_FIELDS, "hop"]),
-        pd.DataFrame(list(edges.values()), columns=["source", "target", "type"]),
-    )
+    frame = pd.DataFrame(list(nodes.values()), columns=[*NODE_FIELDS, "hop"])
+    frame["occurred_at"] = [_instant(value) for value in frame["occurred_at"]]
+    return frame, pd.DataFrame(list(edges.values()), columns=["source", "target", "type"])
 
 
 def _grow(
@@ -315,8 +324,8 @@ def ego_network_tables(network: EgoNetwork) -> tuple[pd.DataFrame, pd.DataFrame]
     """The network as two tables for export, keyed by label and id (element ids are internal).
 
     Returns the nodes (``label``, ``id``, ``hop``, ``category``, ``harm``, ``name`` of places,
-    the scores) and the edges (``source_label``, ``source_id``, ``type``, ``target_label``,
-    ``target_id``).
+    the scores, ``occurred_at`` of incidents) and the edges (``source_label``, ``source_id``,
+    ``type``, ``target_label``, ``target_id``).
     """
     nodes = network.nodes.drop(columns="element_id")
     ends = network.nodes.set_index("element_id")[["label", "id"]]

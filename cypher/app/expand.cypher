@@ -27,6 +27,6 @@ RETURN elementId(n) AS via, elementId(startNode(r)) AS source, elementId(endNode
        CASE WHEN m:Person THEN null ELSE m.name END AS name,
        CASE WHEN listed IS NULL OR m.scored_at = listed THEN m.score_priority END AS score_priority,
        CASE WHEN listed IS NULL OR m.scored_at = listed THEN m.score_priority_rank END AS score_priority_rank,
-       toString(m.occurred_at) AS occurred_at,
-       CASE WHEN listed IS NULL OR m.scored_at = listed THEN m.score_betweenness END AS score_betweenness
+       CASE WHEN listed IS NULL OR m.scored_at = listed THEN m.score_betweenness END AS score_betweenness,
+       m.occurred_at AS occurred_at
 LIMIT $limit

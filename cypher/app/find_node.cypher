@@ -17,6 +17,6 @@ RETURN elementId(n) AS element_id, labels(n)[0] AS label, coalesce(n.id, n.code)
        n.category AS category, n.harm AS harm, CASE WHEN n:Person THEN null ELSE n.name END AS name,
        CASE WHEN listed IS NULL OR n.scored_at = listed THEN n.score_priority END AS score_priority,
        CASE WHEN listed IS NULL OR n.scored_at = listed THEN n.score_priority_rank END AS score_priority_rank,
-       toString(n.occurred_at) AS occurred_at,
-       CASE WHEN listed IS NULL OR n.scored_at = listed THEN n.score_betweenness END AS score_betweenness
+       CASE WHEN listed IS NULL OR n.scored_at = listed THEN n.score_betweenness END AS score_betweenness,
+       n.occurred_at AS occurred_at
 LIMIT 1

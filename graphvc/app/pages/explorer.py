@@ -17,6 +17,8 @@ from graphvc.app.access import (
     require_page,
 )
 from graphvc.app.explorer_exports import export_buttons
+from graphvc.app.explorer_links import follow_link, keep_link
+from graphvc.app.explorer_time import period_control, period_note, time_section
 from graphvc.app.network_view import SIZE_BY, chart_stats, legend_html, network_chart
 from graphvc.app.run_picker import run_header
 from graphvc.app.styling_editor import styling_rules
@@ -139,7 +141,7 @@ def search_form(names: dict[str, str]) -> Search:
             key="node_id",
             placeholder="e.g. P1",
         ).strip()
-        hops = reach.slider("Hops", 1, 3, 2, key="hops")
+        hops = reach.slider("Hops", 1, 3, key="hops")
         connect_to = connect.text_input(
             "Highlight the shortest connection to person",
             key="connect_to",
@@ -158,10 +160,11 @@ def search_form(names: dict[str, str]) -> Search:
     return Search(node_id, hops, connect_to, filters, str(size_by))
 
 
-def draw(search: Search, network: EgoNetwork, path: EgoNetwork | None) -> EgoNetwork:
-    """Say what the network holds, and draw it with the shortest connection when found;
-    the network shown."""
-    shown = explore.combine(network, path) if path is not None else network
+def draw(
+    search: Search, network: EgoNetwork, path: EgoNetwork | None, shown: EgoNetwork, note: str
+) -> None:
+    """Say what the network holds (and what of it is ``shown``, as ``note`` says), and draw
+    ``shown`` with the shortest connection when found."""
     if network.truncated:
         st.warning(
             f"This network reached the cap of {explore.MAX_NODES:,} nodes, so it is cut short: "
@@ -175,6 +178,7 @@ def draw(search: Search, network: EgoNetwork, path: EgoNetwork | None) -> EgoNet
         f"{len(network.nodes):,} nodes and {len(network.edges):,} links within {hops} "
         f"hop{'s' * (hops > 1)} of {search.node_id}"
         + (f", with {expanded} node{'s' * (expanded > 1)} expanded" if expanded else "")
+        + note
     )
     if path is not None:
         steps = " → ".join(path.nodes["id"].astype(str))
@@ -188,7 +192,6 @@ def draw(search: Search, network: EgoNetwork, path: EgoNetwork | None) -> EgoNet
     st.caption(chart_stats(shown, hops=hops, cap=explore.MAX_NODES))
     if shown.nodes[list(SIZE_BY)].isna().all().all():
         st.caption("No scores are written back yet (`graphvc analyse`): people have one size.")
-    return shown
 
 
 def node_details(shown: EgoNetwork, node_id: str) -> None:
@@ -237,16 +240,19 @@ def downloads(shown: EgoNetwork, node_id: str) -> None:
 
 
 def main() -> None:
-    """Search, draw the network, then one node's details, its people and its downloads."""
+    """Search (or follow a link), draw the network in the period chosen, its timeline and time
+    wheel, then one node's details, its people and its downloads."""
     require_page("explorer")
     st.title("Network explorer")
     require_graph()
     run_header()
+    follow_link()
     search = search_form(guarded(data.boroughs))
     node_id, rel_types = search.node_id, search.filters[0]
     if not node_id:
         st.info("Enter an id to explore its network.", icon=":material/search:")
         st.stop()
+    keep_link(node_id, search.hops)
     if not rel_types:
         st.warning("Choose at least one role or link to follow.")
         st.stop()
@@ -264,7 +270,11 @@ def main() -> None:
     path = None
     if search.connect_to:
         path = attempted(lambda: connection(node_id, search.connect_to, search.filters))
-    shown = draw(search, network, path)
+    whole = explore.combine(network, path) if path is not None else network
+    view = period_control(whole)
+    shown = view.shown(whole)
+    draw(search, network, path, shown, period_note(whole, shown, view))
+    time_section(whole, shown, view, on_pick=recentre)
     details_column, people_column = st.columns(2)
     with details_column:
         node_details(shown, node_id)
