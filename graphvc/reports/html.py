@@ -10,7 +10,6 @@ report is pseudonymised); names are never on it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from html import escape
 from typing import Any
@@ -20,8 +19,10 @@ import numpy as np
 import pandas as pd
 
 from graphvc.reports import charts
+from graphvc.reports.about import cut_note, provenance
 
 __all__ = [
+    "PART_NAMES",
     "STYLE",
     "changes_section",
     "figure",
@@ -30,30 +31,50 @@ __all__ = [
     "html_table",
     "neighbourhoods_section",
     "people_section",
-    "provenance",
     "render_report",
 ]
 
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222;
-       padding: 0 1em; line-height: 1.4; }
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222;
+       padding: 0 1em; line-height: 1.4; -webkit-print-color-adjust: exact;
+       print-color-adjust: exact; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.25em; border-bottom: 2px solid #0072B2; padding-bottom: 0.2em; margin-top: 2em; }
 h3 { font-size: 1.05em; margin-bottom: 0.3em; }
 p.note, figcaption { color: #555; font-size: 0.9em; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1em; }
-th, td { padding: 0.25em 0.6em; border-bottom: 1px solid #ddd; text-align: left; }
+th, td { padding: 0.25em 0.6em; border-bottom: 1px solid #ddd; text-align: left;
+         vertical-align: top; overflow-wrap: break-word; }
 th { background: #f3f6f9; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.flag { font-weight: bold; color: #D55E00; }
+table.about th { width: 14em; }
 .figures { display: flex; flex-wrap: wrap; gap: 1em; }
 .figure { background: #f3f6f9; padding: 0.6em 1em; border-radius: 4px; min-width: 9em; }
 .figure b { display: block; font-size: 1.4em; }
 .row { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
 code { font-size: 0.85em; }
 .scroll { overflow-x: auto; max-width: 100%; }
+svg { max-width: 100%; height: auto; }
+@page { size: A4; margin: 14mm 12mm 16mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 9.5pt; }
+  h2 { break-before: page; margin-top: 0; }
+  h2:first-of-type { break-before: auto; margin-top: 1.5em; }
+  h2, h3 { break-after: avoid; }
+  .scroll { overflow: visible; }
+  table { width: 100%; font-size: 7.5pt; }
+  th, td { padding: 0.15em 0.25em; }
+  table.wide { font-size: 7pt; }
+  thead { display: table-header-group; }
+  tr, figure, .figure { break-inside: avoid; }
+}
 """
 
+#: The parts of priority as a reader names them.
+PART_NAMES = {"rfg": "RFG", "betweenness": "betweenness", "harm_pagerank": "harm PageRank"}
+#: How a table shows a missing value.
+MISSING = "\u2014"
 #: Proportionality ratios at or beyond these bounds are flagged on the page.
 FLAG_ABOVE, FLAG_BELOW = 1.5, 2 / 3
 
@@ -63,7 +84,9 @@ def _cell(column: str, value: Any) -> tuple[str, str]:
     if isinstance(value, np.generic):
         value = value.item()
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return "", ""
+        return MISSING, ""
+    if isinstance(value, str) and not value.strip():
+        return MISSING, ""
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d %H:%M"), ""
     if isinstance(value, bool):
@@ -94,29 +117,70 @@ _INTEGERS = {
     "k_core",
     "degree",
     "distance",
+    "recency_days",
+    "days_since_last",
+    "domestic_incidents",
+    "periods_in_top_decile",
+    "periods",
 }
 
 
-def html_table(frame: pd.DataFrame, columns: Mapping[str, str], *, flag: str | None = None) -> str:
+#: Where a long word of a heading may break, so that a table of many columns fits an A4
+#: page: Chromium hyphenates only with dictionaries a headless install lacks.
+_BREAKS = {
+    "betweenness": "between\u00adness",
+    "PageRank": "Page\u00adRank",
+    "community": "com\u00admunity",
+    "incidents": "inci\u00addents",
+    "victimisations": "victim\u00adisations",
+    "neighbours": "neigh\u00adbours",
+    "\u2013": "\u2013\u200b",
+}
+#: A table of more columns than this is set smaller in print.
+WIDE = 12
+
+
+def _breakable(heading: str) -> str:
+    """``heading`` with soft hyphens where its long words may break.
+
+    Examples
+    --------
+    >>> _breakable("harm PageRank") == "harm Page\u00adRank"
+    True
+    """
+    for word, broken in _BREAKS.items():
+        heading = heading.replace(word, broken)
+    return heading
+
+
+def html_table(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    *,
+    flag: str | None = None,
+    empty: str = "None.",
+) -> str:
     """An HTML table of ``columns`` (column -> heading) of ``frame``; with ``flag``, cells of
-    that column beyond the proportionality bounds are marked."""
+    that column beyond the proportionality bounds are marked. An empty ``frame`` is the
+    sentence ``empty`` (say why the list is empty), not a table."""
     present = {c: h for c, h in columns.items() if c in frame.columns}
     if frame.empty:
-        return '<p class="note">None.</p>'
-    head = "".join(f"<th>{escape(h)}</th>" for h in present.values())
+        return f'<p class="note">{escape(empty)}</p>'
+    head = "".join(f"<th>{escape(_breakable(h))}</th>" for h in present.values())
     rows = []
     for record in frame[list(present)].itertuples(index=False):
         cells = []
         for column, value in zip(present, record, strict=True):
             text, css = _cell(column, value)
-            if column == flag and text and not (FLAG_BELOW < float(value) < FLAG_ABOVE):
+            if column == flag and text != MISSING and not (FLAG_BELOW < float(value) < FLAG_ABOVE):
                 css = "n flag"
             cells.append(
                 f'<td class="{css}">{escape(text)}</td>' if css else f"<td>{escape(text)}</td>"
             )
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    wide = ' class="wide"' if len(present) > WIDE else ""
     return (
-        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+        f'<div class="scroll"><table{wide}><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
@@ -189,7 +253,7 @@ def people_section(
     ``weights`` (a chart, with ``caption``; drawn for an empty list too, its legend alone,
     when ``chart_if_empty``), the table of ``columns`` and then ``after``."""
     parts = {
-        name: offenders[f"{name}_part"].fillna(0).tolist()
+        PART_NAMES.get(name, name): offenders[f"{name}_part"].fillna(0).tolist()
         for name in weights
         if f"{name}_part" in offenders
     }
@@ -235,7 +299,7 @@ def _offenders(offenders: pd.DataFrame, scores: pd.DataFrame, manifest: Mapping[
         heading="Who is central now",
         note=f"Priority = the weighted mean of {weights_text}, each scaled to its largest "
         "value; RFG is recency, frequency and gravity (harm) of offending. offenders.csv has "
-        "every part of every score.",
+        "every part of every score. " + cut_note(manifest, "offenders", "people scored"),
         columns=columns,
         caption="Priority of each listed person, split into its weighted parts.",
         chart_if_empty=True,
@@ -332,7 +396,7 @@ def _network(core: nx.Graph, communities: pd.DataFrame, seed: int) -> str:
     )
 
 
-def _victims(victims: pd.DataFrame) -> str:
+def _victims(victims: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
     columns = {
         "rank": "rank",
         "person_id": "person",
@@ -344,12 +408,15 @@ def _victims(victims: pd.DataFrame) -> str:
     }
     return (
         "<h2>Repeat victims</h2>"
-        '<p class="note">Victims of two or more incidents in the year to the as-of date.</p>'
+        '<p class="note">Victims of two or more incidents in the year to the as-of date. '
+        f"{escape(cut_note(manifest, 'repeat_victims', 'repeat victims'))}</p>"
         + html_table(victims, columns)
     )
 
 
-def _places(places: pd.DataFrame, outlines: Mapping[str, Any] | None) -> str:
+def _places(
+    places: pd.DataFrame, outlines: Mapping[str, Any] | None, manifest: Mapping[str, Any]
+) -> str:
     boroughs = places[places["level"] == "borough"]
     chart = charts.bar_chart(
         [
@@ -370,6 +437,7 @@ def _places(places: pd.DataFrame, outlines: Mapping[str, Any] | None) -> str:
     }
     tables = "".join(
         f"<h3>{escape(level.capitalize())}s</h3>"
+        + f'<p class="note">{escape(cut_note(manifest, f"places_{level}", f"{level}s with harm"))}</p>'
         + html_table(places[places["level"] == level], columns)
         for level in ("ward", "location")
     )
@@ -506,19 +574,6 @@ def _proportionality(table: pd.DataFrame) -> str:
     )
 
 
-def provenance(manifest: Mapping[str, Any]) -> str:
-    about = {key: manifest[key] for key in ("parameters", "versions") if key in manifest}
-    return (
-        "<h2>How this report was made</h2>"
-        f"<p>Configuration hash <code>{escape(manifest['config_hash'])}</code>; data hash "
-        f"<code>{escape(manifest['data']['data_hash'])}</code>; previous report "
-        f"{escape(str(manifest.get('previous_report') or 'none'))}. The same data, "
-        "configuration and versions give the same tables; manifest.json lists each file's "
-        "SHA-256.</p>"
-        f"<pre>{escape(json.dumps(about, indent=2, sort_keys=True, default=str))}</pre>"
-    )
-
-
 def render_report(
     tables: Mapping[str, pd.DataFrame],
     *,
@@ -544,8 +599,8 @@ def render_report(
             changes_section(tables["changes"], manifest.get("previous_report")),
             _review(tables["review"], manifest),
             _network(core, tables["communities"], seed),
-            _victims(tables["repeat_victims"]),
-            _places(tables["places"], outlines),
+            _victims(tables["repeat_victims"], manifest),
+            _places(tables["places"], outlines, manifest),
             _near_repeats(tables["near_repeats"]),
             neighbourhoods_section(
                 tables["neighbourhoods"],
