@@ -10,6 +10,7 @@ report is pseudonymised); names are never on it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from html import escape
 from typing import Any
@@ -18,6 +19,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from graphvc.display import MISSING, heading, plain_value
 from graphvc.reports import charts
 from graphvc.reports.about import cut_note, provenance
 
@@ -73,56 +75,24 @@ svg { max-width: 100%; height: auto; }
 
 #: The parts of priority as a reader names them.
 PART_NAMES = {"rfg": "RFG", "betweenness": "betweenness", "harm_pagerank": "harm PageRank"}
-#: How a table shows a missing value.
-MISSING = "\u2014"
 #: Proportionality ratios at or beyond these bounds are flagged on the page.
 FLAG_ABOVE, FLAG_BELOW = 1.5, 2 / 3
 
 
 def _cell(column: str, value: Any) -> tuple[str, str]:
-    """The text and CSS class of one table cell."""
+    """The text and CSS class of one table cell: the value as every table shows it
+    (:func:`graphvc.display.plain_value`), numbers set to the right."""
     if isinstance(value, np.generic):
         value = value.item()
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return MISSING, ""
     if isinstance(value, str) and not value.strip():
         return MISSING, ""
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d %H:%M"), ""
-    if isinstance(value, bool):
-        return ("yes" if value else "no"), ""
     if isinstance(value, float) and np.isinf(value):
         return "not linked", ""
-    if isinstance(value, int) or (isinstance(value, float) and column in _INTEGERS):
-        return f"{int(value):,}", "n"
-    if isinstance(value, float):
-        if column.endswith("_share"):
-            return f"{value:.1%}", "n"
-        return (f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"), "n"
-    return str(value), ""
-
-
-_INTEGERS = {
-    "rank",
-    "previous_rank",
-    "places_moved",
-    "community",
-    "people",
-    "listed",
-    "best_rank",
-    "links",
-    "incidents",
-    "victimisations",
-    "frequency",
-    "k_core",
-    "degree",
-    "distance",
-    "recency_days",
-    "days_since_last",
-    "domestic_incidents",
-    "periods_in_top_decile",
-    "periods",
-}
+    if isinstance(value, str) and _CODE.fullmatch(value):
+        return value.replace("_", " "), ""  # a value list's code, e.g. absolute_offender
+    text = plain_value(column, value)
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return text, ("n" if number and text != MISSING else "")
 
 
 #: Where a long word of a heading may break, so that a table of many columns fits an A4
@@ -134,8 +104,12 @@ _BREAKS = {
     "incidents": "inci\u00addents",
     "victimisations": "victim\u00adisations",
     "neighbours": "neigh\u00adbours",
+    "offences": "of\u00adfences",
+    "assessment": "assess\u00adment",
     "\u2013": "\u2013\u200b",
 }
+#: A code of a value list (``absolute_offender``, ``knife_enabled``), shown as words.
+_CODE = re.compile(r"[a-z]+(?:_[a-z]+)+")
 #: A table of more columns than this is set smaller in print.
 WIDE = 12
 
@@ -149,21 +123,24 @@ def _breakable(heading: str) -> str:
     True
     """
     for word, broken in _BREAKS.items():
-        heading = heading.replace(word, broken)
+        heading = heading.replace(word, broken).replace(word.capitalize(), broken.capitalize())
     return heading
 
 
 def html_table(
     frame: pd.DataFrame,
-    columns: Mapping[str, str],
+    columns: Mapping[str, str | None],
     *,
     flag: str | None = None,
     empty: str = "None.",
 ) -> str:
-    """An HTML table of ``columns`` (column -> heading) of ``frame``; with ``flag``, cells of
+    """An HTML table of ``columns`` of ``frame`` in plain language: each column's heading
+    is the one given, or (None) its declared label and unit
+    (:func:`graphvc.display.heading`, as the app shows it); each value as
+    :func:`graphvc.display.plain_value` writes it, missing as "—". With ``flag``, cells of
     that column beyond the proportionality bounds are marked. An empty ``frame`` is the
     sentence ``empty`` (say why the list is empty), not a table."""
-    present = {c: h for c, h in columns.items() if c in frame.columns}
+    present = {c: h or heading(c) for c, h in columns.items() if c in frame.columns}
     if frame.empty:
         return f'<p class="note">{escape(empty)}</p>'
     head = "".join(f"<th>{escape(_breakable(h))}</th>" for h in present.values())
@@ -243,7 +220,7 @@ def people_section(
     *,
     heading: str,
     note: str,
-    columns: Mapping[str, str],
+    columns: Mapping[str, str | None],
     caption: str = "",
     chart_if_empty: bool = False,
     after: str = "",
@@ -270,24 +247,26 @@ def people_section(
 
 def _offenders(offenders: pd.DataFrame, scores: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
     weights = manifest["parameters"].get("priority_weights", {})
-    columns = {
-        "rank": "rank",
-        "person_id": "person",
-        "priority": "priority",
-        "rfg": "RFG",
-        "betweenness": "betweenness",
-        "harm_pagerank": "harm PageRank",
-        "frequency": "incidents",
-        "gravity": "harm (days)",
-        "recency_days": "days since last",
-        "degree": "ties",
-        "community": "community",
-        "escalated_to_knife_or_gun": "escalated to knife/gun",
-        "overlap_class": "victim–offender",
-        "exposure_distance": "steps to gun/knife victim",
-        "listed_since": "listed since",
-        "review_by": "review by",
-    }
+    columns: dict[str, str | None] = dict.fromkeys(
+        (
+            "rank",
+            "person_id",
+            "priority",
+            "rfg",
+            "betweenness",
+            "harm_pagerank",
+            "frequency",
+            "gravity",
+            "recency_days",
+            "degree",
+            "community",
+            "escalated_to_knife_or_gun",
+            "overlap_class",
+            "exposure_distance",
+            "listed_since",
+            "review_by",
+        )
+    )
     histograms = "".join(
         charts.histogram(scores[column].astype(float).tolist(), title=column)
         for column in scores.columns
@@ -320,13 +299,13 @@ def changes_section(changes: pd.DataFrame, previous: str | None) -> str:
         for kind in ("entered", "left", "up", "down", "unchanged")
     )
     columns = {
-        "change": "change",
-        "person_id": "person",
-        "rank": "rank now",
-        "previous_rank": "rank before",
-        "places_moved": "places moved",
-        "priority": "priority",
-        "previous_priority": "priority before",
+        "change": "Change",
+        "person_id": None,
+        "rank": "Rank now",
+        "previous_rank": "Rank before",
+        "places_moved": "Places moved",
+        "priority": None,
+        "previous_priority": "Priority before",
     }
     return (
         "<h2>Who is new, who moved</h2>"
@@ -339,15 +318,17 @@ def changes_section(changes: pd.DataFrame, previous: str | None) -> str:
 def _review(review: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
     p = manifest["parameters"]
     counts = review["recommendation"].value_counts()
-    columns = {
-        "recommendation": "recommendation",
-        "person_id": "person",
-        "rank": "rank",
-        "listed_since": "listed since",
-        "review_by": "review by",
-        "last_offending": "last offending",
-        "reason": "reason",
-    }
+    columns: dict[str, str | None] = dict.fromkeys(
+        (
+            "recommendation",
+            "person_id",
+            "rank",
+            "listed_since",
+            "review_by",
+            "last_offending",
+            "reason",
+        )
+    )
     return (
         "<h2>Review and removal</h2>"
         f'<p class="note">{int(counts.get("review", 0))} due for review (listed for '
@@ -375,13 +356,13 @@ def _network(core: nx.Graph, communities: pd.DataFrame, seed: int) -> str:
         seed=seed,
     )
     columns = {
-        "community": "community",
-        "people": "people",
-        "listed": "listed",
-        "best_rank": "best rank",
-        "links": "co-offending links",
-        "incidents": "incidents",
-        "harm": "harm (days)",
+        "community": None,
+        "people": "People",
+        "listed": "Listed",
+        "best_rank": "Best rank",
+        "links": "Co-offending links",
+        "incidents": None,
+        "harm": None,
     }
     return (
         "<h2>The core network</h2>"
@@ -398,13 +379,13 @@ def _network(core: nx.Graph, communities: pd.DataFrame, seed: int) -> str:
 
 def _victims(victims: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
     columns = {
-        "rank": "rank",
-        "person_id": "person",
-        "victimisations": "victimisations",
-        "harm": "harm suffered (days)",
-        "harm_share": "share of victims' harm",
-        "first_at": "first",
-        "last_at": "latest",
+        "rank": None,
+        "person_id": None,
+        "victimisations": None,
+        "harm": "Harm suffered (days)",
+        "harm_share": "Share of victims' harm (%)",
+        "first_at": None,
+        "last_at": None,
     }
     return (
         "<h2>Repeat victims</h2>"
@@ -427,13 +408,13 @@ def _places(
         title="harm by borough",
     )
     columns = {
-        "rank": "rank",
-        "code": "code",
-        "name": "name",
-        "incidents": "incidents",
-        "harm": "harm (days)",
-        "harm_share": "share of harm",
-        "cumulative_harm_share": "cumulative share",
+        "rank": None,
+        "code": "Code",
+        "name": None,
+        "incidents": None,
+        "harm": None,
+        "harm_share": None,
+        "cumulative_harm_share": None,
     }
     tables = "".join(
         f"<h3>{escape(level.capitalize())}s</h3>"
@@ -447,8 +428,9 @@ def _places(
         picture = charts.outline_map(
             outlines["borough"], harm, title="harm by borough", lines=outlines.get("ward")
         )
+        legend = charts.shade_legend(max(harm.values(), default=0.0), title="harm (days)")
         drawn = figure(
-            picture,
+            f'<div class="row">{picture}{legend}</div>',
             "The boroughs listed above shaded by their harm (darker: more), ward outlines in "
             "grey. " + ("Outlines are approximate." if outlines.get("approximate") else ""),
         )
@@ -470,16 +452,16 @@ def neighbourhoods_section(wards: pd.DataFrame, which: str) -> str:
         title="share of the force's harm (%)",
     )
     columns = {
-        "rank": "force rank",
-        "ward_code": "ward",
-        "ward_name": "name",
-        "borough_name": "borough",
-        "incidents": "incidents",
-        "harm": "harm (days)",
-        "harm_share": "share of harm",
-        "top_decile": "top decile now",
-        "periods_in_top_decile": "quarters in top decile",
-        "periods": "of quarters",
+        "rank": "Force rank",
+        "ward_code": None,
+        "ward_name": None,
+        "borough_name": None,
+        "incidents": None,
+        "harm": None,
+        "harm_share": "Share of the force's harm (%)",
+        "top_decile": "Top decile now",
+        "periods_in_top_decile": "Quarters in top decile",
+        "periods": "Of quarters",
     }
     return (
         "<h2>High-impact neighbourhoods</h2>"
@@ -506,14 +488,14 @@ def _trend(trend: pd.DataFrame) -> str:
 
 def _exposure(exposure: pd.DataFrame) -> str:
     columns = {
-        "person_id": "person",
-        "rank": "priority rank",
-        "distance": "steps",
-        "is_victim": "victim",
-        "victims_1": "victims 1 step away",
-        "neighbours_1": "people 1 step away",
-        "victims_2": "victims 2 steps away",
-        "neighbours_2": "people 2 steps away",
+        "person_id": None,
+        "rank": "Priority rank",
+        "distance": None,
+        "is_victim": None,
+        "victims_1": "Victims 1 step away",
+        "neighbours_1": "People 1 step away",
+        "victims_2": "Victims 2 steps away",
+        "neighbours_2": "People 2 steps away",
     }
     return (
         "<h2>Exposure to gun and knife violence</h2>"
@@ -524,12 +506,12 @@ def _exposure(exposure: pd.DataFrame) -> str:
 
 def _near_repeats(knox: pd.DataFrame) -> str:
     columns = {
-        "distance_from_m": "from (m)",
-        "distance_to_m": "to (m)",
-        "days_from": "from (days)",
-        "days_to": "to (days)",
-        "observed": "pairs",
-        "simulated_mean": "expected",
+        "distance_from_m": "From (m)",
+        "distance_to_m": "To (m)",
+        "days_from": "From (days)",
+        "days_to": "To (days)",
+        "observed": "Pairs",
+        "simulated_mean": "Expected",
         "knox_ratio": "Knox ratio",
         "p_value": "p",
     }
@@ -544,12 +526,12 @@ def _near_repeats(knox: pd.DataFrame) -> str:
 
 def _proportionality(table: pd.DataFrame) -> str:
     columns = {
-        "value": "value",
-        "list_count": "on the list",
-        "list_share": "share of list",
-        "population_count": "in the pool",
-        "population_share": "share of pool",
-        "ratio": "ratio",
+        "value": None,
+        "list_count": None,
+        "list_share": None,
+        "population_count": "In the pool",
+        "population_share": "Share of the pool (%)",
+        "ratio": None,
     }
     blocks = []
     pools = {"offenders": "everyone scored", "repeat_victims": "every victim of the year"}

@@ -171,20 +171,20 @@ def _people_section(
     offenders: pd.DataFrame, weights: Mapping[str, float], manifest: Mapping[str, Any]
 ) -> str:
     columns = {
-        "rank": "rank here",
-        "force_rank": "force rank",
-        "person_id": "person",
-        "priority": "priority",
+        "rank": "Rank here",
+        "force_rank": "Force rank",
+        "person_id": None,
+        "priority": None,
         **{f"{name}_part": f"{PART_NAMES.get(name, name)} part" for name in weights},
-        "rfg": "RFG",
-        "recency_days": "days since last",
-        "frequency": "incidents",
-        "gravity": "harm (days)",
-        "betweenness": "betweenness",
-        "harm_pagerank": "harm PageRank",
-        "degree": "co-offenders",
-        "escalated_to_knife_or_gun": "escalated to knife/gun",
-        "exposure_distance": "steps to gun/knife victim",
+        "rfg": None,
+        "recency_days": None,
+        "frequency": None,
+        "gravity": None,
+        "betweenness": None,
+        "harm_pagerank": None,
+        "degree": None,
+        "escalated_to_knife_or_gun": None,
+        "exposure_distance": None,
     }
     return people_section(
         offenders,
@@ -201,20 +201,20 @@ def _victims_section(
     victims: pd.DataFrame, marac: pd.DataFrame, manifest: Mapping[str, Any]
 ) -> str:
     victim_columns = {
-        "person_id": "person",
-        "victimisations": "victimisations (year)",
-        "domestic_incidents": "domestic abuse",
-        "harm": "harm (days)",
-        "last_at": "latest",
-        "days_since_last": "days since",
-        "due_for_contact": f"due for contact (< {CONTACT_DAYS} days)",
+        "person_id": None,
+        "victimisations": "Victimisations (year)",
+        "domestic_incidents": "Domestic abuse",
+        "harm": "Harm suffered (days)",
+        "last_at": None,
+        "days_since_last": "Days since",
+        "due_for_contact": f"Due for contact (< {CONTACT_DAYS} days)",
     }
     marac_columns = {
-        "person_id": "person",
-        "domestic_incidents": "domestic-abuse incidents (12 months)",
-        "last_at": "latest",
-        "high_risk_assessment": "high-risk assessment",
-        "reason": "why",
+        "person_id": None,
+        "domestic_incidents": "Domestic-abuse incidents (12 months)",
+        "last_at": None,
+        "high_risk_assessment": "High-risk assessment",
+        "reason": "Why",
     }
     return (
         "<h2>Victims due for contact</h2>"
