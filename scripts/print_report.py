@@ -49,7 +49,7 @@ def print_preview(page: Path, png: Path, pdf: Path | None = None) -> None:
             "Emulation.setDeviceMetricsOverride",
             {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
         )
-        browser.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})
+        browser.execute_script("document.documentElement.style.overflow = 'hidden'")
         browser.save_screenshot(str(png))
         if pdf is not None:
             pdf.write_bytes(a4_pdf(browser))

@@ -68,6 +68,8 @@ svg { max-width: 100%; height: auto; }
   table { width: 100%; font-size: 7.5pt; }
   th, td { padding: 0.15em 0.25em; }
   table.wide { font-size: 7pt; }
+  table.wide th, table.wide td { padding: 0.15em 0.15em; }
+  td.id { overflow-wrap: anywhere; }
   thead { display: table-header-group; }
   tr, figure, .figure { break-inside: avoid; }
 }
@@ -123,7 +125,9 @@ def _breakable(heading: str) -> str:
     True
     """
     for word, broken in _BREAKS.items():
-        heading = heading.replace(word, broken).replace(word.capitalize(), broken.capitalize())
+        heading = heading.replace(word, broken)
+        if word.capitalize() != word:
+            heading = heading.replace(word.capitalize(), broken.capitalize())
     return heading
 
 
@@ -151,6 +155,8 @@ def html_table(
             text, css = _cell(column, value)
             if column == flag and text != MISSING and not (FLAG_BELOW < float(value) < FLAG_ABOVE):
                 css = "n flag"
+            elif column == "person_id":
+                css = "id"
             cells.append(
                 f'<td class="{css}">{escape(text)}</td>' if css else f"<td>{escape(text)}</td>"
             )

@@ -21,6 +21,7 @@ from graphvc.geography import installed_london
 from graphvc.reference.install import install_from
 from graphvc.synth import generate, write
 from loaders.folder import load_folder
+from scripts.print_report import HEIGHT, WIDTH, a4_pdf
 from tests.browser import chromium
 
 CITY_OF_LONDON = "E09000001"
@@ -93,6 +94,8 @@ def plain_language_faults(page: str) -> list[str]:
                 heading = headings[index] if index < len(headings) else row[0]
                 if cell == "" or cell.lower() in {"none", "nan", "<na>", "nat", "null"}:
                     faults.append(f"table {number}: {heading!r} cell {cell!r}")
+                elif SNAKE.fullmatch(cell):
+                    faults.append(f"table {number}: {heading!r} cell {cell!r} is a code")
                 elif NUMBER.fullmatch(cell) and "." in cell and _significant(cell) > 4:
                     faults.append(f"table {number}: {heading!r} cell {cell!r} too precise")
                 elif (
@@ -110,10 +113,11 @@ def test_the_sweep_finds_each_fault() -> None:
     page = (
         "<table><thead><tr><th>priority_rank</th><th>rank</th><th>score</th></tr></thead>"
         "<tbody><tr><td>1</td><td>2.0</td><td>0.026490359549825634</td></tr>"
-        "<tr><td>None</td><td>3</td><td>nan</td></tr></tbody></table>"
+        "<tr><td>None</td><td>3</td><td>nan</td></tr>"
+        "<tr><td>4</td><td>4</td><td>knife_enabled</td></tr></tbody></table>"
     )
     faults = plain_language_faults(page)
-    assert len(faults) == 5, faults
+    assert len(faults) == 6, faults
     assert plain_language_faults(page.replace("priority_rank", "rank").replace("2.0", "2")) != []
     clean = (
         "<table><tr><th>rank</th><th>score</th></tr><tr><td>1,234</td><td>0.0265</td></tr></table>"
@@ -248,20 +252,31 @@ def test_the_pages_are_laid_out_for_a4(pages: dict, which: str) -> None:
         assert page.count("<path") > 10  # the boroughs and the borough's wards
 
 
-def test_the_pack_prints_to_a4_pages(pages: dict, tmp_path: Path) -> None:
-    from selenium.webdriver.common.print_page_options import PrintOptions
-
-    options = PrintOptions()
-    options.page_width, options.page_height = 21.0, 29.7
-    options.background = True
+@pytest.mark.parametrize("which", ["pack", "weekly"])
+def test_the_pages_print_on_a4_pages_that_nothing_overflows(
+    pages: dict, which: str, tmp_path: Path
+) -> None:
     with chromium(tmp_path / "profile") as browser:
-        browser.get((pages["pack"] / "report.html").as_uri())
+        browser.get((pages[which] / "report.html").as_uri())
         sections = len(browser.find_elements("tag name", "h2"))
-        pdf = __import__("base64").b64decode(browser.print_page(options))
+        pdf = a4_pdf(browser)
+        # As printed: the print style sheet, at the width an A4 page leaves inside its margins.
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        browser.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
+        )
+        wider = browser.execute_script(
+            "const w = document.documentElement.clientWidth;"
+            "return [...document.querySelectorAll('body > *, table, svg')]"
+            ".filter(e => e.getBoundingClientRect().right > w + 1)"
+            ".map(e => e.tagName + ' ' + e.textContent.slice(0, 40));"
+        )
+    assert wider == []
     assert pdf.startswith(b"%PDF")
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
-    # A page break before each section: at least one page per section; each page A4
-    # (595 x 842 points).
+    # A page break before each section but the first: a page at least for each; every page
+    # A4 (595 x 842 points).
     assert len(boxes) >= sections >= 6
     assert all(
         math.isclose(float(w), 595.3, abs_tol=1.5) and math.isclose(float(h), 841.9, abs_tol=1.5)
