@@ -34,8 +34,8 @@ def cut_note(manifest: Mapping[str, Any], table: str, noun: str) -> str:
     ('All 3 people shown.', '')
     """
     size = manifest.get("lists", {}).get(table)
-    if not size:
-        return ""
+    if not size or not size["qualified"]:
+        return ""  # an empty list says why itself
     shown, qualified = size["shown"], size["qualified"]
     if shown >= qualified:
         return f"All {qualified:,} {noun} shown."

@@ -230,11 +230,14 @@ def people_section(
     caption: str = "",
     chart_if_empty: bool = False,
     after: str = "",
+    empty: str = "No one: no person with an incident in the window was scored (data that "
+    "names no people, such as police.uk's, lists no one).",
 ) -> str:
     """A list of people (:func:`graphvc.reports.tables.offenders_table`) as a section:
     ``heading``, ``note``, each person's priority split into its parts weighted by
     ``weights`` (a chart, with ``caption``; drawn for an empty list too, its legend alone,
-    when ``chart_if_empty``), the table of ``columns`` and then ``after``."""
+    when ``chart_if_empty``), the table of ``columns`` (or the sentence ``empty``) and then
+    ``after``."""
     parts = {
         PART_NAMES.get(name, name): offenders[f"{name}_part"].fillna(0).tolist()
         for name in weights
@@ -246,7 +249,7 @@ def people_section(
         f"<h2>{escape(heading)}</h2>"
         f'<p class="note">{escape(note)}</p>'
         + (figure(chart, caption) if len(offenders) or chart_if_empty else "")
-        + html_table(offenders, columns)
+        + html_table(offenders, columns, empty=empty)
         + after
     )
 

@@ -193,6 +193,8 @@ def _people_section(
         note="People with an incident in this borough in the window, by their force-wide "
         "priority; every part of the score is shown (offenders.csv has all). "
         + cut_note(manifest, "offenders", "people of the borough"),
+        empty="No one: no person with an incident in this borough in the window was scored "
+        "(data that names no people, such as police.uk's, lists no one).",
         columns=columns,
     )
 
