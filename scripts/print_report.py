@@ -35,8 +35,9 @@ def a4_pdf(browser: object) -> bytes:
     return base64.b64decode(browser.print_page(options))  # type: ignore[attr-defined]
 
 
-def print_preview(page: Path, png: Path, pdf: Path | None = None) -> None:
-    """Save the first printed page of ``page`` as ``png`` (and the whole as ``pdf``)."""
+def print_preview(page: Path, png: Path, pdf: Path | None = None, at: str | None = None) -> None:
+    """Save the first printed page of ``page`` as ``png`` (and the whole as ``pdf``); with
+    ``at`` (a CSS selector), the printed page from that element on instead of the first."""
     with (
         tempfile.TemporaryDirectory() as profile,
         chromium(Path(profile), width=WIDTH, height=HEIGHT) as browser,
@@ -49,6 +50,8 @@ def print_preview(page: Path, png: Path, pdf: Path | None = None) -> None:
             "Emulation.setDeviceMetricsOverride",
             {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 1, "mobile": False},
         )
+        if at is not None:
+            browser.execute_script(f"document.querySelector({at!r}).scrollIntoView()")
         browser.execute_script("document.documentElement.style.overflow = 'hidden'")
         browser.save_screenshot(str(png))
         if pdf is not None:
@@ -56,6 +59,10 @@ def print_preview(page: Path, png: Path, pdf: Path | None = None) -> None:
 
 
 if __name__ == "__main__":
+    # page.html out.png [out.pdf [css selector]]
     print_preview(
-        Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else None
+        Path(sys.argv[1]),
+        Path(sys.argv[2]),
+        Path(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] != "-" else None,
+        sys.argv[4] if len(sys.argv) > 4 else None,
     )

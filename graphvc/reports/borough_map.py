@@ -131,9 +131,9 @@ def borough_map_section(
         + f'<div class="row">{"".join(pictures)}</div>'
         + '<p class="note">'
         + escape(
-            "Left: the force's boroughs, this one filled. Right: its wards shaded by their "
-            "crime harm (Cambridge Crime Harm Index days) in the last quarter, darker for "
-            "more; white wards recorded none."
+            "The force's boroughs, this one filled; then its wards shaded by their crime "
+            "harm (Cambridge Crime Harm Index days) in the last quarter, darker for more "
+            "(the legend beside them); white wards recorded none."
             + (" No ward outlines cover this borough." if not wards["features"] else "")
             + approximate
         )

@@ -142,14 +142,16 @@ def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough
     if targets.empty:
         return '<h2>Targets</h2><p class="note">No targets.</p>'
     shown = formatted(targets)
+    titles = dict(zip(targets["target"], targets["title"], strict=True))
     pictures = []
     for target, rows in target_charts[target_charts["area_code"] == borough].groupby(
         "target", sort=False
     ):
+        title = str(titles.get(target, target))
         pictures.append(
             figure(
-                target_chart(rows, title=str(target)),
-                f"{target}: monthly, with the centre line and 3-sigma limits of the baseline "
+                target_chart(rows, title=title),
+                f"{title}: monthly, with the centre line and 3-sigma limits of the baseline "
                 "year; orange points signal a real shift.",
             )
         )
