@@ -309,7 +309,11 @@ def _places(
         )
     return (
         "<h2>Where the harm falls</h2>"
-        + figure(chart, "Crime harm (Cambridge Crime Harm Index days) in the window, by borough.")
+        + figure(
+            chart,
+            "Crime harm (Cambridge Crime Harm Index days) in the window, by borough. "
+            + cut_note(manifest, "places_borough", "boroughs with harm"),
+        )
         + drawn
         + tables
     )

@@ -319,6 +319,19 @@ def _borough_names(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     )
 
 
+def _log_cuts(borough: str, sizes: Mapping[str, Mapping[str, int]]) -> None:
+    """Say in the log which of the pack's lists ``--top`` cuts, as the page says it."""
+    for table, size in sizes.items():
+        if size["shown"] < size["qualified"]:
+            log.info(
+                "tasking pack %s: %s lists %d of %d; raise --top to list more",
+                borough,
+                table,
+                size["shown"],
+                size["qualified"],
+            )
+
+
 def write_tasking_pack(
     result: AnalysisResult,
     out_dir: str | Path,
@@ -358,15 +371,7 @@ def write_tasking_pack(
     )
     evaluated = evaluate_targets(targets, counts, moments, coverage, areas=[borough])
     report, sizes = tasking_tables(result, borough, evaluated, top=top)
-    for table, size in sizes.items():
-        if size["shown"] < size["qualified"]:
-            log.info(
-                "tasking pack %s: %s lists %d of %d; raise --top to list more",
-                borough,
-                table,
-                size["shown"],
-                size["qualified"],
-            )
+    _log_cuts(borough, sizes)
     fingerprint = key_id(key) if pseudonymise and key else None
     names = person_names(result.tables, key if fingerprint else None)
     if audit_dir is not None:

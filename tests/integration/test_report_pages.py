@@ -225,6 +225,23 @@ def pages(london: dict, test_settings: Settings, tmp_path_factory: pytest.TempPa
     return {"pack": pack, "weekly": weekly}
 
 
+def test_the_weekly_report_says_what_each_list_cuts(pages: dict) -> None:
+    report = pages["weekly"]
+    lists = json.loads((report / "manifest.json").read_text())["lists"]
+    page = (report / "report.html").read_text()
+    offenders = lists["offenders"]
+    assert offenders["shown"] == len(pd.read_csv(report / "offenders.csv")) >= 10
+    assert (
+        f"{offenders['shown']:,} of {offenders['qualified']:,} people scored shown; "
+        "raise --top to list more." in page
+    )
+    places = pd.read_csv(report / "places.csv")
+    for level, noun in (("ward", "wards"), ("borough", "boroughs")):
+        size = lists[f"places_{level}"]
+        assert size["shown"] == (places["level"] == level).sum() < size["qualified"]
+        assert f"{size['shown']:,} of {size['qualified']:,} {noun} with harm shown" in page
+
+
 @pytest.mark.parametrize("which", ["pack", "weekly"])
 def test_every_table_of_the_pages_reads_in_plain_language(pages: dict, which: str) -> None:
     page = (pages[which] / "report.html").read_text()
