@@ -163,7 +163,8 @@ def report_centrality_command(
     type=click.IntRange(1, 100_000),
     default=20,
     show_default=True,
-    help="How many people each pack lists (ties at the cut kept).",
+    help="How many people each list of a pack holds: the offenders (ties at the cut kept) "
+    "and the victims due for contact.",
 )
 @_PSEUDONYMISE
 @SEED

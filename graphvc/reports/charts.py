@@ -23,6 +23,7 @@ __all__ = [
     "line_chart",
     "network_picture",
     "outline_map",
+    "shade_legend",
     "stacked_bars",
     "state_map",
 ]
@@ -135,7 +136,7 @@ def stacked_bars(
                     plot * value / top,
                     _ROW - 6,
                     PALETTE[k % len(PALETTE)],
-                    f"{label} {name}: {value:.4g}",
+                    f"{label} {name}: {_number(value)}",
                 )
             )
             x += plot * value / top
@@ -350,10 +351,35 @@ def outline_map(
             return "#ffffff", None
         if code in marked:
             return marked_fill, _number(value)
-        share = value / top if top > 0 else 0.0
-        return f"rgb(213,{int(94 + 150 * (1 - share))},0)", _number(value)
+        return _shade(value / top if top > 0 else 0.0), _number(value)
 
     return _outlines(areas, shade, title=title, lines=lines, width=width)
+
+
+def _shade(share: float) -> str:
+    """The fill of an area carrying ``share`` of the largest value: amber to deep orange."""
+    return f"rgb(213,{int(94 + 150 * (1 - share))},0)"
+
+
+def shade_legend(top: float, *, title: str, steps: int = 5) -> str:
+    """The legend of :func:`outline_map`'s shading: ``steps`` swatches from none to ``top``.
+
+    Examples
+    --------
+    >>> svg = shade_legend(730.0, title="harm")
+    >>> svg.count("<rect"), ">730<" in svg, ">none<" in svg
+    (6, True, True)
+    """
+    body = [
+        _text(0, 14, title),
+        '<rect x="0.5" y="22.5" width="27" height="15" fill="#ffffff" stroke="#999"/>',
+        _text(34, 35, "none"),
+    ]
+    for step in range(steps):
+        share = (step + 1) / steps
+        y = 22 + (step + 1) * 20
+        body += [_rect(0, y, 28, 16, _shade(share)), _text(34, y + 13, _number(top * share))]
+    return _svg(180, 22 + (steps + 1) * 20 + 4, body, title)
 
 
 def state_map(

@@ -10,18 +10,27 @@ report is pseudonymised); names are never on it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from html import escape
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pandas as pd
 
 from graphvc.reports import charts
+from graphvc.reports.about import cut_note, provenance
+from graphvc.reports.page import (
+    FLAG_ABOVE,
+    FLAG_BELOW,
+    STYLE,
+    figure,
+    figure_boxes,
+    html_page,
+    html_table,
+)
 
 __all__ = [
+    "PART_NAMES",
     "STYLE",
     "changes_section",
     "figure",
@@ -30,100 +39,11 @@ __all__ = [
     "html_table",
     "neighbourhoods_section",
     "people_section",
-    "provenance",
     "render_report",
 ]
 
-STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222;
-       padding: 0 1em; line-height: 1.4; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; }
-h2 { font-size: 1.25em; border-bottom: 2px solid #0072B2; padding-bottom: 0.2em; margin-top: 2em; }
-h3 { font-size: 1.05em; margin-bottom: 0.3em; }
-p.note, figcaption { color: #555; font-size: 0.9em; }
-table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0 1em; }
-th, td { padding: 0.25em 0.6em; border-bottom: 1px solid #ddd; text-align: left; }
-th { background: #f3f6f9; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; }
-td.flag { font-weight: bold; color: #D55E00; }
-.figures { display: flex; flex-wrap: wrap; gap: 1em; }
-.figure { background: #f3f6f9; padding: 0.6em 1em; border-radius: 4px; min-width: 9em; }
-.figure b { display: block; font-size: 1.4em; }
-.row { display: flex; flex-wrap: wrap; gap: 1.5em; align-items: flex-start; }
-code { font-size: 0.85em; }
-.scroll { overflow-x: auto; max-width: 100%; }
-"""
-
-#: Proportionality ratios at or beyond these bounds are flagged on the page.
-FLAG_ABOVE, FLAG_BELOW = 1.5, 2 / 3
-
-
-def _cell(column: str, value: Any) -> tuple[str, str]:
-    """The text and CSS class of one table cell."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return "", ""
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d %H:%M"), ""
-    if isinstance(value, bool):
-        return ("yes" if value else "no"), ""
-    if isinstance(value, float) and np.isinf(value):
-        return "not linked", ""
-    if isinstance(value, int) or (isinstance(value, float) and column in _INTEGERS):
-        return f"{int(value):,}", "n"
-    if isinstance(value, float):
-        if column.endswith("_share"):
-            return f"{value:.1%}", "n"
-        return (f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"), "n"
-    return str(value), ""
-
-
-_INTEGERS = {
-    "rank",
-    "previous_rank",
-    "places_moved",
-    "community",
-    "people",
-    "listed",
-    "best_rank",
-    "links",
-    "incidents",
-    "victimisations",
-    "frequency",
-    "k_core",
-    "degree",
-    "distance",
-}
-
-
-def html_table(frame: pd.DataFrame, columns: Mapping[str, str], *, flag: str | None = None) -> str:
-    """An HTML table of ``columns`` (column -> heading) of ``frame``; with ``flag``, cells of
-    that column beyond the proportionality bounds are marked."""
-    present = {c: h for c, h in columns.items() if c in frame.columns}
-    if frame.empty:
-        return '<p class="note">None.</p>'
-    head = "".join(f"<th>{escape(h)}</th>" for h in present.values())
-    rows = []
-    for record in frame[list(present)].itertuples(index=False):
-        cells = []
-        for column, value in zip(present, record, strict=True):
-            text, css = _cell(column, value)
-            if column == flag and text and not (FLAG_BELOW < float(value) < FLAG_ABOVE):
-                css = "n flag"
-            cells.append(
-                f'<td class="{css}">{escape(text)}</td>' if css else f"<td>{escape(text)}</td>"
-            )
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
-
-
-def figure(svg: str, caption: str) -> str:
-    """An SVG picture with its caption."""
-    return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
+#: The parts of priority as a reader names them.
+PART_NAMES = {"rfg": "RFG", "betweenness": "betweenness", "harm_pagerank": "harm PageRank"}
 
 
 def _header(manifest: Mapping[str, Any]) -> str:
@@ -164,32 +84,26 @@ def _key_figures(analysis: Mapping[str, Any]) -> str:
     )
 
 
-def figure_boxes(figures: Mapping[str, int]) -> str:
-    """Key figures as a row of boxes, each a number over its label."""
-    boxes = "".join(
-        f'<div class="figure"><b>{value:,}</b>{escape(label)}</div>'
-        for label, value in figures.items()
-    )
-    return f'<div class="figures">{boxes}</div>'
-
-
 def people_section(
     offenders: pd.DataFrame,
     weights: Mapping[str, float],
     *,
     heading: str,
     note: str,
-    columns: Mapping[str, str],
+    columns: Mapping[str, str | None],
     caption: str = "",
     chart_if_empty: bool = False,
     after: str = "",
+    empty: str = "No one: no person with an incident in the window was scored (data that "
+    "names no people, such as police.uk's, lists no one).",
 ) -> str:
     """A list of people (:func:`graphvc.reports.tables.offenders_table`) as a section:
     ``heading``, ``note``, each person's priority split into its parts weighted by
     ``weights`` (a chart, with ``caption``; drawn for an empty list too, its legend alone,
-    when ``chart_if_empty``), the table of ``columns`` and then ``after``."""
+    when ``chart_if_empty``), the table of ``columns`` (or the sentence ``empty``) and then
+    ``after``."""
     parts = {
-        name: offenders[f"{name}_part"].fillna(0).tolist()
+        PART_NAMES.get(name, name): offenders[f"{name}_part"].fillna(0).tolist()
         for name in weights
         if f"{name}_part" in offenders
     }
@@ -199,31 +113,33 @@ def people_section(
         f"<h2>{escape(heading)}</h2>"
         f'<p class="note">{escape(note)}</p>'
         + (figure(chart, caption) if len(offenders) or chart_if_empty else "")
-        + html_table(offenders, columns)
+        + html_table(offenders, columns, empty=empty)
         + after
     )
 
 
 def _offenders(offenders: pd.DataFrame, scores: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
     weights = manifest["parameters"].get("priority_weights", {})
-    columns = {
-        "rank": "rank",
-        "person_id": "person",
-        "priority": "priority",
-        "rfg": "RFG",
-        "betweenness": "betweenness",
-        "harm_pagerank": "harm PageRank",
-        "frequency": "incidents",
-        "gravity": "harm (days)",
-        "recency_days": "days since last",
-        "degree": "ties",
-        "community": "community",
-        "escalated_to_knife_or_gun": "escalated to knife/gun",
-        "overlap_class": "victim–offender",
-        "exposure_distance": "steps to gun/knife victim",
-        "listed_since": "listed since",
-        "review_by": "review by",
-    }
+    columns: dict[str, str | None] = dict.fromkeys(
+        (
+            "rank",
+            "person_id",
+            "priority",
+            "rfg",
+            "betweenness",
+            "harm_pagerank",
+            "frequency",
+            "gravity",
+            "recency_days",
+            "degree",
+            "community",
+            "escalated_to_knife_or_gun",
+            "overlap_class",
+            "exposure_distance",
+            "listed_since",
+            "review_by",
+        )
+    )
     histograms = "".join(
         charts.histogram(scores[column].astype(float).tolist(), title=column)
         for column in scores.columns
@@ -235,7 +151,7 @@ def _offenders(offenders: pd.DataFrame, scores: pd.DataFrame, manifest: Mapping[
         heading="Who is central now",
         note=f"Priority = the weighted mean of {weights_text}, each scaled to its largest "
         "value; RFG is recency, frequency and gravity (harm) of offending. offenders.csv has "
-        "every part of every score.",
+        "every part of every score. " + cut_note(manifest, "offenders", "people scored"),
         columns=columns,
         caption="Priority of each listed person, split into its weighted parts.",
         chart_if_empty=True,
@@ -256,13 +172,13 @@ def changes_section(changes: pd.DataFrame, previous: str | None) -> str:
         for kind in ("entered", "left", "up", "down", "unchanged")
     )
     columns = {
-        "change": "change",
-        "person_id": "person",
-        "rank": "rank now",
-        "previous_rank": "rank before",
-        "places_moved": "places moved",
-        "priority": "priority",
-        "previous_priority": "priority before",
+        "change": "Change",
+        "person_id": None,
+        "rank": "Rank now",
+        "previous_rank": "Rank before",
+        "places_moved": "Places moved",
+        "priority": None,
+        "previous_priority": "Priority before",
     }
     return (
         "<h2>Who is new, who moved</h2>"
@@ -275,15 +191,17 @@ def changes_section(changes: pd.DataFrame, previous: str | None) -> str:
 def _review(review: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
     p = manifest["parameters"]
     counts = review["recommendation"].value_counts()
-    columns = {
-        "recommendation": "recommendation",
-        "person_id": "person",
-        "rank": "rank",
-        "listed_since": "listed since",
-        "review_by": "review by",
-        "last_offending": "last offending",
-        "reason": "reason",
-    }
+    columns: dict[str, str | None] = dict.fromkeys(
+        (
+            "recommendation",
+            "person_id",
+            "rank",
+            "listed_since",
+            "review_by",
+            "last_offending",
+            "reason",
+        )
+    )
     return (
         "<h2>Review and removal</h2>"
         f'<p class="note">{int(counts.get("review", 0))} due for review (listed for '
@@ -311,13 +229,13 @@ def _network(core: nx.Graph, communities: pd.DataFrame, seed: int) -> str:
         seed=seed,
     )
     columns = {
-        "community": "community",
-        "people": "people",
-        "listed": "listed",
-        "best_rank": "best rank",
-        "links": "co-offending links",
-        "incidents": "incidents",
-        "harm": "harm (days)",
+        "community": None,
+        "people": "People",
+        "listed": "Listed",
+        "best_rank": "Best rank",
+        "links": "Co-offending links",
+        "incidents": None,
+        "harm": None,
     }
     return (
         "<h2>The core network</h2>"
@@ -332,24 +250,27 @@ def _network(core: nx.Graph, communities: pd.DataFrame, seed: int) -> str:
     )
 
 
-def _victims(victims: pd.DataFrame) -> str:
+def _victims(victims: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
     columns = {
-        "rank": "rank",
-        "person_id": "person",
-        "victimisations": "victimisations",
-        "harm": "harm suffered (days)",
-        "harm_share": "share of victims' harm",
-        "first_at": "first",
-        "last_at": "latest",
+        "rank": None,
+        "person_id": None,
+        "victimisations": None,
+        "harm": "Harm suffered (days)",
+        "harm_share": "Share of victims' harm (%)",
+        "first_at": None,
+        "last_at": None,
     }
     return (
         "<h2>Repeat victims</h2>"
-        '<p class="note">Victims of two or more incidents in the year to the as-of date.</p>'
+        '<p class="note">Victims of two or more incidents in the year to the as-of date. '
+        f"{escape(cut_note(manifest, 'repeat_victims', 'repeat victims'))}</p>"
         + html_table(victims, columns)
     )
 
 
-def _places(places: pd.DataFrame, outlines: Mapping[str, Any] | None) -> str:
+def _places(
+    places: pd.DataFrame, outlines: Mapping[str, Any] | None, manifest: Mapping[str, Any]
+) -> str:
     boroughs = places[places["level"] == "borough"]
     chart = charts.bar_chart(
         [
@@ -360,16 +281,17 @@ def _places(places: pd.DataFrame, outlines: Mapping[str, Any] | None) -> str:
         title="harm by borough",
     )
     columns = {
-        "rank": "rank",
-        "code": "code",
-        "name": "name",
-        "incidents": "incidents",
-        "harm": "harm (days)",
-        "harm_share": "share of harm",
-        "cumulative_harm_share": "cumulative share",
+        "rank": None,
+        "code": "Code",
+        "name": None,
+        "incidents": None,
+        "harm": None,
+        "harm_share": None,
+        "cumulative_harm_share": None,
     }
     tables = "".join(
         f"<h3>{escape(level.capitalize())}s</h3>"
+        + f'<p class="note">{escape(cut_note(manifest, f"places_{level}", f"{level}s with harm"))}</p>'
         + html_table(places[places["level"] == level], columns)
         for level in ("ward", "location")
     )
@@ -379,14 +301,19 @@ def _places(places: pd.DataFrame, outlines: Mapping[str, Any] | None) -> str:
         picture = charts.outline_map(
             outlines["borough"], harm, title="harm by borough", lines=outlines.get("ward")
         )
+        legend = charts.shade_legend(max(harm.values(), default=0.0), title="harm (days)")
         drawn = figure(
-            picture,
+            f'<div class="row">{picture}{legend}</div>',
             "The boroughs listed above shaded by their harm (darker: more), ward outlines in "
             "grey. " + ("Outlines are approximate." if outlines.get("approximate") else ""),
         )
     return (
         "<h2>Where the harm falls</h2>"
-        + figure(chart, "Crime harm (Cambridge Crime Harm Index days) in the window, by borough.")
+        + figure(
+            chart,
+            "Crime harm (Cambridge Crime Harm Index days) in the window, by borough. "
+            + cut_note(manifest, "places_borough", "boroughs with harm"),
+        )
         + drawn
         + tables
     )
@@ -402,16 +329,16 @@ def neighbourhoods_section(wards: pd.DataFrame, which: str) -> str:
         title="share of the force's harm (%)",
     )
     columns = {
-        "rank": "force rank",
-        "ward_code": "ward",
-        "ward_name": "name",
-        "borough_name": "borough",
-        "incidents": "incidents",
-        "harm": "harm (days)",
-        "harm_share": "share of harm",
-        "top_decile": "top decile now",
-        "periods_in_top_decile": "quarters in top decile",
-        "periods": "of quarters",
+        "rank": "Force rank",
+        "ward_code": None,
+        "ward_name": None,
+        "borough_name": None,
+        "incidents": None,
+        "harm": None,
+        "harm_share": "Share of the force's harm (%)",
+        "top_decile": "Top decile now",
+        "periods_in_top_decile": "Quarters in top decile",
+        "periods": "Of quarters",
     }
     return (
         "<h2>High-impact neighbourhoods</h2>"
@@ -438,14 +365,14 @@ def _trend(trend: pd.DataFrame) -> str:
 
 def _exposure(exposure: pd.DataFrame) -> str:
     columns = {
-        "person_id": "person",
-        "rank": "priority rank",
-        "distance": "steps",
-        "is_victim": "victim",
-        "victims_1": "victims 1 step away",
-        "neighbours_1": "people 1 step away",
-        "victims_2": "victims 2 steps away",
-        "neighbours_2": "people 2 steps away",
+        "person_id": None,
+        "rank": "Priority rank",
+        "distance": None,
+        "is_victim": None,
+        "victims_1": "Victims 1 step away",
+        "neighbours_1": "People 1 step away",
+        "victims_2": "Victims 2 steps away",
+        "neighbours_2": "People 2 steps away",
     }
     return (
         "<h2>Exposure to gun and knife violence</h2>"
@@ -456,12 +383,12 @@ def _exposure(exposure: pd.DataFrame) -> str:
 
 def _near_repeats(knox: pd.DataFrame) -> str:
     columns = {
-        "distance_from_m": "from (m)",
-        "distance_to_m": "to (m)",
-        "days_from": "from (days)",
-        "days_to": "to (days)",
-        "observed": "pairs",
-        "simulated_mean": "expected",
+        "distance_from_m": "From (m)",
+        "distance_to_m": "To (m)",
+        "days_from": "From (days)",
+        "days_to": "To (days)",
+        "observed": "Pairs",
+        "simulated_mean": "Expected",
         "knox_ratio": "Knox ratio",
         "p_value": "p",
     }
@@ -476,12 +403,12 @@ def _near_repeats(knox: pd.DataFrame) -> str:
 
 def _proportionality(table: pd.DataFrame) -> str:
     columns = {
-        "value": "value",
-        "list_count": "on the list",
-        "list_share": "share of list",
-        "population_count": "in the pool",
-        "population_share": "share of pool",
-        "ratio": "ratio",
+        "value": None,
+        "list_count": None,
+        "list_share": None,
+        "population_count": "In the pool",
+        "population_share": "Share of the pool (%)",
+        "ratio": None,
     }
     blocks = []
     pools = {"offenders": "everyone scored", "repeat_victims": "every victim of the year"}
@@ -503,19 +430,6 @@ def _proportionality(table: pd.DataFrame) -> str:
         f"share of list / share of pool; ratios of {FLAG_ABOVE:g} or more, or {FLAG_BELOW:.2g} or "
         "less, are marked. On short lists a single person moves a ratio a long way.</p>"
         + "".join(blocks)
-    )
-
-
-def provenance(manifest: Mapping[str, Any]) -> str:
-    about = {key: manifest[key] for key in ("parameters", "versions") if key in manifest}
-    return (
-        "<h2>How this report was made</h2>"
-        f"<p>Configuration hash <code>{escape(manifest['config_hash'])}</code>; data hash "
-        f"<code>{escape(manifest['data']['data_hash'])}</code>; previous report "
-        f"{escape(str(manifest.get('previous_report') or 'none'))}. The same data, "
-        "configuration and versions give the same tables; manifest.json lists each file's "
-        "SHA-256.</p>"
-        f"<pre>{escape(json.dumps(about, indent=2, sort_keys=True, default=str))}</pre>"
     )
 
 
@@ -544,8 +458,8 @@ def render_report(
             changes_section(tables["changes"], manifest.get("previous_report")),
             _review(tables["review"], manifest),
             _network(core, tables["communities"], seed),
-            _victims(tables["repeat_victims"]),
-            _places(tables["places"], outlines),
+            _victims(tables["repeat_victims"], manifest),
+            _places(tables["places"], outlines, manifest),
             _near_repeats(tables["near_repeats"]),
             neighbourhoods_section(
                 tables["neighbourhoods"],
@@ -560,12 +474,3 @@ def render_report(
         ]
     )
     return html_page(f"graphvc centrality report, as of {manifest['as_of']}", body)
-
-
-def html_page(title: str, body: str) -> str:
-    """A self-contained HTML page: ``title``, the inline :data:`STYLE` and ``body``."""
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
-        f"<body>{body}</body></html>\n"
-    )

@@ -30,13 +30,17 @@ import neo4j
 import pandas as pd
 
 from graphvc import audit
-from graphvc.analysis.events import is_in, person_incidents, rolling_window
+from graphvc.analysis.events import is_in
 from graphvc.analysis.neighbourhoods import high_impact_wards
 from graphvc.db import server_version
 from graphvc.errors import ConfigError, ReportError
+from graphvc.geography import map_geography
 from graphvc.reports import folders
+from graphvc.reports.about import cut_note, list_size, provenance
+from graphvc.reports.borough_map import borough_map_section
 from graphvc.reports.changes import comparable, rank_changes, read_list
 from graphvc.reports.html import (
+    PART_NAMES,
     changes_section,
     figure,
     figure_boxes,
@@ -44,12 +48,19 @@ from graphvc.reports.html import (
     html_table,
     neighbourhoods_section,
     people_section,
-    provenance,
 )
 from graphvc.reports.manifest import run_manifest, sha256
 from graphvc.reports.pseudonyms import key_id, person_names
 from graphvc.reports.tables import offenders_table
 from graphvc.reports.targets import DISPLAY_COLUMNS, formatted, target_chart
+from graphvc.reports.tasking_lists import (
+    CONTACT_DAYS,
+    MARAC_INCIDENTS,
+    incident_boroughs,
+    marac_candidates,
+    people_in,
+    victims_due,
+)
 from graphvc.reports.weekly_centrality import check_options
 from graphvc.runs import AnalysisParameters, AnalysisResult, obtain_run
 from graphvc.targets import METHODS, Targets, evaluate_targets, load_targets, read_sources
@@ -78,149 +89,6 @@ PACK_TABLES = (
     "marac",
     "changes",
 )
-#: A repeat victim victimised within this many days is due for contact: the risk of a repeat
-#: is highest in the weeks after an incident (Polvi et al. 1991).
-CONTACT_DAYS = 28
-#: A domestic-abuse victim of this many incidents in 12 months meets SafeLives' "potential
-#: escalation" criterion for a MARAC referral.
-MARAC_INCIDENTS = 3
-
-
-def _incident_boroughs(tables: Mapping[str, pd.DataFrame]) -> pd.Series:
-    """Each incident's borough code (by incident id)."""
-    incidents, locations = tables["incidents"], tables["locations"]
-    borough_of = locations.set_index("location_id")["borough_code"]
-    return pd.Series(
-        incidents["location_id"].map(borough_of).to_numpy(), index=incidents["incident_id"]
-    )
-
-
-def _people_in(events: pd.DataFrame, boroughs: pd.Series, borough: str) -> pd.Index:
-    there = events[events["incident_id"].map(boroughs) == borough]
-    people: pd.Index = pd.Index(there["person_id"].astype("string").unique())
-    return people
-
-
-def victims_due(
-    result: AnalysisResult, borough: str, *, contact_days: int = CONTACT_DAYS
-) -> pd.DataFrame:
-    """Repeat victims (two or more in the year) and victims of a domestic-abuse repeat pair,
-    victimised in ``borough`` at least once: those victimised in the last ``contact_days``
-    days first.
-
-    Columns: ``person_id``, ``victimisations`` and ``domestic_incidents`` (of the year,
-    wherever they happened),
-    ``harm``, ``last_at``, ``days_since_last``, ``due_for_contact``.
-
-    References
-    ----------
-    .. [1] Farrell, G., & Pease, K. (1993). *Once bitten, twice bitten: repeat
-       victimisation and its implications for crime prevention*. Home Office Police
-       Research Group, Crime Prevention Unit Paper 46.
-    .. [2] Polvi, N., Looman, T., Humphries, C., & Pease, K. (1991). The time course of repeat
-       burglary victimization. *British Journal of Criminology*, 31(4), 411-414.
-       doi:10.1093/oxfordjournals.bjc.a048138
-    """
-    parameters = result.parameters
-    start, end = rolling_window(parameters.moment, parameters.repeat_window_days)
-    tables = result.tables
-    victimised = person_incidents(
-        tables["incidents"], tables["involvements"], roles=("victim",), start=start, end=end
-    )
-    victimised["person_id"] = victimised["person_id"].astype("string")
-    here = victimised["incident_id"].map(_incident_boroughs(tables)) == borough
-    domestic_people = set(result.domestic_repeats["victim_id"].astype(str))
-    wanted = set(result.repeat_victims.index.astype(str)) | domestic_people
-    wanted &= set(victimised.loc[here, "person_id"])
-    mine = victimised[is_in(victimised["person_id"], wanted)]
-    columns = [
-        "person_id",
-        "victimisations",
-        "domestic_incidents",
-        "harm",
-        "last_at",
-        "days_since_last",
-        "due_for_contact",
-    ]
-    if mine.empty:
-        return pd.DataFrame(columns=columns)
-    table = mine.groupby("person_id").agg(
-        victimisations=("incident_id", "nunique"),
-        domestic_incidents=("domestic", "sum"),
-        harm=("harm", "sum"),
-        last_at=("occurred_at", "max"),
-    )
-    table["domestic_incidents"] = table["domestic_incidents"].astype("int64")
-    table["days_since_last"] = (parameters.moment - table["last_at"]).dt.days.astype("int64")
-    table["due_for_contact"] = table["days_since_last"] < contact_days
-    table = table.reset_index().sort_values(
-        ["due_for_contact", "last_at", "person_id"], ascending=[False, False, True], kind="stable"
-    )
-    return table[columns].reset_index(drop=True)
-
-
-def marac_candidates(
-    result: AnalysisResult, borough: str, *, threshold: int = MARAC_INCIDENTS
-) -> pd.DataFrame:
-    """Domestic-abuse victims in ``borough`` to consider for a MARAC: ``threshold`` or more
-    domestic-abuse incidents as a victim in the 12 months to the as-of date, or a high-risk
-    assessment (``risk_assessments``, when loaded) in that time.
-
-    Columns: ``person_id``, ``domestic_incidents``, ``last_at``, ``high_risk_assessment``
-    (its tool and date, or empty) and ``reason``.
-
-    References
-    ----------
-    .. [1] SafeLives (2014). *Frequently asked questions: Multi-Agency Risk Assessment
-       Conference (MARAC)*: referral on high risk (14+ of the DASH risk checklist or
-       professional judgement) or on potential escalation (three or more police callouts
-       in 12 months).
-    """
-    moment = result.parameters.moment
-    start, end = rolling_window(moment, 365)
-    tables = result.tables
-    victimised = person_incidents(
-        tables["incidents"], tables["involvements"], roles=("victim",), start=start, end=end
-    )
-    victimised = victimised[victimised["incident_id"].map(_incident_boroughs(tables)) == borough]
-    domestic = victimised[victimised["domestic"]]
-    counts = domestic.groupby(domestic["person_id"].astype("string")).agg(
-        domestic_incidents=("incident_id", "nunique"), last_at=("occurred_at", "max")
-    )
-    high = pd.Series(dtype="string")
-    assessments = tables.get("risk_assessments")
-    if assessments is not None and len(assessments):
-        recent = assessments[
-            (assessments["level"] == "high")
-            & (pd.to_datetime(assessments["assessed_at"]) >= start)
-            & (pd.to_datetime(assessments["assessed_at"]) < end)
-            & (assessments["incident_id"].map(_incident_boroughs(tables)) == borough)
-        ].sort_values(["assessed_at", "tool"], kind="stable")
-        high = (
-            recent.groupby(recent["person_id"].astype("string"))
-            .apply(lambda r: f"{r['tool'].iloc[-1]} {str(r['assessed_at'].iloc[-1])[:10]}")
-            .astype("string")
-        )
-    table = counts.join(high.rename("high_risk_assessment"), how="outer")
-    table["domestic_incidents"] = table["domestic_incidents"].fillna(0).astype("int64")
-    table = table[
-        (table["domestic_incidents"] >= threshold) | table["high_risk_assessment"].notna()
-    ]
-    many = table["domestic_incidents"] >= threshold
-    by_count = table["domestic_incidents"].astype(str) + " domestic-abuse incidents in 12 months"
-    by_assessment = "high-risk assessment (" + table["high_risk_assessment"].astype(str) + ")"
-    assessed = table["high_risk_assessment"].notna()
-    table["reason"] = (
-        by_count.where(many, "")
-        + pd.Series("; ", index=table.index).where(many & assessed, "")
-        + by_assessment.where(assessed, "")
-    )
-    table = table.rename_axis("person_id").reset_index()
-    table = table.sort_values(
-        ["domestic_incidents", "person_id"], ascending=[False, True], kind="stable"
-    )
-    columns = ["person_id", "domestic_incidents", "last_at", "high_risk_assessment", "reason"]
-    return table[columns].reset_index(drop=True)
 
 
 def tasking_tables(
@@ -229,31 +97,42 @@ def tasking_tables(
     performance: tuple[pd.DataFrame, pd.DataFrame],
     *,
     top: int = 20,
-) -> dict[str, pd.DataFrame]:
-    """Every table of ``borough``'s pack but ``changes``, people under their own ids.
+) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, int]]]:
+    """Every table of ``borough``'s pack but ``changes``, people under their own ids, and
+    the size of each list cut at ``top`` (:func:`graphvc.reports.about.list_size`: how many
+    it shows of how many qualified).
 
-    ``performance`` is :func:`graphvc.targets.evaluate_targets` for this borough.
+    ``performance`` is :func:`graphvc.targets.evaluate_targets` for this borough. The
+    offenders are the top ``top`` (ties at the cut kept); the victims the first ``top``
+    of :func:`victims_due`.
     """
     parameters = result.parameters
     tables = result.tables
-    boroughs = _incident_boroughs(tables)
+    boroughs = incident_boroughs(tables)
     people = result.people[
-        is_in(result.people.index.astype(str), _people_in(result.events, boroughs, borough))
+        is_in(result.people.index.astype(str), people_in(result.events, boroughs, borough))
     ]
     people = people.rename(columns={"rank": "force_rank"})
     people.insert(0, "rank", people["force_rank"].rank(method="min").astype("int64"))
     wards = high_impact_wards(tables["incidents"], tables["locations"], as_of=parameters.moment)
     wards = wards[wards["borough_code"] == borough].reset_index(drop=True)
     targets, target_charts = performance
+    offenders = offenders_table(people, top)
     victims = victims_due(result, borough)
-    return {
+    shown = victims.head(top)
+    tables = {
         "targets": targets,
         "target_charts": target_charts,
         "neighbourhoods": wards,
-        "offenders": offenders_table(people, top),
-        "victims": victims.head(top * 5),
+        "offenders": offenders,
+        "victims": shown,
         "marac": marac_candidates(result, borough),
     }
+    sizes = {
+        "offenders": list_size(len(offenders), len(people)),
+        "victims": list_size(len(shown), len(victims)),
+    }
+    return tables, sizes
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -263,14 +142,16 @@ def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough
     if targets.empty:
         return '<h2>Targets</h2><p class="note">No targets.</p>'
     shown = formatted(targets)
+    titles = dict(zip(targets["target"], targets["title"], strict=True))
     pictures = []
     for target, rows in target_charts[target_charts["area_code"] == borough].groupby(
         "target", sort=False
     ):
+        title = str(titles.get(target, target))
         pictures.append(
             figure(
-                target_chart(rows, title=str(target)),
-                f"{target}: monthly, with the centre line and 3-sigma limits of the baseline "
+                target_chart(rows, title=title),
+                f"{title}: monthly, with the centre line and 3-sigma limits of the baseline "
                 "year; orange points signal a real shift.",
             )
         )
@@ -288,67 +169,95 @@ def _targets_section(targets: pd.DataFrame, target_charts: pd.DataFrame, borough
     )
 
 
-def _people_section(offenders: pd.DataFrame, weights: Mapping[str, float]) -> str:
+def _people_section(
+    offenders: pd.DataFrame, weights: Mapping[str, float], manifest: Mapping[str, Any]
+) -> str:
     columns = {
-        "rank": "rank here",
-        "force_rank": "force rank",
-        "person_id": "person",
-        "priority": "priority",
-        **{f"{name}_part": f"{name} part" for name in weights},
-        "rfg": "RFG",
-        "recency_days": "days since last",
-        "frequency": "incidents",
-        "gravity": "harm (days)",
-        "betweenness": "betweenness",
-        "harm_pagerank": "harm PageRank",
-        "degree": "co-offenders",
-        "escalated_to_knife_or_gun": "escalated to knife/gun",
-        "exposure_distance": "steps to gun/knife victim",
+        "rank": "Rank here",
+        "force_rank": "Force rank",
+        "person_id": None,
+        "priority": None,
+        **{f"{name}_part": f"{PART_NAMES.get(name, name)} part" for name in weights},
+        "rfg": None,
+        "recency_days": None,
+        "frequency": None,
+        "gravity": None,
+        "betweenness": None,
+        "harm_pagerank": None,
+        "degree": None,
+        "escalated_to_knife_or_gun": None,
+        "exposure_distance": None,
     }
     return people_section(
         offenders,
         weights,
         heading="Potentially dangerous people",
         note="People with an incident in this borough in the window, by their force-wide "
-        "priority; every part of the score is shown (offenders.csv has all).",
+        "priority; every part of the score is shown (offenders.csv has all). "
+        + cut_note(manifest, "offenders", "people of the borough"),
+        empty="No one: no person with an incident in this borough in the window was scored "
+        "(data that names no people, such as police.uk's, lists no one).",
         columns=columns,
     )
 
 
-def _victims_section(victims: pd.DataFrame, marac: pd.DataFrame) -> str:
+def _victims_section(
+    victims: pd.DataFrame, marac: pd.DataFrame, manifest: Mapping[str, Any]
+) -> str:
     victim_columns = {
-        "person_id": "person",
-        "victimisations": "victimisations (year)",
-        "domestic_incidents": "domestic abuse",
-        "harm": "harm (days)",
-        "last_at": "latest",
-        "days_since_last": "days since",
-        "due_for_contact": f"due for contact (< {CONTACT_DAYS} days)",
+        "person_id": None,
+        "victimisations": "Victimisations (year)",
+        "domestic_incidents": "Domestic abuse",
+        "harm": "Harm suffered (days)",
+        "last_at": None,
+        "days_since_last": "Days since",
+        "due_for_contact": f"Due for contact (< {CONTACT_DAYS} days)",
     }
     marac_columns = {
-        "person_id": "person",
-        "domestic_incidents": "domestic-abuse incidents (12 months)",
-        "last_at": "latest",
-        "high_risk_assessment": "high-risk assessment",
-        "reason": "why",
+        "person_id": None,
+        "domestic_incidents": "Domestic-abuse incidents (12 months)",
+        "last_at": None,
+        "high_risk_assessment": "High-risk assessment",
+        "reason": "Why",
     }
     return (
         "<h2>Victims due for contact</h2>"
         '<p class="note">Repeat victims (two or more in the year) and domestic-abuse repeat '
         f"victims of this borough; those victimised in the last {CONTACT_DAYS} days first, "
-        "when a repeat is likeliest.</p>"
-        + html_table(victims, victim_columns)
+        "when a repeat is likeliest. "
+        + escape(cut_note(manifest, "victims", "victims"))
+        + "</p>"
+        + html_table(
+            victims,
+            victim_columns,
+            empty="No repeat or domestic-abuse repeat victim was victimised in this borough "
+            "in the year.",
+        )
         + "<h2>MARAC candidates</h2>"
         f'<p class="note">Domestic-abuse victims with {MARAC_INCIDENTS} or more incidents in 12 '
         "months (SafeLives' potential escalation), or a high-risk assessment where one is "
-        "loaded.</p>" + html_table(marac, marac_columns)
+        "loaded.</p>"
+        + html_table(
+            marac,
+            marac_columns,
+            empty=f"None: no domestic-abuse victim in this borough had {MARAC_INCIDENTS} or "
+            "more incidents in the 12 months, and no high-risk assessment of an incident here "
+            "is recorded in that time.",
+        )
     )
 
 
 def render_tasking(
-    tables: Mapping[str, pd.DataFrame], *, manifest: Mapping[str, Any], borough_name: str
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    manifest: Mapping[str, Any],
+    borough_name: str,
+    locations: pd.DataFrame | None = None,
+    outlines: Mapping[str, Any] | None = None,
 ) -> str:
-    """The pack's self-contained page."""
+    """The pack's self-contained page; with ``outlines`` (as
+    :meth:`graphvc.geography.MapGeography.for_report` gives them) and the graph's
+    ``locations``, a map of the borough and its wards' harm."""
     code = manifest["borough"]
     counts = {
         "targets met or on track": int(
@@ -379,8 +288,9 @@ def render_tasking(
                 "The borough's wards by their share of the whole force's crime harm in the "
                 "last quarter",
             ),
-            _people_section(tables["offenders"], p.get("priority_weights", {})),
-            _victims_section(tables["victims"], tables["marac"]),
+            _borough_map(tables["neighbourhoods"], code, locations, outlines),
+            _people_section(tables["offenders"], p.get("priority_weights", {}), manifest),
+            _victims_section(tables["victims"], tables["marac"], manifest),
             changes_section(tables["changes"], manifest.get("previous_report")).replace(
                 "Who is new, who moved", "What changed since the last pack"
             ),
@@ -390,11 +300,36 @@ def render_tasking(
     return html_page(f"graphvc tasking pack, {borough_name}, as of {manifest['as_of']}", body)
 
 
+def _borough_map(
+    wards: pd.DataFrame,
+    borough: str,
+    locations: pd.DataFrame | None,
+    outlines: Mapping[str, Any] | None,
+) -> str:
+    if locations is None:
+        locations = pd.DataFrame(columns=["ward_code", "borough_code"])
+    harm = dict(zip(wards["ward_code"].astype(str), wards["harm"].astype(float), strict=True))
+    return borough_map_section(outlines, locations, borough, harm)
+
+
 def _borough_names(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     places = tables["locations"].dropna(subset=["borough_code"]).drop_duplicates("borough_code")
     return dict(
         zip(places["borough_code"].astype(str), places["borough_name"].astype(str), strict=True)
     )
+
+
+def _log_cuts(borough: str, sizes: Mapping[str, Mapping[str, int]]) -> None:
+    """Say in the log which of the pack's lists ``--top`` cuts, as the page says it."""
+    for table, size in sizes.items():
+        if size["shown"] < size["qualified"]:
+            log.info(
+                "tasking pack %s: %s lists %d of %d; raise --top to list more",
+                borough,
+                table,
+                size["shown"],
+                size["qualified"],
+            )
 
 
 def write_tasking_pack(
@@ -410,11 +345,15 @@ def write_tasking_pack(
     neo4j_version: Mapping[str, str] | None = None,
     database: str = "neo4j",
     audit_dir: Path | None = None,
+    outlines: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write ``borough``'s pack for the run ``result`` to ``out_dir/<borough>/<as-of>/``.
 
     ``targets`` default to the founding targets; a target on the MPS counts needs ``home``
-    (the reference data). With ``audit_dir``, the pack and the people it lists are recorded in
+    (the reference data). ``outlines`` (GeoJSON by level, from
+    :func:`graphvc.geography.map_geography`) draw the borough and its wards on the page;
+    ``top`` governs both lists of people, the offenders and the victims due for contact,
+    and the page and the manifest's ``lists`` say how many of how many each shows. With ``audit_dir``, the pack and the people it lists are recorded in
     the audit trail there before it is written (and it is not written when they cannot be:
     :class:`graphvc.audit.AuditError`). Raises :class:`ConfigError` for an unknown borough or bad options
     and :class:`ReportError` when the folder cannot be written.
@@ -431,7 +370,8 @@ def write_tasking_pack(
         targets, tables=result.tables, home=home, as_of=parameters.moment
     )
     evaluated = evaluate_targets(targets, counts, moments, coverage, areas=[borough])
-    report = tasking_tables(result, borough, evaluated, top=top)
+    report, sizes = tasking_tables(result, borough, evaluated, top=top)
+    _log_cuts(borough, sizes)
     fingerprint = key_id(key) if pseudonymise and key else None
     names = person_names(result.tables, key if fingerprint else None)
     if audit_dir is not None:
@@ -478,8 +418,15 @@ def write_tasking_pack(
         "sha256": sha256(targets_text),
         "methods": METHODS,
     }
+    about["lists"] = sizes
     ordered = {table: report[table] for table in PACK_TABLES}
-    page = render_tasking(ordered, manifest=about, borough_name=names_of[borough])
+    page = render_tasking(
+        ordered,
+        manifest=about,
+        borough_name=names_of[borough],
+        locations=result.tables["locations"],
+        outlines=outlines,
+    )
     with folders.staging_folder(out, name) as staged:
         try:
             folders.write_report_files(staged, ordered, page, about)
@@ -505,11 +452,14 @@ def build_tasking_packs(
     audit_dir: Path | None = None,
 ) -> list[Path]:
     """Analyse the graph once and write the pack of each of ``boroughs`` (None: every
-    borough of the graph); returns their folders."""
+    borough of the graph); returns their folders. With ``home``, each page carries a map
+    of its borough drawn on the graph's city (:func:`graphvc.geography.map_geography`)."""
     check_options(top=top, pseudonymise=pseudonymise, key=key)
     result = obtain_run(driver, parameters, database=database).result
-    chosen = list(boroughs) if boroughs else sorted(_borough_names(result.tables))
+    every = sorted(_borough_names(result.tables))
+    chosen = list(boroughs) if boroughs else every
     version = server_version(driver, database=database)
+    outlines = map_geography(home, every).for_report() if home is not None else None
     return [
         write_tasking_pack(
             result,
@@ -523,6 +473,7 @@ def build_tasking_packs(
             neo4j_version=version,
             database=database,
             audit_dir=audit_dir,
+            outlines=outlines,
         )
         for borough in chosen
     ]

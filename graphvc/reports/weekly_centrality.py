@@ -37,6 +37,7 @@ import neo4j
 from graphvc.db import server_version
 from graphvc.errors import ConfigError, ReportError
 from graphvc.reports import folders
+from graphvc.reports.about import list_size
 from graphvc.reports.changes import comparable, rank_changes, read_list
 from graphvc.reports.html import render_report
 from graphvc.reports.manifest import run_manifest
@@ -199,6 +200,7 @@ def write_report(
         options={"review_days": review_days, "inactive_months": inactive_months},
         source=source,
     )
+    about["lists"] = _list_sizes(result, report)
     scores = result.people[[c for c in _DISTRIBUTIONS if c in result.people]]
     ordered = {table: report[table] for table in REPORT_TABLES}
     page = render_report(
@@ -220,6 +222,19 @@ def write_report(
         published,
     )
     return published
+
+
+def _list_sizes(result: AnalysisResult, report: Mapping[str, Any]) -> dict[str, Any]:
+    """How many rows each list cut at ``top`` shows, and how many qualified for it."""
+    places = report["places"]
+    return {
+        "offenders": list_size(len(report["offenders"]), len(result.people)),
+        "repeat_victims": list_size(len(report["repeat_victims"]), len(result.repeat_victims)),
+        **{
+            f"places_{level}": list_size((places["level"] == level).sum(), len(found))
+            for level, found in result.places.items()
+        },
+    }
 
 
 def build_report(

@@ -507,7 +507,7 @@ def test_the_page_is_self_contained_and_names_no_one_but_the_listed() -> None:
     ):
         assert f"<h2>{heading}</h2>" in page
     assert page.count("<svg") >= 5
-    assert '<td class="n flag">2</td>' in page  # a ratio of 2 is marked
+    assert '<td class="n flag">2.00</td>' in page  # a ratio of 2 is marked (3 figures)
     assert "0 due for review (listed for 90 days or more) and 1 recommended for removal" in page
     assert render_report(tables, manifest=about, scores=scores, core=core) == page
 

@@ -99,3 +99,20 @@ def test_a_high_assessment_makes_a_marac_candidate_whatever_the_count(
 def test_a_high_assessment_counts_in_the_borough_of_its_incident(result: AnalysisResult) -> None:
     marac = marac_candidates(result, "B2")
     assert marac[["person_id", "domestic_incidents"]].to_numpy().tolist() == [["V4", 1]]
+
+
+def test_a_borough_without_a_candidate_has_an_empty_list_not_an_error(
+    result: AnalysisResult,
+) -> None:
+    # B3 has no incident and no assessment, as the real City of London had none in the year:
+    # a per-person apply over no assessment used to raise "Index(...) must be called with a
+    # collection" and stop the whole pack.
+    marac = marac_candidates(result, "B3")
+    assert marac.empty
+    assert list(marac.columns) == [
+        "person_id",
+        "domestic_incidents",
+        "last_at",
+        "high_risk_assessment",
+        "reason",
+    ]
