@@ -4,6 +4,8 @@ its harm and rank among its kind, its incidents of the network window, and a map
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
 from typing import NamedTuple
 
 import pandas as pd
@@ -17,7 +19,8 @@ from graphvc.stored_runs import StoredRun
 
 __all__ = ["Place", "find_place", "place_details"]
 
-#: Each level of place: its key column and its name column in a run's ``locations``.
+#: Each level of place: its key column in a run's ``locations`` and its ``places_<level>``
+#: table, and its name column there.
 KEYS = {
     "location": ("location_id", "name"),
     "ward": ("ward_code", "ward_name"),
@@ -36,50 +39,68 @@ class Place(NamedTuple):
     locations: pd.DataFrame
 
 
-def find_place(locations: pd.DataFrame, place_id: str) -> Place | None:
+def find_place(
+    locations: pd.DataFrame, place_id: str, names: Mapping[str, str] | None = None
+) -> Place | None:
     """The place ``place_id`` names among a run's ``locations`` (a location id, else a ward
-    code, else a borough code), or None.
+    code, else a borough code), named from ``names`` (id or code -> name; the id itself
+    when it has none), or None.
 
     Examples
     --------
     >>> locations = pd.DataFrame({
-    ...     "location_id": ["L1", "L2"], "name": ["Fore Street", "Camden High Street"],
-    ...     "ward_code": ["W1", "W2"], "ward_name": ["Cripplegate", "Camden Town"],
-    ...     "borough_code": ["B1", "B2"], "borough_name": ["City of London", "Camden"],
+    ...     "location_id": ["L1", "L2"], "ward_code": ["W1", "W2"], "borough_code": ["B1", "B2"],
     ... })
-    >>> found = find_place(locations, "W2")
+    >>> found = find_place(locations, "W2", {"W2": "Camden Town"})
     >>> found.level, found.name, found.locations["location_id"].tolist()
     ('ward', 'Camden Town', ['L2'])
-    >>> find_place(locations, "X9") is None
-    True
+    >>> find_place(locations, "L1").name, find_place(locations, "X9") is None
+    ('L1', True)
     """
-    for level, (key, name) in KEYS.items():
+    for level, (key, _) in KEYS.items():
         if key not in locations.columns:
             continue
         inside = locations[locations[key].astype("string") == place_id]
         if len(inside):
-            named = inside[name].dropna() if name in inside.columns else pd.Series(dtype=str)
-            return Place(level, place_id, str(named.iloc[0]) if len(named) else place_id, inside)
+            return Place(level, place_id, (names or {}).get(place_id, place_id), inside)
     return None
 
 
-def _where(place: Place) -> str:
+def _where(place: Place, names: Mapping[str, str]) -> str:
     """Where a place lies: ``"a location in Aldersgate ward, City of London"``."""
     first = place.locations.iloc[0]
+
+    def name(key: str) -> str | None:
+        code = first.get(key)
+        return None if code is None or pd.isna(code) else names.get(str(code), str(code))
+
     if place.level == "location":
-        ward, borough = first.get("ward_name"), first.get("borough_name")
-        inside = ", ".join(str(p) for p in (ward and f"{ward} ward", borough) if p and pd.notna(p))
+        ward, borough = name("ward_code"), name("borough_code")
+        inside = ", ".join(p for p in (ward and f"{ward} ward", borough) if p)
         return f"a location in {inside}" if inside else "a location"
     if place.level == "ward":
-        borough = first.get("borough_name")
-        return f"a ward of {borough}" if pd.notna(borough) else "a ward"
+        borough = name("borough_code")
+        return f"a ward of {borough}" if borough else "a ward"
     return f"a borough of {len(place.locations):,} locations"
+
+
+def _names(run: StoredRun) -> dict[str, str]:
+    """Every place's name the run and the graph know: id or code -> name."""
+    names = dict(guarded(data.boroughs))
+    for level in ("location", "ward"):
+        key, name = KEYS[level]
+        ranked = guarded(partial(data.run_table, run.id, f"places_{level}")).reset_index()
+        if name in ranked.columns:
+            named = ranked.dropna(subset=[name])
+            names.update(zip(named[key].astype(str), named[name].astype(str), strict=True))
+    return names
 
 
 def place_details(run: StoredRun, place_id: str, city: MapGeography) -> None:
     """The details of place ``place_id`` in stored run ``run`` (or why there are none)."""
     locations = guarded(lambda: data.run_table(run.id, "locations")).reset_index()
-    place = find_place(locations, place_id)
+    names = _names(run)
+    place = find_place(locations, place_id, names)
     if place is None:
         st.warning(
             f"No location, ward or borough {place_id!r} in run {run.id}: "
@@ -88,7 +109,7 @@ def place_details(run: StoredRun, place_id: str, city: MapGeography) -> None:
         )
         return
     st.header(f"{place.name}")
-    st.caption(f"{place.code}: {_where(place)}.")
+    st.caption(f"{place.code}: {_where(place, names)}.")
     ranked = guarded(lambda: data.run_table(run.id, f"places_{place.level}")).reset_index()
     key = KEYS[place.level][0]
     row = ranked[ranked[key].astype("string") == place.code]
