@@ -13,7 +13,9 @@ import streamlit as st
 
 from graphvc.app import data
 from graphvc.app.access import guarded
+from graphvc.app.filters import list_filters
 from graphvc.app.maps import place_legend, place_map, show_map
+from graphvc.app.ways_in import selectable
 from graphvc.geography import MapGeography
 from graphvc.stored_runs import StoredRun
 
@@ -126,7 +128,9 @@ def place_details(run: StoredRun, place_id: str, city: MapGeography) -> None:
     here = window[window["location_id"].isin(at_place)]
     shown = [c for c in INCIDENT_COLUMNS if c in here.columns]
     here = here.sort_values("occurred_at", ascending=False) if "occurred_at" in here else here
-    st.dataframe(here[shown], hide_index=True, width="stretch")
+    st.subheader("Its incidents in the window")
+    kept = list_filters(here[shown], key="place_incidents", columns=("category", "date"))
+    selectable(kept, key="place_incident_rows", kind="explorer", id_column="incident_id")
     by_location = guarded(lambda: data.run_table(run.id, "places_location")).reset_index()
     mapped = by_location[by_location["location_id"].isin(at_place)]
     if len(mapped.dropna(subset=["latitude", "longitude"])):

@@ -149,12 +149,12 @@ def test_a_place_opens_by_its_id(open_page: OpenPage) -> None:
     at = open_page("places")
     hot = at.dataframe[0].value
     first = hot.iloc[0]
-    at = open_page("places", place=str(first["location_id"]))
-    assert at.header[0].value == str(first["name"])
-    assert any(c.value.startswith(f"{first['location_id']}: a location in ") for c in at.caption)
-    assert at.metric[0].value == f"{float(first['harm']):,.0f}"
+    at = open_page("places", place=first["Location"])
+    assert at.header[0].value == first["Place"]
+    assert any(c.value.startswith(f"{first['Location']}: a location in ") for c in at.caption)
+    assert at.metric[0].value == first["Harm (days)"]
     incidents = at.dataframe[0].value
-    assert len(incidents) == int(first["incidents"])
+    assert len(incidents) == int(first["Incidents"])
     at = open_page("places", place="Z09999999")
     assert "No location, ward or borough 'Z09999999'" in at.warning[0].value
 
@@ -168,8 +168,8 @@ def test_the_audit_banner_counts_the_rows_of_its_table_and_what_reads(
     counted = int(re.match(r"([0-9,]+) events", banner).group(1).replace(",", ""))
     table = at.dataframe[0].value
     assert counted == len(table)
-    assert not [w for w in table["what"] if str(w).startswith("{")]
-    assert any(re.search(r"\w: \S", str(w)) for w in table["what"])
+    assert not [w for w in table["What"] if str(w).startswith("{")]
+    assert any(re.search(r"\w: \S", str(w)) for w in table["What"])
 
 
 @pytest.fixture(scope="module")

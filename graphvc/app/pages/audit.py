@@ -11,6 +11,7 @@ from graphvc import audit
 from graphvc.app import data
 from graphvc.app.access import audited, audited_export, guarded, require_page
 from graphvc.app.widgets import window
+from graphvc.display import plain_table
 from graphvc.files import csv_text
 
 __all__ = ["main", "readable", "readable_events"]
@@ -90,7 +91,7 @@ def main() -> None:
     found = guarded(lambda: audit.events(folder, person=person, user=user, since=start))
     st.caption(f"{len(found):,} events, newest first.")
     newest_first = found.iloc[::-1]
-    st.dataframe(readable_events(newest_first), hide_index=True, width="stretch")
+    st.dataframe(plain_table(readable_events(newest_first)), hide_index=True, width="stretch")
     if len(found):
         st.download_button(
             "Download (CSV)",

@@ -20,6 +20,7 @@ from graphvc.app.maps import (
     show_picture,
 )
 from graphvc.app.run_picker import stored_run
+from graphvc.app.ways_in import selectable
 from graphvc.app.widgets import picture, table
 from graphvc.geography import MapGeography
 from graphvc.reports.charts import state_map
@@ -205,7 +206,12 @@ def by_borough(run: StoredRun, targets: Targets, evaluation: pd.DataFrame) -> No
         index=["area_code", "area_name"], columns="target", values="status", aggfunc="first"
     )
     grid = grid[[t.id for t in targets.targets if t.id in grid.columns]]
-    table(grid.rename_axis(index=["borough", "name"], columns=None), empty="")
+    selectable(
+        grid.rename_axis(index=["borough", "name"], columns=None).reset_index(),
+        key="performance_boroughs",
+        kind="place",
+        id_column="borough",
+    )
     judged = [t for t in targets.targets if t.id in set(judged_rows["target"])]
     on_map = st.selectbox(
         "Target on the map",

@@ -10,6 +10,7 @@ import streamlit as st
 from graphvc.analysis.places import knox_test
 from graphvc.app import data
 from graphvc.app.access import guarded, require_page
+from graphvc.app.filters import list_filters
 from graphvc.app.maps import (
     HIGHLIGHT_COLOUR,
     OUTLINE_SCALE,
@@ -22,7 +23,8 @@ from graphvc.app.maps import (
 )
 from graphvc.app.place_details import place_details
 from graphvc.app.run_picker import stored_run
-from graphvc.app.widgets import paged, table, top_slider
+from graphvc.app.ways_in import selectable
+from graphvc.app.widgets import paged, top_slider
 from graphvc.geography import MapGeography
 from graphvc.reports.charts import dot_map, outline_map
 from graphvc.stored_runs import StoredRun
@@ -108,18 +110,20 @@ def hot_places(run: StoredRun, city: MapGeography) -> None:
     if hot.empty:
         st.info("No incident in this window has a place.")
         return
-    uncovered = city.uncovered("borough", guarded(data.boroughs))
-    hot_places_map(hot, level, city, bool(city.outlines.get("borough")) and not uncovered)
     half = int(hot["cumulative_harm_share"].searchsorted(0.5)) + 1
+    shown = list_filters(hot, key=f"places_{level}", columns=("borough", "ward", "date"))
+    uncovered = city.uncovered("borough", guarded(data.boroughs))
+    hot_places_map(shown, level, city, bool(city.outlines.get("borough")) and not uncovered)
     st.caption(
         f"{half:,} of {len(hot):,} {level}s ({half / len(hot):.0%}) hold half of the harm in "
         "the window."
     )
     geography_caption("borough", uncovered)
-    st.dataframe(
-        paged(hot.drop(columns=["latitude", "longitude"]), key="places_page"),
-        hide_index=True,
-        width="stretch",
+    selectable(
+        paged(shown.drop(columns=["latitude", "longitude"]), key="places_page"),
+        key=f"places_rows_{level}",
+        kind="place",
+        id_column=LEVELS[level][0],
     )
 
 
@@ -183,7 +187,7 @@ def high_impact_neighbourhoods(run: StoredRun, city: MapGeography) -> None:
             ),
         )
     geography_caption("ward", uncovered)
-    st.dataframe(wards, hide_index=True, width="stretch")
+    selectable(wards, key="places_wards_rows", kind="place", id_column="ward_code")
 
 
 def repeat_locations(run: StoredRun, city: MapGeography) -> None:
@@ -194,7 +198,10 @@ def repeat_locations(run: StoredRun, city: MapGeography) -> None:
         f"Locations with two or more incidents in the {run.parameters['repeat_window_days']} "
         f"days before {run.as_of.date()}."
     )
-    table(repeats, empty="No location saw two incidents in this window.")
+    if repeats.empty:
+        st.info("No location saw two incidents in this window.")
+    else:
+        selectable(repeats, key="places_repeat_rows", kind="place", id_column="location_id")
 
 
 def near_repeats(run: StoredRun, city: MapGeography) -> None:
