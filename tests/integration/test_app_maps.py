@@ -11,6 +11,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import neo4j
@@ -210,3 +211,83 @@ def test_in_chromium_a_map_shows_its_legend_and_the_audit_counts_agree(
         )
         counted = re.search(r"([0-9,]+) events in ", banner.text)
         assert counted and counted.group(1) == caption.text.split(" events")[0]
+
+
+def test_real_police_uk_months_on_londons_outlines(
+    empty_graph: neo4j.Driver,
+    test_settings: Settings,
+    reference_source: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Real data: a year of the City of London Police's street crimes (police.uk) on the
+    installed London outlines. The City's places are drawn on them, its most harmful
+    location opens by its id, and Performance names London's one borough with counts."""
+    from graphvc.graph_tables import default_as_of, read_graph_tables
+    from graphvc.reference import install_from
+    from graphvc.runs import AnalysisParameters, analyse, record_run
+    from loaders.police_uk import load_police_uk
+
+    wipe(empty_graph)
+    apply_schema(empty_graph)
+    geography = reference_source / "london_geography"
+    months = sorted((reference_source / "police_uk_city_of_london").glob("*-street.csv"))[:12]
+    load_police_uk(
+        empty_graph,
+        months,
+        lookup_path=geography / "london_lsoa11_ward19_borough19.csv",
+        centroids_path=geography / "london_lsoa11_centroids.csv",
+    )
+    home = tmp_path / "home"
+    install_from(reference_source, home)
+    runs = tmp_path / "runs"
+    record_run(
+        empty_graph,
+        analyse(
+            read_graph_tables(empty_graph),
+            AnalysisParameters(
+                as_of=default_as_of(empty_graph, database=test_settings.neo4j_database)
+            ),
+        ),
+        runs_dir=runs,
+        finished_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    env = {
+        "NEO4J_URI": test_settings.uri,
+        "NEO4J_USERNAME": test_settings.neo4j_username,
+        "NEO4J_PASSWORD": test_settings.neo4j_password,
+        "NEO4J_DATABASE": test_settings.neo4j_database,
+        "GRAPHVC_HOME": str(home),
+        "GRAPHVC_RUNS_DIR": str(runs),
+        "GRAPHVC_AUDIT_DIR": str(tmp_path / "audit"),
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    clear_app_caches()
+
+    def opened(page: str, **query: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        at.switch_page(page_path(page))
+        at.query_params.update(query)
+        at.run()
+        assert not at.exception, at.exception[0].stack_trace if at.exception else ""
+        return at
+
+    at = opened("places")
+    picture = next(
+        m.value for m in at.markdown if 'aria-label="harm (days) by location"' in m.value
+    )
+    assert picture.count("<circle") >= 10
+    legend = next(m.value for m in at.markdown if "graphvc-legend" in m.value)
+    assert "Crime harm (days)" in legend
+    first = at.dataframe[0].value.iloc[0]
+    at = opened("places", place=first["Location"])
+    assert any(c.value.endswith("City of London.") for c in at.caption)
+    at = opened("performance")
+    texts = _texts(at)
+    assert any(t.startswith("Judged on London (ONS codes): 1 borough with counts") for t in texts)
+    tips = re.findall(
+        r"<title>([^<]+)</title></path>", next(t for t in texts if 'by borough"' in t)
+    )
+    assert len(tips) == 33 and sum("not judged" not in tip for tip in tips) == 1
+    clear_app_caches()
