@@ -70,7 +70,7 @@ def test_a_borough_map_names_its_boroughs_where_they_fit() -> None:
             "properties": {"code": code, "name": name},
         }
 
-    # Two wide boroughs, and a tiny one between them whose name would cover its neighbours'.
+    # Two wide boroughs, and a tiny one at the edge of the first whose long name would cover it.
     areas = {
         "features": [
             square("B1", "Northwick", 0.0, 1.0),
