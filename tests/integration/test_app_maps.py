@@ -173,6 +173,15 @@ def test_the_audit_banner_counts_the_rows_of_its_table_and_what_reads(
     assert any(re.search(r"\w: \S", str(w)) for w in table["What"])
 
 
+def _keep_screenshot(browser: object, element: object, name: str) -> None:
+    """Save the page, scrolled to ``element``, as ``name`` in GRAPHVC_TEST_SCREENSHOT_DIR
+    (the docs' pictures: ``docs/images``) when that is set."""
+    folder = os.environ.get("GRAPHVC_TEST_SCREENSHOT_DIR")
+    if folder:
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)  # type: ignore[attr-defined]
+        browser.save_screenshot(str(Path(folder) / name))  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="module")
 def served_city(city_env: dict[str, str]) -> Iterator[str]:
     port = free_port()
@@ -200,6 +209,11 @@ def test_in_chromium_a_map_shows_its_legend_and_the_audit_counts_agree(
         assert drawn.size["width"] > 600
         page = browser.find_element(By.CSS_SELECTOR, "[data-testid='stMain']").text
         assert "synthetic city" in page and "London" not in page
+        _keep_screenshot(browser, drawn, "maps-performance.png")
+        browser.get(f"{served_city}/")
+        legend = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".graphvc-legend")))
+        assert "Crime harm (days)" in legend.text
+        _keep_screenshot(browser, legend, "maps-overview.png")
         browser.get(f"{served_city}/audit")
         banner = wait.until(
             ec.visibility_of_element_located(
