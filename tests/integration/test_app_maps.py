@@ -146,6 +146,23 @@ def test_the_places_maps_have_legends(open_page: OpenPage) -> None:
     assert "top decile of wards" in legend
 
 
+def test_a_borough_filter_narrows_the_places_their_map_and_their_table(
+    open_page: OpenPage,
+) -> None:
+    at = open_page("places")
+    every = at.dataframe[0].value
+    borough = every["Borough"].value_counts().index[-1]  # the borough with fewest places
+    at.multiselect(key="places_location:borough").set_value([borough]).run()
+    kept = at.dataframe[0].value
+    assert set(kept["Borough"]) == {borough}
+    assert len(kept) == (every["Borough"] == borough).sum() < len(every)
+    assert any(c.value == f"Filtered: {len(kept):,} of {len(every):,} rows." for c in at.caption)
+    picture = next(
+        m.value for m in at.markdown if 'aria-label="harm (days) by location"' in m.value
+    )
+    assert picture.count("<circle") == min(len(kept), 50)
+
+
 def test_a_place_opens_by_its_id(open_page: OpenPage) -> None:
     at = open_page("places")
     hot = at.dataframe[0].value

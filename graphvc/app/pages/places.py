@@ -102,6 +102,17 @@ def hot_places_map(hot: pd.DataFrame, level: str, city: MapGeography, drawable: 
     )
 
 
+def with_borough(places: pd.DataFrame, run: StoredRun, key: str) -> pd.DataFrame:
+    """``places`` (keyed by ``key``, a column of the run's ``locations``) with the name of
+    the borough each lies in, for the borough filter."""
+    if "borough_name" in places.columns:
+        return places
+    locations = guarded(lambda: data.run_table(run.id, "locations"))
+    borough_of = locations.dropna(subset=[key]).drop_duplicates(key).set_index(key)
+    names = guarded(data.boroughs)
+    return places.assign(borough_name=places[key].map(borough_of["borough_code"]).map(names))
+
+
 def hot_places(run: StoredRun, city: MapGeography) -> None:
     """The most harmful places, at the chosen level, on a map and in a table."""
     st.subheader("Where harm concentrates")
@@ -111,6 +122,7 @@ def hot_places(run: StoredRun, city: MapGeography) -> None:
         st.info("No incident in this window has a place.")
         return
     half = int(hot["cumulative_harm_share"].searchsorted(0.5)) + 1
+    hot = with_borough(hot, run, LEVELS[level][0])
     shown = list_filters(hot, key=f"places_{level}", columns=("borough", "ward", "date"))
     uncovered = city.uncovered("borough", guarded(data.boroughs))
     hot_places_map(shown, level, city, bool(city.outlines.get("borough")) and not uncovered)
