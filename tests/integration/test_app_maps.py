@@ -32,6 +32,20 @@ ROOT = Path(__file__).resolve().parents[2]
 OpenPage = Callable[..., AppTest]
 
 
+def _env(settings: Settings, home: Path, **more: str) -> dict[str, str]:
+    """The environment of the app on the test server, with its home (and audit trail) in
+    ``home``."""
+    return {
+        "NEO4J_URI": settings.uri,
+        "NEO4J_USERNAME": settings.neo4j_username,
+        "NEO4J_PASSWORD": settings.neo4j_password,
+        "NEO4J_DATABASE": settings.neo4j_database,
+        "GRAPHVC_HOME": str(home),
+        "GRAPHVC_AUDIT_DIR": str(home / "audit"),
+        **more,
+    }
+
+
 @pytest.fixture(scope="module")
 def city_env(
     empty_graph: neo4j.Driver, test_settings: Settings, tmp_path_factory: pytest.TempPathFactory
@@ -40,15 +54,7 @@ def city_env(
     the environment the app reads it with."""
     wipe(empty_graph)
     apply_schema(empty_graph)
-    home = tmp_path_factory.mktemp("home")
-    env = {
-        "NEO4J_URI": test_settings.uri,
-        "NEO4J_USERNAME": test_settings.neo4j_username,
-        "NEO4J_PASSWORD": test_settings.neo4j_password,
-        "NEO4J_DATABASE": test_settings.neo4j_database,
-        "GRAPHVC_HOME": str(home),
-        "GRAPHVC_AUDIT_DIR": str(home / "audit"),
-    }
+    env = _env(test_settings, tmp_path_factory.mktemp("home"))
     result = CliRunner().invoke(cli, ["demo", "--no-serve", "--incidents", "1000"], env=env)
     assert result.exit_code == 0, result.output
     assert "on Synthetic city" in result.output
@@ -283,16 +289,7 @@ def test_real_police_uk_months_on_londons_outlines(
         runs_dir=runs,
         finished_at=datetime(2026, 1, 1, tzinfo=UTC),
     )
-    env = {
-        "NEO4J_URI": test_settings.uri,
-        "NEO4J_USERNAME": test_settings.neo4j_username,
-        "NEO4J_PASSWORD": test_settings.neo4j_password,
-        "NEO4J_DATABASE": test_settings.neo4j_database,
-        "GRAPHVC_HOME": str(home),
-        "GRAPHVC_RUNS_DIR": str(runs),
-        "GRAPHVC_AUDIT_DIR": str(tmp_path / "audit"),
-    }
-    for name, value in env.items():
+    for name, value in _env(test_settings, home, GRAPHVC_RUNS_DIR=str(runs)).items():
         monkeypatch.setenv(name, value)
     clear_app_caches()
 
