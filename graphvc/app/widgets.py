@@ -1,41 +1,32 @@
-"""What pages draw with: tables a page at a time, sliders, a date window, SVG pictures, maps
-with their geography caption, and a report's headlines."""
+"""What pages draw with: tables a page at a time, sliders, a date window, SVG pictures and a
+report's headlines (the maps are :mod:`graphvc.app.maps`)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-import pydeck as pdk
 import streamlit as st
 
 from graphvc import contract
-from graphvc.app import data
 from graphvc.app.access import audited, guarded
 from graphvc.reports import read_manifest
 
 __all__ = [
-    "HIGHLIGHT_COLOUR",
     "PAGE_ROWS",
+    "PICTURE_CLASS",
     "RFG_PARTS",
-    "fitted_view",
-    "geography_caption",
     "paged",
     "picture",
-    "place_map",
     "report_headlines",
     "table",
     "top_slider",
     "window",
 ]
 
-#: The colour of the places a map highlights (purple, apart from the amber-to-red scale).
-HIGHLIGHT_COLOUR = (118, 42, 131, 230)
 #: The parts of the RFG score (itself a part of the priority).
 RFG_PARTS = ("recency_part", "frequency_part", "gravity_part")
 #: The offender list's columns a report's headlines show, beside the priority's parts.
@@ -51,10 +42,8 @@ HEADLINE_FIGURES = {
     "domestic_repeat_pairs": "Domestic repeat pairs",
     "escalated_to_knife_or_gun": "Escalated to knife or gun",
 }
-#: The outlines beneath a map, bottom first: level, line colour (RGBA) and width (pixels).
-OUTLINE_STYLES = (("ward", [150, 150, 150, 120], 0.5), ("borough", [60, 60, 60, 220], 1.5))
-#: How many of the graph's places missing from the installed outlines a caption names.
-UNCOVERED_NAMED = 5
+#: The class of the ``div`` around an SVG picture.
+PICTURE_CLASS = "graphvc-picture"
 
 
 def picture(svg: str) -> None:
@@ -65,7 +54,7 @@ def picture(svg: str) -> None:
     fit a narrow column.
     """
     fitted = svg.replace("<svg ", '<svg style="max-width: 100%; height: auto" ', 1)
-    st.markdown(f'<div class="graphvc-picture">{fitted}</div>', unsafe_allow_html=True)
+    st.markdown(f'<div class="{PICTURE_CLASS}">{fitted}</div>', unsafe_allow_html=True)
 
 
 def table(frame: pd.DataFrame, *, empty: str) -> None:
@@ -108,146 +97,6 @@ def window(start: date | None, end: date | None) -> tuple[datetime | None, datet
         datetime.combine(start, time(), local) if start else None,
         datetime.combine(end + timedelta(days=1), time(), local) if end else None,
     )
-
-
-def fitted_view(places: pd.DataFrame, *, pitch: float = 0) -> pdk.ViewState:
-    """The view that fits the ``latitude``/``longitude`` of ``places`` (central London when
-    there are none)."""
-    centre, zoom = (51.5072, -0.1276), 9.5
-    if len(places):
-        centre = (float(places["latitude"].mean()), float(places["longitude"].mean()))
-        # The zoom that fits the places in about 500 x 380 pixels (Web Mercator: 256 pixels
-        # span 360° at zoom 0; a degree of latitude in London draws 1.6 times a longitude's).
-        width = max(float(places["longitude"].max() - places["longitude"].min()), 0.005)
-        height = max(float(places["latitude"].max() - places["latitude"].min()), 0.003) * 1.6
-        fit = min(math.log2(500 * 360 / (256 * width)), math.log2(380 * 360 / (256 * height)))
-        zoom = min(14.0, max(8.5, fit - 0.9))  # a margin for the tilt and the labels
-    return pdk.ViewState(latitude=centre[0], longitude=centre[1], zoom=zoom, pitch=pitch)
-
-
-def _colours(shown: pd.DataFrame, share: pd.Series, highlight: str | None) -> list[Any]:
-    """Each place's colour: amber to red by its ``share`` of the largest value, or
-    :data:`HIGHLIGHT_COLOUR` where the boolean column ``highlight`` is true."""
-    colours: list[Any] = [(200, int(180 * (1 - h)), 40, 200) for h in share]
-    if highlight is None:
-        return colours
-    return [
-        HIGHLIGHT_COLOUR if marked else colour
-        for marked, colour in zip(shown[highlight], colours, strict=True)
-    ]
-
-
-def _outline_layers(outlines: Mapping[str, Mapping[str, Any]] | None) -> list[pdk.Layer]:
-    """The ward and borough outlines there are, as line layers (nothing to pick)."""
-    return [
-        pdk.Layer(
-            "GeoJsonLayer",
-            data=dict(shape),
-            stroked=True,
-            filled=False,
-            get_line_color=colour,
-            line_width_min_pixels=width,
-            pickable=False,
-        )
-        for level, colour, width in OUTLINE_STYLES
-        if (shape := (outlines or {}).get(level))
-    ]
-
-
-def place_map(
-    places: pd.DataFrame,
-    *,
-    value: str,
-    label: str,
-    tooltip: str,
-    radius: float,
-    columns: bool = True,
-    labelled: int = 40,
-    outlines: Mapping[str, Mapping[str, Any]] | None = None,
-    highlight: str | None = None,
-) -> pdk.Deck:
-    """Places at ``latitude``/``longitude`` drawn by ``value``: columns whose height and colour
-    follow it, or (``columns=False``, for many small places) dots whose area does; the places
-    true in the boolean column ``highlight`` are drawn in :data:`HIGHLIGHT_COLOUR` instead. The
-    ``labelled`` places with the largest values are named by their ``label`` column. Beneath
-    them, the ward and borough ``outlines`` (GeoJSON by level, from
-    :func:`graphvc.app.data.map_outlines`) so a reader can tell one borough from another
-    without a tile server; no base map is fetched."""
-    shown = places.dropna(subset=["latitude", "longitude"]).sort_values(value, ascending=False)
-    largest = float(shown[value].max()) if len(shown) else 0.0
-    share = shown[value] / largest if largest > 0 else shown[value] * 0.0
-    shown = shown.assign(
-        _share=share,
-        _radius=radius * share.clip(lower=0.02) ** 0.5,
-        _colour=_colours(shown, share, highlight),
-    )
-    common = {
-        "data": shown,
-        "get_position": ["longitude", "latitude"],
-        "get_fill_color": "_colour",
-        "pickable": True,
-        "auto_highlight": True,
-    }
-    if columns:
-        places_layer = pdk.Layer(
-            "ColumnLayer",
-            get_elevation="_share",
-            elevation_scale=radius * 8,
-            radius=radius,
-            **common,
-        )
-    else:
-        places_layer = pdk.Layer(
-            "ScatterplotLayer", get_radius="_radius", radius_min_pixels=2, opacity=0.8, **common
-        )
-    labels = pdk.Layer(
-        "TextLayer",
-        data=shown.head(labelled),
-        get_position=["longitude", "latitude"],
-        get_text=label,
-        get_size=12,
-        get_color=[40, 40, 40, 220],
-        get_alignment_baseline="'top'",
-    )
-    return pdk.Deck(
-        layers=[*_outline_layers(outlines), places_layer, labels],
-        initial_view_state=fitted_view(shown, pitch=45 if columns else 0),
-        map_style=None,
-        map_provider=None,
-        tooltip={"text": tooltip},
-    )
-
-
-def geography_caption(level: str = "borough", uncovered: Sequence[str] = ()) -> None:
-    """Say which city the maps show, and how their outlines were made; and, when the
-    installed outlines do not draw some of the graph's places (the ``uncovered`` codes of
-    ``level``, from :meth:`graphvc.geography.MapGeography.uncovered`), what is installed,
-    which of the graph's places it lacks, and that the map draws them at their coordinates."""
-    city = guarded(data.map_outlines)
-    if not city.outlines:
-        how = "no outlines installed (graphvc data install adds London's)"
-    elif uncovered:
-        installed = ", ".join(
-            _counted(len(shape.get("features", ())), name) for name, shape in city.outlines.items()
-        )
-        shown = ", ".join(uncovered[:UNCOVERED_NAMED])
-        if len(uncovered) > UNCOVERED_NAMED:
-            shown += f" and {len(uncovered) - UNCOVERED_NAMED:,} more"
-        how = (
-            f"the installed outlines ({installed}) do not draw the graph's "
-            f"{_counted(len(uncovered), level)} {shown}, so the map shows its places at their "
-            "coordinates instead"
-        )
-    elif city.approximate:
-        how = "outlines approximate: Voronoi cells of the LSOA centroids, by ward and borough"
-    else:
-        how = "outlines generated with the city"
-    st.caption(f"Geography: {city.name}; {how}.")
-
-
-def _counted(count: int, level: str) -> str:
-    """``count`` places of ``level``: ``"1 ward"``, ``"33 boroughs"``."""
-    return f"{count:,} {level}" + ("" if count == 1 else "s")
 
 
 def report_headlines(report: pd.Series) -> None:

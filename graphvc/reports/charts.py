@@ -14,6 +14,8 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from graphvc.reports.map_labels import area_centre, spaced_labels
+
 __all__ = [
     "PALETTE",
     "bar_chart",
@@ -328,12 +330,15 @@ def outline_map(
     width: int = 640,
     marked: Collection[str] = (),
     marked_fill: str = "rgb(118,42,131)",
+    named: bool = False,
 ) -> str:
     """Areas (a GeoJSON FeatureCollection whose features carry ``code`` and ``name``) shaded
     by ``values`` (by code; areas without a value are left white; the ``marked`` codes filled
     with ``marked_fill`` instead), with thin ``lines`` (another
     FeatureCollection, e.g. wards) drawn over them. Longitude is scaled by the cosine of the
-    mean latitude, so shapes keep their proportions; no tiles or scripts are needed.
+    mean latitude, so shapes keep their proportions; no tiles or scripts are needed. When
+    ``named``, each area is named at its centre where the name does not cover another's
+    (:func:`graphvc.reports.map_labels.spaced_labels`; every area names itself on hover).
 
     Examples
     --------
@@ -353,7 +358,7 @@ def outline_map(
             return marked_fill, _number(value)
         return _shade(value / top if top > 0 else 0.0), _number(value)
 
-    return _outlines(areas, shade, title=title, lines=lines, width=width)
+    return _outlines(areas, shade, title=title, lines=lines, width=width, named=named)
 
 
 def _shade(share: float) -> str:
@@ -390,9 +395,11 @@ def state_map(
     title: str,
     lines: Mapping[str, Any] | None = None,
     width: int = 640,
+    named: bool = False,
 ) -> str:
-    """Areas (as in :func:`outline_map`) filled by their state: ``states`` maps an area's code
-    to a state, ``colours`` a state to its colour; an area without a state is left white.
+    """Areas (as in :func:`outline_map`, ``named`` too) filled by their state: ``states`` maps
+    an area's code to a state, ``colours`` a state to its colour; an area without a state is
+    left white.
 
     Examples
     --------
@@ -410,7 +417,7 @@ def state_map(
         red, green, blue = colours[state]
         return f"rgb({red},{green},{blue})", state
 
-    return _outlines(areas, fill, title=title, lines=lines, width=width)
+    return _outlines(areas, fill, title=title, lines=lines, width=width, named=named)
 
 
 def dot_map(
@@ -424,8 +431,8 @@ def dot_map(
 ) -> str:
     """``places`` (longitude, latitude, value, label) as dots over the outlines of ``areas``
     and ``lines`` (as in :func:`outline_map`, unfilled): each dot's area and colour follow its
-    value (amber to red), the ``labelled`` largest are named, and each names itself and its
-    value in its tip.
+    value (amber to red), up to ``labelled`` of the largest are named (those whose names would
+    cover another's are not), and each names itself and its value in its tip.
 
     Examples
     --------
@@ -457,6 +464,7 @@ def _outlines(
     dots: Sequence[tuple[float, float, float, str]] = (),
     labelled: int = 0,
     radius: float = 12.0,
+    named: bool = False,
 ) -> str:
     """The areas filled by ``fill`` (an area's code -> its colour and what its tooltip says
     after its name, if anything), ``lines`` over them, then ``dots`` (longitude, latitude,
@@ -501,24 +509,32 @@ def _outlines(
         f'<path d="{path(f["geometry"])}" fill="none" stroke="#999" stroke-width="0.4"/>'
         for f in extra
     ]
+
+    def pixel(x: float, y: float) -> tuple[float, float]:
+        return 10 + (x - west) * scale_x * pixels, height - 10 - (y - south) * pixels
+
     top = max([value for *_, value, _ in dots] + [0.0]) or 1.0
-    for rank, (x, y, value, label) in enumerate(dots):
+    placed = [(*pixel(x, y), label[:32]) for x, y, _, label in dots]
+    for x, y, value, label in dots:
         share = max(value / top, 0.0)
-        cx, cy = 10 + (x - west) * scale_x * pixels, height - 10 - (y - south) * pixels
+        cx, cy = pixel(x, y)
         body.append(
             f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{max(radius * share**0.5, 2.0):.1f}" '
             f'fill="rgb(200,{int(180 * (1 - share))},40)" fill-opacity="0.8" stroke="#fff">'
             f"<title>{escape(label)}: {_number(value)}</title></circle>"
         )
-        if rank < labelled:
-            body.append(
-                _text(
-                    cx + 4,
-                    cy - 4,
-                    label[:32],
-                    extra=' stroke="#fff" stroke-width="3" paint-order="stroke"',
-                )
-            )
+    halo = ' stroke="#fff" stroke-width="3" paint-order="stroke"'
+    names = [
+        (*pixel(*centre), str(f["properties"].get("name", "")))
+        for f in features
+        if named and (centre := area_centre(f["geometry"]))
+    ]
+    taken = spaced_labels([(x + 4, y - 4, t) for x, y, t in placed], limit=labelled, anchor="start")
+    body += [_text(placed[i][0] + 4, placed[i][1] - 4, placed[i][2], extra=halo) for i in taken]
+    shown = [names[i] for i in spaced_labels(names)]
+    body += [
+        _text(x, y + 4, text, "middle", extra=' class="area-name"' + halo) for x, y, text in shown
+    ]
     return _svg(width, height, body, title)
 
 

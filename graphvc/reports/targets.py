@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from graphvc.reports.charts import control_chart
-from graphvc.targets import METHODS, Targets
+from graphvc.targets import METHODS, Targets, reading_of
 
 __all__ = [
     "DISPLAY_COLUMNS",
@@ -52,6 +52,7 @@ DISPLAY_COLUMNS = {
     "current": "current",
     "change": "change",
     "interval": "95% interval",
+    "reading": "reading",
     "p_value": "p",
     "distinguishable": "beyond chance",
     "status": "status",
@@ -62,7 +63,8 @@ DISPLAY_COLUMNS = {
 def formatted(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` (from :func:`~graphvc.targets.evaluate`) with its figures as text for a reader: ``baseline``
     and ``current`` (counts, or rates as percentages), ``change`` and its ``interval``
-    (relative for counts, in proportion points for rates)."""
+    (relative for counts, in proportion points for rates), and the ``reading`` of that
+    interval in words (:func:`graphvc.targets.reading.reading_of`)."""
     rates = table["measure"].str.contains(" rate of ")
     changes = [
         format_change(row, rate) for (_, row), rate in zip(table.iterrows(), rates, strict=True)
@@ -72,6 +74,7 @@ def formatted(table: pd.DataFrame) -> pd.DataFrame:
         current=[format_figure(v, r) for v, r in zip(table["current"], rates, strict=True)],
         change=[c[0] for c in changes],
         interval=[c[1] for c in changes],
+        reading=[reading_of(row) for _, row in table.iterrows()],
     )
 
 

@@ -11,7 +11,10 @@ Three steps, a module each:
 :mod:`graphvc.targets.evaluation`
     each target's baseline, current figure, change with its confidence interval
     (:mod:`graphvc.analysis.targets`) and state, and its monthly control charts
-    (:func:`evaluate_targets`).
+    (:func:`evaluate_targets`);
+:mod:`graphvc.targets.reading`
+    what an interval says in words (:func:`interval_reading`: "too few events to judge"), and
+    why a row has no data (:func:`no_data_reason`).
 
 Their display (text, tables, the control chart as SVG) is :mod:`graphvc.reports.targets`.
 """
@@ -48,6 +51,7 @@ from graphvc.targets.file import (
     load_targets,
     resolve_period,
 )
+from graphvc.targets.reading import interval_reading, no_data_reason, reading_of
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -67,11 +71,14 @@ __all__ = [
     "evaluate_graph_targets",
     "evaluate_targets",
     "incident_counts",
+    "interval_reading",
     "load_targets",
     "monthly_charts",
     "mps_incident_counts",
+    "no_data_reason",
     "placed_incidents",
     "read_sources",
+    "reading_of",
     "resolve_period",
     "signals_summary",
     "state_counts",

@@ -556,28 +556,28 @@ def test_places_and_the_knox_test(open_page: OpenPage) -> None:
     # One section at a time, the most harmful places first.
     assert at.button_group(key="places_section").value == "Where harm concentrates"
     [hot] = (d.value for d in at.dataframe)
-    caption = at.caption[1].value
+    caption = next(c.value for c in at.caption if "hold half" in c.value)
     at.button_group(key="places_section").set_value("High-impact neighbourhoods").run()
     [wards] = (d.value for d in at.dataframe)
     at.button_group(key="places_section").set_value("Repeat locations").run()
     [repeats] = (d.value for d in at.dataframe)
     at.button_group(key="places_section").set_value("Near repeats").run()
     assert not at.dataframe
-    # L1: I1 + I2 = 730; L2: I3 + I4 = 375; L3: I5 = 274.
-    assert dict(zip(hot["location_id"], hot["harm"], strict=True)) == {
-        "L1": 730.0,
-        "L2": 375.0,
-        "L3": 274.0,
+    # L1: I1 + I2 = 730; L2: I3 + I4 = 375; L3: I5 = 274 (plain tables: labels, whole days).
+    assert dict(zip(hot["Location"], hot["Harm (days)"], strict=True)) == {
+        "L1": "730",
+        "L2": "375",
+        "L3": "274",
     }
     assert "1 of 3 locations (33%) hold half of the harm" in caption
-    assert repeats["location_id"].tolist() == ["L1", "L2"]
+    assert repeats["Location"].tolist() == ["L1", "L2"]
     # The quarter to 2025-01-03: I5 in Camden Town (274 days), I6 nowhere (20). One ward of
     # three is the top decile; Camden Town's first quarter there (Aldersgate's I1 and I2 fall
     # in the quarter to 2024-04-05, Cripplegate's I4 in the one to 2024-10-04, no harm now).
     assert wards[
-        ["ward_code", "harm", "top_decile", "periods_in_top_decile"]
-    ].to_numpy().tolist() == [["E05000137", 274.0, True, 1]]
-    assert wards["harm_share"].tolist() == pytest.approx([274 / 294])
+        ["Ward code", "Harm (days)", "Top decile", "Periods in top decile"]
+    ].to_numpy().tolist() == [["E05000137", "274", "yes", "1"]]
+    assert wards["Share of harm (%)"].tolist() == [f"{100 * 274 / 294:.1f}"]
     at.button_group(key="places_section").set_value("High-impact neighbourhoods").run()
     highlighted = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     drawn = next(layer for layer in highlighted["layers"] if layer["@@type"] == "ColumnLayer")
@@ -628,7 +628,7 @@ def test_performance_on_the_graph(
         c.value.startswith("Counted on the graph as of 2025-01-03. Statistics:") for c in at.caption
     )
     grid = at.dataframe[1].value
-    assert grid["borough"].tolist() == ["E09000001", "E09000007"]
+    assert grid["Borough"].tolist() == ["E09000001", "E09000007"]
     # Without outlines each borough is a disc at the centre of its locations, grey for no data.
     discs = _deck(at)["layers"][0]
     assert discs["@@type"] == "ScatterplotLayer"

@@ -14,8 +14,17 @@ import streamlit as st
 
 from graphvc.app import data, page
 from graphvc.app.access import attempted, guarded, require_graph, require_page
+from graphvc.app.maps import (
+    OUTLINE_SCALE,
+    geography_caption,
+    legend_html,
+    place_legend,
+    place_map,
+    show_map,
+    show_picture,
+)
 from graphvc.app.run_picker import run_header
-from graphvc.app.widgets import geography_caption, picture, place_map, report_headlines
+from graphvc.app.widgets import picture, report_headlines
 from graphvc.auth import User
 from graphvc.reports import charts
 from graphvc.stored_runs import StoredRun
@@ -109,20 +118,24 @@ def harm_by_borough(by_borough: pd.DataFrame) -> None:
     if city.outlines.get("borough") and not uncovered:
         # Drawn as a picture, not a WebGL map: the page's first paint needs no 3-D engine.
         harm = dict(zip(by_borough["borough_code"], by_borough["harm"].astype(float), strict=True))
-        picture(
+        show_picture(
             charts.outline_map(
                 city.outlines["borough"],
                 harm,
                 title="harm by borough",
                 lines=city.outlines.get("ward"),
-            )
-        )
-        st.caption(
-            "Each borough shaded by its crime harm (days; darker: more; hover for the figure), "
-            "ward outlines in grey."
+                named=True,
+            ),
+            legend_html(
+                "Crime harm (days)",
+                {"no incident": (255, 255, 255)},
+                scale=(0.0, max(harm.values(), default=0.0)),
+                scale_ends=OUTLINE_SCALE,
+                note="Hover a borough for its figure; ward outlines in grey.",
+            ),
         )
     else:
-        st.pydeck_chart(
+        show_map(
             place_map(
                 by_borough,
                 value="harm",
@@ -130,11 +143,9 @@ def harm_by_borough(by_borough: pd.DataFrame) -> None:
                 radius=600,
                 tooltip="{borough}\n{incidents} incidents\n{harm} days of harm",
             ),
-            height=460,
+            place_legend(by_borough, value="harm", title="Crime harm (days)"),
         )
-        st.caption(
-            "Column height and colour: crime harm (days), at the mean of each borough's locations."
-        )
+        st.caption("Each borough's column stands at the mean of its locations.")
     geography_caption("borough", uncovered)
 
 
@@ -145,7 +156,7 @@ def monthly_trend(by_month: Callable[[str | None], pd.DataFrame]) -> None:
     borough = st.selectbox(
         "Borough",
         [None, *names],
-        format_func=lambda code: "All of London" if code is None else names[code],
+        format_func=lambda code: "All boroughs" if code is None else names[code],
     )
     monthly = by_month(borough)
     if monthly.empty:
@@ -198,11 +209,9 @@ def main() -> None:
         tables = stored_tables(run)
     else:
         tables = counted_tables(run)
-    left, right = st.columns(2)
-    with left:
-        by_category(tables)
-    with right:
-        harm_by_borough(tables.by_borough)
+    # The map takes the page's width (issue 33: maps as large as the page allows).
+    harm_by_borough(tables.by_borough)
+    by_category(tables)
     monthly_trend(tables.by_month)
     boroughs_by_category(tables.borough_category)
 

@@ -1,6 +1,8 @@
 """Performance: the directorate's targets, whether each is met, on track or missed in every
 borough, on a map, and the monthly control charts behind them."""
 
+from datetime import date
+
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
@@ -9,8 +11,18 @@ from graphvc import reference
 from graphvc.analysis.targets import STATUSES
 from graphvc.app import data
 from graphvc.app.access import guarded, require_page
+from graphvc.app.maps import (
+    fitted_view,
+    geography_caption,
+    labels_layer,
+    legend_html,
+    show_map,
+    show_picture,
+)
 from graphvc.app.run_picker import stored_run
-from graphvc.app.widgets import fitted_view, geography_caption, picture, table
+from graphvc.app.ways_in import selectable
+from graphvc.app.widgets import picture, table
+from graphvc.geography import MapGeography
 from graphvc.reports.charts import state_map
 from graphvc.reports.targets import DISPLAY_COLUMNS, formatted, target_chart
 from graphvc.stored_runs import StoredRun
@@ -21,19 +33,21 @@ from graphvc.targets import (
     Targets,
     evaluate_targets,
     load_targets,
+    no_data_reason,
     read_sources,
 )
 
 __all__ = ["main"]
 
 #: The colour of each state on the map and in its legend (RGB), and of a borough the target
-#: does not judge.
+#: does not judge: "not started" (a period still to come) light blue, apart from the grey
+#: of "no data" (a figure that cannot be made).
 STATE_COLOURS: dict[str, tuple[int, int, int]] = {
     "met": (26, 150, 65),
     "on track": (166, 217, 106),
     "off track": (253, 174, 97),
     "missed": (215, 25, 28),
-    "not started": (200, 200, 200),
+    "not started": (146, 197, 222),
     "no data": (200, 200, 200),
 }
 NOT_JUDGED = (245, 245, 245)
@@ -86,17 +100,10 @@ def state_discs(states: pd.DataFrame, locations: pd.DataFrame) -> pdk.Deck:
         radius_min_pixels=12,
         pickable=True,
     )
-    labels = pdk.Layer(
-        "TextLayer",
-        data=centres,
-        get_position=["longitude", "latitude"],
-        get_text="borough_name",
-        get_size=12,
-        get_color=[40, 40, 40, 220],
-    )
+    view = fitted_view(centres)
     return pdk.Deck(
-        layers=[layer, labels],
-        initial_view_state=fitted_view(centres),
+        layers=[layer, labels_layer(centres, "borough_name", zoom=view.zoom)],
+        initial_view_state=view,
         map_style=None,
         map_provider=None,
         tooltip={"text": "{name}: {status}"},
@@ -104,13 +111,9 @@ def state_discs(states: pd.DataFrame, locations: pd.DataFrame) -> pdk.Deck:
 
 
 def legend() -> str:
-    """The map's colours as a line of coloured squares (Markdown with inline HTML)."""
+    """The map's colours, each state named (:func:`graphvc.app.maps.legend_html`)."""
     swatches = {**{s: STATE_COLOURS[s] for s in STATUSES}, "not judged": NOT_JUDGED}
-    return " ".join(
-        f'<span style="background: rgb{colour}; border: 1px solid #888; padding: 0 0.6em">'
-        f"</span> {state}"
-        for state, colour in swatches.items()
-    )
+    return legend_html("State of the target", swatches)
 
 
 def chosen_targets() -> tuple[str, Targets]:
@@ -140,22 +143,28 @@ def targets_table(
     st.subheader("Targets")
     shown = formatted(evaluation)[list(DISPLAY_COLUMNS)]
     table(shown.rename(columns=DISPLAY_COLUMNS), empty="No target has a figure yet.")
+    sources = {t.id: t.source for t in targets.targets}
     missing = evaluation[evaluation["status"] == "no data"]
-    for source, rows in missing.groupby(
-        missing["target"].map({t.id: t.source for t in targets.targets})
-    ):
-        since = f"start on {first[source].date()}" if source in first else "are empty"
-        st.caption(
-            f"No data for {len(rows)} row(s): the {source} counts {since}, after the start of "
-            f"the baseline ({', '.join(sorted(set(rows['baseline_start'].astype(str))))})."
-        )
+    reasons = [
+        no_data_reason(row, sources[row["target"]], _day(first.get(sources[row["target"]])))
+        for _, row in missing.iterrows()
+    ]
+    for reason, count in pd.Series(reasons, dtype="string").value_counts(sort=False).items():
+        st.caption(f"No data for {count} row(s): {reason}.")
+
+
+def _day(moment: pd.Timestamp | None) -> date | None:
+    return None if moment is None or pd.isna(moment) else pd.Timestamp(moment).date()
 
 
 def state_map_of(run: StoredRun, states: pd.DataFrame, title: str) -> None:
-    """Each borough in the colour of its state: shaded outlines when the city has them,
-    discs on a WebGL map if not."""
-    outlines = guarded(data.map_outlines).outlines
-    if outlines.get("borough"):
+    """Each borough in the colour of its state, named, its legend beside it: shaded outlines
+    when the city's outlines draw every borough judged, discs on a WebGL map if not (the
+    caption says which, and why)."""
+    city = guarded(data.map_outlines)
+    outlines = city.outlines
+    uncovered = city.uncovered("borough", states["borough_code"])
+    if outlines.get("borough") and not uncovered:
         # Drawn as a picture, not a WebGL map: the page's first paint needs no 3-D engine.
         status_of = dict(zip(states["borough_code"], states["status"], strict=True))
         judged_or_not = {
@@ -165,12 +174,25 @@ def state_map_of(run: StoredRun, states: pd.DataFrame, title: str) -> None:
             for feature in outlines["borough"]["features"]
         }
         colours = {**STATE_COLOURS, "not judged": NOT_JUDGED}
-        picture(state_map(outlines["borough"], judged_or_not, colours, title=title))
+        show_picture(
+            state_map(outlines["borough"], judged_or_not, colours, title=title, named=True),
+            legend(),
+        )
     else:
         locations = guarded(lambda: data.run_table(run.id, "locations"))
-        st.pydeck_chart(state_discs(states, locations), height=480)
-    st.markdown(legend(), unsafe_allow_html=True)
-    geography_caption()
+        show_map(state_discs(states, locations), legend())
+    geography_caption("borough", uncovered)
+
+
+def geography_line(city: MapGeography, targets: Targets, evaluation: pd.DataFrame) -> str:
+    """Which city and how many boroughs the targets are judged on, read from the graph's
+    geography (the MPS counts are London's) and the evaluation, not assumed."""
+    judged = evaluation.loc[evaluation["area_level"] == "borough", "area_code"].nunique()
+    where = " and ".join(
+        city.name if source == "graph" else "London (the published MPS counts)"
+        for source in sorted(targets.sources)
+    )
+    return f"Judged on {where}: {judged:,} borough{'' if judged == 1 else 's'} with counts."
 
 
 def by_borough(run: StoredRun, targets: Targets, evaluation: pd.DataFrame) -> None:
@@ -184,7 +206,12 @@ def by_borough(run: StoredRun, targets: Targets, evaluation: pd.DataFrame) -> No
         index=["area_code", "area_name"], columns="target", values="status", aggfunc="first"
     )
     grid = grid[[t.id for t in targets.targets if t.id in grid.columns]]
-    table(grid.rename_axis(index=["borough", "name"], columns=None), empty="")
+    selectable(
+        grid.rename_axis(index=["borough", "name"], columns=None).reset_index(),
+        key="performance_boroughs",
+        kind="place",
+        id_column="borough",
+    )
     judged = [t for t in targets.targets if t.id in set(judged_rows["target"])]
     on_map = st.selectbox(
         "Target on the map",
@@ -247,6 +274,7 @@ def main() -> None:
         f"{'the graph' if s == 'graph' else 'the MPS counts'} as of {moment.date()}"
         for s, moment in moments.items()
     )
+    st.caption(geography_line(guarded(data.map_outlines), targets, evaluation))
     st.caption(
         f"Counted on {counted}. Statistics: for a count, the {METHODS['count']}; for a "
         f"rate, the {METHODS['rate']}; each month, a {METHODS['control charts']}."

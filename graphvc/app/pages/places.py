@@ -1,5 +1,6 @@
 """Places: where harm concentrates, which locations repeat, and whether violence comes in
-near repeats (the Knox test)."""
+near repeats (the Knox test); ``?place=<location id | ward code | borough code>`` opens with
+that place's details first (:mod:`graphvc.app.place_details`)."""
 
 from collections.abc import Callable
 
@@ -9,16 +10,21 @@ import streamlit as st
 from graphvc.analysis.places import knox_test
 from graphvc.app import data
 from graphvc.app.access import guarded, require_page
-from graphvc.app.run_picker import stored_run
-from graphvc.app.widgets import (
+from graphvc.app.filters import list_filters
+from graphvc.app.maps import (
     HIGHLIGHT_COLOUR,
+    OUTLINE_SCALE,
     geography_caption,
-    paged,
-    picture,
+    legend_html,
+    place_legend,
     place_map,
-    table,
-    top_slider,
+    show_map,
+    show_picture,
 )
+from graphvc.app.place_details import place_details
+from graphvc.app.run_picker import stored_run
+from graphvc.app.ways_in import selectable
+from graphvc.app.widgets import paged, top_slider
 from graphvc.geography import MapGeography
 from graphvc.reports.charts import dot_map, outline_map
 from graphvc.stored_runs import StoredRun
@@ -70,18 +76,20 @@ def hot_places_map(hot: pd.DataFrame, level: str, city: MapGeography, drawable: 
             shown[label].astype(str),
             strict=True,
         )
-        picture(
+        show_picture(
             dot_map(
                 outlines["borough"],
                 list(dots),
                 title=f"harm (days) by {level}",
                 lines=outlines.get("ward"),
-            )
+            ),
+            place_legend(shown, value="harm", title="Crime harm (days)", columns=False),
         )
         return
-    st.pydeck_chart(
+    shown = hot.head(top)
+    show_map(
         place_map(
-            hot.head(top),
+            shown,
             value="harm",
             label=label,
             radius=radius,
@@ -90,8 +98,19 @@ def hot_places_map(hot: pd.DataFrame, level: str, city: MapGeography, drawable: 
             labelled=10,
             tooltip=f"{{{key}}} {{{name}}}\n{{incidents}} incidents\n{{harm}} days of harm",
         ),
-        height=480,
+        place_legend(shown, value="harm", title="Crime harm (days)", columns=columns),
     )
+
+
+def with_borough(places: pd.DataFrame, run: StoredRun, key: str) -> pd.DataFrame:
+    """``places`` (keyed by ``key``, a column of the run's ``locations``) with the name of
+    the borough each lies in, for the borough filter."""
+    if "borough_name" in places.columns:
+        return places
+    locations = guarded(lambda: data.run_table(run.id, "locations"))
+    borough_of = locations.dropna(subset=[key]).drop_duplicates(key).set_index(key)
+    names = guarded(data.boroughs)
+    return places.assign(borough_name=places[key].map(borough_of["borough_code"]).map(names))
 
 
 def hot_places(run: StoredRun, city: MapGeography) -> None:
@@ -102,18 +121,21 @@ def hot_places(run: StoredRun, city: MapGeography) -> None:
     if hot.empty:
         st.info("No incident in this window has a place.")
         return
-    uncovered = city.uncovered("borough", guarded(data.boroughs))
-    hot_places_map(hot, level, city, bool(city.outlines.get("borough")) and not uncovered)
     half = int(hot["cumulative_harm_share"].searchsorted(0.5)) + 1
+    hot = with_borough(hot, run, LEVELS[level][0])
+    shown = list_filters(hot, key=f"places_{level}", columns=("borough", "ward", "date"))
+    uncovered = city.uncovered("borough", guarded(data.boroughs))
+    hot_places_map(shown, level, city, bool(city.outlines.get("borough")) and not uncovered)
     st.caption(
         f"{half:,} of {len(hot):,} {level}s ({half / len(hot):.0%}) hold half of the harm in "
         "the window."
     )
     geography_caption("borough", uncovered)
-    st.dataframe(
-        paged(hot.drop(columns=["latitude", "longitude"]), key="places_page"),
-        hide_index=True,
-        width="stretch",
+    selectable(
+        paged(shown.drop(columns=["latitude", "longitude"]), key="places_page"),
+        key=f"places_rows_{level}",
+        kind="place",
+        id_column=LEVELS[level][0],
     )
 
 
@@ -136,20 +158,28 @@ def high_impact_neighbourhoods(run: StoredRun, city: MapGeography) -> None:
     uncovered = city.uncovered("ward", wards["ward_code"])
     if outlines.get("ward") and not uncovered:
         # Drawn as a picture, not a WebGL map.
-        picture(
+        harm = dict(zip(wards["ward_code"], wards["harm"].astype(float), strict=True))
+        show_picture(
             outline_map(
                 outlines["ward"],
-                dict(zip(wards["ward_code"], wards["harm"].astype(float), strict=True)),
+                harm,
                 title="harm by ward in the quarter",
                 marked=set(wards.loc[wards["top_decile"], "ward_code"]),
                 marked_fill="rgb({},{},{})".format(*HIGHLIGHT_COLOUR[:3]),
-            )
+            ),
+            legend_html(
+                "Crime harm in the quarter (days)",
+                {"top decile of wards": HIGHLIGHT_COLOUR, "no harm": (255, 255, 255)},
+                scale=(0.0, max(harm.values(), default=0.0)),
+                scale_ends=OUTLINE_SCALE,
+                note="Hover a ward for its name and figure.",
+            ),
         )
     else:
         locations = guarded(lambda: data.run_table(run.id, "locations"))
         centres = locations.dropna(subset=["ward_code"]).groupby("ward_code")
         mapped = wards.join(centres[["latitude", "longitude"]].mean(), on="ward_code")
-        st.pydeck_chart(
+        show_map(
             place_map(
                 mapped,
                 value="harm_share",
@@ -161,10 +191,15 @@ def high_impact_neighbourhoods(run: StoredRun, city: MapGeography) -> None:
                 tooltip="{ward_code} {ward_name}\n{harm} days of harm\n"
                 "{periods_in_top_decile} of {periods} quarters in the top decile",
             ),
-            height=480,
+            place_legend(
+                mapped,
+                value="harm_share",
+                title="Share of the quarter's harm",
+                highlighted="top decile of wards",
+            ),
         )
     geography_caption("ward", uncovered)
-    st.dataframe(wards, hide_index=True, width="stretch")
+    selectable(wards, key="places_wards_rows", kind="place", id_column="ward_code")
 
 
 def repeat_locations(run: StoredRun, city: MapGeography) -> None:
@@ -175,7 +210,10 @@ def repeat_locations(run: StoredRun, city: MapGeography) -> None:
         f"Locations with two or more incidents in the {run.parameters['repeat_window_days']} "
         f"days before {run.as_of.date()}."
     )
-    table(repeats, empty="No location saw two incidents in this window.")
+    if repeats.empty:
+        st.info("No location saw two incidents in this window.")
+    else:
+        selectable(repeats, key="places_repeat_rows", kind="place", id_column="location_id")
 
 
 def near_repeats(run: StoredRun, city: MapGeography) -> None:
@@ -234,6 +272,9 @@ def main() -> None:
     st.title("Places")
     run = stored_run()
     city = guarded(data.map_outlines)
+    chosen = st.query_params.get("place")
+    if chosen:
+        place_details(run, chosen, city)
     first = next(iter(SECTIONS))
     shown = st.segmented_control("Section", list(SECTIONS), default=first, key="places_section")
     SECTIONS[shown or first](run, city)
