@@ -19,6 +19,7 @@ import pandas as pd
 
 from graphvc.reports import charts
 from graphvc.reports.about import cut_note, provenance
+from graphvc.reports.network_picture import network_picture
 from graphvc.reports.page import (
     FLAG_ABOVE,
     FLAG_BELOW,
@@ -215,7 +216,7 @@ def _review(review: pd.DataFrame, manifest: Mapping[str, Any]) -> str:
 
 def _network(core: nx.Graph, communities: pd.DataFrame, seed: int) -> str:
     largest = max([data["priority"] for _, data in core.nodes(data=True)] + [0.0]) or 1.0
-    svg = charts.network_picture(
+    svg = network_picture(
         core,
         labels={node: str(data["rank"]) for node, data in core.nodes(data=True)},
         tips={
