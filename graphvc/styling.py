@@ -40,7 +40,6 @@ __all__ = [
     "Styled",
     "Styling",
     "apply_styling",
-    "category_colours",
     "icon_uri",
     "legend_entries",
     "load_styling",
@@ -455,23 +454,6 @@ def _cascade(rules: Iterable[Rule], kind: str, record: Mapping[str, Any]) -> dic
                 else:
                     style[key] = value
     return style
-
-
-def category_colours(styling: Styling, categories: Iterable[str]) -> dict[str, str]:
-    """The colour ``styling`` gives an incident of each of ``categories`` (grey where no rule
-    colours it), so charts beside the network picture (the timeline) colour categories alike.
-
-    >>> category_colours(load_styling(), ["gun_enabled"])
-    {'gun_enabled': '#67000d'}
-    """
-    return {
-        category: str(
-            _cascade(styling.rules, "nodes", {"label": "Incident", "category": category}).get(
-                "colour", "#cccccc"
-            )
-        )
-        for category in categories
-    }
 
 
 def _size(

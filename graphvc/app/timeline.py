@@ -14,10 +14,17 @@ import pandas as pd
 import streamlit as st
 
 from graphvc.contract import column
-from graphvc.styling import category_colours, load_styling
+from graphvc.styling import Styling, load_styling
 from graphvc.time_patterns import WEEKDAYS, hour_weekday_counts, month_only
 
-__all__ = ["ROLE_SHAPES", "SELECTION", "time_wheel", "time_wheel_chart", "timeline_chart"]
+__all__ = [
+    "ROLE_SHAPES",
+    "SELECTION",
+    "category_colours",
+    "time_wheel",
+    "time_wheel_chart",
+    "timeline_chart",
+]
 
 #: The name of the timeline's click selection (``event.selection[SELECTION]`` in Streamlit).
 SELECTION = "incident"
@@ -34,6 +41,23 @@ ROLE_SHAPES = {
     "": "cross",
 }
 _ROLE_SHAPES = alt.Scale(domain=list(ROLE_SHAPES), range=list(ROLE_SHAPES.values()))
+
+
+def category_colours(styling: Styling, categories: tuple[str, ...]) -> dict[str, str]:
+    """The colour ``styling`` gives an incident of each of ``categories`` (the last rule that
+    colours it; grey where none does), so the timeline colours categories as the network
+    picture does.
+
+    >>> category_colours(load_styling(), ("gun_enabled",))
+    {'gun_enabled': '#67000d'}
+    """
+    colours = dict.fromkeys(categories, "#cccccc")
+    for category in categories:
+        incident = {"label": "Incident", "category": category}
+        for rule in styling.rules:
+            if "colour" in rule.style and rule.matches("nodes", incident):
+                colours[category] = str(rule.style["colour"])
+    return colours
 
 
 def _category_scale() -> alt.Scale:
