@@ -55,6 +55,8 @@ def require_page(name: str) -> User:
     if user is None or not user.may_open(name):
         who = "nobody is signed in" if user is None else f"{user.name} may not open it"
         st.error(f"This page is closed: {who}.", icon=":material/lock:")
+        if user is None:  # a shared link followed signed out: a way in, not a dead end
+            st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
         st.stop()
         raise AssertionError("unreachable")  # st.stop() raises
     return user

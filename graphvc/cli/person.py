@@ -81,11 +81,14 @@ def person_command(ctx: click.Context, person_id: str, as_json: bool, pseudonymi
 def _text(
     person: str, words: list[str], tables: dict[str, pd.DataFrame], titles: dict[str, str]
 ) -> str:
-    """The profile as text: the words, then each table that has rows under its title."""
+    """The profile as text: the words, then each table that has rows under its title, in
+    plain language (:func:`graphvc.display.plain_table`)."""
+    from graphvc.display import plain_table
+
     lines = [f"Person {person}", "", *words]
     for name, frame in tables.items():
         if frame.empty:
             continue
         title = titles.get(name, name.replace("_", " ").capitalize())
-        lines += ["", f"{title} ({len(frame):,})", frame.to_string(index=False)]
+        lines += ["", f"{title} ({len(frame):,})", plain_table(frame).to_string(index=False)]
     return "\n".join(lines)

@@ -62,7 +62,8 @@ def list_history(reports_dir: Path, person_id: str, *, key: str | None = None) -
 
 
 def lookups(audit_dir: Path, person_id: str) -> pd.DataFrame:
-    """Who looked ``person_id`` up, listed, reported or exported them, newest first: when,
-    who, the action and from where (:func:`graphvc.audit.events`)."""
-    found = audit.events(audit_dir, person=person_id)
-    return found[LOOKUP_COLUMNS].iloc[::-1].reset_index(drop=True)
+    """Who looked ``person_id`` up, listed, reported or exported them, newest first: when
+    (UTC), who, the action and from where (:func:`graphvc.audit.events`)."""
+    found = audit.events(audit_dir, person=person_id)[LOOKUP_COLUMNS]
+    found = found.assign(at=pd.to_datetime(found["at"], utc=True, format="ISO8601"))
+    return found.iloc[::-1].reset_index(drop=True)

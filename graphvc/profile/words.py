@@ -130,7 +130,9 @@ def _network_words(profile: Profile, scores: Mapping[str, Any]) -> str:
     own = scores.get("community")
     others = {int(g) for g in groups if own is None or pd.isna(own) or int(g) != int(own)}
     if others:
-        words += f", in {_count(len(others), 'group')} (communities) beside their own"
+        words += f", linking them to {_count(len(others), 'group')} (communities) beside their own"
+    elif len(groups):
+        words += ", all in their own group (community)"
     everyone = profile.everyone
     betweenness = scores.get("betweenness")
     if betweenness is None or pd.isna(betweenness) or "betweenness" not in everyone:

@@ -115,8 +115,10 @@ def test_the_words_say_the_runs_own_numbers(
     scored = people[people["priority"].notna()]
     row = scored.loc[person]
     counted = _graph_counts(empty_graph, person)
-    words = profile_words(person_profile(empty_graph, person, run=served.run, runs_dir=served.runs))
-    text = " ".join(words)
+    profile = person_profile(empty_graph, person, run=served.run, runs_dir=served.runs)
+    # The ties the graph records are the run's network: as many as the run's degree.
+    assert len(profile.contacts) == int(row["degree"])
+    text = " ".join(profile_words(profile))
     assert text.startswith(
         f"Ranked {ORDINALS[int(row['rank'])]} of {len(scored)} people scored in the network "
         f"(priority {row['priority']:.3g})."
