@@ -15,6 +15,7 @@ from graphvc.app import data
 from graphvc.app.access import guarded
 from graphvc.app.filters import list_filters
 from graphvc.app.maps import place_legend, place_map, show_map
+from graphvc.app.timeline import time_wheel
 from graphvc.app.ways_in import selectable
 from graphvc.geography import MapGeography
 from graphvc.stored_runs import StoredRun
@@ -131,6 +132,8 @@ def place_details(run: StoredRun, place_id: str, city: MapGeography) -> None:
     st.subheader("Its incidents in the window")
     kept = list_filters(here[shown], key="place_incidents", columns=("category", "date"))
     selectable(kept, key="place_incident_rows", kind="explorer", id_column="incident_id")
+    st.markdown("**When its incidents happen** (hour of the day, day of the week)")
+    time_wheel(kept, key=f"place_wheel_{place_id}")
     by_location = guarded(lambda: data.run_table(run.id, "places_location")).reset_index()
     mapped = by_location[by_location["location_id"].isin(at_place)]
     if len(mapped.dropna(subset=["latitude", "longitude"])):

@@ -13,10 +13,13 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import neo4j
+import pandas as pd
 import pytest
 from click.testing import CliRunner
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from graphvc.app import page as page_path
@@ -169,6 +172,14 @@ def test_a_borough_filter_narrows_the_places_their_map_and_their_table(
     assert picture.count("<circle") == min(len(kept), 50)
 
 
+def _chart_data(chart: Any) -> pd.DataFrame:
+    """The data a Vega-Lite chart element of AppTest draws."""
+    spec = json.loads(chart.proto.spec)
+    named = {d.name: d.data.data for d in chart.proto.datasets}
+    data = named.get(spec.get("data", {}).get("name"), chart.proto.data.data)
+    return convert_arrow_bytes_to_pandas_df(data)
+
+
 def test_a_place_opens_by_its_id(open_page: OpenPage) -> None:
     at = open_page("places")
     hot = at.dataframe[0].value
@@ -179,6 +190,14 @@ def test_a_place_opens_by_its_id(open_page: OpenPage) -> None:
     assert at.metric[0].value == first["Harm (days)"]
     incidents = at.dataframe[0].value
     assert len(incidents) == int(first["Incidents"])
+    # Its time wheel counts the same incidents (none of the synthetic city's is month-only).
+    [wheel] = [
+        chart
+        for chart in at.get("vega_lite_chart")
+        if json.loads(chart.proto.spec)["encoding"]["tooltip"][0]["title"] == "Day"
+    ]
+    drawn = sum(c.incidents for c in _chart_data(wheel).itertuples())
+    assert drawn == len(incidents)
     at = open_page("places", place="Z09999999")
     assert "No location, ward or borough 'Z09999999'" in at.warning[0].value
 

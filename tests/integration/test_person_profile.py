@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ import neo4j
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from graphvc import audit
@@ -351,3 +353,27 @@ def test_without_a_person_the_page_offers_a_picker_and_looks_up_no_one(app_env: 
 def test_an_unknown_person_is_a_message(app_env: Path) -> None:
     at = _open("P404")
     assert [e.value for e in at.error] == ["no person has the id 'P404' in the graph"]
+
+
+def test_the_profile_shows_the_time_wheel_of_the_persons_incidents(
+    app_env: Path, empty_graph: neo4j.Driver, served: Served
+) -> None:
+    at = _open("P1")
+    [wheel] = [
+        chart
+        for chart in at.get("vega_lite_chart")
+        if json.loads(chart.proto.spec)["encoding"]["tooltip"][0]["title"] == "Day"
+    ]
+    spec = json.loads(wheel.proto.spec)
+    named = {d.name: d.data.data for d in wheel.proto.datasets}
+    data = named.get(spec.get("data", {}).get("name"), wheel.proto.data.data)
+    counts = convert_arrow_bytes_to_pandas_df(data)
+    drawn = {
+        (str(day)[:3], int(hour)): int(n)
+        for day, hour, n in counts[["day", "hour", "incidents"]].itertuples(index=False)
+        if n > 0
+    }
+    incidents = person_profile(empty_graph, "P1", run=served.run, runs_dir=served.runs).incidents
+    moments = incidents.drop_duplicates("incident_id")["occurred_at"]
+    expected = Counter(zip(moments.dt.day_name().str[:3], moments.dt.hour.astype(int), strict=True))
+    assert drawn == dict(expected) and sum(drawn.values()) == 3  # I1, I2, I5

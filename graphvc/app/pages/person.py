@@ -19,6 +19,7 @@ import streamlit as st
 from graphvc.app import data
 from graphvc.app.access import audited, guarded, require_page
 from graphvc.app.run_picker import stored_run
+from graphvc.app.timeline import time_wheel
 from graphvc.app.ways_in import open_explorer, plain_config, selectable
 from graphvc.auth import User
 from graphvc.display import plain_table
@@ -157,6 +158,10 @@ def tables(profile: Profile) -> None:
         with tab:
             for name in names:
                 _table(name, found[name], profile.person_id)
+            if "incidents" in names:
+                st.markdown("**When their incidents happen** (hour of the day, day of the week)")
+                once = profile.incidents.drop_duplicates("incident_id")
+                time_wheel(once, key=f"profile_wheel_{profile.person_id}")
 
 
 def record_and_lookups(user: User, person: str, shown: str) -> None:
