@@ -16,6 +16,7 @@ from graphvc.cli._common import (
     TIES,
     WINDOW,
     analysis_parameters,
+    echo_json,
     open_driver,
     settings_of,
 )
@@ -98,7 +99,7 @@ def analyse_command(
             "timings": result.timings,
             "top": listed,
         }
-        click.echo(json.dumps(report, sort_keys=True, default=str))
+        echo_json(report, sort_keys=True, default=str)
         return
     summary = json.dumps(result.summary, default=str)
     click.echo(f"analysis as of {moment.date()} over {window_days} days: {summary}")

@@ -4,14 +4,13 @@ loads)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
 from graphvc import audit, reference, schema
-from graphvc.cli._common import JSON_SUMMARY, open_driver, settings_of
+from graphvc.cli._common import JSON_SUMMARY, echo_json, open_driver, settings_of
 from graphvc.contract import ASSOCIATION_TYPES
 from graphvc.errors import GraphvcError
 
@@ -24,7 +23,7 @@ NETWORK_FORMATS = ("graphml", "edgelist", "matrix", "gexf")
 
 def _print_load_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(summary, sort_keys=True))
+        echo_json(summary, sort_keys=True)
         return
     # A police.uk load reads and rejects "street rows" but loads incidents and locations:
     # each line shows the counts its table has, in the same columns.
@@ -189,7 +188,7 @@ def load_police_uk_command(
             )
     report = summary.as_dict() | {"police_uk": dict(sorted(counts.items()))}
     if as_json:
-        click.echo(json.dumps(report, sort_keys=True))
+        echo_json(report, sort_keys=True)
         return
     _print_load_summary(report, as_json=False)
     for case, count in sorted(counts.items()):
@@ -258,7 +257,7 @@ def load_network_command(
         )
     report = summary.as_dict() | {"network": notes}
     if as_json:
-        click.echo(json.dumps(report, sort_keys=True))
+        echo_json(report, sort_keys=True)
         return
     _print_load_summary(report, as_json=False)
     for key, value in notes.items():

@@ -154,7 +154,8 @@ def _areas(
                 ["offences", "borough_code"], ascending=[False, True]
             )
             members = base["borough_code"].head(target.top).tolist()
-            label = f"the {target.top} boroughs with most {target.of} in the baseline"
+            of = target.of.replace("_", " ")
+            label = f"the {target.top} boroughs with most {of} in the baseline"
         else:
             unknown = [b for b in target.boroughs if b not in names]
             if unknown:
