@@ -5,7 +5,7 @@ loads)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -13,6 +13,9 @@ from graphvc import audit, reference, schema
 from graphvc.cli._common import JSON_SUMMARY, echo_json, open_driver, settings_of
 from graphvc.contract import ASSOCIATION_TYPES
 from graphvc.errors import GraphvcError
+
+if TYPE_CHECKING:
+    import neo4j
 
 __all__ = ["NETWORK_FORMATS", "load_command", "load_network_command", "load_police_uk_command"]
 
@@ -53,6 +56,24 @@ def _check_reject_rate(rejected: int, read: int, max_reject_rate: float) -> None
 def _bulk_flag(bulk: bool) -> dict[str, bool]:
     """The audit event's note of a bulk load."""
     return {"bulk": True} if bulk else {}
+
+
+def _warn_of_merging(driver: neo4j.Driver, folder: Path, database: str) -> None:
+    """Warn, in one line on stderr, that a synthetic dataset (a folder `graphvc synth` wrote)
+    merges into another the graph holds: its ids are the same as the other's (I1, P1, ...),
+    so the two mix. A real folder adds to the graph by design (a new month), and is not
+    warned of."""
+    if not (folder / "ground_truth.json").is_file():
+        return
+    from graphvc.demo import describe_held, held_beyond
+
+    held = held_beyond(driver, folder, database=database)
+    if any(held.values()):
+        click.echo(
+            f"warning: the graph already holds another dataset ({describe_held(held)} that "
+            f"{folder} does not have): this synthetic dataset merges into it",
+            err=True,
+        )
 
 
 _REJECTS = click.option(
@@ -114,6 +135,7 @@ def load_command(
             write_bulk(driver, settings, valid, summary, rejects_path=rejects_path)
         else:
             schema.apply_schema(driver, database=settings.neo4j_database)
+            _warn_of_merging(driver, folder, settings.neo4j_database)
             summary = load_folder(
                 driver,
                 folder,
