@@ -15,6 +15,8 @@ database (:data:`IDENTIFYING`).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +36,7 @@ __all__ = [
     "MAX_TEXT_LENGTH",
     "OUTCOMES",
     "PERPETRATOR_ROLES",
+    "RESULTS",  # noqa: F822 - read by __getattr__, from graphvc.contract_results
     "RISK_LEVELS",
     "ROLES",
     "SANCTION_DETECTIONS",
@@ -124,13 +127,47 @@ EARTH_RADIUS_M = 6_371_008.8
 TYPES: tuple[str, ...] = ("text", "category", "offence", "datetime", "number", "boolean")
 
 #: How a column's values are shown: as ``text``, an ``integer``, a ``decimal`` (with the
-#: column's ``decimals`` places), a ``datetime`` (to the minute) or a ``boolean`` (yes / no).
-FORMATS: tuple[str, ...] = ("text", "integer", "decimal", "datetime", "boolean")
+#: column's ``decimals`` places), a ``datetime`` (to the minute) or a ``boolean`` (yes / no);
+#: for results also a ``score`` (three significant figures), ``days`` (whole days), a
+#: ``date`` (YYYY-MM-DD) or a ``percent`` (a share in [0, 1] shown as 12.5).
+FORMATS: tuple[str, ...] = (
+    "text", "integer", "decimal", "datetime", "boolean", "score", "days", "date", "percent",
+)  # fmt: skip
 
 #: The display format of each type, unless a column says otherwise.
 _TYPE_FORMATS = {"number": "decimal", "datetime": "datetime", "boolean": "boolean"}
 #: The graph (and bulk importer) type of each column type; the rest are strings.
 _GRAPH_TYPES = {"number": "double", "datetime": "datetime", "boolean": "boolean"}
+
+
+def significant(value: float, figures: int = 3) -> str:
+    """``value`` to ``figures`` significant figures, never in exponent notation; from 100 up
+    a whole number with thousands separators (1,234.5 -> ``"1,230"``).
+
+    >>> significant(0.026490359549825634), significant(0.1284), significant(1234.5)
+    ('0.0265', '0.128', '1,230')
+    >>> significant(0.0), significant(-2.0), significant(94.0556)
+    ('0', '-2.00', '94.1')
+    """
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    rounded = round(value, figures - 1 - magnitude)
+    if abs(rounded) >= 10 ** (figures - 1):
+        return f"{rounded:,.0f}"
+    # Rounding may carry into the next power (9.996 -> 10.0): count its figures again.
+    places = max(figures - 1 - math.floor(math.log10(abs(rounded))), 0)
+    return f"{rounded:,.{places}f}"
+
+
+#: How each numeric format shows a finite number, given the column's decimals.
+_NUMBER_FORMATS: dict[str, Callable[[float, int], str]] = {
+    "integer": lambda value, _: f"{round(value):,}",
+    "days": lambda value, _: f"{round(value):,}",
+    "decimal": lambda value, decimals: f"{value:,.{decimals}f}",
+    "score": lambda value, _: significant(value),
+    "percent": lambda value, _: f"{100 * value:,.1f}",
+}
 
 
 @dataclass(frozen=True)
@@ -263,12 +300,15 @@ class Column:
         """
         if value is None or (not isinstance(value, (str, bool)) and pd.isna(value)):
             return ""
-        if self.format == "integer":
-            return f"{int(value):,}"
-        if self.format == "decimal":
-            return f"{float(value):,.{self.decimals}f}"
+        if self.format in _NUMBER_FORMATS:
+            number = float(value)
+            if math.isinf(number):  # no path, no limit: infinitely far, not missing
+                return "∞" if number > 0 else "-∞"
+            return _NUMBER_FORMATS[self.format](number, self.decimals)
         if self.format == "datetime":
             return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+        if self.format == "date":
+            return pd.Timestamp(value).strftime("%Y-%m-%d")
         if self.format == "boolean":
             return "yes" if value else "no"
         return str(value)
@@ -521,6 +561,17 @@ def read_columns(table: str) -> list[str]:
     """
     spec = TABLES[table]
     return [column for column in spec.columns if column not in spec.identifying]
+
+
+def __getattr__(name: str) -> Any:
+    """:data:`RESULTS`, the declarations of the result columns, read from
+    :mod:`graphvc.contract_results` when first asked for: they are declared with
+    :class:`Column` (so after it) and would take this module past 600 lines."""
+    if name == "RESULTS":
+        from graphvc.contract_results import RESULTS
+
+        return RESULTS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def empty_table(table: str) -> pd.DataFrame:
