@@ -245,37 +245,12 @@ def _csv_cell(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _table_cell(value: Any, whole: bool) -> str:
-    """One cell of a table for people: missing as "—", a number of a column of whole
-    numbers without a decimal point."""
-    if isinstance(value, list | dict):
-        return json_text(value)
-    if value is None or _is_missing(value):
-        return "—"
-    if whole and isinstance(value, float):
-        return f"{int(value)}"
-    return str(value.isoformat() if hasattr(value, "isoformat") else value)
-
-
-def _table_text(frame: pd.DataFrame) -> str:
-    """``frame`` aligned for people: a column whose numbers are all whole (counts that a
-    missing value made floating point) shown as integers, missing values as "—"."""
-    import pandas as pd
-
-    shown = {}
-    for name, column in frame.items():
-        numbers = column.dropna()
-        whole = pd.api.types.is_float_dtype(column) and bool(
-            numbers.map(lambda v: math.isfinite(v) and float(v).is_integer()).all()
-        )
-        shown[name] = [_table_cell(value, whole) for value in column]
-    return pd.DataFrame(shown, columns=frame.columns).to_string(index=False) + "\n"
-
-
 def format_rows(frame: pd.DataFrame, output_format: str) -> str:
-    """``frame`` as ``"table"`` (aligned text for people), ``"csv"`` (formula cells quoted)
-    or ``"json"`` (a list of records, strict JSON: ``null`` for missing), ending in a
-    newline."""
+    """``frame`` as ``"table"`` (for people: :func:`graphvc.display.plain_table`'s labels
+    and formats, whole numbers as integers, missing as "—"), ``"csv"`` (formula cells
+    quoted) or ``"json"`` (a list of records, strict JSON: ``null`` for missing), ending in a
+    newline. CSV and JSON keep the columns' names and values for machines."""
+    from graphvc.display import plain_table
     from graphvc.files import csv_text
 
     records = frame.astype(object).where(frame.notna(), None)
@@ -285,4 +260,4 @@ def format_rows(frame: pd.DataFrame, output_format: str) -> str:
         return csv_text(records.map(_csv_cell), index=False)
     if frame.empty:
         return f"no rows (columns: {', '.join(map(str, frame.columns))})\n"
-    return _table_text(frame)
+    return plain_table(frame).to_string(index=False) + "\n"

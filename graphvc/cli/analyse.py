@@ -20,6 +20,7 @@ from graphvc.cli._common import (
     open_driver,
     settings_of,
 )
+from graphvc.display import plain_table
 from graphvc.runs import obtain_run
 
 __all__ = ["analyse_command"]
@@ -112,4 +113,4 @@ def analyse_command(
     click.echo(f"run {stored.id} stored in {settings.runs_dir / stored.id}")
     columns = [c for c in _LISTED if c in leaders]
     if len(leaders):
-        click.echo(leaders[columns].to_string(float_format=lambda v: f"{v:.3f}"))
+        click.echo(plain_table(leaders[columns]).to_string(index=False))

@@ -62,14 +62,19 @@ def test_query_rows_as_json_are_strict() -> None:
 
 
 def test_a_table_shows_whole_numbers_as_integers_and_missing_as_a_dash() -> None:
-    # A count column with one missing value arrives from Neo4j as floating point.
+    # A count column with one missing value arrives from Neo4j as floating point; `graphvc
+    # query run` printed its 2 as 2.0. Headers are plain words (graphvc.display).
     frame = pd.DataFrame(
-        {"person_id": ["P1", "P2"], "incidents": [2.0, np.nan], "score": [0.5, 1.0]}
+        {
+            "person_id": ["P1", "P2"],
+            "shared_incidents": [2.0, np.nan],
+            "rfg_part": [0.1284, 0.026490359549825634],
+        }
     )
     lines = format_rows(frame, "table").splitlines()
-    assert lines[0].split() == ["person_id", "incidents", "score"]
-    assert lines[1].split() == ["P1", "2", "0.5"]
-    assert lines[2].split() == ["P2", "—", "1.0"]
+    assert lines[0].split() == ["Person", "Shared", "incidents", "RFG", "part"]
+    assert lines[1].split() == ["P1", "2", "0.128"]
+    assert lines[2].split() == ["P2", "—", "0.0265"]
 
 
 def test_the_app_is_served_with_the_toolbar_of_a_viewer() -> None:
