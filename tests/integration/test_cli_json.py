@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from graphvc.cli import cli
 from graphvc.config import Settings
-from graphvc.schema import apply_schema, wipe
+from tests.cli_env import cli_env
 from tests.conftest import TEST_REFERENCE
 from tests.strict_json import strict_json
 
@@ -82,15 +82,8 @@ def json_commands(group: click.Group = cli, path: tuple[str, ...] = ()) -> list[
 def env(
     empty_graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
 ) -> Iterator[dict[str, str]]:
-    wipe(empty_graph)
-    apply_schema(empty_graph)
-    yield {
-        "NEO4J_URI": test_settings.uri,
-        "NEO4J_USERNAME": test_settings.neo4j_username,
-        "NEO4J_PASSWORD": test_settings.neo4j_password,
-        "GRAPHVC_HOME": str(tmp_path / "home"),
-    }
-    wipe(empty_graph)
+    with cli_env(empty_graph, test_settings, tmp_path / "home") as found:
+        yield found
 
 
 def test_every_command_is_given_its_arguments() -> None:

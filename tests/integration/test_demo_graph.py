@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from graphvc.cli import cli
 from graphvc.config import Settings
-from graphvc.schema import apply_schema, wipe
+from tests.cli_env import cli_env
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "small"
@@ -25,16 +25,8 @@ SMALL = ROOT / "tests" / "fixtures" / "small"
 def env(
     empty_graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
 ) -> Iterator[dict[str, str]]:
-    wipe(empty_graph)
-    apply_schema(empty_graph)
-    yield {
-        "NEO4J_URI": test_settings.uri,
-        "NEO4J_USERNAME": test_settings.neo4j_username,
-        "NEO4J_PASSWORD": test_settings.neo4j_password,
-        "NEO4J_DATABASE": test_settings.neo4j_database,
-        "GRAPHVC_HOME": str(tmp_path / "home"),
-    }
-    wipe(empty_graph)
+    with cli_env(empty_graph, test_settings, tmp_path / "home") as found:
+        yield found
 
 
 def _boroughs(driver: neo4j.Driver) -> list[str]:
