@@ -4,8 +4,8 @@ options several commands take and the formatting of rows as a table, CSV or JSON
 Every ``--json`` output goes through :func:`echo_json`: strict JSON, ``null`` where a value is
 missing, never ``NaN`` or ``Infinity`` (which ``jq`` and JavaScript refuse).
 
-What only some commands use (the Neo4j driver, the local server, pandas' CSV writer) is
-imported by the function that uses it, so that a command starts without it.
+What only some functions here use (the local server, the driver's connection, the CSV
+writer, the plain-language tables) is imported by the function that uses it.
 """
 
 from __future__ import annotations
