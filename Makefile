@@ -7,6 +7,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_INCIDENTS ?= 5000
 DEMO_SEED ?= 7
+# The app's port: `make demo PORT=8600` when 8501 is taken.
+PORT ?= 8501
+# `make demo REPLACE=1`: empty a graph that holds other data first (the demo refuses to merge).
+REPLACE ?=
 
 .PHONY: install browser demo app test lint docs neo4j-start neo4j-stop clean
 
@@ -22,10 +26,10 @@ install: $(BIN)/.installed
 
 ## Quickstart 1: start Neo4j, load the demo graph, serve the app on 127.0.0.1.
 demo: install
-	$(BIN)/graphvc demo --incidents $(DEMO_INCIDENTS) --seed $(DEMO_SEED)
+	$(BIN)/graphvc demo --incidents $(DEMO_INCIDENTS) --seed $(DEMO_SEED) --port $(PORT) $(if $(REPLACE),--replace)
 
 app: install
-	$(BIN)/graphvc app
+	$(BIN)/graphvc app --port $(PORT)
 
 browser:
 	./scripts/install-browser.sh

@@ -10,6 +10,7 @@ __all__ = [
     "BulkLoadError",
     "ConfigError",
     "DatabaseError",
+    "DemoError",
     "GraphvcError",
     "InputError",
     "QueryError",
@@ -33,6 +34,11 @@ class ServerError(GraphvcError):
 
 class DatabaseError(GraphvcError):
     """Neo4j could not be reached, or refused or failed a query."""
+
+
+class DemoError(GraphvcError):
+    """The demo cannot load its graph: the database holds data that is not the demo's,
+    which the demo would merge into."""
 
 
 class QueryError(GraphvcError):

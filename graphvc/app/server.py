@@ -37,12 +37,14 @@ def free_port() -> int:
 
 def streamlit_command(script: str | Path, *, port: int, address: str = "127.0.0.1") -> list[str]:
     """The command that serves ``script`` with Streamlit on ``address:port``: headless (no
-    browser opened) and sending no usage statistics."""
+    browser opened), sending no usage statistics, and showing its readers no "Deploy" button
+    or developer menu (the toolbar of a viewer: analysts are not the app's developers)."""
     options = {
         "server.address": address,
         "server.port": str(port),
         "server.headless": "true",
         "browser.gatherUsageStats": "false",
+        "client.toolbarMode": "viewer",
     }
     flags = [part for name, value in options.items() for part in (f"--{name}", value)]
     return [sys.executable, "-m", "streamlit", "run", str(script), *flags]

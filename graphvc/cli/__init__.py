@@ -25,10 +25,11 @@ def _end_interrupted(status: int) -> NoReturn:
     os._exit(status)
 
 
-# The imports take a second or so, long enough for a Ctrl+C to land in them: it ends in one
-# line there too, not in a traceback from whichever module was loading.
+# A Ctrl+C that lands in the imports ends in one line there too, not in a traceback from
+# whichever module was loading.
 try:
     import gc
+    import importlib
     import signal
     from types import FrameType
     from typing import Any
@@ -36,27 +37,41 @@ try:
     import click
 
     from graphvc import __version__
-    from graphvc.cli._common import OneLineErrors
-    from graphvc.cli.analyse import analyse_command
-    from graphvc.cli.app import app_command
-    from graphvc.cli.audit import audit_group
-    from graphvc.cli.contract import contract_group
-    from graphvc.cli.data import data_group
-    from graphvc.cli.db import db_group
-    from graphvc.cli.demo import demo_command
-    from graphvc.cli.load import load_command, load_network_command, load_police_uk_command
-    from graphvc.cli.neo4j import neo4j_group
-    from graphvc.cli.person import person_command
-    from graphvc.cli.query import query_group
-    from graphvc.cli.report import report_group
-    from graphvc.cli.synth import synth_command
-    from graphvc.cli.targets import targets_command
+    from graphvc.cli._errors import OneLineErrors
     from graphvc.config import Settings
     from graphvc.errors import GraphvcError
 except KeyboardInterrupt:
     _end_interrupted(130)
 
-__all__ = ["cli", "main"]
+__all__ = ["COMMANDS", "cli", "main"]
+
+#: Every subcommand: its name, where it is defined (``module:attribute``) and its line in
+#: ``graphvc --help`` (at most 60 characters: whole in an 80-column terminal). A command's
+#: module is imported only when that command runs or shows its own help, so that
+#: ``graphvc --help`` starts without what the commands use (pandas, networkx, the Neo4j
+#: driver, Streamlit). A new command is one line here.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "neo4j": ("graphvc.cli.neo4j:neo4j_group", "Manage the local Neo4j server."),
+    "db": ("graphvc.cli.db:db_group", "The graph database: schema and counts."),
+    "data": ("graphvc.cli.data:data_group", "Reference data: ONS London geography, MPS counts."),
+    "load": ("graphvc.cli.load:load_command", "Validate and load a folder of input tables."),
+    "load-police-uk": ("graphvc.cli.load:load_police_uk_command", "Load police.uk street CSVs."),
+    "load-network": ("graphvc.cli.load:load_network_command", "Load a network file as ties."),
+    "analyse": ("graphvc.cli.analyse:analyse_command", "Run every measure, write the scores."),
+    "targets": ("graphvc.cli.targets:targets_command", "Performance against targets."),
+    "report": ("graphvc.cli.report:report_group", "Scheduled reports, one dated folder per run."),
+    "synth": ("graphvc.cli.synth:synth_command", "Write synthetic data in the input contract."),
+    "app": ("graphvc.cli.app:app_command", "Serve the Streamlit app."),
+    "demo": ("graphvc.cli.demo:demo_command", "Load a synthetic demo graph, serve the app."),
+    "query": ("graphvc.cli.query:query_group", "The teams' Cypher library: list, show, run."),
+    "audit": ("graphvc.cli.audit:audit_group", "The audit trail: who looked up whom, when."),
+    "contract": ("graphvc.cli.contract:contract_group", "The tables `graphvc load` reads."),
+    "person": (
+        "graphvc.cli.person:person_command",
+        "One person's profile: rank and why, in words.",
+    ),
+    "export": ("graphvc.cli.export:export_group", "Export a network for i2, Gephi or a browser."),
+}
 
 
 class _Interrupted(BaseException):
@@ -70,7 +85,26 @@ class _Interrupted(BaseException):
 
 
 class _Root(OneLineErrors):
-    """The root group: a Ctrl+C while a command runs leaves it as :class:`_Interrupted`."""
+    """The root group: its commands are :data:`COMMANDS`, each imported when asked for
+    (click's lazy-loading group pattern); a Ctrl+C while a command runs leaves it as
+    :class:`_Interrupted`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, _, attribute = COMMANDS[cmd_name][0].partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command), COMMANDS[cmd_name][0]
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their lines from :data:`COMMANDS`, without importing them."""
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -97,28 +131,6 @@ def cli(ctx: click.Context) -> None:
         ctx.obj = Settings.from_env()
     except GraphvcError as e:
         raise click.ClickException(str(e)) from None
-
-
-for _command in (
-    neo4j_group,
-    db_group,
-    data_group,
-    load_command,
-    load_police_uk_command,
-    load_network_command,
-    analyse_command,
-    targets_command,
-    report_group,
-    synth_command,
-    app_command,
-    demo_command,
-    query_group,
-    audit_group,
-    contract_group,
-    person_command,
-):
-    cli.add_command(_command)
-cli.add_command(__import__("graphvc.cli.export", fromlist=["_"]).export_group)  # issue 34
 
 
 def main() -> None:

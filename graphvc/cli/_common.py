@@ -1,23 +1,36 @@
 """What the ``graphvc`` command groups share: one-line errors, the settings, a driver, the
-options several commands take and the formatting of rows as a table, CSV or JSON."""
+options several commands take and the formatting of rows as a table, CSV or JSON.
+
+Every ``--json`` output goes through :func:`echo_json`: strict JSON, ``null`` where a value is
+missing, never ``NaN`` or ``Infinity`` (which ``jq`` and JavaScript refuse).
+
+What only some functions here use (the local server, the driver's connection, the CSV
+writer, the plain-language tables) is imported by the function that uses it.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import neo4j
-import pandas as pd
 
-from graphvc import localserver
+from graphvc.cli._errors import OneLineErrors, interruption
 from graphvc.config import Settings
-from graphvc.db import connect
 from graphvc.errors import GraphvcError
-from graphvc.files import csv_text
-from graphvc.runs import DEFAULT_WINDOW_DAYS, AnalysisParameters, choose_ties, parse_as_of
+
+# The runs' own default window, whose module loads the analysis (pandas, networkx): what a
+# command that imports these options waits for; `graphvc --help` imports none of them.
+from graphvc.runs.parameters import DEFAULT_WINDOW_DAYS, parse_as_of
+
+if TYPE_CHECKING:
+    import neo4j
+    import pandas as pd
+
+    from graphvc.runs import AnalysisParameters
 
 __all__ = [
     "ADDRESS",
@@ -31,43 +44,16 @@ __all__ = [
     "WINDOW",
     "OneLineErrors",
     "analysis_parameters",
+    "echo_json",
     "format_rows",
     "incidents_option",
     "interruption",
     "json_default",
+    "json_text",
     "open_driver",
     "seed_option",
     "settings_of",
 ]
-
-
-def interruption(error: BaseException) -> BaseException | None:
-    """The interruption (Ctrl+C, SIGTERM: an exception that is not an :class:`Exception`)
-    that ``error`` was raised while handling, if any: an error in a clean-up on the way out
-    (a driver whose connection the interruption cut) is not what ended the command."""
-    seen: set[int] = set()
-    cause = error.__context__
-    while cause is not None and id(cause) not in seen:
-        if not isinstance(cause, Exception):
-            return cause
-        seen.add(id(cause))
-        cause = cause.__context__
-    return None
-
-
-class OneLineErrors(click.Group):
-    """A group whose commands end a :class:`GraphvcError` in one line, without a traceback;
-    one raised while an interruption was on its way out lets the interruption go on."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except GraphvcError as e:
-            interrupted = interruption(e)
-            if interrupted is not None:
-                raise interrupted from None
-            # One line, even when the message quotes a multi-line driver error.
-            raise click.ClickException(" ".join(str(e).splitlines())) from None
 
 
 def settings_of(ctx: click.Context) -> Settings:
@@ -79,6 +65,9 @@ def settings_of(ctx: click.Context) -> Settings:
 @contextmanager
 def open_driver(settings: Settings) -> Iterator[neo4j.Driver]:
     """A driver for the configured server, starting the managed one when needed."""
+    from graphvc import localserver
+    from graphvc.db import connect
+
     localserver.ensure_running(settings)
     driver = connect(settings)
     try:
@@ -115,6 +104,7 @@ ADDRESS = click.option(
     "--address", default="127.0.0.1", show_default=True, help="Address to serve on."
 )
 PORT = click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+
 
 AS_OF = click.option(
     "--as-of",
@@ -165,6 +155,8 @@ def analysis_parameters(
     ties: str | None, tie_weight: tuple[str, ...], **chosen: Any
 ) -> AnalysisParameters:
     """The analysis parameters of a command's --ties, --tie-weight and other options."""
+    from graphvc.runs import AnalysisParameters, choose_ties
+
     layers = None if ties is None else [t.strip() for t in ties.split(",") if t.strip()]
     return AnalysisParameters(tie_weights=choose_ties(layers, _tie_weight(tie_weight)), **chosen)
 
@@ -180,22 +172,92 @@ def json_default(value: Any) -> Any:
     return str(value)
 
 
+def _is_missing(value: Any) -> bool:
+    """NaN of any kind, ``NaT`` and ``pd.NA``: the values that are not equal to themselves
+    (``pd.NA`` answers neither yes nor no)."""
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return type(value).__name__ == "NAType"
+
+
+def _json_ready(value: Any, default: Callable[[Any], Any]) -> Any:
+    """``value`` with its containers as dicts and lists, every missing or infinite number as
+    None and what JSON has no type for through ``default``."""
+    if value is None or isinstance(value, str | bool):
+        return value
+    if isinstance(value, Mapping):
+        return {
+            k if isinstance(k, str | int | float | bool) else str(k): _json_ready(v, default)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_ready(v, default) for v in value]
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):  # numpy's float64 too
+        return float(value) if math.isfinite(value) else None
+    if callable(getattr(value, "tolist", None)):  # numpy arrays and other numpy scalars
+        return _json_ready(value.tolist(), default)
+    if _is_missing(value):
+        return None
+    shown = default(value)
+    return shown if isinstance(shown, str) else _json_ready(shown, default)
+
+
+def json_text(
+    value: Any,
+    *,
+    sort_keys: bool = False,
+    indent: int | None = None,
+    default: Callable[[Any], Any] = json_default,
+) -> str:
+    """``value`` as strict JSON: missing values (NaN, ``NaT``, ``pd.NA``) and infinities as
+    ``null``, date-times and other values JSON has no type for through ``default``.
+
+    >>> json_text({"detected": float("nan"), "limit": float("inf"), "n": 2})
+    '{"detected": null, "limit": null, "n": 2}'
+    """
+    return json.dumps(
+        _json_ready(value, default),
+        sort_keys=sort_keys,
+        indent=indent,
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+
+
+def echo_json(
+    value: Any,
+    *,
+    sort_keys: bool = False,
+    indent: int | None = None,
+    default: Callable[[Any], Any] = json_default,
+) -> None:
+    """Print ``value`` as one strict JSON document (:func:`json_text`): every ``--json``."""
+    click.echo(json_text(value, sort_keys=sort_keys, indent=indent, default=default))
+
+
 def _csv_cell(value: Any) -> Any:
     """Lists and maps as JSON, date-times as ISO 8601: one cell each."""
     if isinstance(value, list | dict):
-        return json.dumps(value, default=json_default)
+        return json_text(value)
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def format_rows(frame: pd.DataFrame, output_format: str) -> str:
-    """``frame`` as ``"table"`` (aligned text), ``"csv"`` (formula cells quoted) or
-    ``"json"`` (a list of records), ending in a newline."""
+    """``frame`` as ``"table"`` (for people: :func:`graphvc.display.plain_table`'s labels
+    and formats, whole numbers as integers, missing as "—"), ``"csv"`` (formula cells
+    quoted) or ``"json"`` (a list of records, strict JSON: ``null`` for missing), ending in a
+    newline. CSV and JSON keep the columns' names and values for machines."""
+    from graphvc.display import plain_table
+    from graphvc.files import csv_text
+
     records = frame.astype(object).where(frame.notna(), None)
     if output_format == "json":
-        rows = records.to_dict(orient="records")
-        return json.dumps(rows, default=json_default, ensure_ascii=False) + "\n"
+        return json_text(records.to_dict(orient="records")) + "\n"
     if output_format == "csv":
         return csv_text(records.map(_csv_cell), index=False)
     if frame.empty:
         return f"no rows (columns: {', '.join(map(str, frame.columns))})\n"
-    return frame.to_string(index=False) + "\n"
+    return plain_table(frame).to_string(index=False) + "\n"

@@ -16,9 +16,11 @@ from graphvc.cli._common import (
     TIES,
     WINDOW,
     analysis_parameters,
+    echo_json,
     open_driver,
     settings_of,
 )
+from graphvc.display import plain_table
 from graphvc.runs import obtain_run
 
 __all__ = ["analyse_command"]
@@ -98,7 +100,7 @@ def analyse_command(
             "timings": result.timings,
             "top": listed,
         }
-        click.echo(json.dumps(report, sort_keys=True, default=str))
+        echo_json(report, sort_keys=True, default=str)
         return
     summary = json.dumps(result.summary, default=str)
     click.echo(f"analysis as of {moment.date()} over {window_days} days: {summary}")
@@ -111,4 +113,4 @@ def analyse_command(
     click.echo(f"run {stored.id} stored in {settings.runs_dir / stored.id}")
     columns = [c for c in _LISTED if c in leaders]
     if len(leaders):
-        click.echo(leaders[columns].to_string(float_format=lambda v: f"{v:.3f}"))
+        click.echo(plain_table(leaders[columns]).to_string(index=False))

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from graphvc import audit
-from graphvc.cli._common import OneLineErrors, settings_of
+from graphvc.cli._common import OneLineErrors, echo_json, settings_of
 from graphvc.contract import LOCAL_TIME_ZONE
 from graphvc.errors import GraphvcError
 from graphvc.runs import parse_as_of
@@ -37,7 +35,7 @@ def audit_show(
     found = audit.events(settings_of(ctx).audit_dir, person=person, user=user, since=start)
     if as_json:
         for row in found.to_dict(orient="records"):
-            click.echo(json.dumps(row, sort_keys=True, default=str))
+            echo_json(row, sort_keys=True, default=str)
         return
     for event in found.to_dict(orient="records"):
         people = ", ".join(event["person_ids"]) or "-"

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 
 import click
 
-from graphvc.cli._common import OneLineErrors, settings_of
+from graphvc.cli._common import OneLineErrors, echo_json, settings_of
 from graphvc.reference import (
     NOT_INSTALLED,
     install_download,
@@ -79,7 +78,7 @@ def status_command(ctx: click.Context, as_json: bool) -> None:
     folder = settings.reference_dir
     if as_json:
         found = {"installed": manifest is not None, "directory": str(folder), **(manifest or {})}
-        click.echo(json.dumps(found, indent=1))
+        echo_json(found, indent=1)
     elif manifest is None:
         click.echo(NOT_INSTALLED.format(folder=folder))
     else:

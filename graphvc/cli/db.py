@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from graphvc import schema
-from graphvc.cli._common import OneLineErrors, open_driver, settings_of
+from graphvc.cli._common import OneLineErrors, echo_json, open_driver, settings_of
 
 __all__ = ["db_group"]
 
@@ -36,7 +34,7 @@ def db_counts(ctx: click.Context, as_json: bool) -> None:
     with open_driver(settings) as driver:
         counts = schema.graph_counts(driver, database=settings.neo4j_database)
     if as_json:
-        click.echo(json.dumps(counts, sort_keys=True))
+        echo_json(counts, sort_keys=True)
     else:
         for name, count in counts.items():
             click.echo(f"{name:<16} {count:>12,}")

@@ -28,6 +28,12 @@ __all__ = ["demo_command"]
 @click.option(
     "--serve/--no-serve", default=True, show_default=True, help="Serve the app afterwards."
 )
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Empty the graph first when it holds data that is not this demo's (without it, "
+    "the demo refuses: it would merge into that data).",
+)
 @ADDRESS
 @PORT
 @GEOGRAPHY
@@ -37,12 +43,15 @@ def demo_command(
     n_incidents: int,
     seed: int,
     serve: bool,
+    replace: bool,
     address: str,
     port: int,
     geography: Literal["auto", "city", "london"],
 ) -> None:
     """Start Neo4j, load synthetic data into it (real London when its reference data is
-    installed, else the synthetic city), analyse it, write a first report and serve the app."""
+    installed, else the synthetic city), analyse it, write a first report and serve the app.
+
+    The graph must be empty or hold this demo's data only; --replace empties it first."""
     from graphvc.demo import load_demo, prepare_demo
 
     settings = settings_of(ctx)
@@ -50,7 +59,7 @@ def demo_command(
         check_serving(address, settings.sign_in, settings.secrets_file)
     folder = prepare_demo(settings, n_incidents, seed, geography, say=click.echo)
     with open_driver(settings) as driver:
-        loaded = load_demo(driver, settings, folder, seed)
+        loaded = load_demo(driver, settings, folder, seed, replace=replace, say=click.echo)
     result = loaded.result
     click.echo(f"demo graph loaded from {folder} ({loaded.rows_read:,} rows)")
     click.echo(", ".join(f"{count:,} {name}" for name, count in loaded.counts.items()))

@@ -4,16 +4,18 @@ loads)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from graphvc import audit, reference, schema
-from graphvc.cli._common import JSON_SUMMARY, open_driver, settings_of
+from graphvc.cli._common import JSON_SUMMARY, echo_json, open_driver, settings_of
 from graphvc.contract import ASSOCIATION_TYPES
 from graphvc.errors import GraphvcError
+
+if TYPE_CHECKING:
+    import neo4j
 
 __all__ = ["NETWORK_FORMATS", "load_command", "load_network_command", "load_police_uk_command"]
 
@@ -24,7 +26,7 @@ NETWORK_FORMATS = ("graphml", "edgelist", "matrix", "gexf")
 
 def _print_load_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
-        click.echo(json.dumps(summary, sort_keys=True))
+        echo_json(summary, sort_keys=True)
         return
     # A police.uk load reads and rejects "street rows" but loads incidents and locations:
     # each line shows the counts its table has, in the same columns.
@@ -54,6 +56,24 @@ def _check_reject_rate(rejected: int, read: int, max_reject_rate: float) -> None
 def _bulk_flag(bulk: bool) -> dict[str, bool]:
     """The audit event's note of a bulk load."""
     return {"bulk": True} if bulk else {}
+
+
+def _warn_of_merging(driver: neo4j.Driver, folder: Path, database: str) -> None:
+    """Warn, in one line on stderr, that a synthetic dataset (a folder `graphvc synth` wrote)
+    merges into another the graph holds: its ids are the same as the other's (I1, P1, ...),
+    so the two mix. A real folder adds to the graph by design (a new month), and is not
+    warned of."""
+    if not (folder / "ground_truth.json").is_file():
+        return
+    from graphvc.demo import describe_held, held_beyond
+
+    held = held_beyond(driver, folder, database=database)
+    if any(held.values()):
+        click.echo(
+            f"warning: the graph already holds another dataset ({describe_held(held)} that "
+            f"{folder} does not have): this synthetic dataset merges into it",
+            err=True,
+        )
 
 
 _REJECTS = click.option(
@@ -115,6 +135,7 @@ def load_command(
             write_bulk(driver, settings, valid, summary, rejects_path=rejects_path)
         else:
             schema.apply_schema(driver, database=settings.neo4j_database)
+            _warn_of_merging(driver, folder, settings.neo4j_database)
             summary = load_folder(
                 driver,
                 folder,
@@ -189,7 +210,7 @@ def load_police_uk_command(
             )
     report = summary.as_dict() | {"police_uk": dict(sorted(counts.items()))}
     if as_json:
-        click.echo(json.dumps(report, sort_keys=True))
+        echo_json(report, sort_keys=True)
         return
     _print_load_summary(report, as_json=False)
     for case, count in sorted(counts.items()):
@@ -258,7 +279,7 @@ def load_network_command(
         )
     report = summary.as_dict() | {"network": notes}
     if as_json:
-        click.echo(json.dumps(report, sort_keys=True))
+        echo_json(report, sort_keys=True)
         return
     _print_load_summary(report, as_json=False)
     for key, value in notes.items():

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
 
-from graphvc.cli._common import open_driver, settings_of
+from graphvc.cli._common import echo_json, open_driver, settings_of
 
 if TYPE_CHECKING:  # pandas is imported when the command runs, not at start-up
     import pandas as pd
@@ -66,7 +65,7 @@ def person_command(ctx: click.Context, person_id: str, as_json: bool, pseudonymi
     words = profile_words(profile)
     if as_json:
         record = profile_record(profile, words, extra={"list_history": history})
-        click.echo(json.dumps(record, allow_nan=False, ensure_ascii=False))
+        echo_json(record)
         return
     click.echo(
         _text(

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from graphvc import audit
-from graphvc.cli._common import OneLineErrors, format_rows, json_default, open_driver, settings_of
+from graphvc.cli._common import OneLineErrors, echo_json, format_rows, open_driver, settings_of
 from graphvc.errors import GraphvcError
 
 __all__ = ["query_group"]
@@ -46,7 +46,7 @@ def query_list(team: str | None, as_json: bool) -> None:
     found = list_queries(team)
     if as_json:
         rows = [{"name": q.name, "title": q.title, "team": q.team, "mode": q.mode} for q in found]
-        click.echo(json.dumps(rows))
+        echo_json(rows)
         return
     width = max((len(q.name) for q in found), default=0)
     for q in found:
@@ -177,7 +177,7 @@ def query_check(ctx: click.Context, names: tuple[str, ...], as_json: bool) -> No
             driver, chosen, database=settings.neo4j_database, timeout=settings.query_timeout
         )
     if as_json:
-        click.echo(json.dumps(results.to_dict(orient="records"), default=json_default))
+        echo_json(results.to_dict(orient="records"))
     else:
         for row in results.itertuples(index=False):
             verdict = "pass" if row.passed else f"FAIL  {row.message}"

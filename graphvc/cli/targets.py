@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 import pandas as pd
 
-from graphvc.cli._common import AS_OF, json_default, open_driver, settings_of
+from graphvc.cli._common import AS_OF, echo_json, open_driver, settings_of
 from graphvc.errors import GraphvcError
 
 __all__ = ["targets_command"]
@@ -71,6 +70,6 @@ def targets_command(
             "rows": table.to_dict(orient="records"),
             "charts": charts.to_dict(orient="records"),
         }
-        click.echo(json.dumps(found, default=json_default, allow_nan=True))
+        echo_json(found)
         return
     click.echo(format_table(targets, table, moments))

@@ -103,9 +103,9 @@ def format_table(targets: Targets, table: pd.DataFrame, as_of: Mapping[str, pd.T
         rate = target.rate is not None
         shown = pd.DataFrame(
             {
+                # Whole: a name cut short ("with most gun_") reads as a fault.
                 "area": [
-                    f"{c} {n}"[:34]
-                    for c, n in zip(rows["area_code"], rows["area_name"], strict=True)
+                    f"{c} {n}" for c, n in zip(rows["area_code"], rows["area_name"], strict=True)
                 ],
                 "baseline": [format_figure(v, rate) for v in rows["baseline"]],
                 "current": [format_figure(v, rate) for v in rows["current"]],

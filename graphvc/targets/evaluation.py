@@ -154,7 +154,8 @@ def _areas(
                 ["offences", "borough_code"], ascending=[False, True]
             )
             members = base["borough_code"].head(target.top).tolist()
-            label = f"the {len(members)} boroughs with most {target.of} in the baseline"
+            of = target.of.replace("_", " ")
+            label = f"the {len(members)} boroughs with most {of} in the baseline"
             if len(members) < target.top:
                 # The file's title names the force it was written for: say what these data hold.
                 label += f" (the target names {target.top}; the data have {len(names)} boroughs)"
