@@ -155,7 +155,11 @@ def _areas(
             )
             members = base["borough_code"].head(target.top).tolist()
             of = target.of.replace("_", " ")
-            label = f"the {len(members)} boroughs with most {of} in the baseline"
+            if members:
+                boroughs = "borough" if len(members) == 1 else f"{len(members)} boroughs"
+                label = f"the {boroughs} with most {of} in the baseline"
+            else:
+                label = f"the boroughs with most {of} in the baseline: none had any"
             if len(members) < target.top:
                 # The file's title names the force it was written for: say what these data hold.
                 label += f" (the target names {target.top}; the data have {len(names)} boroughs)"

@@ -98,7 +98,7 @@ def test_the_performance_page_names_the_synthetic_city_and_its_8_boroughs(
     areas = set(shown["area"])
     assert not [a for a in areas if "11 boroughs" in a]
     gun_set = next(a for a in areas if a.startswith("the ") and "gun_enabled" in a)
-    found = re.match(r"the (\d) boroughs with most gun_enabled in the baseline", gun_set)
+    found = re.match(r"the (\d) boroughs with most gun enabled in the baseline", gun_set)
     assert found and int(found.group(1)) <= 8
     assert "the data have 8 boroughs" in gun_set
     # Every state named in the legend beside the map, "not started" apart from "no data".

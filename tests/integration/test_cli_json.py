@@ -124,5 +124,9 @@ def test_the_targets_table_names_its_areas_whole(env: dict[str, str], tmp_path: 
     assert loaded.exit_code == 0, loaded.output
     result = CliRunner().invoke(cli, ["targets"], env=env)
     assert result.exit_code == 0, result.output
-    assert "set the 11 boroughs with most gun enabled in the baseline" in result.output
+    # The fixture's two boroughs had no gun crime in the baseline: said whole, not "gun_".
+    assert (
+        "set the boroughs with most gun enabled in the baseline: none had any "
+        "(the target names 11; the data have 2 boroughs)"
+    ) in result.output
     assert "E09000001 City of London" in result.output

@@ -128,7 +128,7 @@ def test_a_top_set_says_how_many_boroughs_the_data_have() -> None:
     counts = {"graph": targets.incident_counts(incidents, locations)}
     table = targets.evaluate([gun], counts, {"graph": pd.Timestamp("2026-04-01")})
     label = table.iloc[0]["area_name"]
-    assert label.startswith("the 2 boroughs with most gun_enabled in the baseline")
+    assert label.startswith("the 2 boroughs with most gun enabled in the baseline")
     assert "(the target names 11; the data have 2 boroughs)" in label
     assert table["area_code"].tolist() == ["set", "B1", "B2"]
 
