@@ -26,6 +26,7 @@ FILTERS: dict[str, tuple[str, ...]] = {
         "last_offence_at",
         "last_at",
         "assessed_at",
+        "last_offending",
         "month",
         "as_of",
         "date",
