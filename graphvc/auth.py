@@ -12,8 +12,8 @@ list, or one string of names separated by spaces or commas), translated by
 ``GRAPHVC_ROLE_MAP`` (``group=role,...``; a claim value that is already a role's name stands
 for itself). Values that map to no role are ignored, so a user with none sees no page.
 
-- ``analyst``: every analysis page (overview, explorer, people, victims, places,
-  performance, Cypher with every team's queries, reports);
+- ``analyst``: every analysis page (overview, explorer, people, person profile, victims,
+  places, performance, Cypher with every team's queries, reports);
 - ``specialist``: the Cypher page, with the queries of the teams in their token's
   ``GRAPHVC_TEAMS_CLAIM`` claim (default ``teams``) and those for all teams;
 - ``reader``: the overview and the reports, pseudonymised;
@@ -54,6 +54,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "overview": frozenset({"analyst", "reader"}),
     "explorer": frozenset({"analyst"}),
     "people": frozenset({"analyst"}),
+    "person": frozenset({"analyst"}),
     "victims": frozenset({"analyst"}),
     "places": frozenset({"analyst"}),
     "performance": frozenset({"analyst"}),

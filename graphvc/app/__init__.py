@@ -23,6 +23,7 @@ PAGES = (
     ("overview", "Overview", ":material/dashboard:"),
     ("explorer", "Network explorer", ":material/hub:"),
     ("people", "Dangerous people", ":material/person_alert:"),
+    ("person", "Person profile", ":material/person_search:"),
     ("victims", "Victims", ":material/personal_injury:"),
     ("places", "Places", ":material/location_on:"),
     ("performance", "Performance", ":material/target:"),

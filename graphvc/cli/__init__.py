@@ -46,6 +46,7 @@ try:
     from graphvc.cli.demo import demo_command
     from graphvc.cli.load import load_command, load_network_command, load_police_uk_command
     from graphvc.cli.neo4j import neo4j_group
+    from graphvc.cli.person import person_command
     from graphvc.cli.query import query_group
     from graphvc.cli.report import report_group
     from graphvc.cli.synth import synth_command
@@ -114,6 +115,7 @@ for _command in (
     query_group,
     audit_group,
     contract_group,
+    person_command,
 ):
     cli.add_command(_command)
 

@@ -24,6 +24,7 @@ OPENS = {
         "overview",
         "explorer",
         "people",
+        "person",
         "victims",
         "places",
         "performance",

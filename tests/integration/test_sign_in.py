@@ -33,6 +33,7 @@ ANALYST_PAGES = [
     "Overview",
     "Network explorer",
     "Dangerous people",
+    "Person profile",
     "Victims",
     "Places",
     "Performance",
