@@ -168,7 +168,6 @@ def _click_text(text: str) -> Callable[[Any], None]:
     """A view: the button labelled ``text`` clicked (a segmented control's option)."""
 
     def click(browser: Any) -> None:
-        from selenium.webdriver.common.by import By
 
         _click(browser, f"//button[.//p[text()={text!r}]]")
         _settled(browser)
