@@ -75,7 +75,9 @@ def heading(name: Hashable, *, table: str | None = None) -> str:
 
 
 def _missing(value: Any) -> bool:
-    if value is None or isinstance(value, (str, bool, list, dict, tuple)):
+    if value is None:
+        return True
+    if isinstance(value, (str, bool, list, dict, tuple)):
         return False
     try:
         return bool(pd.isna(value))

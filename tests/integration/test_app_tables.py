@@ -261,8 +261,10 @@ def _select_row(browser: Any, table: int, row: int) -> None:
     from selenium.webdriver.common.by import By
 
     canvas = browser.find_elements(By.CSS_SELECTOR, "[data-testid='stDataFrame'] canvas")[table]
+    # Offsets are from the centre of the element's part in view: bring all of it in view.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
+    time.sleep(0.5)
     width, height = canvas.size["width"], canvas.size["height"]
-    # Selenium 4 offsets are from the element's centre.
     x, y = -width / 2 + 18, -height / 2 + 35 + 35 * row + 17
     ActionChains(browser).move_to_element_with_offset(canvas, int(x), int(y)).click().perform()
 
@@ -303,7 +305,7 @@ def test_a_filter_narrows_the_list_and_its_download(served_app: str, tmp_path: P
         _pick(browser, "Category", "domestic_abuse")
         _settled(browser)
         [shown] = browser.execute_script(READ_TABLES)
-        assert shown["header"][:2] == ["Incident id", "Location id"]
+        assert shown["header"][:2] == ["Incident", "Location"]
         assert sorted(row[0] for row in shown["rows"]) == ["I3", "I4"]
         captions = [
             c.text
@@ -330,6 +332,28 @@ def test_a_row_opens_its_place(served_app: str, tmp_path: Path) -> None:
     with chromium(tmp_path / "profile") as browser:
         browser.get(f"{served_app}/cypher")
         NEAR_L1(browser)
-        _select_row(browser, 0, 2)  # I3, at L2
+        [shown] = browser.execute_script(READ_TABLES)
+        incidents = [row[0] for row in shown["rows"]]
+        _select_row(browser, 0, incidents.index("I3"))  # I3, at L2
         WebDriverWait(browser, 30).until(lambda b: "/places" in b.current_url)
-        assert browser.current_url.endswith("/places?place=L2"), browser.current_url
+        assert browser.current_url.endswith("/places?place=L2"), (browser.current_url, shown)
+
+
+def test_a_row_of_the_dangerous_people_opens_the_profile(served_app: str, tmp_path: Path) -> None:
+    """Selecting P6's row (second by priority) on the Dangerous people page opens
+    /person?person=P6, whose profile names them."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with chromium(tmp_path / "profile") as browser:
+        browser.get(f"{served_app}/people")
+        _settled(browser)
+        [first, *_] = browser.execute_script(READ_TABLES)
+        assert [row[0] for row in first["rows"]][:2] == ["P1", "P6"]
+        _select_row(browser, 0, 1)
+        WebDriverWait(browser, 30).until(lambda b: "/person" in b.current_url)
+        assert browser.current_url.endswith("/person?person=P6"), browser.current_url
+        _idle(browser)
+        WebDriverWait(browser, 60).until(
+            lambda b: "P6" in b.find_element(By.CSS_SELECTOR, "[data-testid='stMain']").text
+        )

@@ -106,6 +106,7 @@ def test_undeclared_columns_are_formatted_by_their_values() -> None:
             "seen_at": pd.to_datetime(["2024-01-01 10:30", "2024-02-01 00:00", "2024-03-01 00:00"]),
             "flag": [True, False, True],
             "names": [["P1", "P2"], [], ["P3"]],
+            "escalated": [None, True, False],  # a Cypher query's column, with a null
         }
     )
     shown = plain_table(frame)
@@ -116,6 +117,7 @@ def test_undeclared_columns_are_formatted_by_their_values() -> None:
         "Seen at": ["2024-01-01 10:30", "2024-02-01 00:00", "2024-03-01 00:00"],
         "Flag": ["yes", "no", "yes"],
         "Names": ['["P1", "P2"]', "[]", '["P3"]'],
+        "Escalated": [MISSING, "yes", "no"],
     }
 
 
