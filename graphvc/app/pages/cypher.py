@@ -172,7 +172,7 @@ def main() -> None:
     )
     query = chosen_query(user)
     name = query.name
-    st.markdown(query.description)
+    st.markdown(query.description.replace("$", "\\$"))  # $parameters, not LaTeX
     with st.expander("Cypher"):
         st.code(query.body, language="cypher")
     with st.form(f"params_{name}"):
