@@ -573,7 +573,7 @@ def test_places_and_the_knox_test(open_page: OpenPage) -> None:
         "L3": 274.0,
     }
     assert "1 of 3 locations (33%) hold half of the harm" in caption
-    assert repeats["location_id"].tolist() == ["L1", "L2"]
+    assert repeats["Location"].tolist() == ["L1", "L2"]
     # The quarter to 2025-01-03: I5 in Camden Town (274 days), I6 nowhere (20). One ward of
     # three is the top decile; Camden Town's first quarter there (Aldersgate's I1 and I2 fall
     # in the quarter to 2024-04-05, Cripplegate's I4 in the one to 2024-10-04, no harm now).
@@ -617,11 +617,11 @@ def test_performance_on_the_graph(
     # target has its baseline. Six targets: the gun set (no borough had gun crime in the
     # baseline), four for the force and both boroughs, and overall crime by borough alone.
     assert len(shown) == 1 + 4 * 3 + 2
-    assert set(shown["status"]) == {"no data"}
+    assert set(shown["Status"]) == {"no data"}
     # Sanction detections since April 2024: I4 (the City) and I5 (Camden) charged, I6 (no
     # place) not.
-    detected = shown[(shown["target"] == "Offences brought to justice at a 20 % rate")]
-    assert detected["current"].tolist() == ["66.7%", "100.0%", "100.0%"]
+    detected = shown[(shown["Target"] == "Offences brought to justice at a 20 % rate")]
+    assert detected["Current"].tolist() == ["66.7%", "100.0%", "100.0%"]
     captions = [c.value for c in at.caption]
     assert (
         "No data for 15 row(s): the graph counts start on 2024-01-05, after the start of the "
@@ -631,7 +631,7 @@ def test_performance_on_the_graph(
         c.value.startswith("Counted on the graph as of 2025-01-03. Statistics:") for c in at.caption
     )
     grid = at.dataframe[1].value
-    assert grid["borough"].tolist() == ["E09000001", "E09000007"]
+    assert grid["Borough"].tolist() == ["E09000001", "E09000007"]
     # Without outlines each borough is a disc at the centre of its locations, grey for no data.
     discs = _deck(at)["layers"][0]
     assert discs["@@type"] == "ScatterplotLayer"
@@ -662,10 +662,10 @@ def test_performance_on_the_mps_counts(
     assert not at.exception
     shown = at.dataframe[0].value
     lambeth = shown[
-        (shown["area"] == "Lambeth")
-        & (shown["target"] == "Possession of weapons offences down 5 %")
+        (shown["Area"] == "Lambeth")
+        & (shown["Target"] == "Possession of weapons offences down 5 %")
     ]
-    assert lambeth[["baseline", "current", "status"]].to_numpy().tolist() == [["455", "393", "met"]]
+    assert lambeth[["Baseline", "Current", "Status"]].to_numpy().tolist() == [["455", "393", "met"]]
     # The boroughs drawn as a picture (no WebGL), each filled by its state, named in its tip.
     tips = _tips(next(h.value for h in at.markdown if 'by borough"' in h.value))
     assert len(tips) == 33
