@@ -155,6 +155,12 @@ RESULTS: dict[str, Column] = {
         _result("location_id", "Location", "text", "the place's id"),
         _result("name", "Place", "text", "a street or venue"),
         _result("month", "Month", "date", "the first day of the month"),
+        # Coordinates to four decimals (about 10 m); a table is better without them (a map
+        # shows them), and the sweep of tests/integration/test_app_tables.py flags them.
+        Column("latitude", "number", label="Latitude", unit="degrees", decimals=4,
+               description="WGS84; of a place, or the mean of an area's places"),
+        Column("longitude", "number", label="Longitude", unit="degrees", decimals=4,
+               description="WGS84; of a place, or the mean of an area's places"),
         _result("occurred_at", "Occurred at", "datetime", "when it happened"),
         # Proportionality.
         _result("attribute", "Attribute", "text", "the demographic attribute"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -75,7 +75,9 @@ def heading(name: Hashable, *, table: str | None = None) -> str:
 
 
 def _missing(value: Any) -> bool:
-    if value is None or isinstance(value, (str, bool, list, dict, tuple)):
+    if value is None:
+        return True
+    if isinstance(value, (str, bool, list, dict, tuple)):
         return False
     try:
         return bool(pd.isna(value))
@@ -209,3 +211,17 @@ def column_help(frame: pd.DataFrame, *, table: str | None = None) -> dict[str, s
         if column is not None and column.description:
             helps[text] = column.description
     return helps
+
+
+def priority_definition(weights: Mapping[str, float]) -> str:
+    """What a priority is, in the words the app and the reports share (one definition): the
+    weighted mean of its measures, each scaled to its largest value.
+
+    >>> priority_definition({"rfg": 1.0, "betweenness": 1.0, "harm_pagerank": 0.5})
+    'Priority = the weighted mean of RFG × 1, Betweenness × 1, Harm PageRank × 0.5, each scaled to its largest value; RFG is recency, frequency and gravity (harm) of offending.'
+    """
+    terms = ", ".join(f"{heading(name)} × {weight:g}" for name, weight in weights.items())
+    return (
+        f"Priority = the weighted mean of {terms}, each scaled to its largest value; "
+        "RFG is recency, frequency and gravity (harm) of offending."
+    )

@@ -5,15 +5,17 @@ table, its proportionality panel and its downloads agree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from graphvc.contract import LOCAL_TIME_ZONE
 from graphvc.display import heading
 
-__all__ = ["FILTERS", "filter_columns", "list_filters", "within"]
+__all__ = ["FILTERS", "days", "filter_columns", "list_filters", "within"]
 
 #: Each filter, and the columns it reads in the order it looks for them (the first a list
 #: has is used): names before codes, so a multiselect offers what a person reads.
@@ -26,6 +28,7 @@ FILTERS: dict[str, tuple[str, ...]] = {
         "last_offence_at",
         "last_at",
         "assessed_at",
+        "last_offending",
         "month",
         "as_of",
         "date",
@@ -49,29 +52,48 @@ def filter_columns(frame: pd.DataFrame, columns: Sequence[str] = tuple(FILTERS))
     return found
 
 
+def days(values: pd.Series) -> pd.Series:
+    """``values`` (datetimes with or without offsets, neo4j dates, ISO text) as London
+    calendar days (naive midnights); NaT where there is no date.
+
+    >>> days(pd.Series(["2024-09-01T23:30:00+00:00", "2024-01-05T22:10:00", None])).tolist()
+    [Timestamp('2024-09-02 00:00:00'), Timestamp('2024-01-05 00:00:00'), NaT]
+    """
+    native = values.map(lambda v: v.to_native() if hasattr(v, "to_native") else v)
+    # One offset per value (GMT and BST in one column): read as UTC, then as London's days.
+    stamps = pd.to_datetime(native, errors="coerce", format="mixed", utc=True)
+    naive = [
+        not _has_offset(v) if isinstance(v, str) else getattr(v, "tzinfo", None) is None
+        for v in native
+    ]
+    local = stamps.dt.tz_convert(LOCAL_TIME_ZONE).dt.tz_localize(None)
+    wall = stamps.dt.tz_localize(None)  # a value without an offset is London's wall clock
+    return local.where(~pd.Series(naive, index=values.index), wall).dt.normalize()
+
+
+def _has_offset(text: str) -> bool:
+    """Whether an ISO 8601 text ends with a UTC offset."""
+    return text.endswith("Z") or bool(re.search(r"[+-][0-9]{2}:?[0-9]{2}$", text.strip()))
+
+
 def within(values: pd.Series, start: date, end: date) -> pd.Series:
-    """Which ``values`` (dates, datetimes or ISO text) fall on a day from ``start`` to ``end``,
-    both included; a missing date is outside any range.
+    """Which ``values`` (dates, datetimes or ISO text) fall on a London day from ``start`` to
+    ``end``, both included; a missing date is outside any range.
 
     >>> within(pd.Series(["2024-01-01", "2024-01-31 23:59", None]),
     ...        date(2024, 1, 1), date(2024, 1, 31)).tolist()
     [True, True, False]
     """
-    days = pd.to_datetime(values, errors="coerce", utc=False, format="mixed")
-    if getattr(days.dt, "tz", None) is not None:
-        days = days.dt.tz_localize(None)
-    days = days.dt.normalize()
-    return (days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))
+    found = days(values)
+    return (found >= pd.Timestamp(start)) & (found <= pd.Timestamp(end))
 
 
 def _date_range(frame: pd.DataFrame, column: str, key: str) -> pd.Series | None:
     """A date range picked over ``column``'s span; the rows in it, or None for all."""
-    days = pd.to_datetime(frame[column], errors="coerce", format="mixed").dropna()
-    if days.empty:
+    found = days(frame[column]).dropna()
+    if found.empty:
         return None
-    if getattr(days.dt, "tz", None) is not None:
-        days = days.dt.tz_localize(None)
-    first, last = days.min().date(), days.max().date()
+    first, last = found.min().date(), found.max().date()
     picked = st.date_input(
         heading(column),
         value=(first, last),

@@ -7,6 +7,7 @@ The views are pages reached by URL, so an analyst can share one:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import pandas as pd
@@ -58,11 +59,23 @@ def open_view(kind: str, node_id: str) -> None:
 
 
 def plain_config(
-    shown: pd.DataFrame, frame: pd.DataFrame, *, table: str | None = None
+    shown: pd.DataFrame,
+    frame: pd.DataFrame,
+    *,
+    table: str | None = None,
+    helps: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The ``column_config`` of :func:`plain_table` ``shown`` of ``frame``: each column's help
-    text, numbers aligned right (they are text, so Streamlit would put them left)."""
-    helps = column_help(frame, table=table)
+    text (``helps``, by column name, before the declared ones), numbers aligned right (they
+    are text, so Streamlit would put them left)."""
+    named = any(n is not None for n in frame.index.names)
+    names = [*(frame.index.names if named else []), *frame.columns]
+    given = {
+        text: (helps or {})[name]
+        for text, name in zip(shown.columns, names, strict=True)
+        if name in (helps or {})
+    }
+    helps = {**column_help(frame, table=table), **given}
     config = {}
     for text in shown.columns:
         values = shown[text].str.replace(",", "", regex=False).str.lstrip("-")
@@ -81,12 +94,13 @@ def selectable(
     id_column: str,
     table: str | None = None,
     height: int | Literal["auto"] = "auto",
-) -> str | None:
+    helps: Mapping[str, str] | None = None,
+) -> None:
     """``frame`` as a plain-language table (:func:`graphvc.display.plain_table`, each heading
     with its help) whose rows can be selected; selecting one opens its view (``kind``: the
     person's profile, the place's page or the explorer centred on it) for the id in its
-    ``id_column`` (a column of ``frame`` or its named index). Returns nothing when a row
-    opens a view (the page is left); None when no row is selected."""
+    ``id_column`` (a column of ``frame`` or its named index); ``helps`` adds help texts by
+    column name (a Cypher query's own columns)."""
     if kind not in KINDS:
         raise ValueError(f"no view of kind {kind!r}: one of {', '.join(KINDS)}")
     flat = frame.reset_index() if any(n is not None for n in frame.index.names) else frame
@@ -97,7 +111,7 @@ def selectable(
         hide_index=True,
         width="stretch",
         height=height,
-        column_config=plain_config(shown, frame, table=table),
+        column_config=plain_config(shown, frame, table=table, helps=helps),
         on_select="rerun",
         selection_mode="single-row",
         key=key,
@@ -107,7 +121,6 @@ def selectable(
     if chosen is not None:
         open_view(kind, chosen)
     st.caption("Select a row to open it.", help=f"Opens the {_VIEWS[kind]}.")
-    return None
 
 
 _VIEWS = {

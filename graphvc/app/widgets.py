@@ -4,23 +4,30 @@ report's headlines (the maps are :mod:`graphvc.app.maps`)."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 import streamlit as st
 
 from graphvc import contract
-from graphvc.app.access import audited, guarded
+from graphvc.app.access import audited, audited_export, guarded
+from graphvc.app.ways_in import plain_config, selectable
+from graphvc.display import plain_table
+from graphvc.files import csv_text
 from graphvc.reports import read_manifest
 
 __all__ = [
     "PAGE_ROWS",
     "PICTURE_CLASS",
     "RFG_PARTS",
+    "download",
     "paged",
     "picture",
+    "plain",
     "report_headlines",
     "table",
     "top_slider",
@@ -57,15 +64,84 @@ def picture(svg: str) -> None:
     st.markdown(f'<div class="{PICTURE_CLASS}">{fitted}</div>', unsafe_allow_html=True)
 
 
-def table(frame: pd.DataFrame, *, empty: str) -> None:
-    """``frame`` as a table (a named index as its first columns), a page at a time
-    (:func:`paged`, its page number keyed by ``empty``), or ``empty`` when it has no row."""
+def plain(
+    frame: pd.DataFrame,
+    *,
+    table: str | None = None,
+    key: str | None = None,
+    helps: Mapping[str, str] | None = None,
+) -> None:
+    """``frame`` as a plain-language table (:func:`graphvc.display.plain_table`: labels with
+    units, formatted values, a named index as its first columns), each heading with its help
+    (``helps`` adds texts by column name)."""
+    shown = plain_table(frame, table=table)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_config=plain_config(shown, frame, table=table, helps=helps),
+        key=key,
+    )
+
+
+def table(
+    frame: pd.DataFrame,
+    *,
+    empty: str,
+    kind: str | None = None,
+    id_column: str = "person_id",
+    key: str | None = None,
+) -> None:
+    """``frame`` as a plain-language table, a page at a time (:func:`paged`, its page number
+    keyed by ``empty``), or ``empty`` when it has no row. With a ``kind``, selecting a row
+    opens its view (:func:`graphvc.app.ways_in.selectable`) for the id in ``id_column``."""
     if frame.empty:
         st.info(empty)
+        return
+    named = any(name is not None for name in frame.index.names)
+    shown = paged(frame.reset_index() if named else frame, key=f"page:{empty}")
+    if kind is None:
+        plain(shown, key=key)
     else:
-        named = any(name is not None for name in frame.index.names)
-        shown = paged(frame.reset_index() if named else frame, key=f"page:{empty}")
-        st.dataframe(shown, hide_index=True, width="stretch")
+        selectable(shown, key=key or f"table:{empty}", kind=kind, id_column=id_column)
+
+
+def download(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    what: Mapping[str, Any],
+    person_columns: Sequence[str] = ("person_id",),
+    label: str = "Download (CSV)",
+) -> None:
+    """A CSV download of exactly the rows of ``frame`` (a filtered list: the rows the page
+    shows), audited as an export of the people its ``person_columns`` name when clicked.
+
+    The file keeps the columns' machine names and full precision, as the reports' CSV files
+    do: a download is read back by spreadsheets and scripts, which want the same header in
+    every file and the numbers unrounded; the page shows the plain labels."""
+    named = any(n is not None for n in frame.index.names)
+    flat = frame.reset_index() if named else frame
+
+    def people() -> list[str]:  # read when clicked: a list may hold half a million rows
+        return sorted(
+            {str(p) for c in person_columns if c in flat for p in flat[c].dropna().astype(str)}
+        )
+
+    st.download_button(
+        label,
+        audited_export(
+            lambda: csv_text(flat, index=False),
+            person_ids=people,
+            what={**what, "file": name, "rows": len(flat)},
+        ),
+        name,
+        "text/csv",
+        key=f"download:{name}",
+        on_click="ignore",
+        help=f"The {len(flat):,} rows listed, with the columns' machine names and full "
+        "precision (as the reports' CSV files).",
+    )
 
 
 def paged(frame: pd.DataFrame, *, key: str) -> pd.DataFrame:
@@ -120,4 +196,8 @@ def report_headlines(report: pd.Series) -> None:
             person_ids=top["person_id"].dropna(),
             what={"report": str(report["path"]), "file": offenders.name, "rows": len(top)},
         )
-        st.dataframe(top, hide_index=True, width="stretch")
+        pseudonymised = report.get("pseudonymised")
+        if pd.notna(pseudonymised) and bool(pseudonymised):  # pseudonyms open no profile
+            plain(top)
+        else:
+            selectable(top, key="headlines", kind="person", id_column="person_id")

@@ -37,6 +37,7 @@ from graphvc.app.main import PAGES
 from graphvc.app.server import HEALTH, free_port, running, streamlit_command
 from graphvc.config import Settings
 from graphvc.db import run_query
+from graphvc.display import plain_value
 from graphvc.geography import MapGeography
 from graphvc.graph_tables import read_graph_tables
 from graphvc.reference import install_from
@@ -163,16 +164,17 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     # The head of its offender list: who, the priority and the priority's own parts.
     head = at.dataframe[0].value
     assert list(head.columns) == [
-        "person_id",
-        "rank",
-        "priority",
-        "listed_since",
-        "review_by",
-        "rfg_part",
-        "betweenness_part",
-        "harm_pagerank_part",
+        "Person",
+        "Rank",
+        "Priority",
+        "Listed since",
+        "Review by",
+        "RFG part",
+        "Betweenness part",
+        "Harm PageRank part",
     ]
-    assert head["rank"].tolist() == sorted(head["rank"]) and len(head) == 5
+    ranks = [int(rank) for rank in head["Rank"]]
+    assert ranks == sorted(ranks) and len(head) == 5
     deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     # Beneath the columns, the outlines when reference data is installed in GRAPHVC_HOME.
     drawn = next(layer for layer in deck["layers"] if layer["@@type"] == "ColumnLayer")
@@ -180,18 +182,23 @@ def test_overview_counts_map_and_latest_report(open_page: OpenPage) -> None:
     # City of London: I1 365 + I2 365 + I3 10 + I4 365; Camden: I5 274 (I6 has no place).
     assert columns == {"City of London": 1105.0, "Camden": 274.0}
     assert "mapProvider" not in deck  # no tile server is ever asked
-    pivot = at.dataframe[-1].value
-    assert pivot.loc["City of London", "all"] == 4 and pivot.loc["Camden", "knife_enabled"] == 1
+    pivot = at.dataframe[-1].value.set_index("Borough")
+    assert pivot.loc["City of London", "All categories"] == "4"
+    assert pivot.loc["Camden", "Knife enabled"] == "1"
+    assert pivot.loc["Camden", "Borough code"] == "E09000007"
     # The bars say the table's harm by category; the trend draws one line per category.
-    by_category = next(d.value for d in at.dataframe if "category" in d.value.columns)
+    by_category = next(d.value for d in at.dataframe if "Category" in d.value.columns)
     bars = next(h.value for h in at.markdown if "by continuum category" in h.value)
     assert {
         k: float(v.replace(",", ""))
         for k, v in re.findall(r"<title>([^<:]+): ([0-9,.]+)</title>", bars)
-    } == dict(zip(by_category["category"], by_category["harm"], strict=True))
+    } == {
+        category: float(harm.replace(",", ""))
+        for category, harm in zip(by_category["Category"], by_category["Harm (days)"], strict=True)
+    }
     trend = next(h.value for h in at.markdown if "incidents per month" in h.value)
     assert set(re.findall(r"<polyline [^>]*><title>([^<]+)</title>", trend)) == set(
-        by_category["category"]
+        by_category["Category"]
     )
 
 
@@ -281,8 +288,9 @@ def test_the_overview_reads_the_run_and_counts_the_graph_only_when_asked(
     ]
 
     def by_category(page: AppTest) -> list[list[object]]:
-        shown = next(d.value for d in page.dataframe if "category" in d.value.columns)
-        return shown.sort_values("category")[["category", "incidents", "harm"]].to_numpy().tolist()
+        shown = next(d.value for d in page.dataframe if "Category" in d.value.columns)
+        columns = ["Category", "Incidents", "Harm (days)"]
+        return shown.sort_values("Category")[columns].to_numpy().tolist()
 
     assert by_category(at) == by_category(stored)
     assert at.dataframe[-1].value.equals(stored.dataframe[-1].value)  # boroughs by category
@@ -406,28 +414,31 @@ def test_explorer_says_when_a_query_times_out(
 
 def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) -> None:
     at = open_page("people")
-    ranked = at.dataframe[0].value
+    # The list in plain language: scores to three figures (their sums within the rounding).
+    ranked = at.dataframe[0].value.set_index("Person")
+    scores = ranked.drop(columns=["Victim–offender class", "Escalated to knife or gun"])
+    scores = scores.map(lambda text: float("nan") if text == "—" else float(text.replace(",", "")))
     # Co-offending (offenders and suspects): P1 joins P2 (I1), P3 (I2) and P6 (I5); the
     # associations add P9 (family of P7), and P4 (partner of P5), who is not ranked: only
     # ever a victim (I2, I3, I4).
-    assert ranked["person_id"].tolist()[0] == "P1"
-    assert set(ranked["person_id"]) == {"P1", "P2", "P3", "P5", "P6", "P7", "P9"}
-    parts = ranked[["rfg_part", "betweenness_part", "harm_pagerank_part"]].sum(axis=1)
-    assert parts.tolist() == pytest.approx(ranked["priority"].tolist())
-    rfg = ranked[["recency_part", "frequency_part", "gravity_part"]].sum(axis=1)
-    assert rfg.tolist() == pytest.approx(ranked["rfg"].tolist())
-    assert ranked.set_index("person_id").at["P1", "betweenness"] == pytest.approx(3.0)
+    assert ranked.index.tolist()[0] == "P1"
+    assert set(ranked.index) == {"P1", "P2", "P3", "P5", "P6", "P7", "P9"}
+    parts = scores[["RFG part", "Betweenness part", "Harm PageRank part"]].sum(axis=1)
+    assert parts.tolist() == pytest.approx(scores["Priority"].tolist(), abs=2e-3)
+    rfg = scores[["Recency part", "Frequency part", "Gravity part"]].sum(axis=1)
+    assert rfg.tolist() == pytest.approx(scores["RFG"].tolist(), abs=2e-3)
+    assert ranked.at["P1", "Betweenness"] == "3.00"
+    assert ranked.at["P1", "Rank"] == "1"
     # Each listed person's bar is made of their weighted parts, which sum to their priority.
     stacked = next(h.value for h in at.markdown if "priority, part by part" in h.value)
     drawn: dict[str, float] = {}
-    for person, value in re.findall(r"<title>(\S+) \w+_part: ([0-9.e-]+)</title>", stacked):
+    for person, value in re.findall(r"<title>(\S+) [^:<]+ part: ([0-9.e-]+)</title>", stacked):
         drawn[person] = drawn.get(person, 0.0) + float(value)
-    priorities = ranked.set_index("person_id")["priority"]
-    assert drawn == pytest.approx(priorities.to_dict(), abs=1e-3)
+    assert drawn == pytest.approx(scores["Priority"].to_dict(), abs=2e-3)
     panel = at.dataframe[-1].value
-    sexes = panel[panel["attribute"] == "sex"].set_index("value")["population_count"]
+    sexes = panel[panel["Attribute"] == "Sex"].set_index("Group")["Scored"]
     # P5 is the one woman who offended; P9 (sex unknown) is tied to an offender.
-    assert sexes.to_dict() == {"F": 1, "M": 5, "unknown": 1}
+    assert sexes.to_dict() == {"F": "1", "M": "5", "unknown": "1"}
     ratios = next(h.value for h in at.markdown if "share of the list" in h.value)
     assert len(re.findall(r"<rect [^>]*><title>", ratios)) == len(panel)
     _no_names(at)
@@ -451,17 +462,15 @@ def test_victims(open_page: OpenPage) -> None:
     drawn = dict(re.findall(r"<title>([^<:]+): ([0-9,]+)</title>", _picture(at)))
     assert drawn["balanced"] == "1"
     # P4: robbed in I2, then abused by P5 in I3 and I4, all in 2024.
-    assert victims[["person_id", "victimisations"]].to_numpy().tolist() == [["P4", 3]]
+    assert victims[["Person", "Victimisations"]].to_numpy().tolist() == [["P4", "3"]]
     # P4's DASH assessments: standard after I3, medium then high after I4 (risk_assessments.csv).
-    assert victims[["assessment_tool", "assessment_level", "assessments"]].to_numpy().tolist() == [
-        ["DASH", "high", 3]
+    assert victims[["Assessment tool", "Risk level", "Assessments"]].to_numpy().tolist() == [
+        ["DASH", "high", "3"]
     ]
-    assert str(victims.at[0, "assessed_at"]) == "2024-09-03 10:00:00"
-    assert domestic[["victim_id", "perpetrator_id", "repeats"]].to_numpy().tolist() == [
-        ["P4", "P5", 1]
-    ]
+    assert victims.at[0, "Assessed at"] == "2024-09-03 10:00"
+    assert domestic[["Victim", "Perpetrator", "Repeats"]].to_numpy().tolist() == [["P4", "P5", "1"]]
     # P3: victim of I1 and suspect in I2, both 365 days of harm: the one victim-offender.
-    assert overlap[["person_id", "overlap_class"]].to_numpy().tolist() == [["P3", "balanced"]]
+    assert overlap[["Person", "Victim–offender class"]].to_numpy().tolist() == [["P3", "balanced"]]
     assert {m.label: m.value for m in at.metric}["Victim-offenders"] == "1"
 
 
@@ -614,11 +623,11 @@ def test_performance_on_the_graph(
     # target has its baseline. Six targets: the gun set (no borough had gun crime in the
     # baseline), four for the force and both boroughs, and overall crime by borough alone.
     assert len(shown) == 1 + 4 * 3 + 2
-    assert set(shown["status"]) == {"no data"}
+    assert set(shown["Status"]) == {"no data"}
     # Sanction detections since April 2024: I4 (the City) and I5 (Camden) charged, I6 (no
     # place) not.
-    detected = shown[(shown["target"] == "Offences brought to justice at a 20 % rate")]
-    assert detected["current"].tolist() == ["66.7%", "100.0%", "100.0%"]
+    detected = shown[(shown["Target"] == "Offences brought to justice at a 20 % rate")]
+    assert detected["Current"].tolist() == ["66.7%", "100.0%", "100.0%"]
     captions = [c.value for c in at.caption]
     assert (
         "No data for 15 row(s): the graph counts start on 2024-01-05, after the start of the "
@@ -659,10 +668,10 @@ def test_performance_on_the_mps_counts(
     assert not at.exception
     shown = at.dataframe[0].value
     lambeth = shown[
-        (shown["area"] == "Lambeth")
-        & (shown["target"] == "Possession of weapons offences down 5 %")
+        (shown["Area"] == "Lambeth")
+        & (shown["Target"] == "Possession of weapons offences down 5 %")
     ]
-    assert lambeth[["baseline", "current", "status"]].to_numpy().tolist() == [["455", "393", "met"]]
+    assert lambeth[["Baseline", "Current", "Status"]].to_numpy().tolist() == [["455", "393", "met"]]
     # The boroughs drawn as a picture (no WebGL), each filled by its state, named in its tip.
     tips = _tips(next(h.value for h in at.markdown if 'by borough"' in h.value))
     assert len(tips) == 33
@@ -687,7 +696,7 @@ def test_cypher_runs_a_library_query_read_only(
     _button(at, "Run").click().run()
     assert not at.error
     # P1 offended with P2 (I1), P3 (I2, suspect) and P6 (I5).
-    assert set(at.dataframe[0].value["co_offender_id"]) == {"P2", "P3", "P6"}
+    assert set(at.dataframe[0].value["Co offender id"]) == {"P2", "P3", "P6"}
     assert at.get("download_button")[0].label == "Download (CSV)"
     # The person the value names, then the persons the rows name, each looked up in the graph.
     trail = audit.events(tmp_path / "audit")
@@ -698,7 +707,7 @@ def test_cypher_runs_a_library_query_read_only(
 
 def test_reports_lists_and_opens_the_report(open_page: OpenPage) -> None:
     at = open_page("reports")
-    assert at.dataframe[0].value["as_of"].tolist() == ["2025-01-03"]
+    assert at.dataframe[0].value["As of"].tolist() == ["2025-01-03"]
     assert "Centrality report" in at.get("iframe")[0].proto.srcdoc
     # A first report: no one is due for review yet; P9, listed through a family tie alone,
     # has no offending and is recommended for removal.
@@ -706,10 +715,11 @@ def test_reports_lists_and_opens_the_report(open_page: OpenPage) -> None:
         ("Due for review", "0"),
         ("Recommended for removal", "1"),
     ]
-    review = next(d.value for d in at.dataframe if "recommendation" in d.value.columns)
-    assert review[["person_id", "recommendation"]].to_numpy().tolist() == [["P9", "remove"]]
+    review = next(d.value for d in at.dataframe if "Recommendation" in d.value.columns)
+    assert review[["Person", "Recommendation"]].to_numpy().tolist() == [["P9", "remove"]]
     labels = [b.label for b in at.get("download_button")]
-    assert labels[0] == "The whole report (zip)"
+    # The review's rows as listed (filtered), then the report's files.
+    assert labels[:2] == ["Download these rows (CSV)", "The whole report (zip)"]
     assert {"report.html", "manifest.json", "offenders.csv", "review.csv"} <= set(labels)
     assert labels.count("review.csv") == 1
 
@@ -780,7 +790,8 @@ def test_the_first_visit_warms_the_overview_and_the_list_for_every_later_one(
     # Both pages drew their tables from what the warm-up read: no stored table read again.
     assert read == []
     assert len(overview.dataframe) == 3 and len(people.dataframe) == 2
-    assert people.dataframe[1].value["list_count"].sum() == 3 * len(people.dataframe[0].value)
+    listed = people.dataframe[1].value["On the list"].astype(int).sum()
+    assert listed == 3 * len(people.dataframe[0].value)
 
 
 def test_without_a_stored_run_a_page_says_how_to_make_one(
@@ -1028,12 +1039,12 @@ def test_looked_up_people_are_audited_under_the_app_user(
         next(o for o in at.selectbox(key="detail").options if o.startswith("Person P2"))
     ).run()
     people = open_page("people")
-    first = people.selectbox(key="person").value
+    people.selectbox(key="person").set_value("P6").run()  # a person looked up, not a default
     trail = audit.events(tmp_path / "audit")
     events = {(row["action"], tuple(row["person_ids"])) for row in trail.to_dict("records")}
     assert ("explorer.centre", ("P1",)) in events
     assert ("explorer.details", ("P2",)) in events
-    assert ("person.score_card", (first,)) in events
+    assert ("person.score_card", ("P6",)) in events
     assert set(trail["user"]) == {f"app:{audit.system_user()}"}
     assert audit.verify(tmp_path / "audit").ok
 
@@ -1062,8 +1073,8 @@ def test_a_persons_priority_is_one_number_everywhere(
     from_explorer = dict(zip(people["id"], people["score_priority"], strict=True))
 
     at = open_page("people")
-    listed = next(d.value for d in at.dataframe if "priority" in d.value.columns)
-    from_page = dict(zip(listed["person_id"], listed["priority"], strict=True))
+    listed = next(d.value for d in at.dataframe if "Priority" in d.value.columns)
+    from_page = dict(zip(listed["Person"], listed["Priority"], strict=True))
 
     offenders = pd.read_csv(served.reports / "latest" / "offenders.csv", dtype={"person_id": str})
     from_report = dict(zip(offenders["person_id"], offenders["priority"], strict=True))
@@ -1071,7 +1082,7 @@ def test_a_persons_priority_is_one_number_everywhere(
     assert set(from_page) == set(from_report) == set(from_cli)
     assert set(from_explorer) <= set(from_cli) and "P1" in from_explorer
     for person, priority in from_cli.items():
-        assert from_page[person] == pytest.approx(priority, abs=1e-6)
+        assert from_page[person] == plain_value("priority", priority)  # three figures
         assert from_report[person] == pytest.approx(priority, abs=1e-6)
         if person in from_explorer:
             assert from_explorer[person] == pytest.approx(priority, abs=1e-6)
@@ -1108,7 +1119,7 @@ def test_run_the_analysis_stores_a_new_run_and_the_pages_show_it(
         # alone (I3, I4). P7's one incident, I6 on 2025-01-02, falls after; no association
         # layer, so no P4 or P9.
         ranked = at.dataframe[0].value
-        assert set(ranked["person_id"]) == {"P1", "P2", "P3", "P5", "P6"}
+        assert set(ranked["Person"]) == {"P1", "P2", "P3", "P5", "P6"}
         # The scores on the nodes are this run's: P4, P7 and P9 lost theirs.
         scored = run_query(
             empty_graph, "MATCH (p:Person) WHERE p.score_priority IS NOT NULL RETURN p.id AS id"

@@ -4,13 +4,13 @@ column's format, missing as "—", help per heading; and the list filters."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from graphvc.app.filters import filter_columns, within
+from graphvc.app.filters import days, filter_columns, within
 from graphvc.contract import RESULTS, TABLES, Column, significant
 from graphvc.display import MISSING, column_help, heading, humanise, plain_table, plain_value
 
@@ -106,6 +106,7 @@ def test_undeclared_columns_are_formatted_by_their_values() -> None:
             "seen_at": pd.to_datetime(["2024-01-01 10:30", "2024-02-01 00:00", "2024-03-01 00:00"]),
             "flag": [True, False, True],
             "names": [["P1", "P2"], [], ["P3"]],
+            "escalated": [None, True, False],  # a Cypher query's column, with a null
         }
     )
     shown = plain_table(frame)
@@ -116,6 +117,7 @@ def test_undeclared_columns_are_formatted_by_their_values() -> None:
         "Seen at": ["2024-01-01 10:30", "2024-02-01 00:00", "2024-03-01 00:00"],
         "Flag": ["yes", "no", "yes"],
         "Names": ['["P1", "P2"]', "[]", '["P3"]'],
+        "Escalated": [MISSING, "yes", "no"],
     }
 
 
@@ -176,3 +178,23 @@ def test_filter_columns_and_date_ranges() -> None:
     assert within(stamps, date(2024, 1, 1), date(2024, 2, 29)).tolist() == [True, True, False]
     zoned = stamps.dt.tz_localize("Europe/London")
     assert within(zoned, date(2024, 3, 1), date(2024, 3, 1)).tolist() == [False, False, True]
+
+
+def test_date_ranges_read_neo4j_datetimes_of_both_offsets() -> None:
+    """A Cypher result's datetimes carry GMT or BST offsets: each is read as its London day
+    (not dropped for the mix of offsets), so a date range keeps both."""
+    import neo4j.time
+
+    values = pd.Series(
+        [
+            neo4j.time.DateTime.from_native(datetime.fromisoformat("2024-03-15T01:00:00+00:00")),
+            neo4j.time.DateTime.from_native(datetime.fromisoformat("2024-09-01T23:30:00+01:00")),
+            neo4j.time.DateTime.from_native(datetime.fromisoformat("2024-09-01T23:30:00+00:00")),
+        ]
+    )
+    assert days(values).dt.strftime("%Y-%m-%d").tolist() == [
+        "2024-03-15",
+        "2024-09-01",
+        "2024-09-02",
+    ]
+    assert within(values, date(2024, 9, 1), date(2024, 9, 1)).tolist() == [False, True, False]

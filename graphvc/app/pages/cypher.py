@@ -10,6 +10,9 @@ import streamlit as st
 
 from graphvc.app import data
 from graphvc.app.access import attempted, audited, audited_export, guarded, require_page
+from graphvc.app.filters import list_filters
+from graphvc.app.ways_in import selectable
+from graphvc.app.widgets import paged, plain
 from graphvc.auth import User
 from graphvc.files import csv_text
 from graphvc.queries import (
@@ -115,21 +118,48 @@ def show_result(query: StoredQuery, submitted: str) -> None:
         what = {"query": name, "sha256": query.sha256, "rows": len(result)}
         audited("query.result", person_ids=returned, what=what)
     st.caption(f"{len(result):,} rows")
-    shown = result.map(lambda v: json.dumps(v, default=str) if isinstance(v, list | dict) else v)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    shown = list_filters(result, key=f"filters_{name}")
+    helps = {c.name: c.description for c in query.columns}
+    way = way_in(shown, found)
+    if way is None:
+        plain(paged(shown, key=f"page_{name}"), helps=helps)
+    else:
+        kind, column = way
+        selectable(
+            paged(shown, key=f"page_{name}"),
+            key=f"rows_{name}",
+            kind=kind,
+            id_column=column,
+            helps=helps,
+        )
     st.download_button(
         "Download (CSV)",
         audited_export(
-            partial(csv_text, result, index=False),
+            partial(csv_text, shown, index=False),
             person_ids=[*named, *returned],
-            what={"file": f"{name}.csv", "query": name, "rows": len(result)},
+            what={"file": f"{name}.csv", "query": name, "rows": len(shown)},
         ),
         f"{name}.csv",
         "text/csv",
         on_click="ignore",
+        help=f"The {len(shown):,} rows listed, with the query's column names and values.",
     )
-    if query.columns:
-        st.caption(" · ".join(f"**{c.name}**: {c.description}" for c in query.columns))
+
+
+def way_in(rows: pd.DataFrame, persons: list[str]) -> tuple[str, str] | None:
+    """What a selected row of a query's ``rows`` opens: the profile of the person its first
+    column of the graph's ``persons`` names, else the place its first place column names,
+    else the explorer on its incident; None when it names none of them."""
+    known = set(persons)
+    for column in rows.columns:
+        if rows[column].map(lambda v: isinstance(v, str) and v in known).any():
+            return "person", str(column)
+    for column in ("location_id", "ward_code", "borough_code"):
+        if column in rows:
+            return "place", column
+    if "incident_id" in rows:
+        return "explorer", "incident_id"
+    return None
 
 
 def main() -> None:
@@ -142,7 +172,7 @@ def main() -> None:
     )
     query = chosen_query(user)
     name = query.name
-    st.markdown(query.description)
+    st.markdown(query.description.replace("$", "\\$"))  # $parameters, not LaTeX
     with st.expander("Cypher"):
         st.code(query.body, language="cypher")
     with st.form(f"params_{name}"):

@@ -14,6 +14,7 @@ import streamlit as st
 
 from graphvc.app import data, page
 from graphvc.app.access import attempted, guarded, require_graph, require_page
+from graphvc.app.filters import list_filters
 from graphvc.app.maps import (
     OUTLINE_SCALE,
     geography_caption,
@@ -24,8 +25,10 @@ from graphvc.app.maps import (
     show_picture,
 )
 from graphvc.app.run_picker import run_header
-from graphvc.app.widgets import picture, report_headlines
+from graphvc.app.ways_in import selectable
+from graphvc.app.widgets import picture, plain, report_headlines
 from graphvc.auth import User
+from graphvc.display import humanise
 from graphvc.reports import charts
 from graphvc.stored_runs import StoredRun
 
@@ -96,7 +99,7 @@ def latest_report(user: User) -> None:
 
 def by_category(tables: Tables) -> None:
     st.subheader("By continuum category")
-    st.dataframe(tables.by_category, hide_index=True, width="stretch")
+    plain(tables.by_category)
     picture(
         charts.bar_chart(
             tables.by_category["category"].astype(str).tolist(),
@@ -179,14 +182,25 @@ def monthly_trend(by_month: Callable[[str | None], pd.DataFrame]) -> None:
     )
 
 
-def boroughs_by_category(borough_category: pd.DataFrame) -> None:
+def boroughs_by_category(borough_category: pd.DataFrame, by_borough: pd.DataFrame) -> None:
+    """Incidents by borough and category (filtered by both), a borough a row: selecting one
+    opens its place page."""
     st.subheader("Boroughs by category")
-    if len(borough_category):
-        pivot = borough_category.pivot_table(
-            index="borough", columns="category", values="incidents", fill_value=0, aggfunc="sum"
-        )
-        pivot.insert(0, "all", pivot.sum(axis=1))
-        st.dataframe(pivot.sort_values("all", ascending=False), width="stretch")
+    if borough_category.empty:
+        return
+    kept = list_filters(borough_category, key="overview_filters", columns=("borough", "category"))
+    if kept.empty:
+        st.info("No incident matches the filters.")
+        return
+    pivot = kept.pivot_table(
+        index="borough", columns="category", values="incidents", fill_value=0, aggfunc="sum"
+    )
+    pivot.columns = [humanise(category) for category in pivot.columns]
+    pivot.insert(0, "All categories", pivot.sum(axis=1))
+    pivot = pivot.sort_values("All categories", ascending=False)
+    codes = by_borough.drop_duplicates("borough").set_index("borough")["borough_code"]
+    pivot.insert(0, "borough_code", codes.reindex(pivot.index))
+    selectable(pivot, key="boroughs_table", kind="place", id_column="borough_code")
 
 
 def main() -> None:
@@ -213,7 +227,7 @@ def main() -> None:
     harm_by_borough(tables.by_borough)
     by_category(tables)
     monthly_trend(tables.by_month)
-    boroughs_by_category(tables.borough_category)
+    boroughs_by_category(tables.borough_category, tables.by_borough)
 
 
 if __name__ == "__main__":

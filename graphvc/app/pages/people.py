@@ -3,10 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from graphvc.app import data, page
+from graphvc import contract
+from graphvc.app import data
 from graphvc.app.access import audited, guarded, require_page
+from graphvc.app.filters import list_filters
 from graphvc.app.run_picker import stored_run
-from graphvc.app.widgets import RFG_PARTS, picture, top_slider
+from graphvc.app.ways_in import open_explorer, open_person, selectable
+from graphvc.app.widgets import RFG_PARTS, download, picture, plain, top_slider
+from graphvc.display import heading, plain_value, priority_definition
 from graphvc.reports.charts import bar_chart, stacked_bars
 from graphvc.stored_runs import StoredRun
 
@@ -17,37 +21,40 @@ CONTEXT = ["community", "escalated_to_knife_or_gun", "exposure_victims_1", "over
 
 
 def priority_list(listed: pd.DataFrame, weights: dict[str, float], parts: list[str]) -> None:
-    """The list with every part of each priority, and the parts drawn as stacked bars."""
+    """The list with every part of each priority (a row opens the person's profile), and the
+    parts drawn as stacked bars."""
     st.markdown(
-        "**Priority** = the sum of its weighted parts: recency–frequency–gravity (RFG) of "
-        "offending and the network measures, each scaled to the highest; weights "
-        + ", ".join(f"{name} {weight:g}" for name, weight in weights.items())
-        + ". **RFG** = the sum of its recency, frequency and gravity (harm) parts."
+        priority_definition(weights)
+        + " Each **part** is one measure's term of that mean: its weight × its scaled value"
+        " ÷ the total of the weights."
     )
     columns = ["rank", "priority", *parts, "rfg", *RFG_PARTS, *RAW, *CONTEXT]
-    st.dataframe(
-        listed[[c for c in columns if c in listed]].reset_index(),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "priority": st.column_config.ProgressColumn(
-                "priority", min_value=0.0, max_value=1.0, format="%.3f"
-            )
-        },
+    selectable(
+        listed[[c for c in columns if c in listed]],
+        key="people_list",
+        kind="person",
+        id_column="person_id",
     )
     picture(
         stacked_bars(
             listed.index.astype(str).tolist(),
-            {part: listed[part].astype(float).tolist() for part in parts},
+            {heading(part): listed[part].astype(float).tolist() for part in parts},
             title="priority, part by part",
         )
     )
 
 
 def score_card(listed: pd.DataFrame, parts: list[str]) -> None:
-    """One person's priority and RFG, part by part (audited), and a way to the explorer."""
+    """One person's priority and RFG, part by part, for the person the user picks (audited
+    then: a lookup is recorded when someone looks a person up, not for a default), and the
+    ways to their profile and to the explorer."""
     st.subheader("One person's score, part by part")
-    person = st.selectbox("Person", listed.index.tolist(), key="person")
+    person = st.selectbox(
+        "Person", listed.index.tolist(), index=None, placeholder="Pick a person", key="person"
+    )
+    if person is None:
+        st.caption("Pick a person to see their score part by part.")
+        return
     audited(
         "person.score_card",
         person_ids=[str(person)],
@@ -55,27 +62,37 @@ def score_card(listed: pd.DataFrame, parts: list[str]) -> None:
     )
     row = listed.loc[person]
     shown = st.columns(len(parts) + 1)
-    shown[0].metric("priority", f"{row['priority']:.3f}", help=f"rank {int(row['rank'])}")
+    shown[0].metric(
+        "Priority", plain_value("priority", row["priority"]), help=f"rank {int(row['rank'])}"
+    )
     for column, part in zip(shown[1:], parts, strict=True):
         name = part.removesuffix("_part")
         column.metric(
-            part,
-            f"{row[part]:.3f}",
-            help=f"{name} = {row[name]:.4g}, scaled {row.get(f'{name}_score', float('nan')):.3f}",
+            heading(part),
+            plain_value(part, row[part]),
+            help=f"{heading(name)} = {plain_value(name, row[name])}, scaled "
+            f"{plain_value(f'{name}_score', row.get(f'{name}_score'))}",
         )
     rfg = st.columns(4)
-    rfg[0].metric("rfg", f"{row['rfg']:.3f}")
+    rfg[0].metric("RFG", plain_value("rfg", row["rfg"]))
     for column, part, raw in zip(
         rfg[1:], RFG_PARTS, ["recency_days", "frequency", "gravity"], strict=True
     ):
-        column.metric(part, f"{row[part]:.3f}", help=f"{raw} = {row[raw]:.4g}")
-    if st.button(f"Open {person} in the network explorer", icon=":material/hub:"):
+        column.metric(
+            heading(part),
+            plain_value(part, row[part]),
+            help=f"{heading(raw)} = {plain_value(raw, row[raw])}",
+        )
+    profile, explorer = st.columns(2)
+    if profile.button(f"Open {person}'s profile", icon=":material/person_search:"):
+        open_person(str(person))
+    if explorer.button(f"Open {person} in the network explorer", icon=":material/hub:"):
         st.session_state["node_id"] = person
-        st.switch_page(page("explorer"))
+        open_explorer(str(person))
 
 
 def proportionality(run: StoredRun, listed: pd.DataFrame) -> None:
-    """The list's groups beside those of everyone scored."""
+    """The list's groups (the filtered list's) beside those of everyone scored."""
     st.subheader("Proportionality of the list")
     ratios = guarded(lambda: data.list_proportionality(run.id, tuple(listed.index)))
     st.caption(
@@ -84,12 +101,11 @@ def proportionality(run: StoredRun, listed: pd.DataFrame) -> None:
         "share. A list drawn from police data can over-represent groups; read ratios far from "
         "1 with care."
     )
-    st.dataframe(
-        ratios,
-        hide_index=True,
-        width="stretch",
-        column_config={"ratio": st.column_config.NumberColumn(format="%.2f")},
+    # The attribute by its label ("Age band"), as the persons table declares it.
+    ratios = ratios.assign(
+        attribute=ratios["attribute"].map(lambda name: contract.column("persons", name).label)
     )
+    plain(ratios)
     picture(
         bar_chart(
             (ratios["attribute"] + " " + ratios["value"].astype(str)).tolist(),
@@ -100,7 +116,8 @@ def proportionality(run: StoredRun, listed: pd.DataFrame) -> None:
 
 
 def main() -> None:
-    """The priority list of the stored run, one person's score card, and proportionality."""
+    """The priority list of the stored run (filtered), one person's score card, and the
+    filtered list's proportionality and download."""
     require_page("people")
     st.title("Dangerous people")
     run = stored_run()
@@ -112,9 +129,14 @@ def main() -> None:
         st.stop()
     weights = dict(run.parameters["priority_weights"])
     top = top_slider("People on the list", run.ranked, data.LISTED)
-    listed = guarded(lambda: data.run_table(run.id, "people", rows=top))
+    ranked = guarded(lambda: data.run_table(run.id, "people", rows=top))
+    listed = list_filters(ranked, key="people_filters")
+    if listed.empty:
+        st.info("No one on the list matches the filters.")
+        st.stop()
     parts = [f"{name}_part" for name in weights if f"{name}_part" in listed]
     priority_list(listed, weights, parts)
+    download(listed, name="people.csv", what={"page": "people", "run": run.id})
     score_card(listed, parts)
     proportionality(run, listed)
 

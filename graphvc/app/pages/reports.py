@@ -11,6 +11,9 @@ import streamlit as st
 
 from graphvc.app import data
 from graphvc.app.access import audited, audited_export, guarded, require_page
+from graphvc.app.filters import list_filters
+from graphvc.app.ways_in import selectable
+from graphvc.app.widgets import download, plain
 from graphvc.auth import User
 
 __all__ = ["main"]
@@ -48,8 +51,9 @@ def readable_reports(user: User) -> pd.DataFrame:
     return available
 
 
-def review(folder: Path) -> None:
-    """Who the report finds due for review, and whom it recommends for removal."""
+def review(folder: Path, *, pseudonymised: bool) -> None:
+    """Who the report finds due for review, and whom it recommends for removal (filtered; a
+    row opens the person's profile, unless the report names people by pseudonyms)."""
     st.subheader("Review and removal")
     review_file = folder / "review.csv"
     if not review_file.is_file():
@@ -64,7 +68,17 @@ def review(folder: Path) -> None:
         "Listed people whose review date has come, and those with no offending in the "
         "report's inactive months (recommended for removal). The review meeting decides."
     )
-    st.dataframe(listed, hide_index=True, width="stretch")
+    shown = list_filters(listed, key="review_filters")
+    if pseudonymised:
+        plain(shown)
+    else:
+        selectable(shown, key="review_table", kind="person", id_column="person_id")
+    download(
+        shown,
+        name=f"{folder.name}-review-listed.csv",
+        what={"page": "reports", "report": str(folder)},
+        label="Download these rows (CSV)",
+    )
 
 
 def zipped(as_of: str, paths: list[Path]) -> bytes:
@@ -101,8 +115,11 @@ def main() -> None:
     """The reports, one of them read on the page, its review, and its files."""
     user = require_page("reports")
     st.title("Reports")
-    available = readable_reports(user)
-    st.dataframe(available.drop(columns=["path"]), hide_index=True, width="stretch")
+    available = list_filters(readable_reports(user), key="reports_filters", columns=("date",))
+    if available.empty:
+        st.info("No report in the dates chosen.")
+        st.stop()
+    plain(available.drop(columns=["path"]))
     latest = set(available.loc[available["latest"], "as_of"])
     as_of = st.selectbox(
         "Report",
@@ -122,7 +139,8 @@ def main() -> None:
         st.iframe(html.read_text(encoding="utf-8"), height=900)
     else:
         st.warning(f"{html} is missing: the report folder is incomplete.")
-    review(folder)
+    pseudonymised = report.get("pseudonymised")
+    review(folder, pseudonymised=bool(pd.notna(pseudonymised) and pseudonymised))
     downloads(folder, str(as_of))
 
 

@@ -10,8 +10,10 @@ import streamlit as st
 from graphvc.analysis.overlap import OVERLAP_CLASSES
 from graphvc.app import data
 from graphvc.app.access import guarded, require_page
+from graphvc.app.filters import list_filters
 from graphvc.app.run_picker import stored_run
-from graphvc.app.widgets import paged, picture, table
+from graphvc.app.ways_in import selectable
+from graphvc.app.widgets import download, paged, picture, table
 from graphvc.reports.charts import bar_chart
 from graphvc.stored_runs import StoredRun
 
@@ -29,7 +31,10 @@ def repeat_victims(run: StoredRun, victims: pd.DataFrame) -> None:
         "bitten*), with their latest risk assessment (e.g. DASH: standard, medium or high) "
         "where one is loaded."
     )
-    table(victims, empty="No repeat victim in this window.")
+    shown = list_filters(victims, key="victims_filters")
+    table(shown, empty="No repeat victim in this window.", kind="person", key="victims_table")
+    if len(shown):
+        download(shown, name="repeat_victims.csv", what={"page": "victims", "run": run.id})
 
 
 def domestic_repeats(run: StoredRun, domestic: pd.DataFrame) -> None:
@@ -38,10 +43,21 @@ def domestic_repeats(run: StoredRun, domestic: pd.DataFrame) -> None:
         "Victim–perpetrator pairs who meet again in domestic abuse within "
         f"{run.parameters['repeat_window_days']} days of their previous incident."
     )
+    shown = list_filters(domestic, key="domestic_filters")
     table(
-        domestic.set_index(["victim_id", "perpetrator_id"]),
+        shown,
         empty="No domestic-abuse repeat before this date.",
+        kind="person",
+        id_column="victim_id",
+        key="domestic_table",
     )
+    if len(shown):
+        download(
+            shown,
+            name="domestic_repeats.csv",
+            what={"page": "victims", "run": run.id},
+            person_columns=("victim_id", "perpetrator_id"),
+        )
 
 
 def victim_offender_overlap(run: StoredRun, overlap: pd.DataFrame) -> None:
@@ -60,11 +76,18 @@ def victim_offender_overlap(run: StoredRun, overlap: pd.DataFrame) -> None:
     chosen = st.multiselect(
         "Classes", OVERLAP_CLASSES, default=list(OVERLAP_CLASSES[1:4]), key="classes"
     )
-    shown = paged(overlap[overlap["overlap_class"].isin(chosen)], key="overlap_page")
-    st.dataframe(
-        shown.assign(overlap_class=shown["overlap_class"].astype(str)).reset_index(),
-        hide_index=True,
-        width="stretch",
+    kept = overlap[overlap["overlap_class"].isin(chosen)]
+    shown = paged(kept, key="overlap_page")
+    selectable(
+        shown.assign(overlap_class=shown["overlap_class"].astype(str)),
+        key="overlap_table",
+        kind="person",
+        id_column="person_id",
+    )
+    download(
+        kept.assign(overlap_class=kept["overlap_class"].astype(str)),
+        name="victim_offender_overlap.csv",
+        what={"page": "victims", "run": run.id, "classes": list(chosen)},
     )
 
 
