@@ -230,6 +230,10 @@ SWEPT_PAGES: dict[str, tuple[Callable[[Any], None] | None, ...]] = {
     ),
     "reports": (None,),
     "cypher": (_run_query("co_offenders", person_id="P1"), _run_query("central_offenders")),
+    "places": (None,),
+    "performance": (None,),
+    "audit": (None,),
+    "person?person=P1": (None,),
 }
 
 
