@@ -110,12 +110,14 @@ def explore_once(browser: Any, url: str, person: str, timeout: float) -> dict[st
     started = time.perf_counter()
     button.click()
     try:
-        settled = _settled_at(browser, started + timeout)
+        seconds: float | None = round(_settled_at(browser, started + timeout) - started, 3)
+        error = None
     except (TimeoutError, RuntimeError) as e:
-        return {"seconds": None, "nodes": None, "links": None, "error": str(e)}
+        seconds, error = None, str(e)
     found = COUNTS.search(browser.find_element(By.TAG_NAME, "body").text)
     nodes, links = (int(n.replace(",", "")) for n in found.groups()) if found else (None, None)
-    return {"seconds": round(settled - started, 3), "nodes": nodes, "links": links}
+    case = {"seconds": seconds, "nodes": nodes, "links": links}
+    return case if error is None else case | {"error": error}
 
 
 def run(incidents: int, seed: int, people: int, timeout: float) -> dict[str, Any]:
@@ -147,7 +149,7 @@ def run(incidents: int, seed: int, people: int, timeout: float) -> dict[str, Any
                 shown = (
                     f"{case['seconds']:6.2f} s, {case['nodes']} nodes, {case['links']} links"
                     if case["seconds"] is not None
-                    else f"failed: {case['error']}"
+                    else f"failed: {case['error']} ({case['nodes']} nodes)"
                 )
                 print(f"rank {rank:>2}: {shown}", flush=True)
                 cases.append(case)
