@@ -30,6 +30,7 @@ from graphvc.schema import apply_schema, wipe
 from loaders.folder import load_folder
 from loaders.network_files import read_network
 from loaders.police_uk import load_police_uk
+from tests.browser import chromium
 from tests.conftest import NO_REFERENCE, TEST_REFERENCE
 
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small"
@@ -275,3 +276,27 @@ def test_a_real_police_uk_month_exports_and_reads_back(empty_graph: neo4j.Driver
     assert len(dated) == len(incidents)
     back = nx.read_graphml(io.BytesIO(graphml_bytes(G)))
     assert set(back) == set(G) and _weights(back) == _weights(G)
+
+
+def test_the_html_page_draws_offline_in_a_browser(
+    small_graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    """The page opens from a file, in a browser that may fetch nothing, and draws every node
+    under its pseudonym."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    network = ego_network(small_graph, "P1", hops=2)
+    page = tmp_path / "p1.html"
+    page.write_bytes(export_network(small_graph, network, "html", key=KEY))
+    with chromium(tmp_path / "profile") as browser:
+        browser.execute_cdp_cmd("Network.enable", {})
+        browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*"]})
+        browser.get(page.as_uri())
+        labels = WebDriverWait(browser, 60, poll_frequency=0.2).until(
+            lambda b: b.execute_script(
+                "return typeof network !== 'undefined' && network.body"
+                " ? network.body.data.nodes.get().map(n => n.label) : null;"
+            )
+        )
+    assert len(labels) == 10 and pseudonym("P1", KEY) in labels and "P1" not in labels
+    assert "I5" in labels
