@@ -10,6 +10,10 @@ twice changes nothing. networkx reads the files:
     weight of ``heavy``) is kept as its text, so that its tie alone is rejected.
 ``gexf``
     GEXF, as Gephi writes it (:func:`networkx.read_gexf`).
+
+In both, nodes that all carry a distinct ``id`` attribute are named by it, and a network that
+``graphvc export network`` wrote keeps only its people and the ties between them
+(:func:`_people_named_by_id`): an export reads back as the network exported.
 ``edgelist``
     A CSV edge list: the first two columns are the two people, and a ``weight`` column, if
     any, the tie's value (an empty cell: 1). A row without both people is rejected.

@@ -29,6 +29,9 @@ from graphvc.reports.pseudonyms import pseudonym
 from graphvc.schema import apply_schema, wipe
 from loaders.folder import load_folder
 from loaders.network_files import read_network
+from loaders.police_uk import load_police_uk
+from tests.browser import chromium
+from tests.conftest import NO_REFERENCE, TEST_REFERENCE
 
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small"
 KEY = "a pseudonym key of the tests"
@@ -241,3 +244,59 @@ def test_the_cli_exports_audits_and_pseudonymises(
         cli, ["export", "network", "--centre", "P1", "--out", str(tmp_path / "p1.txt")], env=env
     )
     assert refused.exit_code != 0 and "give --format" in refused.output
+
+
+@pytest.mark.skipif(TEST_REFERENCE is None, reason=NO_REFERENCE)
+def test_a_real_police_uk_month_exports_and_reads_back(empty_graph: neo4j.Driver) -> None:
+    """A City of London Police month (no people: incidents, places, wards): two hops around
+    its busiest place, as ANX and GraphML."""
+    reference = TEST_REFERENCE or Path("/nonexistent")
+    geography = reference / "london_geography"
+    month = sorted((reference / "police_uk_city_of_london").rglob("*-street.csv"))[0]
+    wipe(empty_graph)
+    apply_schema(empty_graph)
+    load_police_uk(
+        empty_graph,
+        [month],
+        lookup_path=geography / "london_lsoa11_ward19_borough19.csv",
+        centroids_path=geography / "london_lsoa11_centroids.csv",
+    )
+    busiest = run_query(
+        empty_graph,
+        "MATCH (l:Location)<-[:OCCURRED_AT]-(i:Incident) "
+        "WITH l, count(i) AS n RETURN l.id AS id ORDER BY n DESC, id LIMIT 1",
+    ).at[0, "id"]
+    network = ego_network(empty_graph, str(busiest), hops=2)
+    G = export_graph(empty_graph, network)
+    incidents = [n for n, d in G.nodes(data=True) if d["labels"] == "Incident"]
+    assert len(incidents) >= 2 and all("occurred_at" in G.nodes[i] for i in incidents)
+    document = anx_bytes(G)
+    assert check_anx(document) == []
+    dated = [i for i in ET.fromstring(document).iter("ChartItem") if i.get("DateSet") == "true"]
+    assert len(dated) == len(incidents)
+    back = nx.read_graphml(io.BytesIO(graphml_bytes(G)))
+    assert set(back) == set(G) and _weights(back) == _weights(G)
+
+
+def test_the_html_page_draws_offline_in_a_browser(
+    small_graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    """The page opens from a file, in a browser that may fetch nothing, and draws every node
+    under its pseudonym."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    network = ego_network(small_graph, "P1", hops=2)
+    page = tmp_path / "p1.html"
+    page.write_bytes(export_network(small_graph, network, "html", key=KEY))
+    with chromium(tmp_path / "profile") as browser:
+        browser.execute_cdp_cmd("Network.enable", {})
+        browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*"]})
+        browser.get(page.as_uri())
+        labels = WebDriverWait(browser, 60, poll_frequency=0.2).until(
+            lambda b: b.execute_script(
+                "return typeof network !== 'undefined' && network.body"
+                " ? network.body.data.nodes.get().map(n => n.label) : null;"
+            )
+        )
+    assert len(labels) == 10 and pseudonym("P1", KEY) in labels and "P1" not in labels
+    assert "I5" in labels
