@@ -1,12 +1,15 @@
 """graphvc's Streamlit app: a thin router (:mod:`graphvc.app.main`) over small pages
-(``graphvc/app/pages/``), each a ``main()`` that reads widgets, calls graphvc and draws.
+(``graphvc/app/views/``), each a ``main()`` that reads widgets, calls graphvc and draws.
 
 What the pages share lives beside them, one concern a module: :mod:`~graphvc.app.data`
 (cached reads), :mod:`~graphvc.app.access` (the user, the gates, the audit trail),
-:mod:`~graphvc.app.widgets` (tables, pictures, maps), :mod:`~graphvc.app.run_picker` (which
+:mod:`~graphvc.app.widgets` (tables, pictures), :mod:`~graphvc.app.maps` (maps), :mod:`~graphvc.app.run_picker` (which
 stored run a page shows; the re-run) and :mod:`~graphvc.app.network_view` (the explorer's
 picture). The router names each page by its file, which Streamlit runs as a script: a
-page's last lines call its ``main()``, and its URL is its file's name.
+page's last lines call its ``main()``, and its URL is its file's name. The folder is not
+called ``pages/``: Streamlit would serve a folder of that name beside the router as pages of
+its own until the router's navigation first runs, so a deep link (``/person?person=P1``) that
+is a fresh server's first request would open a page without the router.
 
 It ships inside the package, so ``graphvc app`` serves it from a checkout or an installed
 wheel alike; ``app.py`` at the top of a checkout is the documented entry for
@@ -17,8 +20,8 @@ from pathlib import Path
 
 __all__ = ["PAGES", "PAGES_DIR", "page"]
 
-PAGES_DIR = Path(__file__).resolve().parent / "pages"
-#: The pages in the order the navigation shows them: name (its file in ``pages/``), title, icon.
+PAGES_DIR = Path(__file__).resolve().parent / "views"
+#: The pages in the order the navigation shows them: name (its file in ``views/``), title, icon.
 PAGES = (
     ("overview", "Overview", ":material/dashboard:"),
     ("explorer", "Network explorer", ":material/hub:"),

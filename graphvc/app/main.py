@@ -37,8 +37,10 @@ def no_role() -> None:
 
 def only(page: Callable[[], None], title: str) -> None:
     """Serve ``page`` alone: the navigation names it, so no other page can be reached (not
-    even those Streamlit would find in the ``pages/`` folder)."""
-    st.navigation([st.Page(page, title=title)], position="hidden").run()
+    those in ``views/``). It answers every page's address too, so a shared link
+    (``/person?person=P1``) opened signed out shows it, not Streamlit's "page not found"."""
+    everywhere = [st.Page(page, title=title, url_path=name) for name, _, _ in PAGES]
+    st.navigation([st.Page(page, title=title, default=True), *everywhere], position="hidden").run()
 
 
 def main() -> None:

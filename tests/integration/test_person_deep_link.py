@@ -143,11 +143,12 @@ def test_a_shared_link_opens_the_profile_after_sign_in_and_is_audited(
     link = f"{url}/person?person=P1"
     with chromium(tmp_path / "profile", height=1600) as browser:
         browser.get(link)
-        # Signed out: the sign-in page, or the page shut ("nobody is signed in": a fresh
-        # server may serve the page's file before the router has run), never the person; a
-        # way to sign in either way.
-        _settled(browser)
+        # Signed out, on a fresh server's first request: the router's sign-in page, never
+        # the person (a page folder named pages/ was served without the router until the
+        # router had run once: the page shut, "nobody is signed in").
+        assert _settled(browser) == "graphvc"
         main = browser.find_element(By.TAG_NAME, "main").text
+        assert "Sign in to continue" in main, main
         assert "Person P1" not in main and words[0] not in main, main
         _sign_in(browser, url, "u-4711", '{"groups": ["vc-analysts"], "email": "ann@force.test"}')
         browser.get(link)

@@ -71,7 +71,7 @@ def test_the_wheel_carries_the_app_the_cypher_library_and_the_server_recipe(
 ) -> None:
     site = next((installed.parent / "lib").glob("python3*/site-packages/graphvc"))
     assert (site / "app" / "main.py").is_file()
-    assert sorted(p.name for p in (site / "app" / "pages").glob("*.py")) == [
+    assert sorted(p.name for p in (site / "app" / "views").glob("*.py")) == [
         "audit.py",
         "cypher.py",
         "explorer.py",

@@ -134,7 +134,7 @@ def test_a_top_set_says_how_many_boroughs_the_data_have() -> None:
 
 
 def test_not_started_and_no_data_have_their_own_colours_in_the_legend() -> None:
-    from graphvc.app.pages.performance import STATE_COLOURS, legend
+    from graphvc.app.views.performance import STATE_COLOURS, legend
 
     assert STATE_COLOURS["not started"] != STATE_COLOURS["no data"]
     assert len(set(STATE_COLOURS.values())) == len(STATE_COLOURS)
@@ -145,7 +145,7 @@ def test_not_started_and_no_data_have_their_own_colours_in_the_legend() -> None:
 
 
 def test_the_audit_trails_what_reads_as_key_value_text() -> None:
-    from graphvc.app.pages.audit import readable, readable_events
+    from graphvc.app.views.audit import readable, readable_events
 
     found = pd.DataFrame(
         {
