@@ -83,7 +83,7 @@ def test_the_period_shrinks_the_network_and_steps_a_month_at_a_time(
     assert period.value == ("2024-01", "2024-10")
     assert len(period.options) == 10
     period.set_value(("2024-01", "2024-02")).run()
-    assert {n["label"] for n in _drawn(at)} == P1_JAN_FEB
+    assert {n["ref"] for n in _drawn(at)} == P1_JAN_FEB
     assert at.caption[1].value == (
         "10 nodes and 12 links within 2 hops of P1; Jan 2024 to Feb 2024: 8 nodes and 9 links "
         "shown (2 hidden: incidents outside the period, and what only they tied in)"
@@ -93,14 +93,14 @@ def test_the_period_shrinks_the_network_and_steps_a_month_at_a_time(
     _button(at, "Month on").click().run()
     # February and March: I2 alone, its people and place, and P1's associate P6.
     assert at.select_slider(key="period").value == ("2024-02", "2024-03")
-    assert {n["label"] for n in _drawn(at)} == {"P1", "I2", "P3", "P4", "L1", "P6"}
+    assert {n["ref"] for n in _drawn(at)} == {"P1", "I2", "P3", "P4", "L1", "P6"}
     assert set(_charts(at)["Incident"]["id"]) == {"I1", "I2", "I5"}  # the timeline keeps all
 
     at.checkbox(key="period_grow").check().run()
     for _ in range(8):  # the end walks on to October and stops there
         _button(at, "Month on").click().run()
     assert at.select_slider(key="period").value == ("2024-02", "2024-10")
-    assert {n["label"] for n in _drawn(at)} == {"P1", "I2", "I5", "P3", "P4", "L1", "L3", "P6"}
+    assert {n["ref"] for n in _drawn(at)} == {"P1", "I2", "I5", "P3", "P4", "L1", "L3", "P6"}
     # The whole span again: the network as the search found it.
     at.select_slider(key="period").set_value(("2024-01", "2024-10")).run()
     assert at.caption[1].value == "10 nodes and 12 links within 2 hops of P1"
@@ -114,10 +114,10 @@ def test_a_link_centres_the_explorer(open_page: OpenPage) -> None:
     # P4: victim of I2, I3 and I4, and P5's partner.
     assert at.text_input(key="node_id").value == "P4"
     assert at.slider(key="hops").value == 1
-    assert {n["label"] for n in _drawn(at)} == {"P4", "I2", "I3", "I4", "P5"}
+    assert {n["ref"] for n in _drawn(at)} == {"P4", "I2", "I3", "I4", "P5"}
     # Searching on replaces the link's centre: the link is not followed again.
     _explore(at, "P6")
-    assert {n["label"] for n in _drawn(at)} == {"P6", "P1", "I5"}
+    assert {n["ref"] for n in _drawn(at)} == {"P6", "P1", "I5"}
     assert at.query_params == {"centre": "P6", "hops": "1"}
     at.run()  # and a later run keeps the centre searched
     assert at.text_input(key="node_id").value == "P6"
@@ -143,7 +143,7 @@ def _network_labels(browser, wait) -> set[str]:
     canvas = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "iframe[srcdoc]")))
     browser.switch_to.frame(canvas)
     wait.until(lambda b: b.execute_script("return typeof network !== 'undefined'"))
-    labels = browser.execute_script("return network.body.data.nodes.get().map(n => n.label)")
+    labels = browser.execute_script("return network.body.data.nodes.get().map(n => n.ref)")
     browser.switch_to.default_content()
     return set(labels)
 

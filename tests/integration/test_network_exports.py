@@ -292,11 +292,14 @@ def test_the_html_page_draws_offline_in_a_browser(
         browser.execute_cdp_cmd("Network.enable", {})
         browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*"]})
         browser.get(page.as_uri())
-        labels = WebDriverWait(browser, 60, poll_frequency=0.2).until(
+        drawn = WebDriverWait(browser, 60, poll_frequency=0.2).until(
             lambda b: b.execute_script(
                 "return typeof network !== 'undefined' && network.body"
-                " ? network.body.data.nodes.get().map(n => n.label) : null;"
+                " ? network.body.data.nodes.get().map(n => [n.ref, n.label, n.title]) : null;"
             )
         )
-    assert len(labels) == 10 and pseudonym("P1", KEY) in labels and "P1" not in labels
-    assert "I5" in labels
+    refs = [ref for ref, _, _ in drawn]
+    assert len(refs) == 10 and pseudonym("P1", KEY) in refs and "I5" in refs
+    # A label says who and what (the pseudonym, an incident's date): never the real id.
+    assert not any(re.search(r"\bP1\b", f"{label} {title}") for _, label, title in drawn)
+    assert any(str(label).startswith(pseudonym("P1", KEY)) for _, label, _ in drawn)

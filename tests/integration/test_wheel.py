@@ -78,6 +78,7 @@ def test_the_wheel_carries_the_app_the_cypher_library_and_the_server_recipe(
         "overview.py",
         "people.py",
         "performance.py",
+        "person.py",
         "places.py",
         "reports.py",
         "victims.py",
