@@ -365,3 +365,10 @@ def test_a_row_of_the_dangerous_people_opens_the_profile(served_app: str, tmp_pa
         WebDriverWait(browser, 60).until(
             lambda b: "P6" in b.find_element(By.CSS_SELECTOR, "[data-testid='stMain']").text
         )
+        _settled(browser)
+        main = browser.find_element(By.CSS_SELECTOR, "[data-testid='stMain']").text
+        # The words (second by priority), the timeline and the network links' tab.
+        assert "Ranked 2nd of " in main, main
+        assert "Timeline" in main and "Co-offenders and links" in main, main
+        headers = [table["header"] for table in browser.execute_script(READ_TABLES)]
+        assert any("Incident" in header and "Role" in header for header in headers), headers
