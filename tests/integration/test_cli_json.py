@@ -16,14 +16,14 @@ from click.testing import CliRunner
 from graphvc.cli import cli
 from graphvc.config import Settings
 from tests.cli_env import cli_env
-from tests.conftest import TEST_REFERENCE
 from tests.strict_json import strict_json
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ROOT / "tests" / "fixtures" / "small"
-_REFERENCE = TEST_REFERENCE or Path("/nonexistent")
-STREET = _REFERENCE / "police_uk_city_of_london" / "2024-01-city-of-london-street.csv"
-GEOGRAPHY = _REFERENCE / "london_geography"
+#: A police.uk file in its format (three made-up rows) and the geography of its one LSOA:
+#: the command's output is what is checked, not real data.
+POLICE_UK = ROOT / "tests" / "fixtures" / "police_uk_tiny"
+STREET = POLICE_UK / "2024-01-tiny-street.csv"
 
 #: Each command that prints JSON, in the order they run (loads first), with its arguments
 #: (the JSON switch among them) and the exit status it ends with on the small graph.
@@ -33,9 +33,9 @@ RUNS: dict[tuple[str, ...], tuple[list[str], int]] = {
         [
             str(STREET),
             "--lookup",
-            str(GEOGRAPHY / "london_lsoa11_ward19_borough19.csv"),
+            str(POLICE_UK / "lookup.csv"),
             "--centroids",
-            str(GEOGRAPHY / "london_lsoa11_centroids.csv"),
+            str(POLICE_UK / "centroids.csv"),
             "--json",
         ],
         0,
