@@ -36,7 +36,6 @@ __all__ = [
     "MAX_TEXT_LENGTH",
     "OUTCOMES",
     "PERPETRATOR_ROLES",
-    "RESULTS",  # noqa: F822 - read by __getattr__, from graphvc.contract_results
     "RISK_LEVELS",
     "ROLES",
     "SANCTION_DETECTIONS",
@@ -561,17 +560,6 @@ def read_columns(table: str) -> list[str]:
     """
     spec = TABLES[table]
     return [column for column in spec.columns if column not in spec.identifying]
-
-
-def __getattr__(name: str) -> Any:
-    """:data:`RESULTS`, the declarations of the result columns, read from
-    :mod:`graphvc.contract_results` when first asked for: they are declared with
-    :class:`Column` (so after it) and would take this module past 600 lines."""
-    if name == "RESULTS":
-        from graphvc.contract_results import RESULTS
-
-        return RESULTS
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def empty_table(table: str) -> pd.DataFrame:

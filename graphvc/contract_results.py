@@ -1,6 +1,7 @@
 """The result columns, declared once: how every table the app, the reports and the CLI show
 names, measures and formats a result (a rank, a score, a number of days), with a short help
-text. Read as :data:`graphvc.contract.RESULTS`; :mod:`graphvc.display` applies them.
+text. Beside :mod:`graphvc.contract` (whose :class:`~graphvc.contract.Column` declares them), so
+that module stays small; :mod:`graphvc.display` applies them.
 
 The input tables' own columns keep their declarations in :data:`graphvc.contract.TABLES`;
 these are the columns the analysis adds (``priority_rank``, ``rfg_part``,

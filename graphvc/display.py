@@ -4,7 +4,7 @@ dates as dates, missing as "—"), each heading with a short help text.
 
 Every table the app, the reports and the CLI show passes through :func:`plain_table`; the
 labels, units, formats and help texts come from the declarations of
-:data:`graphvc.contract.TABLES` (input columns) and :data:`graphvc.contract.RESULTS` (result
+:data:`graphvc.contract.TABLES` (input columns) and :data:`graphvc.contract_results.RESULTS` (result
 columns). A column declared nowhere (a Cypher query's own) is humanised: its snake_case
 header becomes words, its values are formatted by their type.
 """
@@ -20,6 +20,7 @@ import pandas as pd
 
 from graphvc import contract
 from graphvc.contract import Column
+from graphvc.contract_results import RESULTS
 
 __all__ = [
     "MISSING",
@@ -49,7 +50,7 @@ def humanise(name: Hashable) -> str:
 
 def declared(name: Hashable, *, table: str | None = None) -> Column | None:
     """The declaration of column ``name``: the input table's (``table``, when it has one),
-    else the result column's (:data:`graphvc.contract.RESULTS`), else None.
+    else the result column's (:data:`graphvc.contract_results.RESULTS`), else None.
 
     >>> declared("recency_days").heading, declared("harm", table="incidents").decimals
     ('Since last offence (days)', 1)
@@ -60,7 +61,7 @@ def declared(name: Hashable, *, table: str | None = None) -> Column | None:
         return None
     if table in contract.TABLES and name in contract.TABLES[table].columns:
         return contract.column(table, name)
-    found: Column | None = contract.RESULTS.get(name)
+    found: Column | None = RESULTS.get(name)
     return found
 
 

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from graphvc.app.filters import days, filter_columns, within
-from graphvc.contract import RESULTS, TABLES, Column, significant
+from graphvc.contract import TABLES, Column, significant
+from graphvc.contract_results import RESULTS
 from graphvc.display import MISSING, column_help, heading, humanise, plain_table, plain_value
 
 SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
