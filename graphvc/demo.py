@@ -144,18 +144,19 @@ def load_demo(
     database = settings.neo4j_database
     schema.apply_schema(driver, database=database)
     held = held_beyond(driver, folder, database=database)
-    if any(held.values()) and not replace:
+    foreign = any(held.values())
+    if foreign and not replace:
         raise DemoError(
             f"the graph already holds data that is not this demo's ({describe_held(held)}), "
             "which the demo would merge into: run `graphvc demo --replace` to empty it first, "
             "or point NEO4J_URI at an empty database"
         )
     what: dict[str, object] = {"folder": str(folder), "demo": True}
-    if any(held.values()):
+    if foreign:
         say(f"emptying the graph (--replace): it held {describe_held(held)} beyond the demo's")
         what["replaced"] = dict(held)
     audit.record(settings.audit_dir, "load", what=what)
-    if any(held.values()):
+    if foreign:
         schema.wipe(driver, database=database)
     say(f"loading {folder} into the graph")
     started = time.monotonic()

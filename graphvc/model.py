@@ -10,12 +10,20 @@ from __future__ import annotations
 
 from graphvc.contract import ROLES
 
-__all__ = ["NODE_LABELS", "RELATIONSHIP_TYPES", "ROLE_RELATIONSHIPS", "quote_label"]
+__all__ = [
+    "NODE_LABELS",
+    "RELATIONSHIP_ROLES",
+    "RELATIONSHIP_TYPES",
+    "ROLE_RELATIONSHIPS",
+    "quote_label",
+]
 
 NODE_LABELS: tuple[str, ...] = ("Person", "Incident", "Location", "Ward", "Borough", "AnalysisRun")
 
 #: A person's role in an incident -> the relationship type that records it.
 ROLE_RELATIONSHIPS: dict[str, str] = {role: f"{role.upper()}_IN" for role in ROLES}
+#: A role relationship type -> the role it records (``OFFENDER_IN`` -> ``offender``).
+RELATIONSHIP_ROLES: dict[str, str] = {rel: role for role, rel in ROLE_RELATIONSHIPS.items()}
 
 RELATIONSHIP_TYPES: tuple[str, ...] = (
     *ROLE_RELATIONSHIPS.values(),

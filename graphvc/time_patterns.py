@@ -19,7 +19,7 @@ import pandas as pd
 
 from graphvc.contract import LOCAL_TIME_ZONE
 from graphvc.explore import EgoNetwork
-from graphvc.model import ROLE_RELATIONSHIPS
+from graphvc.model import RELATIONSHIP_ROLES
 
 __all__ = [
     "WEEKDAYS",
@@ -36,9 +36,6 @@ __all__ = [
 
 #: The days of the week, Monday first (``pandas.Series.dt.day_of_week`` numbers them 0 to 6).
 WEEKDAYS: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-#: A person's role relationship -> the role it records.
-_ROLES = {relationship: role for role, relationship in ROLE_RELATIONSHIPS.items()}
 
 
 def wall_clock(moments: Iterable[Any]) -> pd.Series:
@@ -199,8 +196,10 @@ def network_incidents(network: EgoNetwork) -> pd.DataFrame:
             name = named.at[target, "name"]
             place = name if isinstance(name, str) and name else named.at[target, "id"]
             places.setdefault(source, []).append(str(place))
-        elif kind in _ROLES and source in named.index:
-            people.setdefault(target, []).append(f"{named.at[source, 'id']!s} {_ROLES[kind]}")
+        elif kind in RELATIONSHIP_ROLES and source in named.index:
+            people.setdefault(target, []).append(
+                f"{named.at[source, 'id']!s} {RELATIONSHIP_ROLES[kind]}"
+            )
     frame = pd.DataFrame(
         {
             "element_id": incidents["element_id"].astype(str),
@@ -228,13 +227,13 @@ def incident_lanes(network: EgoNetwork) -> pd.DataFrame:
     """
     incidents = network_incidents(network)
     nodes = network.nodes.set_index("element_id")
-    roles = network.edges[network.edges["type"].isin(list(_ROLES))]
+    roles = network.edges[network.edges["type"].isin(list(RELATIONSHIP_ROLES))]
     roles = roles[roles["source"].isin(nodes.index)]
     involved = pd.DataFrame(
         {
             "element_id": roles["target"].astype(str),
             "person": [str(nodes.at[s, "id"]) for s in roles["source"]],
-            "role": roles["type"].map(_ROLES),
+            "role": roles["type"].map(RELATIONSHIP_ROLES),
         }
     )
     lanes = incidents.merge(involved, on="element_id", how="left")

@@ -13,14 +13,15 @@ import streamlit as st
 from graphvc.app import data
 from graphvc.app.access import audited_export, current_user
 from graphvc.explore import EgoNetwork
-from graphvc.exports import FORMATS, export_network, exported_person_ids
+from graphvc.exports import FORMATS, export_network
 
 __all__ = ["export_buttons"]
 
 
-def export_buttons(shown: EgoNetwork, node_id: str) -> None:
+def export_buttons(shown: EgoNetwork, node_id: str, people: list[str]) -> None:
     """A download button per format of :data:`graphvc.exports.FORMATS` for the network
-    ``shown`` around ``node_id``."""
+    ``shown`` around ``node_id``, whose people (real ids, for the audit trail) are
+    ``people`` (:func:`graphvc.exports.exported_person_ids`)."""
     user = current_user()
     settings = data.settings()
     pseudonymised = bool(user and user.pseudonymised)
@@ -30,7 +31,6 @@ def export_buttons(shown: EgoNetwork, node_id: str) -> None:
         )
         return
     key = settings.pseudonym_key if pseudonymised else None
-    people = exported_person_ids(shown)
 
     def maker(file_format: str) -> bytes:
         return export_network(

@@ -17,6 +17,7 @@ import streamlit as st
 
 from graphvc.app.timeline import SELECTION, time_wheel, timeline_chart
 from graphvc.explore import EgoNetwork
+from graphvc.styling import Styling
 from graphvc.time_patterns import (
     incident_lanes,
     month_span,
@@ -121,17 +122,21 @@ def _picked(on_pick: Callable[[str], None]) -> None:
 
 
 def time_section(
-    whole: EgoNetwork, shown: EgoNetwork, view: TimeView, on_pick: Callable[[str], None]
+    whole: EgoNetwork,
+    shown: EgoNetwork,
+    view: TimeView,
+    on_pick: Callable[[str], None],
+    styling: Styling,
 ) -> None:
-    """The timeline of the ``whole`` network (the incidents outside the period faded) whose
-    click re-centres the explorer through ``on_pick(incident id)``, and the time wheel of the
-    incidents ``shown``."""
+    """The timeline of the ``whole`` network (the incidents outside the period faded, coloured
+    as ``styling`` colours them in the picture) whose click re-centres the explorer through
+    ``on_pick(incident id)``, and the time wheel of the incidents ``shown``."""
     lanes = incident_lanes(whole)
     if lanes.empty:
         return
     st.subheader("Timeline")
     st.altair_chart(
-        timeline_chart(lanes, period=view.period, span=view.span),
+        timeline_chart(lanes, period=view.period, span=view.span, styling=styling),
         key=TIMELINE,
         on_select=lambda: _picked(on_pick),
         selection_mode=SELECTION,

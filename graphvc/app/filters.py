@@ -90,10 +90,11 @@ def within(values: pd.Series, start: date, end: date) -> pd.Series:
 
 def _date_range(frame: pd.DataFrame, column: str, key: str) -> pd.Series | None:
     """A date range picked over ``column``'s span; the rows in it, or None for all."""
-    found = days(frame[column]).dropna()
-    if found.empty:
+    found = days(frame[column])
+    dated = found.dropna()
+    if dated.empty:
         return None
-    first, last = found.min().date(), found.max().date()
+    first, last = dated.min().date(), dated.max().date()
     picked = st.date_input(
         heading(column),
         value=(first, last),
@@ -106,7 +107,7 @@ def _date_range(frame: pd.DataFrame, column: str, key: str) -> pd.Series | None:
         return None
     if picked == (first, last):
         return None
-    return within(frame[column], picked[0], picked[1])
+    return (found >= pd.Timestamp(picked[0])) & (found <= pd.Timestamp(picked[1]))
 
 
 def list_filters(

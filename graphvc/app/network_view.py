@@ -3,7 +3,7 @@ legend and stats. Not a page: the explorer and the benchmark use it.
 
 The look comes from styling rules (:mod:`graphvc.styling`; the shipped default is
 ``graphvc/data/styling.toml``). The layout is computed here, seeded, before the page is sent
-(a spring layout of networkx), so the browser draws the picture at once with its physics
+(a Kamada-Kawai layout of igraph), so the browser draws the picture at once with its physics
 off: it holds still, and the same network re-opens the same.
 """
 
@@ -21,7 +21,7 @@ import pandas as pd
 from pyvis.network import Network
 
 from graphvc.explore import EgoNetwork
-from graphvc.model import ROLE_RELATIONSHIPS
+from graphvc.model import RELATIONSHIP_ROLES
 from graphvc.styling import LegendEntry, Styling, apply_styling, icon_uri, load_styling
 
 __all__ = [
@@ -61,10 +61,9 @@ class Chart:
 def _person_roles(network: EgoNetwork) -> dict[str, str]:
     """Each person's role key from the role relationships shown."""
     roles: dict[str, set[str]] = {}
-    names = {rel: role for role, rel in ROLE_RELATIONSHIPS.items()}
     for source, _, kind in network.edges.itertuples(index=False, name=None):
-        if kind in names:
-            roles.setdefault(str(source), set()).add(names[kind])
+        if kind in RELATIONSHIP_ROLES:
+            roles.setdefault(str(source), set()).add(RELATIONSHIP_ROLES[kind])
     keys = {}
     for person, held in roles.items():
         if held & {"offender", "suspect"} and "victim" in held:
@@ -84,8 +83,6 @@ def _date(value: Any) -> str | None:
     """A date-time (Neo4j's, Python's, pandas' or ISO text) as YYYY-MM-DD."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
-    if hasattr(value, "to_native"):
-        value = value.to_native()
     try:
         return pd.Timestamp(value).strftime("%Y-%m-%d")
     except (ValueError, TypeError):
@@ -289,11 +286,9 @@ def _swatch(style: Mapping[str, Any], kind: str) -> str:
     )
 
 
-def legend_html(entries: list[LegendEntry] | None = None) -> str:
-    """The legend drawn from the styling rules (default: the shipped rules' entries), each
-    with the number of the chart's nodes or links it matches, as HTML for ``st.html``."""
-    if entries is None:
-        entries = apply_styling(load_styling(), [], []).legend
+def legend_html(entries: list[LegendEntry]) -> str:
+    """The legend drawn from the styling rules' ``entries``, each with the number of the
+    chart's nodes or links it matches, as HTML for ``st.html``."""
     groups: dict[str, list[str]] = {}
     for entry in entries:
         groups.setdefault(entry.group, []).append(

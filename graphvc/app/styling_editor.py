@@ -19,6 +19,7 @@ from graphvc.errors import GraphvcError
 from graphvc.styling import (
     DEFAULT_STYLING,
     Styling,
+    load_styling,
     parse_styling,
     save_styling,
     user_styling_path,
@@ -82,7 +83,7 @@ def styling_rules() -> Styling:
             styling = parse_styling(text, SOURCE)
         except GraphvcError as e:
             st.error(str(e), icon=":material/error:")
-            styling = st.session_state.get(VALID) or parse_styling(_shipped(), str(DEFAULT_STYLING))
+            styling = st.session_state.get(VALID) or load_styling()
             valid = False
         else:
             st.session_state[VALID] = styling

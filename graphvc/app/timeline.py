@@ -60,10 +60,11 @@ def category_colours(styling: Styling, categories: tuple[str, ...]) -> dict[str,
     return colours
 
 
-def _category_scale() -> alt.Scale:
-    """The network picture's category colours, by the categories' names as shown."""
+def _category_scale(styling: Styling) -> alt.Scale:
+    """The network picture's category colours (``styling``'s), by the categories' names as
+    shown."""
     categories = column("incidents", "category").allowed
-    colours = category_colours(load_styling(), categories) | {UNCATEGORISED: "#cccccc"}
+    colours = category_colours(styling, categories) | {UNCATEGORISED: "#cccccc"}
     return alt.Scale(domain=[c.replace("_", " ") for c in colours], range=list(colours.values()))
 
 
@@ -72,6 +73,7 @@ def timeline_chart(
     *,
     period: tuple[pd.Timestamp, pd.Timestamp] | None = None,
     span: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    styling: Styling | None = None,
 ) -> alt.LayerChart:
     """A lane per person and a mark per incident they are part of, coloured by category.
 
@@ -84,6 +86,9 @@ def timeline_chart(
     span : (start, end), optional
         The time axis (default: the incidents' own span), so that it holds still while the
         period steps through it.
+    styling : Styling, optional
+        The rules the network picture is drawn with, whose incident colours the marks take
+        (default: the shipped rules).
 
     Hovering a mark shows its incident's date, category, place and people; clicking it
     selects the incident (the selection :data:`SELECTION`, by ``id``).
@@ -110,7 +115,7 @@ def timeline_chart(
             # The picture's colours for every category, the legend naming those shown.
             color=alt.Color(
                 "category:N",
-                scale=_category_scale(),
+                scale=_category_scale(styling or load_styling()),
                 title="Category",
                 legend=alt.Legend(values=sorted(set(data["category"]))),
             ),

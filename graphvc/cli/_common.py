@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from graphvc.cli._errors import OneLineErrors, interruption
+from graphvc.cli._errors import OneLineErrors
 from graphvc.config import Settings
 from graphvc.errors import GraphvcError
 
@@ -47,7 +47,6 @@ __all__ = [
     "echo_json",
     "format_rows",
     "incidents_option",
-    "interruption",
     "json_default",
     "json_text",
     "open_driver",

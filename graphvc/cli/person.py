@@ -42,8 +42,7 @@ def person_command(ctx: click.Context, person_id: str, as_json: bool, pseudonymi
     from graphvc.stored_runs import list_runs
 
     settings = settings_of(ctx)
-    if pseudonymise:
-        check_options(pseudonymise=True, key=settings.pseudonym_key)
+    check_options(pseudonymise=pseudonymise, key=settings.pseudonym_key)
     with open_driver(settings) as driver:
         database = settings.neo4j_database
         runs = list_runs(driver, database=database)

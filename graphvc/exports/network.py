@@ -28,7 +28,7 @@ from neo4j.spatial import Point
 from graphvc.contract import IDENTIFYING, TABLES
 from graphvc.db import read_cypher, run_query
 from graphvc.explore import EgoNetwork
-from graphvc.model import ROLE_RELATIONSHIPS
+from graphvc.model import RELATIONSHIP_ROLES
 from graphvc.reports.pseudonyms import pseudonym
 
 __all__ = [
@@ -55,7 +55,6 @@ WITHHELD: frozenset[tuple[str, str]] = _withheld()
 #: Properties the export sets itself (``id``: possibly a pseudonym) or that mean nothing outside
 #: the database (``point``: the spatial index of ``latitude`` and ``longitude``, both exported).
 _OWN = frozenset({"id", "point", "label", "labels", "hop"})
-_ROLES = {rel: role for role, rel in ROLE_RELATIONSHIPS.items()}
 
 
 def _scalar(value: Any) -> str | float | int | bool | None:
@@ -199,8 +198,8 @@ def export_graph(
     for number, row in enumerate(found):
         properties = dict(row["properties"])
         attributes = {"type": row["type"], "weight": 1.0}
-        if row["type"] in _ROLES:
-            attributes["role"] = _ROLES[row["type"]]
+        if row["type"] in RELATIONSHIP_ROLES:
+            attributes["role"] = RELATIONSHIP_ROLES[row["type"]]
         if row["type"] == "ASSOCIATE_OF":
             weight = _scalar(properties.get("weight"))
             attributes["weight"] = weight if isinstance(weight, float) else 1.0

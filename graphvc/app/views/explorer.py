@@ -25,8 +25,10 @@ from graphvc.app.styling_editor import styling_rules
 from graphvc.app.widgets import window
 from graphvc.contract import CATEGORIES
 from graphvc.explore import EgoNetwork
+from graphvc.exports import exported_person_ids
 from graphvc.files import csv_text
 from graphvc.model import RELATIONSHIP_TYPES
+from graphvc.styling import Styling
 
 __all__ = ["main"]
 
@@ -162,9 +164,9 @@ def search_form(names: dict[str, str]) -> Search:
 
 def draw(
     search: Search, network: EgoNetwork, path: EgoNetwork | None, shown: EgoNetwork, note: str
-) -> None:
+) -> Styling:
     """Say what the network holds (and what of it is ``shown``, as ``note`` says), and draw
-    ``shown`` with the shortest connection when found."""
+    ``shown`` with the shortest connection when found; returns the styling rules drawn with."""
     if network.truncated:
         st.warning(
             f"This network reached the cap of {explore.MAX_NODES:,} nodes, so it is cut short: "
@@ -192,6 +194,7 @@ def draw(
     st.caption(chart_stats(shown, hops=hops, cap=explore.MAX_NODES))
     if shown.nodes[list(SIZE_BY)].isna().all().all():
         st.caption("No scores are written back yet (`graphvc analyse`): people have one size.")
+    return styling
 
 
 def node_details(shown: EgoNetwork, node_id: str) -> None:
@@ -226,7 +229,7 @@ def downloads(shown: EgoNetwork, node_id: str) -> None:
     audited."""
     st.subheader("Download this network")
     nodes, edges = explore.ego_network_tables(shown)
-    listed = shown.nodes.loc[shown.nodes["label"] == "Person", "id"].astype(str).tolist()
+    listed = exported_person_ids(shown)
     offered = [
         ("Nodes (CSV)", lambda: csv_text(nodes, index=False), f"{node_id}-nodes.csv", "text/csv"),
         ("Links (CSV)", lambda: csv_text(edges, index=False), f"{node_id}-links.csv", "text/csv"),
@@ -236,7 +239,7 @@ def downloads(shown: EgoNetwork, node_id: str) -> None:
             make, person_ids=listed, what={"file": name, "centre": node_id, "nodes": len(nodes)}
         )
         column.download_button(title, exported, name, mime, on_click="ignore")
-    export_buttons(shown, node_id)
+    export_buttons(shown, node_id, listed)
 
 
 def main() -> None:
@@ -273,8 +276,8 @@ def main() -> None:
     whole = explore.combine(network, path) if path is not None else network
     view = period_control(whole)
     shown = view.shown(whole)
-    draw(search, network, path, shown, period_note(whole, shown, view))
-    time_section(whole, shown, view, on_pick=recentre)
+    styling = draw(search, network, path, shown, period_note(whole, shown, view))
+    time_section(whole, shown, view, on_pick=recentre, styling=styling)
     details_column, people_column = st.columns(2)
     with details_column:
         node_details(shown, node_id)
