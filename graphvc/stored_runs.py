@@ -52,6 +52,7 @@ __all__ = [
     "list_runs",
     "prune_orphans",
     "publish_run",
+    "read_run_columns",
     "read_run_table",
     "recorded_parameters",
     "run_id",
@@ -386,6 +387,22 @@ def read_run_table(
         raise RunError(f"cannot read {path}: {e}") from e
     frame: pd.DataFrame = table.to_pandas()
     return frame
+
+
+def read_run_columns(runs_dir: Path, run: StoredRun | str, name: str) -> tuple[str, ...]:
+    """The columns of table ``name`` of ``run`` (not its index), read from the file's schema
+    alone; :class:`RunError` as :func:`read_run_table`."""
+    if name not in RUN_TABLES:
+        raise RunError(f"{name!r} is not a table of a stored run ({', '.join(RUN_TABLES)})")
+    identity = run if isinstance(run, str) else run.id
+    path = runs_dir / identity / f"{name}.parquet"
+    try:
+        schema = pq.read_schema(path)
+    except (OSError, pa.ArrowException) as e:
+        raise RunError(f"cannot read {path}: {e}") from e
+    metadata: Mapping[bytes, bytes] = schema.metadata or {}
+    index = json.loads(metadata.get(b"pandas", b"{}")).get("index_columns", [])
+    return tuple(c for c in schema.names if c not in index)
 
 
 def _with_index(schema: pa.Schema, columns: Sequence[str]) -> list[str]:

@@ -23,7 +23,87 @@ from graphvc.contract import EARTH_RADIUS_M
 from graphvc.errors import AnalysisError
 from graphvc.harm_index import HarmTable
 
-__all__ = ["knox_test", "place_harm", "repeat_locations"]
+__all__ = ["knox_test", "main_places", "place_harm", "repeat_locations"]
+
+
+#: The columns of :func:`main_places`, each filled when the locations table has it.
+MAIN_PLACE_COLUMNS = ("ward_code", "ward_name", "borough_code", "borough_name")
+
+
+def main_places(
+    incidents: pd.DataFrame,
+    involvements: pd.DataFrame,
+    locations: pd.DataFrame,
+    *,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+) -> pd.DataFrame:
+    """Each person's main place: the ward (and its borough) where most of the incidents they
+    took part in, in any role, from ``start`` to ``end`` took place.
+
+    A tie goes to the ward of the latest of those incidents, then to the lower ward code, so
+    the answer never depends on row order. Incidents without a ward are not counted; a person
+    none of whose incidents has one is left out.
+
+    Parameters
+    ----------
+    incidents, involvements, locations : pandas.DataFrame
+        Tables of the input contract (``locations`` with ``ward_code`` and, when known,
+        ``ward_name``, ``borough_code`` and ``borough_name``).
+    start, end : date-like, optional
+        The window ``[start, end)``; all time when not given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``person_id``, with the columns of :data:`MAIN_PLACE_COLUMNS` that
+        ``locations`` has.
+
+    Examples
+    --------
+    >>> incidents = pd.DataFrame({
+    ...     "incident_id": ["I1", "I2", "I3"],
+    ...     "occurred_at": ["2024-01-05", "2024-02-01", "2024-03-01"],
+    ...     "offence": ["personal_robbery"] * 3,
+    ...     "location_id": ["L1", "L2", "L2"],
+    ... })
+    >>> involvements = pd.DataFrame({
+    ...     "person_id": ["A", "A", "A", "B"],
+    ...     "incident_id": ["I1", "I2", "I3", "I1"],
+    ...     "role": ["offender", "offender", "victim", "victim"],
+    ... })
+    >>> locations = pd.DataFrame({
+    ...     "location_id": ["L1", "L2"], "ward_code": ["W1", "W2"],
+    ...     "borough_code": ["B1", "B1"], "borough_name": ["Brent", "Brent"],
+    ... })
+    >>> main_places(incidents, involvements, locations).to_dict("index")
+    {'A': {'ward_code': 'W2', 'borough_code': 'B1', 'borough_name': 'Brent'}, 'B': {'ward_code': 'W1', 'borough_code': 'B1', 'borough_name': 'Brent'}}
+    """
+    columns = [c for c in MAIN_PLACE_COLUMNS if c in locations]
+    if "ward_code" not in columns or "location_id" not in incidents:
+        return pd.DataFrame(columns=columns, index=pd.Index([], name="person_id"))
+    table = incident_harm(incidents, start=start, end=end)[["incident_id", "occurred_at"]]
+    wards = incidents[["incident_id", "location_id"]].merge(
+        locations[["location_id", *columns]].drop_duplicates("location_id"), on="location_id"
+    )
+    taking_part = (
+        involvements[["person_id", "incident_id"]]
+        .drop_duplicates()
+        .merge(table, on="incident_id")
+        .merge(wards, on="incident_id")
+        .dropna(subset=["ward_code"])
+    )
+    counted = taking_part.groupby(["person_id", "ward_code"], as_index=False).agg(
+        incidents=("incident_id", "size"), latest=("occurred_at", "max")
+    )
+    ordered = counted.sort_values(
+        ["person_id", "incidents", "latest", "ward_code"],
+        ascending=[True, False, False, True],
+        kind="stable",
+    )
+    first = ordered.drop_duplicates("person_id")[["person_id", "ward_code"]]
+    names = wards[columns].drop_duplicates("ward_code")
+    return first.merge(names, on="ward_code", how="left").set_index("person_id")[columns]
 
 
 def place_harm(

@@ -28,7 +28,7 @@ from graphvc.geography import MapGeography, map_geography
 from graphvc.graph_tables import default_as_of
 from graphvc.reports import list_reports
 from graphvc.schema import graph_counts
-from graphvc.stored_runs import StoredRun, list_runs, read_run_table
+from graphvc.stored_runs import StoredRun, list_runs, read_run_columns, read_run_table
 
 __all__ = [
     "LISTED",
@@ -45,6 +45,7 @@ __all__ = [
     "report_people",
     "reports",
     "reports_dir",
+    "run_columns",
     "run_table",
     "settings",
     "stored_runs",
@@ -112,6 +113,13 @@ def run_table(
     """Table ``name`` of stored run ``run_id`` (its first ``rows``, or some ``columns``);
     cached without expiry, since a stored run never changes."""
     return read_run_table(settings().runs_dir, run_id, name, rows=rows, columns=columns)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run_columns(run_id: str, name: str) -> tuple[str, ...]:
+    """The columns of table ``name`` of stored run ``run_id`` (a run stored before a column
+    was added lacks it)."""
+    return read_run_columns(settings().runs_dir, run_id, name)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

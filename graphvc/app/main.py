@@ -17,11 +17,37 @@ from graphvc.app.data import settings, warm_up
 __all__ = ["PAGES", "main"]
 
 
+#: Where the browser keeps, for its tab, the link a signed-out visitor opened. Sign-in goes
+#: to the identity provider and back to the app's first page in a new session, which knows
+#: nothing of the link (streamlit/streamlit#10162); the tab does.
+RETURN_KEY = "graphvc-after-sign-in"
+#: Keeps the address opened (its path and query, never another site's) before sign-in.
+REMEMBER_LINK = f"""<script>
+(() => {{
+  const link = window.location.pathname + window.location.search;
+  if (link !== "/") window.sessionStorage.setItem("{RETURN_KEY}", link);
+}})();
+</script>"""
+#: After sign-in, opens the address kept, once, if it is of this site (never another's).
+RETURN_TO_LINK = f"""<script>
+(() => {{
+  const link = window.sessionStorage.getItem("{RETURN_KEY}");
+  if (link === null) return;
+  window.sessionStorage.removeItem("{RETURN_KEY}");
+  const here = window.location.pathname + window.location.search;
+  const target = new URL(link, window.location.origin);
+  if (target.origin === window.location.origin && link !== here) window.location.replace(target);
+}})();
+</script>"""
+
+
 def sign_in() -> None:
-    """The only page a signed-out visitor sees."""
+    """The only page a signed-out visitor sees. The tab keeps the address it was opened at,
+    so that a shared link (``/person?person=P1``) opens after sign-in."""
     st.title("graphvc")
     st.write("Network analysis of violent crime. Sign in to continue.")
     st.button("Sign in", type="primary", icon=":material/login:", on_click=st.login)
+    st.html(REMEMBER_LINK, unsafe_allow_javascript=True)
 
 
 def no_role() -> None:
@@ -53,6 +79,9 @@ def main() -> None:
     signed_in = settings().sign_in == "oidc"
     if signed_in:
         audited("app.sign_in", what={"roles": sorted(user.roles)})
+        # Back from the identity provider: the link opened before, if any (in the page, not
+        # the sidebar, which a narrow window keeps closed and does not draw).
+        st.html(RETURN_TO_LINK, unsafe_allow_javascript=True)
     with st.sidebar:
         st.caption(f"{user.name} · {', '.join(sorted(user.roles)) or 'no role'}")
         if signed_in:

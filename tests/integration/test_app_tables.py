@@ -372,3 +372,25 @@ def test_a_row_of_the_dangerous_people_opens_the_profile(served_app: str, tmp_pa
         assert "Timeline" in main and "Co-offenders and links" in main, main
         headers = [table["header"] for table in browser.execute_script(READ_TABLES)]
         assert any("Incident" in header and "Role" in header for header in headers), headers
+
+
+def test_a_borough_filter_lists_the_boroughs_own_people(open_page: OpenPage, served: Any) -> None:
+    """The list's borough filter keeps the people whose main place is in the borough, read
+    from the whole list (not only the rows first shown), and its proportionality panel
+    counts those same people."""
+    from graphvc.stored_runs import read_run_table
+
+    at = open_page("people")
+    run = data.stored_runs()[0]
+    people = read_run_table(served.runs, run.id, "people")
+    assert people["borough_name"].notna().any(), people.columns
+    # The least common main borough: its people are not simply the list's first rows.
+    chosen = str(people["borough_name"].value_counts().index[-1])
+    at.multiselect(key="people_filters:borough").set_value([chosen]).run()
+    assert not at.exception, at.exception[0].stack_trace if at.exception else ""
+    shown = at.dataframe[0].value
+    expected = people.index[people["borough_name"] == chosen][: data.LISTED].tolist()
+    assert shown["Person"].tolist() == expected, (shown, chosen)
+    assert set(shown["Borough"]) == {chosen}
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith(f"The {len(expected)} people listed beside") for c in captions)

@@ -11,9 +11,7 @@ screenshot of the profile (docs/images/person-profile.png is taken so).
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +21,6 @@ import pandas as pd
 import pytest
 
 from graphvc import audit
-from graphvc.app.server import HEALTH, free_port, running
 from graphvc.config import Settings
 from graphvc.graph_tables import read_graph_tables
 from graphvc.profile import person_profile, profile_words
@@ -65,34 +62,11 @@ def signed_app(
     words = profile_words(
         person_profile(empty_graph, "P1", run=list_runs(empty_graph)[0], runs_dir=runs)
     )
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    (folder / "secrets.toml").write_text(
-        "[auth]\n"
-        f'redirect_uri = "{url}/oauth2callback"\n'
-        f'cookie_secret = "{secrets.token_hex(32)}"\n'
-        'client_id = "graphvc"\n'
-        'client_secret = "a-test-client-secret"\n'
-        f'server_metadata_url = "{provider}"\n'
-    )
-    env = {
-        **os.environ,
-        "NEO4J_URI": test_settings.uri,
-        "NEO4J_USERNAME": test_settings.neo4j_username,
-        "NEO4J_PASSWORD": test_settings.neo4j_password,
-        "NEO4J_DATABASE": test_settings.neo4j_database,
-        "GRAPHVC_HOME": str(folder / "home"),
-        "GRAPHVC_AUDIT_DIR": str(folder / "audit"),
-        "GRAPHVC_REPORTS_DIR": str(folder / "reports"),
-        "GRAPHVC_RUNS_DIR": str(runs),
-        "GRAPHVC_AUTH": "oidc",
-        "GRAPHVC_SECRETS_FILE": str(folder / "secrets.toml"),
-        "GRAPHVC_ROLES_CLAIM": "groups",
-        "GRAPHVC_ROLE_MAP": "vc-analysts=analyst",
-    }
-    command = [sys.executable, "-m", "graphvc", "app", "--port", str(port)]
-    with running(command, url + HEALTH, env=env):
-        yield url, folder / "audit", words
+    with oidc_provider.signed_app(folder, provider, test_settings, GRAPHVC_RUNS_DIR=str(runs)) as (
+        url,
+        audit_dir,
+    ):
+        yield url, audit_dir, words
 
 
 def _wait(browser: object):
@@ -151,7 +125,8 @@ def test_a_shared_link_opens_the_profile_after_sign_in_and_is_audited(
         assert "Sign in to continue" in main, main
         assert "Person P1" not in main and words[0] not in main, main
         _sign_in(browser, url, "u-4711", '{"groups": ["vc-analysts"], "email": "ann@force.test"}')
-        browser.get(link)
+        # Back from the provider, the app opens the link itself: no one opens it again.
+        _wait(browser).until(lambda b: b.current_url == link)
         assert _settled(browser) == "Person profile"
         _wait(browser).until(lambda b: words[0] in b.find_element(By.TAG_NAME, "main").text)
         shown = browser.find_element(By.TAG_NAME, "main").text

@@ -10,9 +10,6 @@ token. The app reads roles from the ``groups`` claim, mapping ``vc-analysts`` to
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +17,6 @@ import neo4j
 import pytest
 
 from graphvc import audit
-from graphvc.app.server import HEALTH, free_port, running
 from graphvc.config import Settings
 from graphvc.schema import apply_schema, wipe
 from loaders.folder import load_folder
@@ -60,34 +56,10 @@ def signed_app(
     wipe(empty_graph)
     apply_schema(empty_graph)
     load_folder(empty_graph, SMALL)
-    folder = tmp_path_factory.mktemp("signed_app")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    (folder / "secrets.toml").write_text(
-        "[auth]\n"
-        f'redirect_uri = "{url}/oauth2callback"\n'
-        f'cookie_secret = "{secrets.token_hex(32)}"\n'
-        'client_id = "graphvc"\n'
-        'client_secret = "a-test-client-secret"\n'
-        f'server_metadata_url = "{provider}"\n'
-    )
-    env = {
-        **os.environ,
-        "NEO4J_URI": test_settings.uri,
-        "NEO4J_USERNAME": test_settings.neo4j_username,
-        "NEO4J_PASSWORD": test_settings.neo4j_password,
-        "NEO4J_DATABASE": test_settings.neo4j_database,
-        "GRAPHVC_HOME": str(folder / "home"),
-        "GRAPHVC_AUDIT_DIR": str(folder / "audit"),
-        "GRAPHVC_REPORTS_DIR": str(folder / "reports"),
-        "GRAPHVC_AUTH": "oidc",
-        "GRAPHVC_SECRETS_FILE": str(folder / "secrets.toml"),
-        "GRAPHVC_ROLES_CLAIM": "groups",
-        "GRAPHVC_ROLE_MAP": "vc-analysts=analyst",
-    }
-    command = [sys.executable, "-m", "graphvc", "app", "--port", str(port)]
-    with running(command, url + HEALTH, env=env):
-        yield url, folder / "audit"
+    with oidc_provider.signed_app(
+        tmp_path_factory.mktemp("signed_app"), provider, test_settings
+    ) as served:
+        yield served
 
 
 @pytest.fixture

@@ -17,7 +17,16 @@ from graphvc.stored_runs import StoredRun
 __all__ = ["main"]
 
 RAW = ["recency_days", "frequency", "gravity", "betweenness", "harm_pagerank", "degree"]
-CONTEXT = ["community", "escalated_to_knife_or_gun", "exposure_victims_1", "overlap_class"]
+#: The columns the list's filters read, those the run's people table has.
+FILTERED_BY = ("borough_name", "ward_name", "last_offence_at", "last_offending")
+CONTEXT = [
+    "borough_name",
+    "ward_name",
+    "community",
+    "escalated_to_knife_or_gun",
+    "exposure_victims_1",
+    "overlap_class",
+]
 
 
 def priority_list(listed: pd.DataFrame, weights: dict[str, float], parts: list[str]) -> None:
@@ -115,6 +124,27 @@ def proportionality(run: StoredRun, listed: pd.DataFrame) -> None:
     )
 
 
+def filtered_list(run: StoredRun, top: int) -> pd.DataFrame:
+    """The first ``top`` people of the run's list who pass the filters (borough and ward of
+    their main place, date of their last offence). The filters read the whole list (a few
+    columns of it), so "Lambeth" lists Lambeth's first ``top``, not those of the first
+    ``top`` of London who are in Lambeth; unfiltered, only the first ``top`` rows are read."""
+    present = guarded(lambda: data.run_columns(run.id, "people"))
+    keys = guarded(
+        lambda: data.run_table(
+            run.id, "people", columns=tuple(c for c in FILTERED_BY if c in present)
+        )
+    )
+    st.caption(
+        "Borough and ward: where most of the person's incidents in the run's window took place."
+    )
+    kept = list_filters(keys, key="people_filters", columns=("borough", "ward", "date"))
+    if len(kept) == len(keys):
+        return guarded(lambda: data.run_table(run.id, "people", rows=top))
+    people = guarded(lambda: data.run_table(run.id, "people"))
+    return people.loc[kept.index[:top]]
+
+
 def main() -> None:
     """The priority list of the stored run (filtered), one person's score card, and the
     filtered list's proportionality and download."""
@@ -129,8 +159,7 @@ def main() -> None:
         st.stop()
     weights = dict(run.parameters["priority_weights"])
     top = top_slider("People on the list", run.ranked, data.LISTED)
-    ranked = guarded(lambda: data.run_table(run.id, "people", rows=top))
-    listed = list_filters(ranked, key="people_filters")
+    listed = filtered_list(run, top)
     if listed.empty:
         st.info("No one on the list matches the filters.")
         st.stop()
