@@ -31,6 +31,7 @@ LEAD_NOTE = (
 #: change shrinks by ``1 - restart`` a step, so at 0.15 it takes about 140 steps.
 _TOLERANCE = 1e-10
 _MAX_STEPS = 1000
+_DECIMALS = 9
 
 
 def transition_matrix(graph: nx.Graph, weight: str = "weight") -> tuple[list[Any], sp.csr_array]:
@@ -167,6 +168,7 @@ def likely_co_offenders(
     >>> leads = likely_co_offenders(G, "P1", k=3)
     >>> leads["person_id"].tolist(), leads["path"].tolist()
     (['P2', 'P3', 'P4'], [['P1', 'P2'], ['P1', 'P3'], ['P1', 'P2', 'P4']])
+
     Seeded with an incident's two known offenders, P1 and P2, neither is listed:
 
     >>> likely_co_offenders(G, ["P1", "P2"], k=2)[["person_id", "path"]].values.tolist()
@@ -194,7 +196,9 @@ def likely_co_offenders(
     index = {node: i for i, node in enumerate(nodes)}
     starts = np.zeros((len(nodes), 1))
     starts[[index[s] for s in chosen], 0] = 1 / len(chosen)
-    scores = walk_scores(P, starts, restart)[:, 0]
+    # Rounded to the walk's tolerance, so that people the network cannot tell apart are
+    # level (and ordered by id) rather than ordered by rounding noise.
+    scores = walk_scores(P, starts, restart)[:, 0].round(_DECIMALS)
     left_out = {index[n] for n in (*chosen, *exclude) if n in index}
     ranked = sorted(
         (i for i in np.flatnonzero(scores > 0) if i not in left_out),
