@@ -228,6 +228,11 @@ def _verdict(
     resampled = per_seed[draws].sum(axis=1) / counts[draws].sum(axis=1)
     low, high = (float(v) for v in np.quantile(resampled, [0.025, 0.975]))
     gap = f"{means[best][2]:.3f} against {means[second][2]:.3f}"
+    if not difference.any():
+        return None, (
+            f"no method wins: {METHODS[best]} and {METHODS[second]} rank every held-out "
+            f"partner alike (mean reciprocal rank {means[best][2]:.3f})"
+        ), (0.0, 0.0)
     if low > 0:
         return (
             best,
@@ -276,7 +281,8 @@ def backtest_co_offenders(
     Raises
     ------
     AnalysisError
-        When ``test_months`` is below 1 or no held-out pair is found.
+        When ``test_months`` is below 1, nobody offended together before ``train_until``
+        or no held-out pair is found.
 
     References
     ----------
@@ -291,6 +297,11 @@ def backtest_co_offenders(
     train = person_network(
         incidents, involvements, associations, tie_weights=tie_weights, end=start
     )
+    if not any(d.get("incidents", 0) for _, _, d in train.edges(data=True)):
+        raise AnalysisError(
+            f"nobody offended with anyone before {start.date()}: the graph records no "
+            "co-offending to learn from (police.uk street files name no offenders)"
+        )
     held = held_out_pairs(incidents, involvements, train, start, end)
     if not held:
         raise AnalysisError(

@@ -157,7 +157,10 @@ def test_backtest_figures_on_a_tiny_split_worked_by_hand() -> None:
     }
     # Common neighbours and Adamic-Adar are level: nobody wins.
     assert found.winner is None
-    assert found.verdict.startswith("no method wins clearly: common neighbours")
+    assert found.verdict == (
+        "no method wins: common neighbours and Adamic–Adar rank every held-out partner alike"
+        " (mean reciprocal rank 0.750)"
+    )
     assert found.as_json()["method"] == "co-offenders"
     assert found.as_json()["train_until"] == "2024-01-01"
 
@@ -171,5 +174,20 @@ def test_a_backtest_without_held_out_pairs_says_so() -> None:
             associations,
             train_until="2025-01-01",
             test_months=6,
+            tie_weights={"co-offending": 1.0},
+        )
+
+
+def test_a_graph_without_offenders_says_there_is_nothing_to_learn_from() -> None:
+    # As police.uk street files load: incidents, and nobody named in them.
+    incidents, _, associations = _tables()
+    nobody = pd.DataFrame(columns=["person_id", "incident_id", "role"])
+    with pytest.raises(AnalysisError, match="nobody offended with anyone before 2024-01-01"):
+        backtest_co_offenders(
+            incidents,
+            nobody,
+            associations,
+            train_until="2024-01-01",
+            test_months=3,
             tie_weights={"co-offending": 1.0},
         )
