@@ -229,10 +229,14 @@ def _verdict(
     low, high = (float(v) for v in np.quantile(resampled, [0.025, 0.975]))
     gap = f"{means[best][2]:.3f} against {means[second][2]:.3f}"
     if not difference.any():
-        return None, (
-            f"no method wins: {METHODS[best]} and {METHODS[second]} rank every held-out "
-            f"partner alike (mean reciprocal rank {means[best][2]:.3f})"
-        ), (0.0, 0.0)
+        return (
+            None,
+            (
+                f"no method wins: {METHODS[best]} and {METHODS[second]} rank every held-out "
+                f"partner alike (mean reciprocal rank {means[best][2]:.3f})"
+            ),
+            (0.0, 0.0),
+        )
     if low > 0:
         return (
             best,
