@@ -4,8 +4,8 @@
 //   [$start, $end)) or is an intelligence associate of theirs, ranked by how many such people
 //   they share with $person_id (common neighbours). The simple lead Cypher can give: the
 //   random walk behind the explorer's "Likely co-offenders" (graphvc.predict.co_offenders)
-//   weighs every path and tie strength, and `graphvc backtest co-offenders` measures both. A
-//   lead for an analyst to check, never a decision.
+//   weighs every path and tie strength, and `graphvc backtest co-offenders` measures both; via
+//   lists the people in between in id order. A lead for an analyst to check, never a decision.
 // team: gangs and firearms
 // param person_id: string, required, example "P2" -- the person's id
 // param start: datetime, default null, example "2024-01-01T00:00:00" -- window start, inclusive (London time unless it has an offset)
@@ -43,7 +43,6 @@ WHERE q <> p AND q <> m
     MATCH (p)-[:OFFENDER_IN|SUSPECT_IN]->(s:Incident)<-[:OFFENDER_IN|SUSPECT_IN]-(q)
     WHERE ($start IS NULL OR s.occurred_at >= datetime($start))
       AND ($end IS NULL OR s.occurred_at < datetime($end)) }
-// Sorted before collecting, so that via lists its people in order.
 WITH p, q, m ORDER BY m.id
 WITH p, q, collect(DISTINCT m.id) AS via
 RETURN q.id AS candidate_id, size(via) AS common_neighbours, via,
