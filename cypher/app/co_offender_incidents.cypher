@@ -7,7 +7,8 @@
 // params: ids list of person ids; start, end ISO date-time with offset, or null; limit integer
 UNWIND $ids AS pid
 MATCH (p:Person {id: pid})-[:OFFENDER_IN|SUSPECT_IN]->(i:Incident)
-WHERE ($start IS NULL OR i.occurred_at >= datetime($start))
+WHERE i.occurred_at IS NOT NULL
+  AND ($start IS NULL OR i.occurred_at >= datetime($start))
   AND ($end IS NULL OR i.occurred_at < datetime($end))
 WITH DISTINCT i
 MATCH (i)<-[r:OFFENDER_IN|SUSPECT_IN]-(q:Person)

@@ -64,8 +64,9 @@ def leads_table(leads: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def co_offender_section(network: EgoNetwork, node_id: str, start: datetime | None,
-                        end: datetime | None) -> None:  # fmt: skip
+def co_offender_section(
+    network: EgoNetwork, node_id: str, start: datetime | None, end: datetime | None
+) -> None:
     """The "Likely co-offenders" action for the centre of ``network``, when it is a person or
     an incident, in the explorer's date window."""
     centre = network.nodes.loc[network.nodes["id"] == node_id, "label"]
