@@ -80,6 +80,29 @@ def _rows(frame: pd.DataFrame, *columns: str) -> list[tuple[Any, ...]]:
 
 # name -> [(parameters, columns compared, expected rows in order)]
 CASES: dict[str, list[tuple[dict[str, Any], tuple[str, ...], list[tuple[Any, ...]]]]] = {
+    "co_offender_candidates": [
+        # P2's one partner is P1, who offended with P3 and P6 (and is in P6's gang).
+        (
+            {"person_id": "P2"},
+            ("candidate_id", "common_neighbours", "via", "associate"),
+            [("P3", 1, ["P1"], False), ("P6", 1, ["P1"], False)],
+        ),
+        ({"person_id": "P6"}, ("candidate_id", "via"), [("P2", ["P1"]), ("P3", ["P1"])]),
+        # Everyone two steps from P1 already offended with P1.
+        ({"person_id": "P1"}, ("candidate_id",), []),
+        # P4's partner P5 offended alone; P9's family P7 offended with nobody.
+        ({"person_id": "P4"}, ("candidate_id",), []),
+        ({"person_id": "P9"}, ("candidate_id",), []),
+        # From February, P2's only offence (I1) is outside: nobody.
+        ({"person_id": "P2", "start": "2024-02-01T00:00:00"}, ("candidate_id",), []),
+        # Before October, P6 reaches P1 through the gang link alone, and P1's partners then.
+        (
+            {"person_id": "P6", "end": "2024-10-01T00:00:00"},
+            ("candidate_id", "common_neighbours"),
+            [("P2", 1), ("P3", 1)],
+        ),
+        ({"person_id": "nobody"}, ("candidate_id",), []),
+    ],
     "co_offenders": [
         # P1 offended with P2 (I1), P3 (suspect, I2) and P6 (I5): one incident each.
         (

@@ -17,6 +17,7 @@ from graphvc.app.access import (
     require_page,
 )
 from graphvc.app.explorer_exports import export_buttons
+from graphvc.app.explorer_leads import co_offender_section
 from graphvc.app.explorer_links import follow_link, keep_link
 from graphvc.app.explorer_time import period_control, period_note, time_section
 from graphvc.app.network_view import SIZE_BY, chart_stats, legend_html, network_chart
@@ -289,6 +290,7 @@ def main() -> None:
             hide_index=True,
             width="stretch",
         )
+    co_offender_section(network, node_id, search.filters[1], search.filters[2])
     downloads(shown, node_id)
 
 
