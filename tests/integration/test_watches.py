@@ -163,12 +163,12 @@ def test_runs_are_idempotent_keep_their_schedule_and_survive_a_bad_watch(
         assert list_alerts(empty_graph, "someone-else") == []
         # The library's own refusal, one line, whatever calls it.
         with pytest.raises(
-            WatchError, match="^decision 'maybe' is not one of confirmed, dismissed$"
+            WatchError, match=r"^decision 'maybe' is not one of confirmed, dismissed$"
         ):
             decide_alert(
                 empty_graph, alert_id=alert.id, decision="maybe", by="analyst1", reason="x"
             )
-        with pytest.raises(WatchError, match="^dismissing an alert needs a reason$"):
+        with pytest.raises(WatchError, match=r"^dismissing an alert needs a reason$"):
             decide_alert(empty_graph, alert_id=alert.id, decision="dismissed", by="a", reason="")
         with pytest.raises(WatchError, match="no alert has the id 'nope'"):
             decide_alert(empty_graph, alert_id="nope", decision="confirmed", by="a", reason=None)
@@ -244,10 +244,19 @@ def test_an_explorer_view_is_watched_by_the_ids_of_its_nodes(
         "MATCH (w:Watch) RETURN w.owner AS owner",
         "MATCH (a:Alert) RETURN a.summary AS summary",
         "MATCH (:Person)-[r:RAISED]->() RETURN count(r) AS n",
-        "MATCH (n) WHERE n.parameters IS NOT NULL RETURN n.parameters AS parameters",
+        # Reached without their labels: by a scan of every node, by a seek of node ids.
+        "MATCH (n) WHERE n.watch_owner IS NOT NULL RETURN n.watch_parameters AS parameters",
+        "MATCH (n) WHERE id(n) IN range(0, 100) RETURN n{.watch_owner, .id} AS x",
     ],
 )
 def test_a_file_query_cannot_read_the_watches(empty_graph: neo4j.Driver, text: str) -> None:
+    add_watch(
+        empty_graph,
+        owner="a",
+        name=f"w{abs(hash(text))}",
+        query="explorer",
+        parameters={"centre": "P1"},
+    )
     header = "// title: t\n// description: d\n// team: all teams\n// column x: x\n// mode: read\n"
     query = parse_query(header + text, name="peek")
     with pytest.raises(QueryError, match="refused: query 'peek'"):
