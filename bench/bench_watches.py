@@ -30,7 +30,7 @@ OWNER = "bench"
 #: People to name in the person-centred watches: the busiest offenders, then typical ones.
 PEOPLE = """
 MATCH (p:Person)-[:OFFENDER_IN]->(i:Incident)
-WITH p, count(i) AS incidents ORDER BY incidents DESC, p.id LIMIT 30
+WITH p, count(i) AS incidents ORDER BY incidents DESC, p.id LIMIT 40
 RETURN p.id AS id
 """
 
@@ -111,6 +111,10 @@ def main() -> None:
     finally:
         driver.close()
     rows = [line["rows"] for line in first["watches"]]
+    kinds: dict[str, list[float]] = {}
+    for (query, _), line in zip(chosen, second["watches"], strict=True):
+        kinds.setdefault(query, []).append(line["seconds"])
+    slowest = {query: max(times) for query, times in sorted(kinds.items())}
     print(f"graph: {counts['Incident']:,} incidents, {counts['Person']:,} people")
     print(f"first run (baselines): {first['ran']} watches, {sum(rows):,} rows, {first_s:.1f} s")
     print(
@@ -129,6 +133,7 @@ def main() -> None:
                 "ran": [first["ran"], second["ran"]],
                 "rows": sum(rows),
                 "new_alerts_second_run": second["new_alerts"],
+                "slowest_second_run_s": slowest,
                 "errors": sum("error" in line for line in first["watches"] + second["watches"]),
             }
         )
