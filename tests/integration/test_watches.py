@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from http.server import HTTPServer
 from pathlib import Path
 
 import neo4j
@@ -33,6 +35,7 @@ from graphvc.watches import (
     run_watches,
 )
 from tests.cli_env import cli_env
+from tests.unit.test_watches import http_sink  # noqa: F401 -- a fixture
 
 SMALL = Path(__file__).resolve().parents[1] / "fixtures" / "small"
 
@@ -197,7 +200,10 @@ def test_runs_are_idempotent_keep_their_schedule_and_survive_a_bad_watch(
 
 
 def test_an_explorer_view_is_watched_by_the_ids_of_its_nodes(
-    empty_graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
+    empty_graph: neo4j.Driver,
+    test_settings: Settings,
+    tmp_path: Path,
+    http_sink: HTTPServer,  # noqa: F811 -- the fixture imported above
 ) -> None:
     runner = CliRunner()
     with cli_env(empty_graph, test_settings, tmp_path / "home") as env:
@@ -216,6 +222,8 @@ def test_an_explorer_view_is_watched_by_the_ids_of_its_nodes(
                 "hops=1",
                 "--owner",
                 "analyst2",
+                "--webhook",
+                f"http://127.0.0.1:{http_sink.server_address[1]}/alerts",
             ],
             env=env,
         )
@@ -233,9 +241,14 @@ def test_an_explorer_view_is_watched_by_the_ids_of_its_nodes(
             "(:Incident {id: 'I10', category: 'other_violence', "
             "occurred_at: datetime('2025-03-01T10:00:00Z')})"
         )
-        found = run_watches(empty_graph, names=["ego-P7"], owner="analyst2")
-        assert found["new_alerts"] == 1
-        assert [a.ids for a in list_alerts(empty_graph, "analyst2")] == [["I10"]]
+        # The run delivers its new alert to the watch's webhook, on a host the settings allow.
+        allowed = replace(test_settings, webhook_hosts=("127.0.0.1",))
+        found = run_watches(empty_graph, names=["ego-P7"], owner="analyst2", settings=allowed)
+        assert found["new_alerts"] == 1 and found["watches"][0]["delivery"] == "sent"
+        (alert,) = list_alerts(empty_graph, "analyst2")
+        assert alert.ids == ["I10"]
+        ((path, _, body),) = http_sink.posted  # type: ignore[attr-defined]
+        assert path == "/alerts" and body["alerts"] == [alert.id] and body["watch"] == "ego-P7"
 
 
 @pytest.mark.parametrize(
