@@ -41,6 +41,7 @@ __all__ = [
     "SEED",
     "TIES",
     "TIE_WEIGHT",
+    "WEIGHTS",
     "WINDOW",
     "OneLineErrors",
     "analysis_parameters",
@@ -134,6 +135,15 @@ TIE_WEIGHT = click.option(
     multiple=True,
     metavar="LAYER=W",
     help="A layer's weight (default 1); repeat for each layer, e.g. --tie-weight gang=2.",
+)
+
+WEIGHTS = click.option(
+    "--weights",
+    type=click.Choice(["strength", "none"]),
+    default="strength",
+    show_default=True,
+    help="strength: a tie's strength (shared incidents, an association's weight) brings people "
+    "closer in every network measure; none: every tie counts as one (unweighted measures).",
 )
 
 

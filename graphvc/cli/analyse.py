@@ -14,6 +14,7 @@ from graphvc.cli._common import (
     SEED,
     TIE_WEIGHT,
     TIES,
+    WEIGHTS,
     WINDOW,
     analysis_parameters,
     echo_json,
@@ -35,6 +36,7 @@ _LISTED = ("rank", "priority", "rfg", "betweenness", "harm_pagerank", "community
 @SEED
 @TIES
 @TIE_WEIGHT
+@WEIGHTS
 @click.option(
     "--top",
     type=click.IntRange(1, 1000),
@@ -51,6 +53,7 @@ def analyse_command(
     seed: int,
     ties: str | None,
     tie_weight: tuple[str, ...],
+    weights: str,
     top: int,
     as_json: bool,
 ) -> None:
@@ -61,7 +64,9 @@ def analyse_command(
     note).
     """
     settings = settings_of(ctx)
-    asked = analysis_parameters(ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed)
+    asked = analysis_parameters(
+        ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed, weights=weights
+    )
     with open_driver(settings) as driver:
         result, _, stored, written = obtain_run(
             driver,

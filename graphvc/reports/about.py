@@ -42,6 +42,15 @@ def cut_note(manifest: Mapping[str, Any], table: str, noun: str) -> str:
     return f"{shown:,} of {qualified:,} {noun} shown; raise --top to list more."
 
 
+#: What ``--weights`` did to the network measures, in plain words.
+_STRENGTHS = {
+    "strength": "weighted: more shared incidents or a stronger association bring two people "
+    "closer in every network measure",
+    "none": "unweighted (--weights none): every tie counts as one in every network measure; "
+    "harm PageRank still weighs harm",
+}
+
+
 def _weights(weights: Mapping[str, float]) -> str:
     return ", ".join(f"{name.replace('_', ' ')} × {weight:g}" for name, weight in weights.items())
 
@@ -68,6 +77,7 @@ def _rows(manifest: Mapping[str, Any]) -> list[tuple[str, str]]:
         ),
         ("Repeat victimisation window", f"{p.get('repeat_window_days', 365):,} days"),
         ("Person network", _weights(p.get("tie_weights", {})) or "none"),
+        ("Tie strengths", _STRENGTHS.get(p.get("weights", "strength"), str(p.get("weights")))),
         ("Priority", f"weighted mean of {_weights(p.get('priority_weights', {}))}"),
         ("List length (--top)", f"{p['top']:,}, ties at the cut kept"),
         (

@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_REPEAT_WINDOW_DAYS",
     "DEFAULT_TIE_WEIGHTS",
     "DEFAULT_WINDOW_DAYS",
+    "WEIGHTINGS",
     "AnalysisParameters",
     "choose_ties",
     "parse_as_of",
@@ -48,6 +49,11 @@ DEFAULT_REPEAT_WINDOW_DAYS = 365
 #: shared incident counts as much as one association of strength 1 (see
 #: :func:`graphvc.analysis.projections.person_network`).
 DEFAULT_TIE_WEIGHTS: Mapping[str, float] = dict.fromkeys(TIE_LAYERS, 1.0)
+#: How the network measures read a tie's strength (``--weights``): ``"strength"`` (the
+#: default) as a strength, more shared incidents or a stronger association bringing two
+#: people closer; ``"none"`` not at all, every tie counting as one, as i2 does with its link
+#: weightings switched off.
+WEIGHTINGS = ("strength", "none")
 
 
 def parse_as_of(value: str | date | pd.Timestamp | None) -> pd.Timestamp | None:
@@ -92,6 +98,8 @@ class AnalysisParameters:
     are in metres and days; police.uk gives only the month, so on its data the same-month
     band ``[0, 1)`` and the next-month band ``[15, 32)`` (28 to 31 days) are the ones that
     mean something.
+    ``weights`` is how the network measures read the ties' strengths (:data:`WEIGHTINGS`):
+    ``"none"`` measures the network as unweighted.
     """
 
     as_of: pd.Timestamp | None = None
@@ -109,8 +117,11 @@ class AnalysisParameters:
     near_repeat_metres: tuple[float, ...] = (0, 100, 200, 400)
     near_repeat_days: tuple[float, ...] = (0, 1, 8, 15, 32, 63)
     near_repeat_simulations: int = 99
+    weights: str = "strength"
 
     def __post_init__(self) -> None:
+        if self.weights not in WEIGHTINGS:
+            raise ConfigError(f"--weights {self.weights!r} is not one of {', '.join(WEIGHTINGS)}")
         for name in ("window_days", "repeat_window_days"):
             value = getattr(self, name)
             if not (isinstance(value, int) and value >= 1):
@@ -149,6 +160,7 @@ class AnalysisParameters:
             "engine": self.engine,
             "ties": list(self.tie_weights),
             "tie_weights": dict(self.tie_weights),
+            "weights": self.weights,
             "near_repeat_metres": list(self.near_repeat_metres),
             "near_repeat_days": list(self.near_repeat_days),
             "near_repeat_simulations": self.near_repeat_simulations,

@@ -405,14 +405,17 @@ def _network_scores(
 ) -> pd.DataFrame:
     """The network measures of every person in ``G``: degree, weighted degree, betweenness,
     PageRank, harm PageRank (when ``harm``: some tie is offending), eigenvector, k-core and
-    community."""
+    community. With ``parameters.weights == "none"`` every tie counts as one: the strength
+    (``weight``) and cost (``distance``) of a tie are read by no measure, so weighted degree is
+    the degree. Harm PageRank keeps its harm: harm is what it measures, not a tie's strength."""
+    strength, cost = ("weight", "distance") if parameters.weights == "strength" else (None, None)
     network = pd.DataFrame(
         {
             "degree": centrality.degree(G),
-            "weighted_degree": centrality.degree(G, weight="weight"),
+            "weighted_degree": centrality.degree(G, weight=strength),
             "betweenness": centrality.betweenness(
                 G,
-                weight="distance",
+                weight=cost,
                 k=None if exact else min(parameters.betweenness_samples, G.number_of_nodes()),
                 seed=parameters.seed,
                 engine=parameters.engine,
@@ -420,10 +423,10 @@ def _network_scores(
         }
     )
     clock.lap("betweenness")
-    network["pagerank"] = centrality.pagerank(G, weight="weight")
+    network["pagerank"] = centrality.pagerank(G, weight=strength)
     if harm:
         network = network.join(harm_pagerank(G)[["harm_pagerank"]])
-    network["eigenvector"] = centrality.eigenvector(G, weight="weight", engine=parameters.engine)
+    network["eigenvector"] = centrality.eigenvector(G, weight=strength, engine=parameters.engine)
     network["k_core"] = centrality.k_core(G, engine=parameters.engine)
     clock.lap("centrality")
     if parameters.engine == "networkx":  # the pure-networkx baseline has Louvain, not Leiden
@@ -431,7 +434,7 @@ def _network_scores(
             G,
             resolution=parameters.resolution,
             seed=parameters.seed,
-            weight="weight",
+            weight=strength,
             engine="networkx",
         )
     else:
@@ -441,7 +444,7 @@ def _network_scores(
             G,
             resolution=parameters.resolution,
             seed=parameters.seed,
-            weight="weight",
+            weight=strength,
             iterations=None if exact else 2,
         )
     clock.lap("communities")

@@ -18,7 +18,6 @@ __all__ = [
     "ASSOCIATE_LINKS_PER_INCIDENT",
     "BACKGROUND_MIXES",
     "BROKER_JOINS_ROUTINE",
-    "BROKER_LINKS",
     "CAREER_MAX_LENGTH",
     "CAREER_MIN_LENGTH",
     "CAREER_WINDOW_DAYS",
@@ -28,6 +27,7 @@ __all__ = [
     "CREW_LINKS",
     "CREW_MIXES",
     "CREW_SIZE_WEIGHTS",
+    "CROSS_LINKS_PER_GROUP",
     "DASH_ASSESSED",
     "DASH_LEVELS",
     "DOMESTIC_EXTRA_INCIDENTS",
@@ -39,7 +39,6 @@ __all__ = [
     "FAMILY_LINKS_PER_INCIDENT",
     "FAMILY_OF_CATEGORY",
     "FLAGS",
-    "GANG_LINKS",
     "GROUP_MAX_SIZE",
     "GROUP_MIN_SIZE",
     "GROUP_MIXES",
@@ -57,6 +56,7 @@ __all__ = [
     "MIN_GROUPS",
     "MIXES",
     "MIX_NAMES",
+    "NEIGHBOURHOOD_CLIQUE_SIZES",
     "OFFENDER_ACTIVITY",
     "OUTCOME_WEIGHTS",
     "PARTNERS",
@@ -288,12 +288,14 @@ SITES_SEED = 2011
 METRES_PER_DEGREE = 111_320.0
 
 # --- Intelligence links ------------------------------------------------------------------------
-GANG_LINKS = 0.5  # share of pairs within a group on record as gang links
-BROKER_LINKS = 0.5  # share of a broker's group members on record as associates
+# Every pair of a group's members is a gang link, and each broker an associate of every
+# member of their groups (graphvc.synth.intelligence says why).
 CREW_LINKS = 0.4
 PARTNERS = 0.8  # share of domestic pairs who are partners (the rest family)
-FAMILY_LINKS_PER_INCIDENT = 0.01
-ASSOCIATE_LINKS_PER_INCIDENT = 0.02
+FAMILY_LINKS_PER_INCIDENT = 0.01  # within a group or crew
+ASSOCIATE_LINKS_PER_INCIDENT = 0.02  # within neighbourhood cliques of solo offenders
+NEIGHBOURHOOD_CLIQUE_SIZES = np.array([0.5, 0.3, 0.2])  # of 2, 3 or 4
+CROSS_LINKS_PER_GROUP = 0.5  # associate links between groups of different constellations
 
 #: Share of domestic-abuse victimisations followed by a DASH risk assessment, and the shares
 #: of its levels.

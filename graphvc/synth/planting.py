@@ -27,6 +27,10 @@ What is planted
 - **Escalating careers**: 4-8 incidents each, low harm first, the last one or two knife or gun
   enabled.
 - **Victim-offender overlap**: some offenders are victims as well [3]_.
+- **Intelligence links** mostly within groups, crews, families and neighbourhoods, few across
+  groups (:mod:`graphvc.synth.intelligence`): the planted brokers and the ends of the links
+  across are the *multiplex brokers*, the only people who bridge groups in the network of
+  all tie layers.
 
 Who is who: the people of an incident with a sanction detection (charged, cautioned,
 community resolution) are its offenders, otherwise its suspects; an incident without a
@@ -75,9 +79,9 @@ from graphvc.synth.draft import Draft
 from graphvc.synth.drawing import draw_times
 from graphvc.synth.geography import Geography
 from graphvc.synth.ground_truth import ground_truth
+from graphvc.synth.intelligence import associations_table, draw_links, multiplex_brokers
 from graphvc.synth.scenarios import place_incidents, plant, redraw_second_parts
 from graphvc.synth.tables import (
-    associations_table,
     incidents_table,
     involvements_table,
     locations_table,
@@ -108,7 +112,9 @@ class SyntheticDataset:
         What was planted, by person id: ``brokers``, ``broker_groups`` (broker -> indexes into
         ``groups``), ``groups`` and ``crews`` (lists of members, brokers apart),
         ``repeat_victims``, ``domestic_pairs`` ([victim, perpetrator]), ``escalators``,
-        ``victim_offenders``, ``prolific_offenders``, with ``seed``, ``n_incidents`` and
+        ``victim_offenders``, ``prolific_offenders``, ``multiplex_brokers`` (the brokers of
+        the network of all tie layers, see :mod:`graphvc.synth.intelligence`), with ``seed``,
+        ``n_incidents`` and
         ``geography`` (its name). When each structure was active, as the dates of the first
         and last of the incidents that make it up (``{"first": "2023-02-01", "last":
         "2025-11-30"}``), in lists aligned with the lists they date: ``group_periods``,
@@ -203,7 +209,15 @@ def generate(n_incidents: int, seed: int, geography: Geography) -> SyntheticData
     involvements = involvements_table(
         person, incident, role, person_number, incident_number, person_ids, incident_ids
     )
-    associations = associations_table(rng, plan, n_incidents, person_ids)
+    wards = geography.areas["ward_code"].to_numpy(dtype=str)
+    links = draw_links(
+        rng,
+        plan,
+        n_incidents,
+        (incident, person, kind),
+        np.unique(wards, return_inverse=True)[1][incidents["area"]],
+    )
+    associations = associations_table(rng, plan, links, person_ids)
     return SyntheticDataset(
         persons=persons,
         locations=locations_table(geography, incidents),
@@ -215,6 +229,7 @@ def generate(n_incidents: int, seed: int, geography: Geography) -> SyntheticData
             "seed": seed,
             "n_incidents": n_incidents,
             **ground_truth(plan, incidents["time"], incident, person, role, person_ids),
+            "multiplex_brokers": sorted(person_ids[multiplex_brokers(plan, links)].tolist()),
             "geography": geography.name,
         },
     )

@@ -27,18 +27,12 @@ from graphvc.synth.drawing import draw, draw_from, vector
 from graphvc.synth.geography import Geography
 from graphvc.synth.parameters import (
     AGE_WEIGHTS,
-    ASSOCIATE_LINKS_PER_INCIDENT,
-    BROKER_LINKS,
-    CREW_LINKS,
     DASH_ASSESSED,
     DASH_LEVELS,
     ETHNICITY_WEIGHTS,
-    FAMILY_LINKS_PER_INCIDENT,
     FLAGS,
-    GANG_LINKS,
     METRES_PER_DEGREE,
     MIXES,
-    PARTNERS,
     PROFILES,
     SEX_WEIGHTS,
     SITE_RADIUS_M,
@@ -50,7 +44,6 @@ from graphvc.synth.scenarios import Plan
 
 __all__ = [
     "ID_DIGITS",
-    "associations_table",
     "incidents_table",
     "involvements_table",
     "locations_table",
@@ -245,64 +238,3 @@ def locations_table(geography: Geography, incidents: dict[str, np.ndarray]) -> p
             "longitude": longitude[area, site].round(6),
         }
     )
-
-
-def associations_table(
-    rng: np.random.Generator, plan: Plan, n_incidents: int, person_ids: np.ndarray
-) -> pd.DataFrame:
-    """Intelligence links: gangs, brokers, crews, domestic pairs, and some family and associates.
-
-    A link's weight is a base by kind (domestic 3, gang and family 2, associate 1) plus 0-2.
-    """
-
-    def links(
-        first: np.ndarray,
-        second: np.ndarray,
-        link_type: str,
-        source: str,
-        *,
-        share: float = 1.0,
-        weight: int = 1,
-    ) -> pd.DataFrame:
-        kept = rng.random(len(first)) < share
-        a, b = person_ids[first[kept]], person_ids[second[kept]]
-        # Ids share one width, so their string order is their number order.
-        return pd.DataFrame(
-            {
-                "person_a": np.where(a < b, a, b),
-                "person_b": np.where(a < b, b, a),
-                "type": link_type,
-                "weight": (weight + rng.integers(0, 3, len(a))).astype(float),
-                "source": source,
-            }
-        )
-
-    broker_run, broker_member = plan.groups.all_members(plan.bridge_group)
-    victims, perpetrators = plan.domestic_victims, plan.domestic_perpetrators
-    partner = rng.random(len(victims)) < PARTNERS
-    anyone = rng.integers(0, len(person_ids), (2, round(FAMILY_LINKS_PER_INCIDENT * n_incidents)))
-    offenders = plan.solo_offenders[
-        rng.integers(
-            0, len(plan.solo_offenders), (2, round(ASSOCIATE_LINKS_PER_INCIDENT * n_incidents))
-        )
-    ]
-    brokers = plan.brokers[plan.bridge_broker[broker_run]]
-    parts: list[pd.DataFrame] = [
-        links(*plan.groups.pairs(), "gang", "intelligence_report", share=GANG_LINKS, weight=2),
-        links(brokers, broker_member, "associate", "intelligence_report", share=BROKER_LINKS),
-        links(*plan.crews.pairs(), "associate", "stop_and_search", share=CREW_LINKS),
-        links(victims[partner], perpetrators[partner], "partner", "dash_risk_assessment", weight=3),
-        links(
-            victims[~partner],
-            perpetrators[~partner],
-            "family",
-            "dash_risk_assessment",
-            weight=3,
-        ),
-        links(anyone[0], anyone[1], "family", "custody_record", weight=2),
-        links(offenders[0], offenders[1], "associate", "intelligence_report"),
-    ]
-    every = pd.concat(parts, ignore_index=True)
-    every = every[every["person_a"] != every["person_b"]]
-    every = every.drop_duplicates(["person_a", "person_b", "type"])
-    return every.sort_values(["person_a", "person_b", "type"], ignore_index=True)

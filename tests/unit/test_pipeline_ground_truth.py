@@ -14,8 +14,9 @@ from graphvc.synth import generate, synthetic_city
 def planted() -> tuple[AnalysisResult, dict]:
     data = generate(3000, seed=5, geography=synthetic_city(5))
     latest = pd.to_datetime(data.incidents["occurred_at"]).max()
-    # The brokers are planted in the co-offending network: it alone is analysed here (the
-    # random family and associate links of the default layers would add shortcuts).
+    # The brokers are planted in the co-offending network: it alone is analysed here (with
+    # every layer, the ends of the links across groups bridge too: the multiplex brokers of
+    # tests/unit/test_multiplex_brokers.py).
     parameters = AnalysisParameters(
         as_of=latest.normalize() + pd.Timedelta(days=1),
         window_days=3650,
