@@ -71,6 +71,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "One person's profile: rank and why, in words.",
     ),
     "export": ("graphvc.cli.export:export_group", "Export a network for i2, Gephi or a browser."),
+    "risk": ("graphvc.cli.risk:risk_group", "Risk of harm in the next period, per person."),
+    "backtest": ("graphvc.cli.backtest:backtest_group", "Backtest a prediction against baselines."),
 }
 
 
