@@ -50,6 +50,12 @@ RUNS: dict[tuple[str, ...], tuple[list[str], int]] = {
     ("query", "run"): (["co_offenders", "-p", "person_id=P1", "--format", "json"], 0),
     ("query", "check"): (["--json"], 0),
     ("person",): (["P1", "--json"], 0),  # slice PROFILE's `graphvc person`, once merged
+    # The small graph's one knife incident (I5, two offenders): offending is what can be fitted.
+    ("risk", "contagion"): (["--as-of", "2025-01-03", "--outcome", "offender", "--json"], 0),
+    ("backtest", "contagion"): (
+        ["--train-until", "2024-11-01", "--test-months", "3", "--outcome", "offender", "--json"],
+        0,
+    ),
 }
 
 
