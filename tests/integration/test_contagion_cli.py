@@ -25,12 +25,8 @@ def env(
     home = tmp_path_factory.mktemp("home")
     with cli_env(empty_graph, test_settings, home) as found:
         folder = home / "synth"
-        made = CliRunner().invoke(
-            cli,
-            ["synth", "--incidents", "6000", "--seed", "11", "--geography", "city"]
-            + ["--contagion", "--out", str(folder)],
-            env=found,
-        )
+        synth = ["synth", "--incidents", "6000", "--seed", "11", "--geography", "city"]
+        made = CliRunner().invoke(cli, [*synth, "--contagion", "--out", str(folder)], env=found)
         assert made.exit_code == 0, made.output
         loaded = CliRunner().invoke(
             cli, ["load", str(folder), "--rejects", str(home / "r.csv")], env=found
