@@ -28,6 +28,7 @@ from graphvc.db import read_cypher, run_query, run_write
 
 __all__ = [
     "CONTAGION_FOLDER",
+    "read_contagion_risks",
     "read_person_contagion",
     "read_saved",
     "save",
@@ -83,6 +84,14 @@ def write_contagion_risk(
         write=True,
     )
     return counters.get("properties_set", 0) // 5
+
+
+def read_contagion_risks(driver: neo4j.Driver, *, database: str = "neo4j") -> pd.Series:
+    """Everyone's ``score_contagion_risk``, by person id (empty when none was written)."""
+    found = run_query(driver, read_cypher("analysis/contagion_risks"), database=database)
+    if found.empty:
+        return pd.Series(dtype=float, name="contagion_risk")
+    return found.set_index("person_id")["risk"].astype(float).rename("contagion_risk")
 
 
 def read_person_contagion(

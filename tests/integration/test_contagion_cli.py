@@ -8,13 +8,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import neo4j
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import run_query
-from graphvc.predict.contagion_store import read_person_contagion, read_saved
+from graphvc.predict.contagion_store import (
+    read_contagion_risks,
+    read_person_contagion,
+    read_saved,
+    save,
+)
+from graphvc.profile.contagion import contagion_facts, contagion_words
 from tests.cli_env import cli_env
 
 
@@ -108,3 +115,32 @@ def test_backtest_refuses_a_bad_date(env: dict[str, str]) -> None:
     )
     assert result.exit_code != 0
     assert "must be a plain date" in result.output
+
+
+def test_the_report_and_the_profile_show_the_risk(
+    env: dict[str, str], empty_graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    scored = CliRunner().invoke(cli, ["risk", "contagion", "--as-of", "2026-01-01"], env=env)
+    assert scored.exit_code == 0, scored.output
+    risks = read_contagion_risks(empty_graph)
+    arguments = ["report", "centrality", "--out", str(tmp_path), "--as-of", "2026-01-01"]
+    made = CliRunner().invoke(cli, [*arguments, "--top", "30", "--quiet"], env=env)
+    assert made.exit_code == 0, made.output
+    offenders = pd.read_csv(tmp_path / "2026-01-01" / "offenders.csv").set_index("person_id")
+    expected = risks.reindex(offenders.index.astype(str))
+    assert expected.notna().any()
+    assert offenders["contagion_risk"].to_numpy() == pytest.approx(expected.to_numpy(), nan_ok=True)
+    # The profile's words: the risk and its parts, and the kept backtest's verdict.
+    person = str(risks.idxmax())
+    runs = Path(env["GRAPHVC_HOME"]) / "runs"
+    kept = {"train_until": "2025-07-01", "test_months": 6, "verdict": "So degree wins."}
+    save(runs, "backtest", kept)
+    facts = contagion_facts(empty_graph, person, runs_dir=runs)
+    assert facts is not None
+    words = contagion_words(facts)
+    assert words[0].startswith(f"Contagion risk {100 * risks[person]:.1f} %")
+    assert "in the 90 days from 2026-01-01" in words[0]
+    assert words[2] == (
+        "Last backtest (trained until 2025-07-01, 6 months tested): So degree wins."
+    )
+    assert contagion_facts(empty_graph, "nobody", runs_dir=tmp_path) is None
