@@ -320,6 +320,11 @@ def fit_contagion(
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     if not start < end:
         raise AnalysisError(f"the fitted period [{start.date()}, {end.date()}) is empty")
+    if not G.number_of_nodes():
+        raise AnalysisError(
+            f"the person network before {end.date()} is empty: contagion needs people and "
+            "their ties (police.uk data names none)"
+        )
     data = _prepare(G, events, start, end)
     if not len(data.time):
         raise AnalysisError(

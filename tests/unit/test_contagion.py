@@ -133,6 +133,12 @@ def test_fit_without_events_says_so() -> None:
         fit_contagion(G, events, start="2024-01-01", end="2025-01-01")
 
 
+def test_an_empty_network_says_so() -> None:
+    events = pd.DataFrame({"person_id": ["C"], "occurred_at": pd.to_datetime(["2024-02-01"])})
+    with pytest.raises(AnalysisError, match="person network before 2025-01-01 is empty"):
+        fit_contagion(nx.Graph(), events, start="2024-01-01", end="2025-01-01")
+
+
 def test_contagion_events_rejects_an_unknown_outcome() -> None:
     frame = pd.DataFrame(columns=["incident_id", "occurred_at", "offence"])
     with pytest.raises(AnalysisError, match="outcome 'witness'"):
