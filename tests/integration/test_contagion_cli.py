@@ -123,6 +123,12 @@ def test_the_report_and_the_profile_show_the_risk(
     scored = CliRunner().invoke(cli, ["risk", "contagion", "--as-of", "2026-01-01"], env=env)
     assert scored.exit_code == 0, scored.output
     risks = read_contagion_risks(empty_graph)
+    # Not an analysis run's score: analyse's clearing of score_* properties leaves it alone.
+    analysed = CliRunner().invoke(cli, ["analyse", "--as-of", "2026-01-01", "--json"], env=env)
+    assert analysed.exit_code == 0, analysed.output
+    pd.testing.assert_series_equal(
+        read_contagion_risks(empty_graph).sort_index(), risks.sort_index()
+    )
     arguments = ["report", "centrality", "--out", str(tmp_path), "--as-of", "2026-01-01"]
     made = CliRunner().invoke(cli, [*arguments, "--top", "30", "--quiet"], env=env)
     assert made.exit_code == 0, made.output
