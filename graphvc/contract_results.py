@@ -92,6 +92,9 @@ RESULTS: dict[str, Column] = {
         _result("eigenvector", "Eigenvector centrality", "score",
                 "linked to people who are themselves well linked"),
         _result("degree", "Links", "integer", "people linked to directly"),
+        _result("contagion_risk", "Contagion risk", "score",
+                "chance of a gun or knife victimisation in the period scored, from the network "
+                "contagion model (graphvc risk contagion, as of its own date)"),
         _result("weighted_degree", "Weighted links", "score", "links summed by their weights"),
         _result("k_core", "k-core", "integer", "the densest core the person belongs to"),
         _result("community", "Community", "integer", "the co-offending group found (Leiden)"),

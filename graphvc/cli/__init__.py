@@ -72,6 +72,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "export": ("graphvc.cli.export:export_group", "Export a network for i2, Gephi or a browser."),
     "watch": ("graphvc.cli.watch:watch_group", "Saved queries that alert on new matches."),
+    "risk": ("graphvc.cli.risk:risk_group", "Risk of harm in the next period, per person."),
+    "backtest": ("graphvc.cli.backtest:backtest_group", "Backtest a prediction against baselines."),
 }
 
 

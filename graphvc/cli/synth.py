@@ -30,6 +30,12 @@ __all__ = ["synth_command"]
     show_default=True,
 )
 @GEOGRAPHY
+@click.option(
+    "--contagion",
+    is_flag=True,
+    help="Plant gun and knife victimisations that follow a network neighbour's, with a known"
+    " kernel (ground_truth.json: contagion).",
+)
 @click.pass_context
 def synth_command(
     ctx: click.Context,
@@ -38,6 +44,7 @@ def synth_command(
     out_dir: Path,
     file_format: Literal["csv", "parquet"],
     geography: Literal["auto", "city", "london"],
+    contagion: bool,
 ) -> None:
     """Write synthetic data in the input contract, the same for the same seed: on real London
     when its reference data is installed (graphvc data install), else on the synthetic city."""
@@ -46,6 +53,10 @@ def synth_command(
 
     city = demo_geography(settings_of(ctx).home, geography)
     dataset = synth.generate(n_incidents, seed, city)
+    if contagion:
+        from graphvc.synth.contagion import plant_contagion
+
+        dataset = plant_contagion(dataset, seed=seed)
     synth.write(dataset, out_dir, file_format=file_format)
     sizes = ", ".join(f"{len(frame):,} {name}" for name, frame in dataset.tables.items())
     click.echo(f"wrote {sizes} on {city.name} to {out_dir}")

@@ -16,6 +16,7 @@ from graphvc import audit
 from graphvc.config import Settings
 from graphvc.db import server_version
 from graphvc.geography import map_geography
+from graphvc.predict.contagion_store import read_contagion_risks
 from graphvc.reports.tables import offenders_table, repeat_victims_table
 from graphvc.reports.weekly_centrality import write_report
 from graphvc.runs import ANALYSED_NOW, AnalysisParameters, AnalysisResult, obtain_run
@@ -68,6 +69,7 @@ def write_audited_report(
         database=settings.neo4j_database,
         outlines=city.for_report(),
         source=source,
+        contagion_risk=read_contagion_risks(driver, database=settings.neo4j_database),
     )
 
 

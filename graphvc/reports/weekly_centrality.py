@@ -6,7 +6,8 @@ victims are repeating and which places carry the harm.
 (see :mod:`graphvc.reports.folders`)::
 
     offenders.csv        the top of the priority list, every part of the score as a column,
-                         and since when each person is listed and when that is due for review
+                         and since when each person is listed and when that is due for review;
+                         their contagion risk when `graphvc risk contagion` wrote one
     changes.csv          entered, left, moved up or down, against the previous report
     review.csv           the listed people due for review, and those with no offending in
                          the last months, recommended for removal (:mod:`.review`)
@@ -33,9 +34,11 @@ from pathlib import Path
 from typing import Any
 
 import neo4j
+import pandas as pd
 
 from graphvc.db import server_version
 from graphvc.errors import ConfigError, ReportError
+from graphvc.predict.contagion_store import read_contagion_risks
 from graphvc.reports import folders
 from graphvc.reports.about import list_size
 from graphvc.reports.changes import comparable, rank_changes, read_list
@@ -130,6 +133,7 @@ def write_report(
     database: str = "neo4j",
     outlines: Mapping[str, Any] | None = None,
     source: str = ANALYSED_NOW,
+    contagion_risk: pd.Series | None = None,
 ) -> Path:
     """Write the report of the run ``result`` to ``out_dir/<as-of date>/``.
 
@@ -139,7 +143,9 @@ def write_report(
     offending in ``inactive_months`` months (:mod:`graphvc.reports.review`).
 
     ``outlines`` (GeoJSON by level, from :func:`graphvc.geography.map_geography`) draws the
-    boroughs' harm on a map in the page. ``source`` (where the run came from, see
+    boroughs' harm on a map in the page. ``contagion_risk`` (by person id, from
+    :func:`graphvc.predict.contagion_store.read_contagion_risks`) adds the column
+    ``contagion_risk`` to the people listed. ``source`` (where the run came from, see
     :func:`graphvc.runs.obtain_run`) goes into the manifest.
 
     The report is written into a staging folder in ``out_dir`` and renamed into place only
@@ -162,6 +168,9 @@ def write_report(
     name = parameters.moment.date().isoformat()
     out = Path(out_dir)
     report = report_tables(result, top=top)
+    if contagion_risk is not None:
+        listed = report["offenders"]
+        listed["contagion_risk"] = listed["person_id"].map(contagion_risk).astype(float)
 
     fingerprint = key_id(key) if pseudonymise and key else None
     tables = result.tables
@@ -287,4 +296,5 @@ def build_report(
         database=database,
         outlines=outlines,
         source=source,
+        contagion_risk=read_contagion_risks(driver, database=database),
     )

@@ -58,6 +58,17 @@ RUNS: dict[tuple[str, ...], tuple[list[str], int]] = {
     ("watch", "show"): (["w1", "--json"], 0),
     ("watch", "run"): (["w1", "--json"], 0),
     ("watch", "alerts"): (["--json"], 0),
+    # The small graph's one knife incident (I5, two offenders): offending is what can be fitted.
+    ("risk", "contagion"): (["--as-of", "2025-01-03", "--outcome", "offender", "--json"], 0),
+    # I2 (2024-02-10): P1 and P3, known before (I1) but never offending together.
+    ("backtest", "co-offenders"): (
+        ["--train-until", "2024-02-01", "--test-months", "3", "--json"],
+        0,
+    ),
+    ("backtest", "contagion"): (
+        ["--train-until", "2024-11-01", "--test-months", "3", "--outcome", "offender", "--json"],
+        0,
+    ),
 }
 
 

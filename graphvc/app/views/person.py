@@ -18,6 +18,7 @@ import streamlit as st
 
 from graphvc.app import data
 from graphvc.app.access import audited, guarded, require_page
+from graphvc.app.contagion_risk import contagion_section
 from graphvc.app.run_picker import stored_run
 from graphvc.app.timeline import time_wheel
 from graphvc.app.ways_in import open_explorer, plain_config, selectable
@@ -191,6 +192,7 @@ def main() -> None:
     audited("person.profile", person_ids=[person], what={"run": run.id})
     profile = _shown_profile(user, run, person)
     headline(profile, profile_words(profile), explorer=not user.pseudonymised)
+    contagion_section(person)
     tables(profile)
     record_and_lookups(user, person, profile.person_id)
 
