@@ -11,6 +11,7 @@ from __future__ import annotations
 from graphvc.contract import ROLES
 
 __all__ = [
+    "IDENTITY_RELATIONSHIP_TYPES",
     "NODE_LABELS",
     "RELATIONSHIP_ROLES",
     "RELATIONSHIP_TYPES",
@@ -34,6 +35,11 @@ RELATIONSHIP_TYPES: tuple[str, ...] = (
     "ASSESSED",
 )
 
+#: Relationship types of entity resolution between two Person nodes: candidate pairs
+#: (``graphvc resolve``). Apart from RELATIONSHIP_TYPES, which the explorer follows, exports and
+#: counts by default: a possible duplicate is no tie between two people.
+IDENTITY_RELATIONSHIP_TYPES: tuple[str, ...] = ("POSSIBLY_SAME_AS",)
+
 
 def quote_label(name: str) -> str:
     """Backtick a label or relationship type after checking it against the allow-lists.
@@ -47,6 +53,6 @@ def quote_label(name: str) -> str:
     """
     from graphvc.errors import QueryError
 
-    if name not in NODE_LABELS and name not in RELATIONSHIP_TYPES:
+    if name not in (*NODE_LABELS, *RELATIONSHIP_TYPES, *IDENTITY_RELATIONSHIP_TYPES):
         raise QueryError(f"{name!r} is not a label or relationship type of the graph model")
     return f"`{name}`"

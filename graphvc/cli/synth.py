@@ -30,6 +30,14 @@ __all__ = ["synth_command"]
     show_default=True,
 )
 @GEOGRAPHY
+@click.option(
+    "--duplicates",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of people given duplicate records with realistic errors (for graphvc resolve);"
+    " the people then get names, dates of birth, postcodes and PNC ids.",
+)
 @click.pass_context
 def synth_command(
     ctx: click.Context,
@@ -38,6 +46,7 @@ def synth_command(
     out_dir: Path,
     file_format: Literal["csv", "parquet"],
     geography: Literal["auto", "city", "london"],
+    duplicates: float,
 ) -> None:
     """Write synthetic data in the input contract, the same for the same seed: on real London
     when its reference data is installed (graphvc data install), else on the synthetic city."""
@@ -46,6 +55,10 @@ def synth_command(
 
     city = demo_geography(settings_of(ctx).home, geography)
     dataset = synth.generate(n_incidents, seed, city)
+    if duplicates:
+        from graphvc.synth.duplicates import plant_duplicates
+
+        dataset = plant_duplicates(dataset, duplicates, seed)
     synth.write(dataset, out_dir, file_format=file_format)
     sizes = ", ".join(f"{len(frame):,} {name}" for name, frame in dataset.tables.items())
     click.echo(f"wrote {sizes} on {city.name} to {out_dir}")
