@@ -12,6 +12,7 @@ from graphvc.resolve.run import (
     CANDIDATE_FLOOR,
     DEFAULT_THRESHOLD,
     ResolveSummary,
+    people_to_compare,
     read_people,
     resolve,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "ResolveSummary",
     "pairwise_scores",
+    "people_to_compare",
     "read_people",
     "resolve",
 ]

@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "ResolveSummary",
     "candidate_rows",
+    "people_to_compare",
     "read_people",
     "resolve",
 ]
@@ -57,14 +58,28 @@ class ResolveSummary:
 
 
 def read_people(driver: neo4j.Driver, *, database: str = "neo4j") -> pd.DataFrame:
-    """Every person with the fields the model compares, the name split into its first and
-    last words (``first_name``, ``surname``), postcodes in upper case with one space.
+    """Every person with the fields the model compares (:func:`people_to_compare`).
 
     Read here only: the identifying fields never leave the database otherwise.
     """
     people = run_query(driver, read_cypher("resolve/people"), database=database)
     if people.empty:
         people = pd.DataFrame(columns=["person_id", "name", *_IDENTIFYING])
+    return people_to_compare(people)
+
+
+def people_to_compare(persons: pd.DataFrame) -> pd.DataFrame:
+    """Persons (``person_id``, ``name`` and the identifying columns of the contract) as the
+    model compares them: the name split into its first and last words, in lower case
+    (``first_name``, ``surname``), postcodes in upper case with single spaces, missing
+    values as None.
+
+    >>> people_to_compare(pd.DataFrame({"person_id": ["P1"], "name": [" Ann  Marie Lee"],
+    ...     "date_of_birth": ["1990-04-17"], "postcode": ["se15  4qf"], "pnc_id": [None]}))
+      person_id first_name surname date_of_birth  postcode pnc_id
+    0        P1        ann     lee    1990-04-17  SE15 4QF   None
+    """
+    people = persons.copy()
     names = people["name"].astype("string").str.strip().str.split()
     people["first_name"] = names.str[0].str.lower()
     people["surname"] = names.str[-1].str.lower().where(names.map(len, na_action="ignore") > 1)
