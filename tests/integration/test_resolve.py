@@ -16,9 +16,15 @@ from graphvc import audit
 from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import run_query
+from graphvc.explore import ego_network
+from graphvc.exports import export_graph
+from graphvc.exports.anx import anx_bytes
+from graphvc.exports.graphml import graphml_bytes
 from graphvc.resolve import DEFAULT_THRESHOLD, pairwise_scores
 from graphvc.resolve.model import COMPARED
+from loaders.police_uk import load_police_uk
 from tests.cli_env import cli_env
+from tests.conftest import NO_REFERENCE, TEST_REFERENCE
 
 PAIRS = """
 MATCH (a:Person)-[r:POSSIBLY_SAME_AS]->(b:Person)
@@ -99,6 +105,21 @@ def test_resolve_finds_the_planted_duplicates(
     runs = [e for e in events.to_dict("records") if e["action"] == "resolve"]
     assert len(runs) == 2
 
+    # The identifying fields stay in the graph: an export of a person's network holds none.
+    person = run_query(
+        empty_graph,
+        "MATCH (p:Person) WHERE p.pnc_id IS NOT NULL AND p.postcode IS NOT NULL"
+        " AND p.date_of_birth IS NOT NULL AND (p)-[:VICTIM_IN|OFFENDER_IN|SUSPECT_IN]->()"
+        " RETURN p.id AS id, p.pnc_id AS pnc, p.postcode AS postcode,"
+        " p.date_of_birth AS born, p.name AS name ORDER BY id LIMIT 1",
+    ).iloc[0]
+    G = export_graph(empty_graph, ego_network(empty_graph, str(person["id"]), hops=2))
+    assert person["id"] in G and len(G) > 1
+    assert not any(rel == "POSSIBLY_SAME_AS" for *_, rel in G.edges(data="type"))
+    for document in (graphml_bytes(G).decode(), anx_bytes(G).decode()):
+        for value in (person["pnc"], person["postcode"], person["born"], person["name"]):
+            assert str(value) not in document
+
 
 def test_a_network_without_identifying_fields_is_refused_in_one_line(
     env: dict[str, str], empty_graph: neo4j.Driver, tmp_path: Path
@@ -115,4 +136,28 @@ def test_a_network_without_identifying_fields_is_refused_in_one_line(
     assert result.exit_code == 1
     assert result.output.strip().count("\n") == 0
     assert "none of the 34 people has a date of birth, postcode or PNC id" in result.output
+    assert run_query(empty_graph, PAIRS).empty
+
+
+@pytest.mark.skipif(TEST_REFERENCE is None, reason=NO_REFERENCE)
+def test_a_real_police_uk_month_has_no_one_to_resolve(
+    env: dict[str, str], empty_graph: neo4j.Driver
+) -> None:
+    """A City of London Police month: incidents and places, no people."""
+    reference = TEST_REFERENCE or Path("/nonexistent")
+    geography = reference / "london_geography"
+    month = sorted((reference / "police_uk_city_of_london").rglob("*-street.csv"))[0]
+    run_query(empty_graph, "MATCH (n) DETACH DELETE n", write=True)
+    load_police_uk(
+        empty_graph,
+        [month],
+        lookup_path=geography / "london_lsoa11_ward19_borough19.csv",
+        centroids_path=geography / "london_lsoa11_centroids.csv",
+    )
+    result = CliRunner().invoke(cli, ["resolve", "--json"], env=env)
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "Error: none of the 0 people has a date of birth, postcode or PNC id: nothing to"
+        " resolve on (names and ids alone would match strangers)"
+    )
     assert run_query(empty_graph, PAIRS).empty

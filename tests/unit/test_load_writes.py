@@ -145,7 +145,7 @@ def test_import_files_refuse_a_relationship_to_a_node_not_written(tmp_path) -> N
             {
                 "person_id": ["P1"],
                 "name": ["Ann"],
-                **dict.fromkeys(("date_of_birth", "postcode", "pnc_id"), [None]),
+                **{field: [None] for field in ("date_of_birth", "postcode", "pnc_id")},
                 "age_band": ["18-24"],
                 "sex": ["F"],
                 "ethnicity": ["NS"],
