@@ -122,8 +122,11 @@ EARTH_RADIUS_M = 6_371_008.8
 
 #: The types a column may have: free ``text``; a ``category`` (one of its ``allowed``
 #: values); an ``offence`` code of the harm table (:mod:`graphvc.harm_index`); an ISO 8601
-#: ``datetime``; a ``number``; a ``boolean``.
-TYPES: tuple[str, ...] = ("text", "category", "offence", "datetime", "number", "boolean")
+#: ``datetime``; an ISO 8601 calendar ``date`` (a date of birth: kept as its ``YYYY-MM-DD``
+#: text, a day with no time or zone); a ``number``; a ``boolean``.
+TYPES: tuple[str, ...] = (
+    "text", "category", "offence", "datetime", "date", "number", "boolean",
+)  # fmt: skip
 
 #: How a column's values are shown: as ``text``, an ``integer``, a ``decimal`` (with the
 #: column's ``decimals`` places), a ``datetime`` (to the minute) or a ``boolean`` (yes / no);
@@ -134,7 +137,9 @@ FORMATS: tuple[str, ...] = (
 )  # fmt: skip
 
 #: The display format of each type, unless a column says otherwise.
-_TYPE_FORMATS = {"number": "decimal", "datetime": "datetime", "boolean": "boolean"}
+_TYPE_FORMATS = {
+    "number": "decimal", "datetime": "datetime", "date": "date", "boolean": "boolean",
+}  # fmt: skip
 #: The graph (and bulk importer) type of each column type; the rest are strings.
 _GRAPH_TYPES = {"number": "double", "datetime": "datetime", "boolean": "boolean"}
 
@@ -216,7 +221,7 @@ class Column:
     minimum, maximum, greater_than : float, optional
         The range of a ``number``.
     earliest : str
-        The earliest date a ``datetime`` may hold (default :data:`EARLIEST_DATE`); none may
+        The earliest date a ``datetime`` or ``date`` may hold (default :data:`EARLIEST_DATE`); none may
         lie after tomorrow.
     default_from : str
         The column of the harm table whose value for the row's offence fills a missing value.
@@ -273,10 +278,10 @@ class Column:
             raise ValueError(f"column {self.name}: format {self.format!r} is not one of {FORMATS}")
         if not self.value_noun:
             object.__setattr__(self, "value_noun", self.label.lower())
-        if self.type == "datetime" and not self.earliest:
+        if self.type in ("datetime", "date") and not self.earliest:
             object.__setattr__(self, "earliest", EARLIEST_DATE)
-        if self.earliest and self.type != "datetime":
-            raise ValueError(f"column {self.name}: only a datetime has an earliest date")
+        if self.earliest and self.type not in ("datetime", "date"):
+            raise ValueError(f"column {self.name}: only a date or datetime has an earliest date")
 
     @property
     def graph_type(self) -> str:
@@ -373,6 +378,19 @@ TABLES: dict[str, TableSpec] = {
                     graph_property="id"),
                 Column("name", graph_property="name", label="Name", identifying=True,
                        description="kept in Neo4j only; never exported by graphvc"),
+                Column("date_of_birth", "date", graph_property="date_of_birth",
+                       label="Date of birth", identifying=True,
+                       description="e.g. `1990-04-17`; kept in Neo4j only, for `graphvc"
+                                   " resolve`; never exported by graphvc"),
+                Column("postcode", graph_property="postcode", label="Postcode",
+                       identifying=True,
+                       description="full postcode (`SE15 4QF`) or its outward code (`SE15`);"
+                                   " kept in Neo4j only, for `graphvc resolve`; never exported"),
+                Column("pnc_id", graph_property="pnc_id", label="PNC id", identifying=True,
+                       value_noun="PNC id",
+                       description="Police National Computer id or another source-system id"
+                                   " of the person; kept in Neo4j only, for `graphvc resolve`;"
+                                   " never exported"),
                 Column("age_band", "category", default="unknown", allowed=AGE_BANDS,
                        graph_property="age_band", label="Age band", unit="years",
                        demographic=True, description="for proportionality monitoring"),

@@ -80,6 +80,7 @@ def _type(column: Column) -> str:
         "text": "string",
         "offence": "offence code",
         "datetime": f"ISO 8601 date-time, from {column.earliest} to tomorrow",
+        "date": f"ISO 8601 date (YYYY-MM-DD), from {column.earliest} to tomorrow",
         "boolean": "boolean",
     }[column.type]
 

@@ -15,6 +15,7 @@ __all__ = [
     "InputError",
     "QueryError",
     "ReportError",
+    "ResolveError",
     "RunError",
     "ServerError",
 ]
@@ -61,6 +62,10 @@ class BulkLoadError(GraphvcError):
 
 class ReportError(GraphvcError):
     """A report cannot be written: its folder is unusable or another report is in the way."""
+
+
+class ResolveError(GraphvcError):
+    """Entity resolution cannot run: the people have no identifying fields to compare."""
 
 
 class RunError(GraphvcError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from graphvc.contract import ROLES
 
 __all__ = [
+    "IDENTITY_RELATIONSHIP_TYPES",
     "NODE_LABELS",
     "RELATIONSHIP_ROLES",
     "RELATIONSHIP_TYPES",
@@ -36,6 +37,11 @@ RELATIONSHIP_TYPES: tuple[str, ...] = (
     "ASSOCIATE_OF",
     "ASSESSED",
 )
+
+#: Relationship types of entity resolution between two Person nodes: candidate pairs
+#: (``graphvc resolve``). Apart from RELATIONSHIP_TYPES, which the explorer follows, exports and
+#: counts by default: a possible duplicate is no tie between two people.
+IDENTITY_RELATIONSHIP_TYPES: tuple[str, ...] = ("POSSIBLY_SAME_AS",)
 
 
 #: The watches' own labels and relationship (graphvc.watches): an analyst's saved queries and
@@ -63,7 +69,13 @@ def quote_label(name: str) -> str:
     """
     from graphvc.errors import QueryError
 
-    known = (*NODE_LABELS, *RELATIONSHIP_TYPES, *WATCH_LABELS, *WATCH_RELATIONSHIP_TYPES)
+    known = (
+        *NODE_LABELS,
+        *RELATIONSHIP_TYPES,
+        *WATCH_LABELS,
+        *WATCH_RELATIONSHIP_TYPES,
+        *IDENTITY_RELATIONSHIP_TYPES,
+    )
     if name not in known:
         raise QueryError(f"{name!r} is not a label or relationship type of the graph model")
     return f"`{name}`"

@@ -153,6 +153,33 @@ _NOT_FUTURE = pa.Check(
 )
 
 
+def _calendar_dates(text: pd.Series) -> pd.Series:
+    """``YYYY-MM-DD`` cells as dates (naive timestamps); NaT where a cell is not a real one.
+
+    >>> [str(d) for d in _calendar_dates(pd.Series(["1990-04-17", "1990-17-04", "17/04/1990"]))]
+    ['1990-04-17 00:00:00', 'NaT', 'NaT']
+    """
+    return pd.to_datetime(text.astype("string"), format="%Y-%m-%d", errors="coerce")
+
+
+def _date_checks(earliest: str) -> list[pa.Check]:
+    """A calendar date (a date of birth) from ``earliest`` to tomorrow, as the date-times."""
+    first = pd.Timestamp(earliest)
+    return [
+        pa.Check(
+            lambda s: _calendar_dates(s).notna(), error="not an ISO 8601 date such as 1990-04-17"
+        ),
+        pa.Check(
+            lambda s: ~(_calendar_dates(s) >= _latest_allowed().tz_localize(None)),
+            error="in the future (after tomorrow)",
+        ),
+        pa.Check(
+            lambda s: ~(_calendar_dates(s) < first),
+            error=f"before {earliest} (too early for a record)",
+        ),
+    ]
+
+
 def _not_before(earliest: str) -> pa.Check:
     first = pd.Timestamp(earliest, tz=LOCAL_TIME_ZONE)
     return pa.Check(
@@ -187,6 +214,8 @@ def _column_checks(
         checks.append(_one_of(harm.offences, column.value_noun))
     elif column.type == "datetime":
         checks += [_DATETIME, _NOT_FUTURE, _not_before(column.earliest)]
+    elif column.type == "date":
+        checks += _date_checks(column.earliest)
     elif column.type == "boolean":
         checks.append(_BOOLEAN)
     elif column.type == "number":

@@ -74,6 +74,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "watch": ("graphvc.cli.watch:watch_group", "Saved queries that alert on new matches."),
     "risk": ("graphvc.cli.risk:risk_group", "Risk of harm in the next period, per person."),
     "backtest": ("graphvc.cli.backtest:backtest_group", "Backtest a prediction against baselines."),
+    "resolve": ("graphvc.cli.resolve:resolve_command", "Find records that may be one person."),
 }
 
 

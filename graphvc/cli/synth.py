@@ -36,6 +36,14 @@ __all__ = ["synth_command"]
     help="Plant gun and knife victimisations that follow a network neighbour's, with a known"
     " kernel (ground_truth.json: contagion).",
 )
+@click.option(
+    "--duplicates",
+    type=click.FloatRange(0, 1),
+    default=0.0,
+    show_default=True,
+    help="Share of people given duplicate records with realistic errors (for graphvc resolve);"
+    " the people then get names, dates of birth, postcodes and PNC ids.",
+)
 @click.pass_context
 def synth_command(
     ctx: click.Context,
@@ -45,6 +53,7 @@ def synth_command(
     file_format: Literal["csv", "parquet"],
     geography: Literal["auto", "city", "london"],
     contagion: bool,
+    duplicates: float,
 ) -> None:
     """Write synthetic data in the input contract, the same for the same seed: on real London
     when its reference data is installed (graphvc data install), else on the synthetic city."""
@@ -57,6 +66,10 @@ def synth_command(
         from graphvc.synth.contagion import plant_contagion
 
         dataset = plant_contagion(dataset, seed=seed)
+    if duplicates:
+        from graphvc.synth.duplicates import plant_duplicates
+
+        dataset = plant_duplicates(dataset, duplicates, seed)
     synth.write(dataset, out_dir, file_format=file_format)
     sizes = ", ".join(f"{len(frame):,} {name}" for name, frame in dataset.tables.items())
     click.echo(f"wrote {sizes} on {city.name} to {out_dir}")

@@ -193,6 +193,8 @@ def persons_table(
             "name": _strings(
                 np.strings.add("Person ", np.strings.slice(person_ids, 1, None)), order
             ),
+            # Empty unless ``graphvc synth --duplicates`` fills them (graphvc.synth.duplicates).
+            **dict.fromkeys(("date_of_birth", "postcode", "pnc_id"), pd.Series([None] * n)),
             # The draws above are in the contract's order of the demographic columns.
             **{
                 name: _strings(column("persons", name).allowed, codes[order])

@@ -65,7 +65,8 @@ def test_every_column_is_labelled_and_formatted() -> None:
         for declared in spec.declared:
             assert declared.label[0].isupper(), declared.name
             assert declared.description, declared.name
-            assert declared.format in ("text", "integer", "decimal", "datetime", "boolean")
+            # A date of birth (issue 36) is a calendar date, shown as one.
+            assert declared.format in ("text", "integer", "decimal", "datetime", "date", "boolean")
             if declared.type == "number":
                 assert declared.format == "decimal" and declared.decimals > 0
 
@@ -73,7 +74,7 @@ def test_every_column_is_labelled_and_formatted() -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"type": "date"}, "type 'date' is not one of"),
+        ({"type": "timestamp"}, "type 'timestamp' is not one of"),
         ({"type": "category"}, "a category, and only a category, has allowed values"),
         ({"allowed": ("a",)}, "a category, and only a category, has allowed values"),
         ({"label": ""}, "no label"),
@@ -152,6 +153,11 @@ def test_the_schema_is_the_declarations(table: str) -> None:
             "offence": [f"not a valid offence code (allowed: {', '.join(HARM.offences)})"],
             "datetime": [
                 "not an ISO 8601 date-time such as 2024-03-01T22:15:00",
+                "in the future (after tomorrow)",
+                f"before {declared.earliest} (too early for a record)",
+            ],
+            "date": [
+                "not an ISO 8601 date such as 1990-04-17",
                 "in the future (after tomorrow)",
                 f"before {declared.earliest} (too early for a record)",
             ],
@@ -436,7 +442,12 @@ def test_the_roles_are_read_as_codes_in_the_contracts_order() -> None:
 
 
 def test_no_identifying_column_is_read_back() -> None:
-    assert {("persons", "name")} == IDENTIFYING
+    assert {
+        ("persons", "name"),
+        ("persons", "date_of_birth"),
+        ("persons", "postcode"),
+        ("persons", "pnc_id"),
+    } == IDENTIFYING
     for path in ANALYSIS.glob("*.cypher"):
         body = _body(path)
         variables = _variables(body)

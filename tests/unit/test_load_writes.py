@@ -76,6 +76,9 @@ def test_import_files_write_typed_headers_and_bare_people(tmp_path) -> None:
             {
                 "person_id": ["P1"],
                 "name": ['Ann "Nan", Smith'],
+                "date_of_birth": ["1990-04-17"],
+                "postcode": [None],
+                "pnc_id": [None],
                 "age_band": ["18-24"],
                 "sex": ["F"],
                 "ethnicity": ["NS"],
@@ -117,7 +120,7 @@ def test_import_files_write_typed_headers_and_bare_people(tmp_path) -> None:
     ]
     assert (
         texts["05-person.csv"].splitlines()[1]
-        == '4,"P1","Ann ""Nan"", Smith","18-24","F","NS","Person"'
+        == '4,"P1","Ann ""Nan"", Smith","1990-04-17",,,"18-24","F","NS","Person"'
     )
     assert texts["bare-person.csv"].splitlines() == [":ID,id,:LABEL", "5,P2,Person"]
     assert texts["03-in_borough.csv"].splitlines() == [":START_ID,:END_ID,:TYPE", "1,0,IN_BOROUGH"]
@@ -129,7 +132,8 @@ def test_import_files_write_typed_headers_and_bare_people(tmp_path) -> None:
     assert files.counters["nodes_created"] == 6
     assert files.counters["relationships_created"] == 3
     # As the online loader counts them: each node's key and each value that is not missing.
-    assert files.counters["properties_set"] == 2 + 2 + 5 + 1 + 5 + 1 + 2
+    # P1: id, name, date of birth, age band, sex, ethnicity (issue 36 added its date of birth).
+    assert files.counters["properties_set"] == 2 + 2 + 5 + 1 + 6 + 1 + 2
     assert not files.multiline
     tables["persons"].loc[0, "name"] = "two\nlines"
     assert import_files(tables, tmp_path).multiline
@@ -141,6 +145,7 @@ def test_import_files_refuse_a_relationship_to_a_node_not_written(tmp_path) -> N
             {
                 "person_id": ["P1"],
                 "name": ["Ann"],
+                **{field: [None] for field in ("date_of_birth", "postcode", "pnc_id")},
                 "age_band": ["18-24"],
                 "sex": ["F"],
                 "ethnicity": ["NS"],

@@ -109,7 +109,7 @@ def test_an_id_is_read_without_what_stands_around_it(rows: list[tuple[str, str, 
     cells = [before + bare + after for before, bare, after in rows]
     frame = pd.DataFrame({"person_id": cells, "age_band": "18-24"}, dtype="string")
     frame[ROW] = range(2, len(frame) + 2)
-    for column in ("name", "sex", "ethnicity"):
+    for column in ("name", "date_of_birth", "postcode", "pnc_id", "sex", "ethnicity"):
         frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
     checked = validate_table("persons", frame, file="persons.csv", harm=HARM)
     bare_ids = [bare for _, bare, _ in rows]
