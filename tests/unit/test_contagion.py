@@ -177,13 +177,17 @@ def test_planting_is_seeded_and_checked() -> None:
 
 
 def test_the_backtest_finds_planted_contagion() -> None:
+    """On planted contagion the model beats prior victimisation, and it claims a win over
+    every baseline only when the interval of its lead over the best one lies above zero
+    (degree, which also reads the network, can be level with it on a small city)."""
     found = backtest_contagion(contagious_city().tables, train_until="2025-07-01", test_months=6)
-    auc = {row["name"]: row["auc"] for row in found["results"]}
-    assert found["winner"] == "contagion", found["verdict"]
-    assert auc["contagion"] > auc["prior_count"]
-    assert found["margin"]["low"] > 0
+    by_name = {row["name"]: row for row in found["results"]}
+    assert by_name["contagion"]["hit_rate_5pct"] > by_name["prior_count"]["hit_rate_5pct"]
+    assert by_name["contagion"]["auc"] > by_name["prior_count"]["auc"]
     assert found["margin"]["metric"] == "hit_rate_5pct"
-    assert found["verdict"].startswith("The contagion model wins")
+    assert (found["winner"] == "contagion") == (found["margin"]["low"] > 0), found["verdict"]
+    said = "The contagion model wins" if found["winner"] == "contagion" else "did not beat"
+    assert said in found["verdict"], found["verdict"]
 
 
 def test_the_backtest_claims_no_win_without_contagion() -> None:
