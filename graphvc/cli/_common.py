@@ -38,6 +38,7 @@ __all__ = [
     "GEOGRAPHY",
     "JSON_SUMMARY",
     "PORT",
+    "RESOLVE",
     "SEED",
     "TIES",
     "TIE_WEIGHT",
@@ -134,6 +135,15 @@ TIE_WEIGHT = click.option(
     multiple=True,
     metavar="LAYER=W",
     help="A layer's weight (default 1); repeat for each layer, e.g. --tie-weight gang=2.",
+)
+
+RESOLVE = click.option(
+    "--resolve",
+    type=click.Choice(["confirmed", "none"]),
+    default="confirmed",
+    show_default=True,
+    help="confirmed: count each cluster of records an analyst confirmed as one person "
+    "(the identities page); none: ignore the decisions.",
 )
 
 

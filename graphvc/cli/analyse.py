@@ -11,6 +11,7 @@ from graphvc import audit
 from graphvc.cli._common import (
     AS_OF,
     JSON_SUMMARY,
+    RESOLVE,
     SEED,
     TIE_WEIGHT,
     TIES,
@@ -26,7 +27,7 @@ from graphvc.runs import obtain_run
 __all__ = ["analyse_command"]
 
 #: The columns of the printed list, those the run has.
-_LISTED = ("rank", "priority", "rfg", "betweenness", "harm_pagerank", "community")
+_LISTED = ("rank", "priority", "rfg", "betweenness", "harm_pagerank", "community", "members")
 
 
 @click.command("analyse")
@@ -35,6 +36,7 @@ _LISTED = ("rank", "priority", "rfg", "betweenness", "harm_pagerank", "community
 @SEED
 @TIES
 @TIE_WEIGHT
+@RESOLVE
 @click.option(
     "--top",
     type=click.IntRange(1, 1000),
@@ -51,6 +53,7 @@ def analyse_command(
     seed: int,
     ties: str | None,
     tie_weight: tuple[str, ...],
+    resolve: str,
     top: int,
     as_json: bool,
 ) -> None:
@@ -58,10 +61,13 @@ def analyse_command(
 
     The person network is built from the --ties layers; a graph of people and associations
     alone, or of incidents and places alone, is analysed as far as it goes (see the summary's
-    note).
+    note). Each cluster of records an analyst confirmed is one person unless --resolve none
+    (the people's members column names its records).
     """
     settings = settings_of(ctx)
-    asked = analysis_parameters(ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed)
+    asked = analysis_parameters(
+        ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed, resolve=resolve
+    )
     with open_driver(settings) as driver:
         result, _, stored, written = obtain_run(
             driver,

@@ -14,6 +14,7 @@ import pandas as pd
 
 from graphvc.cli._common import (
     AS_OF,
+    RESOLVE,
     SEED,
     TIE_WEIGHT,
     TIES,
@@ -92,6 +93,7 @@ _QUIET = click.option("--quiet", is_flag=True, help="Print nothing on success; l
 @SEED
 @TIES
 @TIE_WEIGHT
+@RESOLVE
 @_QUIET
 @click.pass_context
 def report_centrality_command(
@@ -106,6 +108,7 @@ def report_centrality_command(
     seed: int,
     ties: str | None,
     tie_weight: tuple[str, ...],
+    resolve: str,
     quiet: bool,
 ) -> None:
     """Write the centrality report: the ranked offenders with every part of their scores
@@ -122,7 +125,7 @@ def report_centrality_command(
     settings = settings_of(ctx)
     check_options(top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key)
     parameters = analysis_parameters(
-        ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed
+        ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed, resolve=resolve
     )
     with _log_to_stderr(quiet), open_driver(settings) as driver:
         folder = centrality_report(

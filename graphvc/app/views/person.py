@@ -18,6 +18,7 @@ import streamlit as st
 
 from graphvc.app import data
 from graphvc.app.access import audited, guarded, require_page
+from graphvc.app.identity_panel import identity_section
 from graphvc.app.run_picker import stored_run
 from graphvc.app.timeline import time_wheel
 from graphvc.app.ways_in import open_explorer, plain_config, selectable
@@ -192,6 +193,8 @@ def main() -> None:
     profile = _shown_profile(user, run, person)
     headline(profile, profile_words(profile), explorer=not user.pseudonymised)
     tables(profile)
+    if not user.pseudonymised:  # the other records' ids are real ids
+        identity_section(person)
     record_and_lookups(user, person, profile.person_id)
 
 

@@ -1,0 +1,19 @@
+// title: Record an analyst's decision on two person records
+// description: Replaces any earlier decision between the two (SAME_AS or NOT_SAME_AS) with
+//   this one, from the lower id to the higher; the only query that writes decisions
+//   (graphvc.identity.decide_pair). Both types are written here, each under its own
+//   condition, rather than filled in as a label: they are not among the types the explorer
+//   and the Cypher page follow (graphvc.model).
+// columns: person_a, person_b -- the pair decided, or no row when either record is missing
+// mode: write
+// params: person_a, person_b strings (person_a < person_b); decision "SAME_AS" or
+//   "NOT_SAME_AS"; by string, who decided; at ISO date-time; reason string or null
+MATCH (a:Person {id: $person_a}), (b:Person {id: $person_b})
+OPTIONAL MATCH (a)-[old:SAME_AS|NOT_SAME_AS]-(b)
+DELETE old
+WITH DISTINCT a, b
+FOREACH (_ IN CASE WHEN $decision = 'SAME_AS' THEN [1] ELSE [] END |
+  CREATE (a)-[:SAME_AS {by: $by, at: datetime($at)}]->(b))
+FOREACH (_ IN CASE WHEN $decision = 'NOT_SAME_AS' THEN [1] ELSE [] END |
+  CREATE (a)-[:NOT_SAME_AS {by: $by, at: datetime($at), reason: $reason}]->(b))
+RETURN a.id AS person_a, b.id AS person_b
