@@ -1,7 +1,8 @@
 // title: Record an analyst's decision on two person records
-// description: Replaces any earlier decision between the two (SAME_AS or NOT_SAME_AS) with
-//   this one, from the lower id to the higher; the only query that writes decisions
-//   (graphvc.identity.decide_pair). Both types are written here, each under its own
+// description: The decision, from the lower id to the higher; the only query that writes
+//   decisions (graphvc.identity.decide_pair, which refuses a pair already decided: an earlier
+//   decision found here was written meanwhile by another analyst, and this one replaces it,
+//   so a pair never holds two). Both types are written here, each under its own
 //   condition, rather than filled in as a label: they are not among the types the explorer
 //   and the Cypher page follow (graphvc.model).
 // columns: person_a, person_b -- the pair decided, or no row when either record is missing

@@ -74,7 +74,7 @@ def decision_controls(user: User, pair: Mapping[str, Any]) -> None:
     """Confirm, reject (with a reason) or undo the decision on ``pair``, as ``user``."""
     a, b = str(pair["person_a"]), str(pair["person_b"])
     settings = data.settings()
-    common = {"audit_dir": settings.audit_dir, "database": settings.neo4j_database}
+    trail, database = settings.audit_dir, settings.neo4j_database
     decision = pair.get("decision")
     if isinstance(decision, str):
         when = pair.get("decided_at")
@@ -84,7 +84,11 @@ def decision_controls(user: User, pair: Mapping[str, Any]) -> None:
             icon=":material/gavel:",
         )
         if st.button("Undo this decision", key="identity_undo", icon=":material/undo:"):
-            guarded(lambda: undo_decision(data.driver(), a, b, user.name, **common))
+            guarded(
+                lambda: undo_decision(
+                    data.driver(), a, b, user.name, audit_dir=trail, database=database
+                )
+            )
             _decided()
             st.rerun()
         return
@@ -95,12 +99,25 @@ def decision_controls(user: User, pair: Mapping[str, Any]) -> None:
     )
     left, right = st.columns(2)
     if left.button("Confirm: one person", key="identity_confirm", type="primary"):
-        guarded(lambda: decide_pair(data.driver(), a, b, "confirmed", user.name, **common))
+        guarded(
+            lambda: decide_pair(
+                data.driver(), a, b, "confirmed", user.name, audit_dir=trail, database=database
+            )
+        )
         _decided()
         st.rerun()
     if right.button("Reject: two people", key="identity_reject"):
         guarded(
-            lambda: decide_pair(data.driver(), a, b, "rejected", user.name, reason, **common)
+            lambda: decide_pair(
+                data.driver(),
+                a,
+                b,
+                "rejected",
+                user.name,
+                reason,
+                audit_dir=trail,
+                database=database,
+            )
         )
         _decided()
         st.rerun()

@@ -102,7 +102,7 @@ def pair_label(pair: Mapping[str, Any]) -> str:
     'P1 / P2 · 97% · undecided'
     """
     probability = pair.get("probability")
-    chance = "no proposal" if _blank(probability) else f"{float(probability):.0%}"
+    chance = "no proposal" if probability is None or _blank(probability) else f"{probability:.0%}"
     decision = pair.get("decision")
     return f"{pair['person_a']} / {pair['person_b']} · {chance} · {decision or 'undecided'}"
 
@@ -133,12 +133,10 @@ def proposed_clusters(candidates: pd.DataFrame) -> pd.DataFrame:
                 int(pairs["decision"].notna().sum()),
             )
         )
-    frame = pd.DataFrame(
-        rows, columns=["cluster", "records", "members", "probability", "decided"]
-    )
-    return frame.sort_values(["records", "probability"], ascending=False, kind="stable").reset_index(
-        drop=True
-    )
+    frame = pd.DataFrame(rows, columns=["cluster", "records", "members", "probability", "decided"])
+    return frame.sort_values(
+        ["records", "probability"], ascending=False, kind="stable"
+    ).reset_index(drop=True)
 
 
 def confirmed_people(clusters: Iterable[Sequence[str]]) -> pd.DataFrame:

@@ -62,11 +62,13 @@ def decide_pair(
 ) -> dict[str, Any]:
     """Record that person records ``a`` and ``b`` are one person (``decision`` "confirmed":
     ``SAME_AS``) or two (``"rejected"``: ``NOT_SAME_AS``, with its ``reason``), decided by
-    ``by`` at ``at`` (default now), replacing any earlier decision between the two.
+    ``by`` at ``at`` (default now).
 
     With ``audit_dir`` the decision is recorded in the audit trail there first (action
-    ``identity.decide``), and not taken when it cannot be. A confirmation that would put two
-    records an analyst rejected into one cluster is refused: undo the rejection first.
+    ``identity.decide``), and not taken when it cannot be. A pair already decided is refused
+    (undo its decision first), and so is a decision contradicting others: a confirmation
+    that would put two records an analyst rejected into one cluster, or a rejection of two
+    records already confirmed as one person through others.
 
     Returns the decision as recorded: ``person_a``, ``person_b`` (lower id first),
     ``decision``, ``by``, ``at`` (ISO) and ``reason``.
@@ -75,7 +77,8 @@ def decide_pair(
     ------
     DecisionError
         An unknown decision, one record twice, no ``by``, a rejection without a reason, a
-        confirmation contradicting a rejection, or a record missing from the graph.
+        pair already decided, a decision contradicting others, or a record missing from the
+        graph.
     AuditError
         The audit event cannot be written (nothing is decided).
     """
@@ -87,8 +90,8 @@ def decide_pair(
     reason = (reason or "").strip() or None
     if decision == "rejected" and reason is None:
         raise DecisionError(f"rejecting {person_a} / {person_b} needs a reason")
-    if decision == "confirmed":
-        _check_no_rejection(driver, person_a, person_b, database=database)
+    _check_undecided(driver, person_a, person_b, database=database)
+    _check_consistent(driver, person_a, person_b, decision, database=database)
     moment = (at or datetime.now(UTC)).isoformat()
     recorded = {
         "person_a": person_a,
@@ -118,13 +121,35 @@ def decide_pair(
     return recorded
 
 
-def _check_no_rejection(
-    driver: neo4j.Driver, person_a: str, person_b: str, *, database: str
+def _check_undecided(driver: neo4j.Driver, person_a: str, person_b: str, *, database: str) -> None:
+    """Raise :class:`DecisionError` when the pair has a decision already: it is undone first,
+    so the audit trail reads decision, undo, decision."""
+    found = candidate_pairs(driver, person_id=person_a, database=database)
+    mine = found[(found["person_b"] == person_b) & found["decision"].notna()]
+    if len(mine):
+        earlier = mine.iloc[0]
+        raise DecisionError(
+            f"{person_a} / {person_b} was {earlier['decision']} by {earlier['decided_by']} at "
+            f"{earlier['decided_at']:%Y-%m-%d %H:%M}: undo that decision first"
+        )
+
+
+def _check_consistent(
+    driver: neo4j.Driver, person_a: str, person_b: str, decision: str, *, database: str
 ) -> None:
-    """Raise :class:`DecisionError` when joining the confirmed clusters of ``person_a`` and
-    ``person_b`` would join two records an analyst rejected as one person."""
+    """Raise :class:`DecisionError` when the decision contradicts others: a rejection of two
+    records already in one confirmed cluster, or a confirmation joining two records (of the
+    pair's clusters) that an analyst rejected as one person."""
     clusters = {m: c for c in confirmed_clusters(driver, database=database) for m in c}
-    ids = sorted({*clusters.get(person_a, [person_a]), *clusters.get(person_b, [person_b])})
+    left, right = clusters.get(person_a, [person_a]), clusters.get(person_b, [person_b])
+    if decision == "rejected":
+        if person_b in left:
+            raise DecisionError(
+                f"{person_a} and {person_b} are one confirmed person ({';'.join(left)}): undo "
+                "the confirmations that join them first"
+            )
+        return
+    ids = sorted({*left, *right})
     found = run_query(driver, read_cypher("identity/conflicts"), {"ids": ids}, database=database)
     if len(found):
         row = found.iloc[0]

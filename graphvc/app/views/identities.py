@@ -15,8 +15,8 @@ import streamlit as st
 
 from graphvc.app.access import audited, guarded, require_page
 from graphvc.app.identity_panel import compare, decision_controls, read_candidates, read_clusters
-from graphvc.app.widgets import paged
 from graphvc.app.ways_in import selectable
+from graphvc.app.widgets import paged
 from graphvc.display import plain_table
 from graphvc.identity.comparison import confirmed_people, pair_label, proposed_clusters
 
@@ -87,9 +87,9 @@ def main() -> None:
         clusters(candidates, confirmed)
     if pairs.empty:
         return
-    labels = [pair_label(row) for row in pairs.to_dict("records")]
+    labels = [pair_label({str(k): v for k, v in row.items()}) for row in pairs.to_dict("records")]
     picked = st.selectbox("Pair to compare", range(len(pairs)), format_func=labels.__getitem__)
-    pair = pairs.iloc[int(picked or 0)].to_dict()
+    pair = {str(k): v for k, v in pairs.iloc[int(picked or 0)].items()}
     with st.container(border=True):
         compare(pair)
         decision_controls(user, pair)
