@@ -9,19 +9,25 @@ propose (POSSIBLY_SAME_AS) and the identifying fields are written here with Cyph
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import neo4j
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from graphvc import audit
+from graphvc.app import page as page_path
+from graphvc.audit import system_user
+from graphvc.config import Settings
 from graphvc.db import run_query
 from graphvc.errors import DecisionError
 from graphvc.identity import candidate_pairs, confirmed_clusters, decide_pair, undo_decision
 from graphvc.runs import ANALYSED_NOW, AnalysisParameters, obtain_run
 from graphvc.schema import apply_schema, wipe
 from loaders.folder import load_folder
+from tests.app_caches import clear_app_caches
 from tests.identity_broker import AS_OF, write_broker_folder
 
 #: The identifying fields of the broker's and the victim's records.
@@ -203,3 +209,119 @@ def test_a_broker_in_three_records_is_first_only_once_confirmed(
     undone = run()
     assert _top_by_betweenness(undone.result.people) == "Y"
     assert {"X1", "X2", "X3"} <= set(undone.result.people.index)
+
+
+# --- The identities page ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def identities_page(
+    broker_graph: neo4j.Driver,
+    test_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[[str], AppTest]]:
+    """Open the identities page on the broker's graph as a local user of a role."""
+    env = {
+        "NEO4J_URI": test_settings.uri,
+        "NEO4J_USERNAME": test_settings.neo4j_username,
+        "NEO4J_PASSWORD": test_settings.neo4j_password,
+        "NEO4J_DATABASE": test_settings.neo4j_database,
+        "GRAPHVC_AUTH": "none",
+        "GRAPHVC_HOME": str(tmp_path / "home"),
+        "GRAPHVC_AUDIT_DIR": str(tmp_path / "audit"),
+        "GRAPHVC_RUNS_DIR": str(tmp_path / "runs"),
+    }
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    def opened(role: str) -> AppTest:
+        monkeypatch.setenv("GRAPHVC_LOCAL_ROLES", role)
+        clear_app_caches()
+        at = AppTest.from_file(page_path("identities"), default_timeout=60).run()
+        assert not at.exception, at.exception[0].stack_trace if at.exception else ""
+        return at
+
+    yield opened
+    clear_app_caches()
+
+
+def _pick(at: AppTest, pair: str) -> AppTest:
+    picker = at.selectbox(key="identity_pair")
+    return picker.set_value(
+        next(i for i, o in enumerate(picker.options) if o.startswith(pair))
+    ).run()
+
+
+def _decisions(driver: neo4j.Driver) -> list[list[object]]:
+    found = run_query(
+        driver,
+        "MATCH (a)-[r:SAME_AS|NOT_SAME_AS]->(b) "
+        "RETURN a.id AS a, type(r) AS t, b.id AS b, r.by AS by, coalesce(r.reason, '-') AS reason "
+        "ORDER BY a, b",
+    )
+    return found.to_numpy().tolist()
+
+
+def test_an_analyst_confirms_rejects_and_undoes_on_the_page(
+    identities_page: Callable[[str], AppTest], broker_graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    me = f"app:{system_user()}"
+    at = identities_page("analyst")
+    assert at.title[0].value == "Identities"
+    assert [m.value for m in at.metric] == ["4", "0", "0"]
+    # The most probable pair first, its fields side by side and its evidence weights.
+    assert at.selectbox(key="identity_pair").value == 0
+    compared = at.dataframe[2].value
+    assert compared["Field"].tolist() == ["Name", "Date of birth", "Postcode", "PNC id"]
+    assert compared["X1"].tolist()[:2] == ["Jon Broker", "1990-03-04"]
+    assert compared["Agreed"].tolist() == ["yes", "no", "yes", "missing"]
+    evidence = at.dataframe[3].value
+    assert evidence["Match weight"].tolist() == ["6.00", "3.00", "-1.00"]
+    at.button(key="identity_confirm").click().run()
+    assert not at.exception
+    assert _decisions(broker_graph) == [["X1", "SAME_AS", "X2", me, "-"]]
+    assert [m.value for m in at.metric] == ["3", "1", "1"]
+
+    # A rejection needs a reason: without one it is refused and nothing is written.
+    at = _pick(at, "V1 / V2")
+    at.button(key="identity_reject").click().run()
+    assert [e.value for e in at.error] == ["rejecting V1 / V2 needs a reason"]
+    assert len(_decisions(broker_graph)) == 1
+    at = identities_page("analyst")
+    at = _pick(at, "V1 / V2")
+    at.text_input(key="identity_reason").input("twins").run()
+    at.button(key="identity_reject").click().run()
+    assert _decisions(broker_graph) == [
+        ["V1", "NOT_SAME_AS", "V2", me, "twins"],
+        ["X1", "SAME_AS", "X2", me, "-"],
+    ]
+
+    # Undone from the list of confirmed pairs.
+    at.segmented_control(key="identity_shown").set_value("Confirmed").run()
+    assert at.selectbox(key="identity_pair").options == ["X1 / X2 · 97% · confirmed"]
+    at.button(key="identity_undo").click().run()
+    assert _decisions(broker_graph) == [["V1", "NOT_SAME_AS", "V2", me, "twins"]]
+    events = audit.events(tmp_path / "audit")
+    # Each session's view of the listed people, then each decision and the undo.
+    assert events["action"].tolist() == [
+        "identities.view",
+        "identity.decide",
+        "identities.view",
+        "identity.decide",
+        "identity.undo",
+    ]
+    assert events["person_ids"][0] == ["V1", "V2", "X1", "X2", "X3"]
+    assert set(events["user"]) == {me}
+
+
+@pytest.mark.parametrize("role", ["reader", "specialist"])
+def test_a_reader_or_specialist_cannot_decide(
+    identities_page: Callable[[str], AppTest], broker_graph: neo4j.Driver, role: str
+) -> None:
+    at = identities_page(role)
+    assert [e.value for e in at.error] == [
+        f"This page is closed: app:{system_user()} may not open it."
+    ]
+    assert not at.button and not at.selectbox
+    assert _decisions(broker_graph) == []

@@ -88,7 +88,9 @@ def main() -> None:
     if pairs.empty:
         return
     labels = [pair_label({str(k): v for k, v in row.items()}) for row in pairs.to_dict("records")]
-    picked = st.selectbox("Pair to compare", range(len(pairs)), format_func=labels.__getitem__)
+    picked = st.selectbox(
+        "Pair to compare", range(len(pairs)), format_func=labels.__getitem__, key="identity_pair"
+    )
     pair = {str(k): v for k, v in pairs.iloc[int(picked or 0)].items()}
     with st.container(border=True):
         compare(pair)
