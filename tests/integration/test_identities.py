@@ -15,11 +15,13 @@ from pathlib import Path
 import neo4j
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
 from graphvc import audit
 from graphvc.app import page as page_path
 from graphvc.audit import system_user
+from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import run_query
 from graphvc.errors import DecisionError
@@ -28,6 +30,7 @@ from graphvc.runs import ANALYSED_NOW, AnalysisParameters, obtain_run
 from graphvc.schema import apply_schema, wipe
 from loaders.folder import load_folder
 from tests.app_caches import clear_app_caches
+from tests.cli_env import cli_env
 from tests.identity_broker import AS_OF, write_broker_folder
 
 #: The identifying fields of the broker's and the victim's records.
@@ -325,3 +328,30 @@ def test_a_reader_or_specialist_cannot_decide(
     ]
     assert not at.button and not at.selectbox
     assert _decisions(broker_graph) == []
+
+
+def test_analyse_resolve_on_the_command_line(
+    empty_graph: neo4j.Driver, test_settings: Settings, tmp_path: Path
+) -> None:
+    with cli_env(empty_graph, test_settings, tmp_path / "home") as env:
+        load_folder(empty_graph, write_broker_folder(tmp_path / "broker"))
+        _propose(empty_graph)
+        decide_pair(empty_graph, "X1", "X2", "confirmed", "ann")
+        decide_pair(empty_graph, "X2", "X3", "confirmed", "ann")
+        printed = {}
+        for resolve in ("confirmed", "none"):
+            result = CliRunner().invoke(
+                cli, ["analyse", "--as-of", "2025-01-01", "--resolve", resolve, "--json"], env=env
+            )
+            assert result.exit_code == 0, result.output
+            printed[resolve] = json.loads(result.output)
+        refused = CliRunner().invoke(cli, ["analyse", "--resolve", "all"], env=env)
+    merged, apart = printed["confirmed"], printed["none"]
+    assert merged["parameters"]["resolve"] == "confirmed"
+    assert merged["parameters"]["identities"]["clusters"] == 1
+    assert merged["top"][0]["person_id"] == "X1"
+    assert merged["summary"]["people_in_network"] == apart["summary"]["people_in_network"] - 2
+    assert apart["parameters"]["resolve"] == "none"
+    assert apart["parameters"]["identities"]["clusters"] == 0
+    assert apart["top"][0]["person_id"] != "X1"
+    assert refused.exit_code == 2 and "'all' is not one of 'confirmed', 'none'" in refused.output
