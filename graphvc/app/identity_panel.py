@@ -132,4 +132,9 @@ def identity_section(person_id: str) -> None:
         st.caption("None proposed or decided.")
         return
     selectable(pairs, key=f"profile_identities_{person_id}", kind="person", id_column="person_id")
-    st.page_link(page("identities"), label="Decide on the identities page", icon=":material/join:")
+    if st.button(
+        "Decide on the identities page",
+        key=f"profile_identities_open_{person_id}",
+        icon=":material/join:",
+    ):
+        st.switch_page(page("identities"))

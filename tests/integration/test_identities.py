@@ -355,3 +355,25 @@ def test_analyse_resolve_on_the_command_line(
     assert apart["parameters"]["identities"]["clusters"] == 0
     assert apart["top"][0]["person_id"] != "X1"
     assert refused.exit_code == 2 and "'all' is not one of 'confirmed', 'none'" in refused.output
+
+
+def test_a_profile_lists_the_persons_duplicates_and_decisions(
+    identities_page: Callable[[str], AppTest], broker_graph: neo4j.Driver, tmp_path: Path
+) -> None:
+    obtain_run(
+        broker_graph, AnalysisParameters(as_of=AS_OF), runs_dir=tmp_path / "runs", store=True
+    )
+    decide_pair(broker_graph, "X1", "X2", "confirmed", "ann")
+    identities_page("analyst")  # the environment and fresh caches
+    at = AppTest.from_file(page_path("person"), default_timeout=60)
+    at.query_params["person"] = "X2"
+    at.run()
+    assert not at.exception, at.exception[0].stack_trace if at.exception else ""
+    assert any(m.value == "**Possible duplicate records** (2)" for m in at.markdown)
+    shown = next(d.value for d in at.dataframe if "Decided by" in d.value)
+    assert shown[
+        ["Person", "Match probability (%)", "Decision", "Decided by"]
+    ].to_numpy().tolist() == [
+        ["X1", "97.0", "confirmed", "ann"],
+        ["X3", "91.0", "—", "—"],
+    ]
