@@ -32,6 +32,7 @@ from loaders.folder import load_folder
 from tests.app_caches import clear_app_caches
 from tests.cli_env import cli_env
 from tests.identity_broker import AS_OF, write_broker_folder
+from tests.integration.test_app_tables import table_problems
 
 #: The identifying fields of the broker's and the victim's records.
 FIELDS = {
@@ -281,6 +282,11 @@ def test_an_analyst_confirms_rejects_and_undoes_on_the_page(
     assert compared["Agreed"].tolist() == ["yes", "no", "yes", "missing"]
     evidence = at.dataframe[3].value
     assert evidence["Match weight"].tolist() == ["6.00", "3.00", "-1.00"]
+    # Every table in plain language, as the Chromium sweep of the other pages reads them.
+    assert len(at.dataframe) == 4
+    for shown in at.dataframe:
+        header, rows = list(shown.value.columns), shown.value.astype(str).to_numpy().tolist()
+        assert table_problems(header, rows) == [], header
     at.button(key="identity_confirm").click().run()
     assert not at.exception
     assert _decisions(broker_graph) == [["X1", "SAME_AS", "X2", me, "-"]]
