@@ -24,7 +24,10 @@ def test_a_broker_split_into_three_records_is_first_only_once_confirmed() -> Non
     order = _by_betweenness(one.people)
     assert order[0] == "X1"
     assert not {"X2", "X3"} & set(one.people.index)
-    # 27 pairs between groups A, B and C pass through X, of 16 people: 27 / C(15, 2) scaled.
+    # 27 pairs between the groups A, B and C pass through X against 9 through Y.
+    assert one.people.loc["X1", "betweenness"] == pytest.approx(
+        3 * one.people.loc["Y", "betweenness"]
+    )
     assert one.people.loc["X1", "members"] == "X1;X2;X3"
     assert pd.isna(one.people.loc["Y", "members"])
     assert one.people.loc["X1", "degree"] == 3
