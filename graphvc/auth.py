@@ -55,6 +55,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "explorer": frozenset({"analyst"}),
     "people": frozenset({"analyst"}),
     "person": frozenset({"analyst"}),
+    "identities": frozenset({"analyst"}),
     "victims": frozenset({"analyst"}),
     "places": frozenset({"analyst"}),
     "performance": frozenset({"analyst"}),

@@ -10,6 +10,7 @@ __all__ = [
     "BulkLoadError",
     "ConfigError",
     "DatabaseError",
+    "DecisionError",
     "DemoError",
     "GraphvcError",
     "InputError",
@@ -71,3 +72,9 @@ class ResolveError(GraphvcError):
 class RunError(GraphvcError):
     """A stored analysis run cannot be written or read: its folder or a table is missing or
     unusable."""
+
+
+class DecisionError(GraphvcError):
+    """An analyst's decision on two person records cannot be recorded or undone: a record is
+    missing, the two are one record, a rejection has no reason, the confirmation contradicts
+    a rejection, or there is no decision to undo."""

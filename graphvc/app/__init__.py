@@ -27,6 +27,7 @@ PAGES = (
     ("explorer", "Network explorer", ":material/hub:"),
     ("people", "Dangerous people", ":material/person_alert:"),
     ("person", "Person profile", ":material/person_search:"),
+    ("identities", "Identities", ":material/join:"),
     ("victims", "Victims", ":material/personal_injury:"),
     ("places", "Places", ":material/location_on:"),
     ("performance", "Performance", ":material/target:"),

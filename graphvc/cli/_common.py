@@ -38,6 +38,7 @@ __all__ = [
     "GEOGRAPHY",
     "JSON_SUMMARY",
     "PORT",
+    "RESOLVE",
     "SEED",
     "TIES",
     "TIE_WEIGHT",
@@ -144,6 +145,14 @@ WEIGHTS = click.option(
     show_default=True,
     help="strength: a tie's strength (shared incidents, an association's weight) brings people "
     "closer in every network measure; none: every tie counts as one (unweighted measures).",
+)
+RESOLVE = click.option(
+    "--resolve",
+    type=click.Choice(["confirmed", "none"]),
+    default="confirmed",
+    show_default=True,
+    help="confirmed: count each cluster of records an analyst confirmed as one person "
+    "(the identities page); none: ignore the decisions.",
 )
 
 

@@ -11,6 +11,7 @@ from graphvc import audit
 from graphvc.cli._common import (
     AS_OF,
     JSON_SUMMARY,
+    RESOLVE,
     SEED,
     TIE_WEIGHT,
     TIES,
@@ -27,7 +28,7 @@ from graphvc.runs import obtain_run
 __all__ = ["analyse_command"]
 
 #: The columns of the printed list, those the run has.
-_LISTED = ("rank", "priority", "rfg", "betweenness", "harm_pagerank", "community")
+_LISTED = ("rank", "priority", "rfg", "betweenness", "harm_pagerank", "community", "members")
 
 
 @click.command("analyse")
@@ -37,6 +38,7 @@ _LISTED = ("rank", "priority", "rfg", "betweenness", "harm_pagerank", "community
 @TIES
 @TIE_WEIGHT
 @WEIGHTS
+@RESOLVE
 @click.option(
     "--top",
     type=click.IntRange(1, 1000),
@@ -54,6 +56,7 @@ def analyse_command(
     ties: str | None,
     tie_weight: tuple[str, ...],
     weights: str,
+    resolve: str,
     top: int,
     as_json: bool,
 ) -> None:
@@ -61,11 +64,18 @@ def analyse_command(
 
     The person network is built from the --ties layers; a graph of people and associations
     alone, or of incidents and places alone, is analysed as far as it goes (see the summary's
-    note).
+    note). Each cluster of records an analyst confirmed is one person unless --resolve none
+    (the people's members column names its records).
     """
     settings = settings_of(ctx)
     asked = analysis_parameters(
-        ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed, weights=weights
+        ties,
+        tie_weight,
+        as_of=as_of,
+        window_days=window_days,
+        seed=seed,
+        weights=weights,
+        resolve=resolve,
     )
     with open_driver(settings) as driver:
         result, _, stored, written = obtain_run(

@@ -14,6 +14,7 @@ import pandas as pd
 
 from graphvc.cli._common import (
     AS_OF,
+    RESOLVE,
     SEED,
     TIE_WEIGHT,
     TIES,
@@ -94,6 +95,7 @@ _QUIET = click.option("--quiet", is_flag=True, help="Print nothing on success; l
 @TIES
 @TIE_WEIGHT
 @WEIGHTS
+@RESOLVE
 @_QUIET
 @click.pass_context
 def report_centrality_command(
@@ -109,6 +111,7 @@ def report_centrality_command(
     ties: str | None,
     tie_weight: tuple[str, ...],
     weights: str,
+    resolve: str,
     quiet: bool,
 ) -> None:
     """Write the centrality report: the ranked offenders with every part of their scores
@@ -125,7 +128,13 @@ def report_centrality_command(
     settings = settings_of(ctx)
     check_options(top=top, pseudonymise=pseudonymise, key=settings.pseudonym_key)
     parameters = analysis_parameters(
-        ties, tie_weight, as_of=as_of, window_days=window_days, seed=seed, weights=weights
+        ties,
+        tie_weight,
+        as_of=as_of,
+        window_days=window_days,
+        seed=seed,
+        weights=weights,
+        resolve=resolve,
     )
     with _log_to_stderr(quiet), open_driver(settings) as driver:
         folder = centrality_report(

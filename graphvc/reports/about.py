@@ -93,6 +93,16 @@ def _rows(manifest: Mapping[str, Any]) -> list[tuple[str, str]]:
             f"{p.get('near_repeat_simulations', 0):,} simulations",
         ),
     ]
+    if "identities" in p:  # runs since the analysts' identity decisions counted
+        merged = p["identities"]
+        rows.append(
+            (
+                "Confirmed identities",
+                f"{merged['clusters']:,} clusters of {merged['records']:,} records, each one person"
+                if p.get("resolve") == "confirmed"
+                else "ignored (--resolve none)",
+            )
+        )
     if "review_days" in p:
         rows.append(("Review after", f"{p['review_days']:,} days on the list"))
     if "inactive_months" in p:

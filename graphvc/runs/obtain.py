@@ -28,6 +28,7 @@ import pandas as pd
 from graphvc.analysis.events import harm_once, rolling_window
 from graphvc.errors import RunError
 from graphvc.graph_tables import default_as_of, read_graph_tables
+from graphvc.identity.decisions import confirmed_clusters
 from graphvc.runs.parameters import AnalysisParameters
 from graphvc.runs.stages import (
     AnalysisResult,
@@ -264,7 +265,9 @@ def read_run_input(
     database: str = "neo4j",
 ) -> tuple[AnalysisParameters, dict[str, pd.DataFrame]]:
     """The read step: ``parameters`` (None: the defaults) with ``as_of`` resolved
-    (:func:`graphvc.graph_tables.default_as_of`), and the graph's tables of the widest window.
+    (:func:`graphvc.graph_tables.default_as_of`) and, with ``resolve`` "confirmed", the
+    confirmed identities read (:func:`graphvc.identity.confirmed_clusters`), and the graph's
+    tables of the widest window.
 
     Only the incidents of the widest window (:meth:`AnalysisParameters.windows`, all history
     before ``as_of`` by default) and their involvements are read: every measure gives what it
@@ -274,6 +277,9 @@ def read_run_input(
     parameters = parameters or AnalysisParameters()
     if parameters.as_of is None:
         parameters = replace(parameters, as_of=default_as_of(driver, database=database))
+    if parameters.resolve == "confirmed" and parameters.clusters is None:
+        clusters = confirmed_clusters(driver, database=database)
+        parameters = replace(parameters, clusters=tuple(map(tuple, clusters)))
     start, end = _widest(parameters.windows().values())
     return parameters, read_graph_tables(driver, start=start, end=end, database=database)
 

@@ -20,7 +20,9 @@ Windows, one per family of measures (:meth:`AnalysisParameters.windows`), all en
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -35,6 +37,7 @@ __all__ = [
     "DEFAULT_REPEAT_WINDOW_DAYS",
     "DEFAULT_TIE_WEIGHTS",
     "DEFAULT_WINDOW_DAYS",
+    "RESOLVE_CHOICES",
     "WEIGHTINGS",
     "AnalysisParameters",
     "choose_ties",
@@ -54,6 +57,9 @@ DEFAULT_TIE_WEIGHTS: Mapping[str, float] = dict.fromkeys(TIE_LAYERS, 1.0)
 #: people closer; ``"none"`` not at all, every tie counting as one, as i2 does with its link
 #: weightings switched off.
 WEIGHTINGS = ("strength", "none")
+#: What a run does with the analysts' identity decisions (``analyse --resolve``): count each
+#: confirmed cluster as one person, or ignore the decisions.
+RESOLVE_CHOICES = ("confirmed", "none")
 
 
 def parse_as_of(value: str | date | pd.Timestamp | None) -> pd.Timestamp | None:
@@ -100,6 +106,13 @@ class AnalysisParameters:
     mean something.
     ``weights`` is how the network measures read the ties' strengths (:data:`WEIGHTINGS`):
     ``"none"`` measures the network as unweighted.
+    ``resolve`` "confirmed" counts each cluster of ``clusters`` (the confirmed identities,
+    :func:`graphvc.identity.confirmed_clusters`) as one person, its lowest id
+    (:func:`graphvc.identity.merge_people`); "none" ignores them. Like ``as_of``,
+    ``clusters`` None is resolved from the graph by :func:`graphvc.runs.obtain_run` (a run
+    analysed from tables in hand merges no one unless given them); the run records how many
+    clusters it merged and a digest of them, so a run stored before a decision is not reused
+    after it.
     """
 
     as_of: pd.Timestamp | None = None
@@ -118,10 +131,18 @@ class AnalysisParameters:
     near_repeat_days: tuple[float, ...] = (0, 1, 8, 15, 32, 63)
     near_repeat_simulations: int = 99
     weights: str = "strength"
+    resolve: str = "confirmed"
+    clusters: tuple[tuple[str, ...], ...] | None = None
 
     def __post_init__(self) -> None:
         if self.weights not in WEIGHTINGS:
             raise ConfigError(f"--weights {self.weights!r} is not one of {', '.join(WEIGHTINGS)}")
+        if self.resolve not in RESOLVE_CHOICES:
+            raise ConfigError(
+                f"--resolve {self.resolve!r} must be one of {', '.join(RESOLVE_CHOICES)}"
+            )
+        if self.clusters is not None:
+            object.__setattr__(self, "clusters", _sorted_clusters(self.clusters))
         for name in ("window_days", "repeat_window_days"):
             value = getattr(self, name)
             if not (isinstance(value, int) and value >= 1):
@@ -164,8 +185,37 @@ class AnalysisParameters:
             "near_repeat_metres": list(self.near_repeat_metres),
             "near_repeat_days": list(self.near_repeat_days),
             "near_repeat_simulations": self.near_repeat_simulations,
+            "resolve": self.resolve,
+            "identities": self._identities(),
             "windows": self.windows(),
         }
+
+    @property
+    def merged_clusters(self) -> tuple[tuple[str, ...], ...]:
+        """The clusters the run counts as one person each: ``clusters`` when ``resolve`` is
+        "confirmed" (none before they are read), else none."""
+        return (self.clusters or ()) if self.resolve == "confirmed" else ()
+
+    def _identities(self) -> dict[str, Any]:
+        """How many clusters and records the run merged, and a digest of which."""
+        merged = self.merged_clusters
+        text = json.dumps([list(c) for c in merged])
+        return {
+            "clusters": len(merged),
+            "records": sum(len(c) for c in merged),
+            "digest": hashlib.sha256(text.encode()).hexdigest()[:16],
+        }
+
+
+def _sorted_clusters(clusters: Iterable[Sequence[str]]) -> tuple[tuple[str, ...], ...]:
+    """``clusters`` as sorted tuples of sorted ids, clusters of one record left out.
+
+    >>> _sorted_clusters([["P9", "P2"], ["P1"], ("P3", "P1")])
+    (('P1', 'P3'), ('P2', 'P9'))
+    """
+    return tuple(
+        sorted(tuple(sorted({str(m) for m in c})) for c in clusters if len({*map(str, c)}) >= 2)
+    )
 
 
 def choose_ties(

@@ -26,6 +26,7 @@ from graphvc.analysis.projections import CO_OFFENDING, person_network
 from graphvc.contract import PERPETRATOR_ROLES
 from graphvc.errors import AnalysisError
 from graphvc.graph_tables import canonical
+from graphvc.identity.merge import cluster_members, merge_people
 from graphvc.runs.parameters import AnalysisParameters
 
 __all__ = [
@@ -130,6 +131,8 @@ def run_network(tables: Mapping[str, pd.DataFrame], parameters: AnalysisParamete
 
     Raises :class:`AnalysisError` when the tables hold neither incidents nor associations.
     """
+    # The confirmed identities, before anything is measured: one person, one node.
+    tables = merge_people(tables, parameters.merged_clusters)
     tables = {name: canonical(name, frame) for name, frame in tables.items()}
     if tables["incidents"].empty and tables["associations"].empty:
         raise AnalysisError(
@@ -280,6 +283,8 @@ def profile_people(
             overlapping[["overlap_class", "ratio"]].rename(columns={"ratio": "overlap_ratio"}),
             how="left",
         )
+        if parameters.merged_clusters:  # which records each merged person stands for
+            people = people.join(cluster_members(parameters.merged_clusters), how="left")
         people = (
             people.rename_axis("person_id")
             .sort_index()

@@ -25,6 +25,7 @@ OPENS = {
         "explorer",
         "people",
         "person",
+        "identities",
         "victims",
         "places",
         "performance",

@@ -19,6 +19,7 @@ import streamlit as st
 from graphvc.app import data
 from graphvc.app.access import audited, guarded, require_page
 from graphvc.app.contagion_risk import contagion_section
+from graphvc.app.identity_panel import identity_section
 from graphvc.app.run_picker import stored_run
 from graphvc.app.timeline import time_wheel
 from graphvc.app.ways_in import open_explorer, plain_config, selectable
@@ -194,6 +195,8 @@ def main() -> None:
     headline(profile, profile_words(profile), explorer=not user.pseudonymised)
     contagion_section(person)
     tables(profile)
+    if not user.pseudonymised:  # the other records' ids are real ids
+        identity_section(person)
     record_and_lookups(user, person, profile.person_id)
 
 
