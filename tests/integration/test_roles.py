@@ -30,6 +30,7 @@ OPENS = {
         "performance",
         "cypher",
         "reports",
+        "alerts",
     },
     "specialist": {"cypher"},
     "reader": {"overview", "reports"},

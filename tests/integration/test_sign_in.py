@@ -39,6 +39,7 @@ ANALYST_PAGES = [
     "Performance",
     "Cypher",
     "Reports",
+    "Alerts",
 ]
 
 
