@@ -116,6 +116,12 @@ class Settings:
     teams_claim: str = "teams"
     user_claim: str = "email"
     local_roles: frozenset[str] = frozenset({"analyst", "admin"})
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "graphvc@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    webhook_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -161,6 +167,17 @@ class Settings:
             teams_claim=env.get("GRAPHVC_TEAMS_CLAIM") or "teams",
             user_claim=env.get("GRAPHVC_USER_CLAIM") or "email",
             local_roles=parse_roles(env.get("GRAPHVC_LOCAL_ROLES") or "analyst,admin"),
+            # A watch's alerts leave graphvc only where these say so: both off by default.
+            smtp_host=env.get("GRAPHVC_SMTP_HOST") or None,
+            smtp_port=_int(env, "GRAPHVC_SMTP_PORT", 25),
+            smtp_from=env.get("GRAPHVC_SMTP_FROM") or "graphvc@localhost",
+            smtp_username=env.get("GRAPHVC_SMTP_USERNAME") or None,
+            smtp_password=env.get("GRAPHVC_SMTP_PASSWORD") or None,
+            webhook_hosts=tuple(
+                host.strip().lower()
+                for host in (env.get("GRAPHVC_WEBHOOK_HOSTS") or "").split(",")
+                if host.strip()
+            ),
         )
         settings.validate()
         return settings
@@ -190,6 +207,8 @@ class Settings:
                 f"GRAPHVC_AUDIT_KEY is shorter than {AUDIT_KEY_MIN_LENGTH} characters: use a long "
                 "random value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
             )
+        if not 1 <= self.smtp_port <= 65535:
+            raise ConfigError(f"GRAPHVC_SMTP_PORT={self.smtp_port!r} is not a TCP port")
         if self.query_timeout <= 0:
             raise ConfigError(f"GRAPHVC_QUERY_TIMEOUT={self.query_timeout!r} must be positive")
         for name, size in (

@@ -15,6 +15,8 @@ __all__ = [
     "RELATIONSHIP_ROLES",
     "RELATIONSHIP_TYPES",
     "ROLE_RELATIONSHIPS",
+    "WATCH_LABELS",
+    "WATCH_RELATIONSHIP_TYPES",
     "quote_label",
 ]
 
@@ -35,6 +37,15 @@ RELATIONSHIP_TYPES: tuple[str, ...] = (
 )
 
 
+#: The watches' own labels and relationship (graphvc.watches): an analyst's saved queries and
+#: their alerts, not part of the crime graph, so apart from NODE_LABELS and RELATIONSHIP_TYPES:
+#: counts, exports, analyses and the styling never see them, and the query library's name
+#: guard refuses a query that touches them (a watch's owner and parameters are nobody's
+#: business but the Alerts page's).
+WATCH_LABELS: tuple[str, ...] = ("Watch", "Alert")
+WATCH_RELATIONSHIP_TYPES: tuple[str, ...] = ("RAISED",)
+
+
 def quote_label(name: str) -> str:
     """Backtick a label or relationship type after checking it against the allow-lists.
 
@@ -47,6 +58,7 @@ def quote_label(name: str) -> str:
     """
     from graphvc.errors import QueryError
 
-    if name not in NODE_LABELS and name not in RELATIONSHIP_TYPES:
+    known = (*NODE_LABELS, *RELATIONSHIP_TYPES, *WATCH_LABELS, *WATCH_RELATIONSHIP_TYPES)
+    if name not in known:
         raise QueryError(f"{name!r} is not a label or relationship type of the graph model")
     return f"`{name}`"

@@ -25,7 +25,9 @@ from graphvc.watches.model import (
 from graphvc.watches.run import run_watches
 from graphvc.watches.store import (
     add_watch,
+    alert_history,
     check_decision,
+    check_watch,
     decide_alert,
     get_alert,
     get_watch,
@@ -43,7 +45,9 @@ __all__ = [
     "Watch",
     "WatchError",
     "add_watch",
+    "alert_history",
     "check_decision",
+    "check_watch",
     "decide_alert",
     "get_alert",
     "get_watch",

@@ -128,8 +128,10 @@ def row_identity(row: Mapping[str, Any]) -> list[str]:
         elif column.endswith("_ids") and isinstance(value, (list, tuple)):
             named += [f"{column}={v}" for v in value if v is not None]
     if not named:
-        named = [f"{column}={json.dumps(_plain(value), sort_keys=True)}".replace('"', "")
-                 for column, value in row.items()]
+        named = [
+            f"{column}={json.dumps(_plain(value), sort_keys=True)}".replace('"', "")
+            for column, value in row.items()
+        ]
     return sorted(set(named))
 
 

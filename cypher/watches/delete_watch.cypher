@@ -1,0 +1,8 @@
+// title: Remove a watch
+// description: Delete the (:Watch) of $owner named $name; its alerts stay, for the record of
+//   what was found and decided (graphvc.watches.writes.delete_watch).
+// mode: write
+// params: owner, name text
+MATCH (w:Watch {owner: $owner, name: $name})
+DETACH DELETE w
+RETURN count(*) AS removed
