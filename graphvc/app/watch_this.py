@@ -62,7 +62,7 @@ def _writer() -> User:
 
 def suggested_name(query: str, parameters: Mapping[str, Any]) -> str:
     """A name for a watch of ``query`` with ``parameters``: the query and the values given,
-    in letters, digits, ``-`` and ``_`` only.
+    in at most 64 letters, digits, ``_``, ``.`` and ``-`` (the names a watch may have).
 
     >>> suggested_name("co_offenders", {"person_id": "P1", "hops": 2})
     'co_offenders-P1-2'
@@ -72,8 +72,8 @@ def suggested_name(query: str, parameters: Mapping[str, Any]) -> str:
     'near_repeats-L-1'
     """
     values = [str(v) for v in parameters.values() if v is not None and v != []]
-    words = re.sub(r"[^A-Za-z0-9_-]+", "-", "-".join([query, *values])).strip("-")
-    return words[:80]
+    words = re.sub(r"[^A-Za-z0-9_.-]+", "-", "-".join([query, *values])).strip("-.")
+    return words[:64]
 
 
 def save_watch(
@@ -141,7 +141,12 @@ def watch_this(user: User, *, query: str, parameters: Mapping[str, Any], what: s
             "row it finds becomes an alert on your Alerts page."
         )
         with st.form(key):
-            name = st.text_input("Watch name", value=suggested, key=f"{key}_name").strip()
+            name = st.text_input(
+                "Watch name",
+                value=suggested,
+                key=f"{key}_name",
+                help="1 to 64 letters, digits, _, . or -, starting with a letter or digit.",
+            ).strip()
             schedule = st.selectbox("How often", list(SCHEDULES), index=1, key=f"{key}_schedule")
             if not st.form_submit_button("Save the watch", icon=":material/add_alert:"):
                 return

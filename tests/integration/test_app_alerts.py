@@ -61,13 +61,13 @@ def test_an_analyst_watches_a_query_result(
     assert [e.label for e in at.expander if e.label == "Watch this"] == ["Watch this"]
     name = next(t for t in at.text_input if t.label == "Watch name")
     assert name.value == "co_offenders-P1-2-100"  # the query and the values given
-    name.input("P1's co-offenders")
+    name.input("P1.co-offenders")
     _button(at, "Save the watch").click().run()
     assert not at.error, [e.value for e in at.error]
-    assert [s.value for s in at.success][-1].startswith("Watching P1's co-offenders (daily)")
+    assert [s.value for s in at.success][-1].startswith("Watching P1.co-offenders (daily)")
     [watch] = list_watches(no_watches, OWNER)
     assert (watch.name, watch.owner, watch.query, watch.schedule) == (
-        "P1's co-offenders",
+        "P1.co-offenders",
         OWNER,
         "co_offenders",
         "daily",

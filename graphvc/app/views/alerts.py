@@ -56,7 +56,10 @@ def alerts_table(alerts: Sequence[Alert]) -> pd.DataFrame:
 
 def _label(alert: Alert) -> str:
     found = pd.Timestamp(alert.found_at).strftime("%Y-%m-%d %H:%M")
-    return f"{found} · {alert.watch} · {alert.summary or MISSING} ({alert.status})"
+    summary = alert.summary or MISSING
+    if not summary.startswith(alert.watch):  # a summary names its watch first, or not at all
+        summary = f"{alert.watch} · {summary}"
+    return f"{found} · {summary} ({alert.status})"
 
 
 def ways_in(alert: Alert, persons: Sequence[str]) -> None:

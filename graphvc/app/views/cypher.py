@@ -110,7 +110,8 @@ def show_result(query: StoredQuery, submitted: str, user: User) -> None:
     if result is None:
         st.stop()
         return
-    given = {k: v for k, v in json.loads(submitted).items() if v is not None}
+    typed = json.loads(submitted)  # in the query's order, for the watch's suggested name
+    given = {p.name: typed[p.name] for p in query.params if typed.get(p.name) is not None}
     if result.empty:
         st.info("The query found no rows.")
         watch_this(user, query=name, parameters=given, what=f"the query {query.title!r}")
