@@ -92,6 +92,7 @@ def save_watch(
             data.driver(), values.values(), database=data.settings().neo4j_database
         ),
         what={"name": name, "query": query, "parameters": values, "schedule": schedule},
+        once=False,
     )
     return add_watch(
         data.driver(),
@@ -116,6 +117,7 @@ def decide(alert: Alert, decision: str, reason: str | None) -> Alert:
         AUDIT_ACTIONS[decision],
         person_ids=named,
         what={"alert": alert.id, "watch": alert.watch, "decision": decision, "reason": reason},
+        once=False,  # a write is recorded each time it is made
     )
     return decide_alert(
         data.driver(),

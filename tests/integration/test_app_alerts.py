@@ -321,3 +321,34 @@ def test_the_alerts_page_in_chromium(
         [alert] = list_alerts(no_watches, OWNER)
         assert (alert.status, alert.reason) == ("dismissed", "A witness, not an offender.")
         assert alert.decided_by == OWNER
+
+
+def _decide_twice(alert_id: str) -> None:
+    """The same decision made twice in one session (a second click, a page reopened)."""
+    from graphvc.app import data
+    from graphvc.app.watch_this import decide
+    from graphvc.watches import get_alert
+
+    for _ in range(2):
+        alert = get_alert(data.driver(), alert_id, database=data.settings().neo4j_database)
+        decide(alert, "confirmed", "Case 25/77")
+
+
+def test_each_decision_is_audited_even_the_same_one_again(
+    served: app_tests.Served,
+    one_alert: Alert,
+    test_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """A view is recorded once a session; a write each time it is made."""
+    for name, value in app_tests._app_env(test_settings, served).items():
+        monkeypatch.setenv(name, value)
+    _as("analyst", monkeypatch, tmp_path)
+    at = AppTest.from_function(_decide_twice, args=(one_alert.id,), default_timeout=30).run()
+    assert not at.exception, at.exception[0].stack_trace if at.exception else ""
+    confirmed = _trail(tmp_path / "audit", "alert.confirm")
+    assert [(e["what"]["alert"], e["what"]["reason"]) for e in confirmed] == [
+        (one_alert.id, "Case 25/77"),
+        (one_alert.id, "Case 25/77"),
+    ]
