@@ -3,7 +3,8 @@
 //   that makes at least $threshold such incidents against the same victim within the
 //   $window_days days up to it: the MARAC escalation criterion (three or more in twelve
 //   months; Farrell and Pease on repeat victimisation). One row per such incident, newest
-//   first, so a watch alerts on each new one. Watch it:
+//   first, so a watch alerts on each new one (incidents at the same moment count in the
+//   order of their ids). Watch it:
 //   graphvc watch add da-third-incident --query domestic_abuse_third_incident --schedule daily
 // team: domestic abuse and hate crime
 // param threshold: integer, default 3, min 2, max 20 -- incidents within the window that make an escalation
@@ -23,7 +24,6 @@ CALL (v, i) {
   MATCH (v)-[:VICTIM_IN]->(e:Incident)
   WHERE (e.category = 'domestic_abuse' OR e.domestic = true)
     AND e.occurred_at >= i.occurred_at - duration({days: $window_days})
-    // Incidents at the same moment are counted in the order of their ids.
     AND (e.occurred_at < i.occurred_at OR (e.occurred_at = i.occurred_at AND e.id <= i.id))
   RETURN count(DISTINCT e) AS incidents, min(e.occurred_at) AS first_at
 }

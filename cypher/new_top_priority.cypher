@@ -5,6 +5,7 @@
 //   graphvc watch add top-20 --query new_top_priority --schedule weekly
 // team: all teams
 // param top: integer, default 20, min 1, max 1000 -- how far down the list
+// param limit: integer, default 1000, min 1, max 10000 -- the most rows returned
 // column person_id: the person's id
 // column priority_rank: rank by priority (1 = highest)
 // column priority: combined priority score (recency, frequency, gravity and network position)
@@ -18,4 +19,4 @@ WHERE p.score_priority_rank IS NOT NULL AND p.score_priority_rank <= $top
 RETURN p.id AS person_id, p.score_priority_rank AS priority_rank, p.score_priority AS priority,
        p.scored_at AS scored_at
 ORDER BY priority_rank, person_id
-LIMIT $top
+LIMIT $limit

@@ -16,6 +16,7 @@ __all__ = [
     "RELATIONSHIP_TYPES",
     "ROLE_RELATIONSHIPS",
     "WATCH_LABELS",
+    "WATCH_PROPERTY_PREFIX",
     "WATCH_RELATIONSHIP_TYPES",
     "quote_label",
 ]
@@ -44,6 +45,10 @@ RELATIONSHIP_TYPES: tuple[str, ...] = (
 #: business but the Alerts page's).
 WATCH_LABELS: tuple[str, ...] = ("Watch", "Alert")
 WATCH_RELATIONSHIP_TYPES: tuple[str, ...] = ("RAISED",)
+#: Every property of a Watch or Alert starts so, and no property of the crime graph does: the
+#: name guard refuses a read of any such key, however a query reaches the node (a scan of
+#: every node, a seek by id), as it refuses the watches' labels.
+WATCH_PROPERTY_PREFIX = "watch_"
 
 
 def quote_label(name: str) -> str:

@@ -4,9 +4,9 @@
 // mode: read
 // params: id, owner, status text or null
 MATCH (a:Alert)
-WHERE ($id IS NULL OR a.id = $id) AND ($owner IS NULL OR a.owner = $owner)
-  AND ($status IS NULL OR a.status = $status)
-RETURN a.id AS id, a.watch AS watch, a.owner AS owner, a.found_at AS found_at, a.ids AS ids,
-       a.summary AS summary, a.status AS status, a.decided_by AS decided_by,
-       a.decided_at AS decided_at, a.reason AS reason, a.decisions AS decisions
+WHERE ($id IS NULL OR a.watch_id = $id) AND ($owner IS NULL OR a.watch_owner = $owner)
+  AND ($status IS NULL OR a.watch_status = $status)
+RETURN a.watch_id AS id, a.watch_name AS watch, a.watch_owner AS owner, a.watch_found_at AS found_at, a.watch_ids AS ids,
+       a.watch_summary AS summary, a.watch_status AS status, a.watch_decided_by AS decided_by,
+       a.watch_decided_at AS decided_at, a.watch_reason AS reason, a.watch_decisions AS decisions
 ORDER BY found_at DESC, id

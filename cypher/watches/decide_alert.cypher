@@ -4,7 +4,7 @@
 //   dismissed keeps both (graphvc.watches.writes.decide_alert).
 // mode: write
 // params: id, decision, by text; at ISO date-time; reason text or null; entry JSON text
-MATCH (a:Alert {id: $id})
-SET a.status = $decision, a.decided_by = $by, a.decided_at = datetime($at), a.reason = $reason,
-    a.decisions = coalesce(a.decisions, []) + $entry
-RETURN a.id AS id
+MATCH (a:Alert {watch_id: $id})
+SET a.watch_status = $decision, a.watch_decided_by = $by, a.watch_decided_at = datetime($at), a.watch_reason = $reason,
+    a.watch_decisions = coalesce(a.watch_decisions, []) + $entry
+RETURN a.watch_id AS id

@@ -3,6 +3,6 @@
 //   what was found and decided (graphvc.watches.writes.delete_watch).
 // mode: write
 // params: owner, name text
-MATCH (w:Watch {owner: $owner, name: $name})
+MATCH (w:Watch {watch_owner: $owner, watch_name: $name})
 DETACH DELETE w
 RETURN count(*) AS removed

@@ -6,18 +6,18 @@
 // mode: write
 // params: owner, name, hash text; ran_at ISO date-time; identities list of text; alerts list of
 //   maps {id, identity, ids, summary}
-MATCH (w:Watch {owner: $owner, name: $name})
-SET w.last_run = datetime($ran_at), w.last_hash = $hash, w.last_ids = $identities
+MATCH (w:Watch {watch_owner: $owner, watch_name: $name})
+SET w.watch_last_run = datetime($ran_at), w.watch_last_hash = $hash, w.watch_last_ids = $identities
 WITH w
 CALL (w) {
   UNWIND $alerts AS row
-  OPTIONAL MATCH (old:Alert {id: row.id})
+  OPTIONAL MATCH (old:Alert {watch_id: row.id})
   WITH row WHERE old IS NULL
-  CREATE (a:Alert {id: row.id})
-  SET a.watch = $name, a.owner = $owner, a.found_at = datetime($ran_at),
-      a.identity = row.identity, a.ids = row.ids, a.summary = row.summary, a.status = 'new',
-      a.decisions = []
+  CREATE (a:Alert {watch_id: row.id})
+  SET a.watch_name = $name, a.watch_owner = $owner, a.watch_found_at = datetime($ran_at),
+      a.watch_identity = row.identity, a.watch_ids = row.ids, a.watch_summary = row.summary, a.watch_status = 'new',
+      a.watch_decisions = []
   CREATE (w)-[:RAISED]->(a)
-  RETURN collect(a.id) AS created
+  RETURN collect(a.watch_id) AS created
 }
 RETURN created

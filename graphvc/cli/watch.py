@@ -58,6 +58,7 @@ def watch_group() -> None:
     "--webhook", default=None, help="Also post new alerts to this URL (GRAPHVC_WEBHOOK_HOSTS)."
 )
 @OWNER
+@click.option("--json", "as_json", is_flag=True, help="Print the saved watch as JSON.")
 @click.pass_context
 def watch_add(
     ctx: click.Context,
@@ -68,6 +69,7 @@ def watch_add(
     email: str | None,
     webhook: str | None,
     owner: str | None,
+    as_json: bool,
 ) -> None:
     """Save watch NAME on --query with --param values."""
     from graphvc.queries import persons_among
@@ -93,7 +95,10 @@ def watch_add(
             delivery=delivery,
             database=database,
         )
-    click.echo(f"watch {watch.name} of {watch.owner} saved: {watch.query}, {watch.schedule}")
+    if as_json:
+        echo_json(_watch_json(watch))
+    else:
+        click.echo(f"watch {watch.name} of {watch.owner} saved: {watch.query}, {watch.schedule}")
 
 
 def _watch_json(watch: Any) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from graphvc.contract import IDENTIFYING
-from graphvc.model import NODE_LABELS, RELATIONSHIP_TYPES
+from graphvc.model import NODE_LABELS, RELATIONSHIP_TYPES, WATCH_PROPERTY_PREFIX
 from graphvc.queries.cypher_text import code_only
 from graphvc.queries.plan import Operator, Plan
 
@@ -324,6 +324,13 @@ def _hidden_labels(plan: Plan) -> list[str]:
     return problems
 
 
+def _watch_reads(plan: Plan) -> list[str]:
+    """Reads of a watch's or an alert's properties (``watch_*``): an analyst's own watches are
+    no query's business, whichever label reached them."""
+    keys = re.findall(rf"\.\s*`?({WATCH_PROPERTY_PREFIX}\w*)", plan.details)
+    return [f"reads a property of the watches ({key})" for key in sorted(set(keys))]
+
+
 def plan_reads(plan: Plan, parameters: Iterable[str] = ()) -> list[str]:
     """Why the query planned as ``plan`` could read a person's identifying property.
 
@@ -337,9 +344,11 @@ def plan_reads(plan: Plan, parameters: Iterable[str] = ()) -> list[str]:
     literals and ``range()`` variables, a label or key given as ``$(...)``, a plugin's
     function), use an index on an identifying property of a non-place, or touch a label or
     relationship type the graph model does not declare (or ``%`` and ``!`` label expressions,
-    which reach every label). ``parameters`` are the query's own parameter names.
+    which reach every label; so the watches' ``Watch``, ``Alert`` and ``RAISED`` too), or
+    read a property of the watches (``watch_*``) on any node. ``parameters`` are the query's
+    own parameter names.
     """
-    problems = _dynamic_reads(plan, parameters) + _hidden_labels(plan)
+    problems = _dynamic_reads(plan, parameters) + _hidden_labels(plan) + _watch_reads(plan)
     places = _place_variables(plan)
     for key in sorted({column for _, column in IDENTIFYING}):
         for operator in plan.operators:

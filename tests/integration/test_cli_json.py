@@ -50,6 +50,14 @@ RUNS: dict[tuple[str, ...], tuple[list[str], int]] = {
     ("query", "run"): (["co_offenders", "-p", "person_id=P1", "--format", "json"], 0),
     ("query", "check"): (["--json"], 0),
     ("person",): (["P1", "--json"], 0),  # slice PROFILE's `graphvc person`, once merged
+    ("watch", "add"): (
+        ["w1", "--query", "new_incident_near_person", "-p", "person_id=P1", "--json"],
+        0,
+    ),
+    ("watch", "list"): (["--json"], 0),
+    ("watch", "show"): (["w1", "--json"], 0),
+    ("watch", "run"): (["w1", "--json"], 0),
+    ("watch", "alerts"): (["--json"], 0),
 }
 
 

@@ -40,12 +40,14 @@ def test_schema_is_idempotent(empty_graph: neo4j.Driver) -> None:
     apply_schema(empty_graph)
     constraints = run_query(empty_graph, "SHOW CONSTRAINTS YIELD name RETURN name ORDER BY name")
     assert constraints["name"].tolist() == [
+        "alert_id",
         "analysis_run_id",
         "borough_code",
         "incident_id",
         "location_id",
         "person_id",
         "ward_code",
+        "watch_owner_name",
     ]
     indexes = set(run_query(empty_graph, "SHOW INDEXES YIELD name RETURN name")["name"])
     assert {

@@ -360,11 +360,43 @@ CASES: dict[str, list[tuple[dict[str, Any], tuple[str, ...], list[tuple[Any, ...
             [("P1", 3, 2, 1004.0, ["charged", "no_suspect", "charged"])],
         ),
     ],
+    # The examples made to be watched (graphvc.watches); new_top_priority reads the scores,
+    # as central_offenders does, and is worked by hand in test_watch_examples.
+    "domestic_abuse_third_incident": [
+        ({}, ("victim_id",), []),  # P4 was the victim of two: I3 and I4
+        ({"threshold": 2}, ("victim_id", "incident_id", "incidents_in_window"), [("P4", "I4", 2)]),
+    ],
+    "weapon_in_high_harm_ward": [
+        # The year up to I6 (the newest): Aldersgate 730 (I1, I2), Cripplegate 375, Camden 274;
+        # the 90th percentile is 375 + 0.8 * (730 - 375) = 659: Aldersgate alone. I5, the knife
+        # incident, is in Camden.
+        ({"recent_days": 3660}, ("incident_id",), []),
+        (
+            {"recent_days": 365, "categories": "personal_robbery"},
+            ("incident_id", "ward_code", "ward_harm"),
+            [("I2", "E05009288", 730.0)],
+        ),
+    ],
+    "new_incident_near_person": [
+        # P1; one step: P2 (I1), P3 (I2, suspect), P6 (gang, I5). P2 witnessed I6.
+        (
+            {"person_id": "P1"},
+            ("incident_id", "steps", "people"),
+            [("I6", 1, 1), ("I5", 0, 2), ("I2", 0, 2), ("I1", 0, 3)],
+        ),
+        (
+            {"person_id": "P1", "hops": 0},
+            ("incident_id", "steps", "people"),
+            [("I5", 0, 1), ("I2", 0, 1), ("I1", 0, 1)],
+        ),
+    ],
 }
 
 
 def test_every_library_query_has_hand_worked_cases() -> None:
-    assert set(CASES) | {"central_offenders"} == {q.name for q in list_queries()}
+    assert set(CASES) | {"central_offenders", "new_top_priority"} == {
+        q.name for q in list_queries()
+    }
 
 
 @pytest.mark.parametrize(

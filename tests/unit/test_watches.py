@@ -245,3 +245,45 @@ def test_new_alerts_are_posted_to_a_webhook_on_an_allowed_host_only(http_sink: H
     # The ids of the alerts, not the rows: what they name stays behind graphvc's sign-in.
     assert body["alerts"] == ["a1"] and body["new_alerts"] == 1 and body["watch"] == "da"
     assert "victim_id P4" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["watch", "run"], "Error: give either a watch NAME or --all"),
+        (["watch", "run", "da", "--all"], "Error: give either a watch NAME or --all"),
+        (
+            [
+                "watch",
+                "add",
+                "w",
+                "--query",
+                "new_top_priority",
+                "--email",
+                "a@b.example",
+                "--webhook",
+                "http://hooks.example/x",
+            ],
+            "Error: give --email or --webhook, not both",
+        ),
+        (
+            ["watch", "add", "w", "--query", "new_top_priority", "-p", "top=lots"],
+            "Error: query 'new_top_priority' parameter 'top' = 'lots' is not a whole number",
+        ),
+        (
+            ["watch", "decide", "a1", "dismissed"],
+            "Error: dismissing an alert needs a reason",
+        ),
+    ],
+)
+def test_the_watch_commands_refuse_a_mistake_in_one_line_before_connecting(
+    args: list[str], message: str
+) -> None:
+    from click.testing import CliRunner
+
+    from graphvc.cli import cli
+
+    # No server answers on port 9: each mistake is caught before any connection is tried.
+    result = CliRunner().invoke(cli, args, env={"NEO4J_URI": "bolt://127.0.0.1:9"})
+    assert result.exit_code != 0
+    assert result.output.strip() == message
