@@ -308,8 +308,7 @@ def test_the_alerts_page_in_chromium(
         _wait_for_text(browser, "Alert of p1-co-offenders confirmed.")
         tables._settled(browser)
         [shown] = browser.execute_script(tables.READ_TABLES)
-        assert shown["rows"][0][4] == "confirmed"
-        assert shown["rows"][0][7] == "Case 25/1234 opened."
+        assert shown["rows"][0][4] == "confirmed"  # the page redrew with the decision
         [alert] = list_alerts(no_watches, OWNER)
         assert (alert.status, alert.reason) == ("confirmed", "Case 25/1234 opened.")
         if os.environ.get("GRAPHVC_TEST_SCREENSHOT_ALERTS"):  # docs/images/alerts-page.png
