@@ -61,6 +61,7 @@ PAGE_ROLES: dict[str, frozenset[str]] = {
     "performance": frozenset({"analyst"}),
     "cypher": frozenset({"analyst", "specialist"}),
     "reports": frozenset({"analyst", "reader"}),
+    "alerts": frozenset({"analyst"}),
     "audit": frozenset({"admin"}),
 }
 #: What the ``[auth]`` table of the secrets file must hold for OpenID Connect sign-in.

@@ -6,6 +6,7 @@ the offending value.
 """
 
 __all__ = [
+    "AccessError",
     "AnalysisError",
     "BulkLoadError",
     "ConfigError",
@@ -24,6 +25,11 @@ __all__ = [
 
 class GraphvcError(Exception):
     """Root of every error graphvc raises on purpose."""
+
+
+class AccessError(GraphvcError):
+    """The user's roles do not allow what they asked for (in the app, a write only an
+    analyst may make)."""
 
 
 class ConfigError(GraphvcError):

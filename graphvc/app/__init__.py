@@ -33,6 +33,7 @@ PAGES = (
     ("performance", "Performance", ":material/target:"),
     ("cypher", "Cypher", ":material/terminal:"),
     ("reports", "Reports", ":material/summarize:"),
+    ("alerts", "Alerts", ":material/notifications:"),
     ("audit", "Audit trail", ":material/policy:"),
 )
 

@@ -102,15 +102,19 @@ def _client() -> str:
 
 
 def audited(
-    action: str, *, person_ids: Iterable[str] = (), what: Mapping[str, Any] | None = None
+    action: str,
+    *,
+    person_ids: Iterable[str] = (),
+    what: Mapping[str, Any] | None = None,
+    once: bool = True,
 ) -> None:
     """Record what the page is about to show in the audit trail, under the signed-in user,
-    once per session for the same event; when the event cannot be written, say so and stop
-    the page (fail closed)."""
+    once per session for the same event (each time when not ``once``: a write); when the
+    event cannot be written, say so and stop the page (fail closed)."""
     people = sorted({str(p) for p in person_ids})
     key = json.dumps([action, people, dict(what or {})], sort_keys=True, default=str)
     seen: set[str] = st.session_state.setdefault("_audited", set())
-    if key in seen:
+    if once and key in seen:
         return
     user = current_user()
     name = user.name if user else "anonymous"

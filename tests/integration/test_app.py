@@ -767,8 +767,8 @@ def test_opening_a_page_runs_no_analysis_and_shows_the_stored_run(
     calls = _forbid_analysis(monkeypatch)
     at = open_page(page)
     assert calls == []
-    # They show no run: queries, reports, the trail, the identity decisions.
-    if page in ("cypher", "reports", "audit", "identities"):
+    # They show no run: queries, reports, the trail, the identity decisions, the alerts.
+    if page in ("cypher", "reports", "audit", "identities", "alerts"):
         return
     assert at.main.caption[0].value.startswith(RUN_HEADER), at.main.caption[0].value
     assert at.selectbox(key="run_id").value == "20260101T000000.000000Z"

@@ -22,6 +22,7 @@ import pytest
 
 from graphvc.app import data
 from graphvc.display import priority_definition
+from tests import watch_alerts
 from tests.browser import chromium
 from tests.integration import test_app as app_tests
 from tests.integration.test_app import OpenPage
@@ -42,6 +43,9 @@ served = app_tests.served
 served_app = app_tests.served_app
 open_page = app_tests.open_page
 reports_dir = app_tests.reports_dir
+# The alerts page's table needs an alert (tests.watch_alerts).
+no_watches = watch_alerts.no_watches
+one_alert = watch_alerts.one_alert
 
 
 def table_problems(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -234,14 +238,19 @@ SWEPT_PAGES: dict[str, tuple[Callable[[Any], None] | None, ...]] = {
     "performance": (None,),
     "audit": (None,),
     "person?person=P1": (None,),
+    "alerts": (None,),  # with one alert raised first (the test asks for it)
 }
 
 
 @pytest.mark.parametrize("page", list(SWEPT_PAGES))
-def test_every_table_is_in_plain_language(served_app: str, tmp_path: Path, page: str) -> None:
+def test_every_table_is_in_plain_language(
+    served_app: str, tmp_path: Path, page: str, request: pytest.FixtureRequest
+) -> None:
     """Every table the page shows, read in Chromium (a window wide enough for all their
     columns): no snake_case header, no float past 4 significant digits, no rank or count
     that is not an integer, no None or nan cell."""
+    if page == "alerts":
+        request.getfixturevalue("one_alert")
     with chromium(tmp_path / "profile", width=3800, height=2400) as browser:
         browser.get(f"{served_app}/{page}")
         problems, swept = [], 0

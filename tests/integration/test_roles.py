@@ -31,6 +31,7 @@ OPENS = {
         "performance",
         "cypher",
         "reports",
+        "alerts",
     },
     "specialist": {"cypher"},
     "reader": {"overview", "reports"},

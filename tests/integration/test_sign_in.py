@@ -30,11 +30,13 @@ ANALYST_PAGES = [
     "Network explorer",
     "Dangerous people",
     "Person profile",
+    "Identities",
     "Victims",
     "Places",
     "Performance",
     "Cypher",
     "Reports",
+    "Alerts",
 ]
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 from graphvc.app import data
 from graphvc.app.access import attempted, audited, audited_export, guarded, require_page
 from graphvc.app.filters import list_filters
+from graphvc.app.watch_this import watch_this
 from graphvc.app.ways_in import selectable
 from graphvc.app.widgets import paged, plain
 from graphvc.auth import User
@@ -96,8 +97,9 @@ def chosen_query(user: User) -> StoredQuery:
     return queries[name]
 
 
-def show_result(query: StoredQuery, submitted: str) -> None:
-    """Run ``query`` with the ``submitted`` parameters (JSON), audited, and show its rows."""
+def show_result(query: StoredQuery, submitted: str, user: User) -> None:
+    """Run ``query`` with the ``submitted`` parameters (JSON), audited, and show its rows,
+    with "Watch this" for an analyst (a query that found nothing yet is worth watching too)."""
     name = query.name
     checked = guarded(lambda: check_parameters(query, json.loads(submitted)))
     database = data.settings().neo4j_database
@@ -108,8 +110,11 @@ def show_result(query: StoredQuery, submitted: str) -> None:
     if result is None:
         st.stop()
         return
+    typed = json.loads(submitted)  # in the query's order, for the watch's suggested name
+    given = {p.name: typed[p.name] for p in query.params if typed.get(p.name) is not None}
     if result.empty:
         st.info("The query found no rows.")
+        watch_this(user, query=name, parameters=given, what=f"the query {query.title!r}")
         st.stop()
     # The rows are about to be shown: the people in them are recorded first.
     found = guarded(lambda: persons_in_rows(data.driver(), result, database=database))
@@ -144,6 +149,7 @@ def show_result(query: StoredQuery, submitted: str) -> None:
         on_click="ignore",
         help=f"The {len(shown):,} rows listed, with the query's column names and values.",
     )
+    watch_this(user, query=name, parameters=given, what=f"the query {query.title!r}")
 
 
 def way_in(rows: pd.DataFrame, persons: list[str]) -> tuple[str, str] | None:
@@ -183,7 +189,7 @@ def main() -> None:
     if not ran or ran[0] != name:
         st.stop()
         return
-    show_result(query, ran[1])
+    show_result(query, ran[1], user)
 
 
 if __name__ == "__main__":

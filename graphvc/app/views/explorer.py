@@ -23,6 +23,7 @@ from graphvc.app.explorer_time import period_control, period_note, time_section
 from graphvc.app.network_view import SIZE_BY, chart_stats, legend_html, network_chart
 from graphvc.app.run_picker import run_header
 from graphvc.app.styling_editor import styling_rules
+from graphvc.app.watch_this import watch_this
 from graphvc.app.widgets import window
 from graphvc.contract import CATEGORIES
 from graphvc.explore import EgoNetwork
@@ -30,6 +31,7 @@ from graphvc.exports import exported_person_ids
 from graphvc.files import csv_text
 from graphvc.model import RELATIONSHIP_TYPES
 from graphvc.styling import Styling
+from graphvc.watches import EXPLORER
 
 __all__ = ["main"]
 
@@ -246,7 +248,7 @@ def downloads(shown: EgoNetwork, node_id: str) -> None:
 def main() -> None:
     """Search (or follow a link), draw the network in the period chosen, its timeline and time
     wheel, then one node's details, its people and its downloads."""
-    require_page("explorer")
+    user = require_page("explorer")
     st.title("Network explorer")
     require_graph()
     run_header()
@@ -278,6 +280,12 @@ def main() -> None:
     view = period_control(whole)
     shown = view.shown(whole)
     styling = draw(search, network, path, shown, period_note(whole, shown, view))
+    watch_this(
+        user,
+        query=EXPLORER,
+        parameters={"centre": node_id, "hops": search.hops},
+        what=f"the network within {search.hops} hops of {node_id}",
+    )
     time_section(whole, shown, view, on_pick=recentre, styling=styling)
     details_column, people_column = st.columns(2)
     with details_column:
