@@ -8,7 +8,7 @@ import pandas as pd
 
 from graphvc.analysis.events import harm_once, incident_harm, is_in
 from graphvc.analysis.neighbourhoods import high_impact_wards
-from graphvc.analysis.places import main_places, repeat_locations
+from graphvc.analysis.places import repeat_locations
 from graphvc.analysis.proportionality import ATTRIBUTE_VALUES
 from graphvc.analysis.repeat_victims import latest_risk_assessments
 from graphvc.overview import incident_months
@@ -58,16 +58,7 @@ def _page_tables(result: AnalysisResult) -> dict[str, pd.DataFrame]:
         if c in locations
     ]
     pages = {
-        # Each person's main ward and borough in the window, for the list's place filters.
-        "people": result.people.join(
-            main_places(
-                incidents,
-                tables["involvements"],
-                locations,
-                start=window["start"],
-                end=window["end"],
-            )
-        ),
+        "people": result.people,
         "persons": persons[is_in(persons["person_id"], result.people.index)][
             ["person_id", *attributes]
         ].reset_index(drop=True),

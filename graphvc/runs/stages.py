@@ -283,6 +283,11 @@ def profile_people(
             overlapping[["overlap_class", "ratio"]].rename(columns={"ratio": "overlap_ratio"}),
             how="left",
         )
+        # Each person's main ward and borough in the window (the list's place filters).
+        people = people.join(
+            places.main_places(incidents, involvements, tables["locations"], start=start, end=end),
+            how="left",
+        )
         if parameters.merged_clusters:  # which records each merged person stands for
             people = people.join(cluster_members(parameters.merged_clusters), how="left")
         people = (

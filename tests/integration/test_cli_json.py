@@ -65,6 +65,8 @@ RUNS: dict[tuple[str, ...], tuple[list[str], int]] = {
         ["--train-until", "2024-02-01", "--test-months", "3", "--json"],
         0,
     ),
+    # The small graph names no one's date of birth, postcode or PNC id: resolve refuses.
+    ("resolve",): (["--json"], 1),
     ("backtest", "contagion"): (
         ["--train-until", "2024-11-01", "--test-months", "3", "--outcome", "offender", "--json"],
         0,
@@ -125,6 +127,10 @@ def test_every_json_output_is_strict_json(env: dict[str, str], tmp_path: Path) -
             given += ["--rejects", str(tmp_path / f"{path[0]}-rejects.csv")]
         result = CliRunner().invoke(cli, [*path, *given], env=env)
         assert result.exit_code == status, (path, result.output, result.exception)
+        if status:  # a refusal: one line on stderr, no half-written JSON on stdout
+            assert not result.stdout and len(result.stderr.splitlines()) == 1, (path, result.output)
+            ran.append(path)
+            continue
         documents = result.stdout.splitlines() if path == ("audit", "show") else [result.stdout]
         assert documents and all(documents), (path, result.stdout)
         for text in documents:
