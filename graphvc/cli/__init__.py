@@ -71,6 +71,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "One person's profile: rank and why, in words.",
     ),
     "export": ("graphvc.cli.export:export_group", "Export a network for i2, Gephi or a browser."),
+    "spark": ("graphvc.cli.spark:spark_group", "The Spark engine's jars (analyse --engine spark)."),
 }
 
 

@@ -109,8 +109,13 @@ class AnalysisParameters:
     near_repeat_metres: tuple[float, ...] = (0, 100, 200, 400)
     near_repeat_days: tuple[float, ...] = (0, 1, 8, 15, 32, 63)
     near_repeat_simulations: int = 99
+    #: Where the run is computed: ``"inprocess"`` or ``"spark"`` (:mod:`graphvc.spark`). Not
+    #: in :meth:`as_dict`, so not part of the run's identity: both engines give the same run.
+    compute_engine: str = "inprocess"
 
     def __post_init__(self) -> None:
+        if self.compute_engine not in ("inprocess", "spark"):
+            raise ConfigError(f"engine {self.compute_engine!r} is not inprocess or spark")
         for name in ("window_days", "repeat_window_days"):
             value = getattr(self, name)
             if not (isinstance(value, int) and value >= 1):

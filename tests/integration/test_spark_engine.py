@@ -1,0 +1,174 @@
+"""The Spark engine (``graphvc analyse --engine spark``) in local mode against the test
+server: every table of the run the same as the in-process engine's.
+
+Exact for counts, ranks and the table measures; PageRank (summed in another order by Spark's
+joins) within ``PAGERANK_TOLERANCE``; eigenvector, betweenness and communities are computed
+on the driver by the same functions on the same network, so they are exact too. One Spark
+session serves the module (its start is most of the module's time).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import neo4j
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from graphvc.cli import cli
+from graphvc.config import Settings
+from graphvc.db import run_query
+from graphvc.graph_tables import canonical, read_graph_tables
+from graphvc.runs import AnalysisParameters, AnalysisResult, analyse
+from graphvc.schema import apply_schema, wipe
+from graphvc.spark import spark_analyse, spark_session
+from graphvc.spark.read import read_tables, to_pandas
+from graphvc.stored_runs import list_runs, read_run_table
+from graphvc.synth import generate, synthetic_city, write
+from loaders.folder import load_folder
+
+#: PageRank's tolerance between the engines: the same iteration, its sums in another order.
+PAGERANK_TOLERANCE = 1e-9
+#: The columns summed in floating point in another order by Spark (weighted degree from the
+#: ties' weights, PageRank), compared within the tolerance; every other column is exact.
+APPROXIMATE = ("pagerank", "weighted_degree")
+
+
+@pytest.fixture(scope="module")
+def synthetic_graph(
+    empty_graph: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory
+) -> neo4j.Driver:
+    """A synthetic city of 1,000 incidents (the generator's smallest), every table filled."""
+    data = tmp_path_factory.mktemp("spark-synth")
+    write(generate(1000, seed=11, geography=synthetic_city(11)), data)
+    wipe(empty_graph)
+    apply_schema(empty_graph)
+    load_folder(empty_graph, data)
+    return empty_graph
+
+
+@pytest.fixture(scope="module")
+def spark(test_settings: Settings) -> Iterator[object]:
+    """One local Spark session for the module, its jars cached in the test server's home."""
+    session = spark_session(test_settings, "local[2]")
+    yield session
+    session.stop()
+
+
+def _compare(spark_frame: pd.DataFrame, inprocess: pd.DataFrame, name: str) -> None:
+    assert list(spark_frame.columns) == list(inprocess.columns), name
+    assert list(spark_frame.index) == list(inprocess.index), name
+    for column in inprocess.columns:
+        if column in APPROXIMATE:
+            pd.testing.assert_series_equal(
+                spark_frame[column],
+                inprocess[column],
+                check_exact=False,
+                rtol=0,
+                atol=PAGERANK_TOLERANCE,
+                obj=f"{name}.{column}",
+            )
+        else:
+            pd.testing.assert_series_equal(
+                spark_frame[column], inprocess[column], check_exact=True, obj=f"{name}.{column}"
+            )
+
+
+def _every_table(result: AnalysisResult) -> dict[str, pd.DataFrame]:
+    tables = {
+        "people": result.people,
+        "repeat_victims": result.repeat_victims,
+        "domestic_repeats": result.domestic_repeats,
+        "exposure": result.exposure,
+        "overlap": result.overlap,
+        "escalation": result.escalation,
+    }
+    tables |= {f"places_{level}": frame for level, frame in result.places.items()}
+    return tables
+
+
+def test_connector_reads_the_same_tables_as_the_driver(
+    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings
+) -> None:
+    start, end = pd.Timestamp("2023-01-01").to_pydatetime(), None
+    ours = read_graph_tables(synthetic_graph, start=start, end=end)
+    theirs = to_pandas(read_tables(spark, test_settings, start=start, end=end, partitions=3))  # type: ignore[arg-type]
+    for table, frame in ours.items():
+        assert len(frame) > 0, table
+        pd.testing.assert_frame_equal(theirs[table], canonical(table, frame), obj=table)
+
+
+def test_spark_engine_gives_the_in_process_run(
+    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings
+) -> None:
+    parameters = AnalysisParameters(seed=3)
+    inprocess = analyse(read_graph_tables(synthetic_graph), _resolved(synthetic_graph, parameters))
+    result = spark_analyse(synthetic_graph, spark, test_settings, parameters)  # type: ignore[arg-type]
+    assert result.parameters == inprocess.parameters
+    assert result.summary == inprocess.summary
+    assert inprocess.summary["people_in_network"] > 100
+    tables = _every_table(result)
+    for name, frame in _every_table(inprocess).items():
+        assert len(frame) > 0, name
+        _compare(tables[name], frame, name)
+    # The measures Spark computed are there, and not all equal.
+    assert result.people["pagerank"].nunique() > 10
+    assert result.people["degree"].max() > 1
+
+
+def _resolved(driver: neo4j.Driver, parameters: AnalysisParameters) -> AnalysisParameters:
+    from dataclasses import replace
+
+    from graphvc.graph_tables import default_as_of
+
+    return replace(parameters, as_of=default_as_of(driver))
+
+
+def test_cli_analyse_engine_spark_stores_the_same_run(
+    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings, tmp_path: Path
+) -> None:
+    env = {
+        "NEO4J_URI": test_settings.uri,
+        "NEO4J_USERNAME": test_settings.neo4j_username,
+        "NEO4J_PASSWORD": test_settings.neo4j_password,
+        "GRAPHVC_HOME": str(test_settings.home),
+        "GRAPHVC_RUNS_DIR": str(tmp_path / "runs"),
+        "GRAPHVC_AUDIT_DIR": str(tmp_path / "audit"),
+    }
+    runner = CliRunner()
+    done = runner.invoke(cli, ["analyse", "--engine", "spark", "--json", "--top", "5"], env=env)
+    assert done.exit_code == 0, done.output
+    spark_report = json.loads(done.stdout)
+    spark_run = list_runs(synthetic_graph)[0]
+    assert spark_run.id == spark_report["run"]
+    spark_people = read_run_table(tmp_path / "runs", spark_run, "people")
+    spark_scores = run_query(
+        synthetic_graph,
+        "MATCH (p:Person) WHERE p.score_rank IS NOT NULL "
+        "RETURN p.id AS id, p.score_rank AS rank, p.score_pagerank AS pagerank ORDER BY id",
+    )
+    done = runner.invoke(cli, ["analyse", "--json", "--top", "5"], env=env)
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    # The run's identity leaves the engine out: the same parameters, the same summary, ranks.
+    assert spark_report["parameters"] == report["parameters"]
+    assert spark_report["summary"] == report["summary"]
+    assert spark_report["top"] == report["top"]
+    run = list_runs(synthetic_graph)[0]
+    assert run.parameters == spark_run.parameters
+    people = read_run_table(tmp_path / "runs", run, "people")
+    assert len(people) > 100
+    _compare(spark_people, people, "stored people")
+    scores = run_query(
+        synthetic_graph,
+        "MATCH (p:Person) WHERE p.score_rank IS NOT NULL "
+        "RETURN p.id AS id, p.score_rank AS rank, p.score_pagerank AS pagerank ORDER BY id",
+    )
+    assert spark_scores["id"].tolist() == scores["id"].tolist()
+    assert spark_scores["rank"].tolist() == scores["rank"].tolist()
+    assert spark_scores["pagerank"].to_numpy() == pytest.approx(
+        scores["pagerank"].to_numpy(), abs=PAGERANK_TOLERANCE
+    )
