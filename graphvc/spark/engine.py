@@ -108,9 +108,8 @@ def spark_analyse(
                 f"driver's ({G.number_of_nodes()} people, {G.number_of_edges()} ties): "
                 "did the graph change while it was read? Run the analysis again"
             )
-        given = measures[["degree", "weighted_degree", "pagerank"]].astype(
-            {"degree": "int64", "weighted_degree": float, "pagerank": float}
-        )
+        # As graphvc.analysis.centrality gives them: floats (a degree may be a strength).
+        given = measures[["degree", "weighted_degree", "pagerank"]].astype(float)
         ranking = rank_people(network, parameters, clock, given=given)
         profiles = profile_people(network, ranking.people, parameters, clock)
         result = complete_run(network, ranking, profiles, parameters, clock)

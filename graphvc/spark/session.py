@@ -58,8 +58,9 @@ def spark_session(
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
-        # Few partitions: the tables of one force are small for Spark's default of 200.
-        .config("spark.sql.shuffle.partitions", "8")
+        # Few partitions: the tables of one force are small for Spark's default of 200, and
+        # each partition is a task whose start costs more than its rows below millions.
+        .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.checkpoint.dir", str(Path(checkpoints)))
     )

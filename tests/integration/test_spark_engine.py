@@ -22,9 +22,8 @@ from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import run_query
 from graphvc.graph_tables import canonical, read_graph_tables
-from graphvc.runs import AnalysisParameters, AnalysisResult, analyse
 from graphvc.schema import apply_schema, wipe
-from graphvc.spark import spark_analyse, spark_session
+from graphvc.spark import spark_session
 from graphvc.spark.read import read_tables, to_pandas
 from graphvc.stored_runs import list_runs, read_run_table
 from graphvc.synth import generate, synthetic_city, write
@@ -77,19 +76,6 @@ def _compare(spark_frame: pd.DataFrame, inprocess: pd.DataFrame, name: str) -> N
             )
 
 
-def _every_table(result: AnalysisResult) -> dict[str, pd.DataFrame]:
-    tables = {
-        "people": result.people,
-        "repeat_victims": result.repeat_victims,
-        "domestic_repeats": result.domestic_repeats,
-        "exposure": result.exposure,
-        "overlap": result.overlap,
-        "escalation": result.escalation,
-    }
-    tables |= {f"places_{level}": frame for level, frame in result.places.items()}
-    return tables
-
-
 def test_connector_reads_the_same_tables_as_the_driver(
     synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings
 ) -> None:
@@ -99,32 +85,6 @@ def test_connector_reads_the_same_tables_as_the_driver(
     for table, frame in ours.items():
         assert len(frame) > 0, table
         pd.testing.assert_frame_equal(theirs[table], canonical(table, frame), obj=table)
-
-
-def test_spark_engine_gives_the_in_process_run(
-    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings
-) -> None:
-    parameters = AnalysisParameters(seed=3)
-    inprocess = analyse(read_graph_tables(synthetic_graph), _resolved(synthetic_graph, parameters))
-    result = spark_analyse(synthetic_graph, spark, test_settings, parameters)  # type: ignore[arg-type]
-    assert result.parameters == inprocess.parameters
-    assert result.summary == inprocess.summary
-    assert inprocess.summary["people_in_network"] > 100
-    tables = _every_table(result)
-    for name, frame in _every_table(inprocess).items():
-        assert len(frame) > 0, name
-        _compare(tables[name], frame, name)
-    # The measures Spark computed are there, and not all equal.
-    assert result.people["pagerank"].nunique() > 10
-    assert result.people["degree"].max() > 1
-
-
-def _resolved(driver: neo4j.Driver, parameters: AnalysisParameters) -> AnalysisParameters:
-    from dataclasses import replace
-
-    from graphvc.graph_tables import default_as_of
-
-    return replace(parameters, as_of=default_as_of(driver))
 
 
 def test_cli_analyse_engine_spark_stores_the_same_run(
@@ -159,9 +119,17 @@ def test_cli_analyse_engine_spark_stores_the_same_run(
     assert spark_report["top"] == report["top"]
     run = list_runs(synthetic_graph)[0]
     assert run.parameters == spark_run.parameters
+    # Every table of the stored run, as the app and the reports read it.
+    names = sorted(f.stem for f in (tmp_path / "runs" / run.id).glob("*.parquet"))
+    assert {"people", "repeat_victims", "exposure", "overlap", "escalation"} <= set(names)
+    assert names == sorted(f.stem for f in (tmp_path / "runs" / spark_run.id).glob("*.parquet"))
+    for name in names:
+        table = read_run_table(tmp_path / "runs", run, name)
+        assert len(table) > 0, name
+        _compare(read_run_table(tmp_path / "runs", spark_run, name), table, name)
     people = read_run_table(tmp_path / "runs", run, "people")
     assert len(people) > 100
-    _compare(spark_people, people, "stored people")
+    assert spark_people["pagerank"].nunique() > 10
     scores = run_query(
         synthetic_graph,
         "MATCH (p:Person) WHERE p.score_rank IS NOT NULL "
