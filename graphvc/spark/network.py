@@ -18,6 +18,7 @@ import pandas as pd
 
 from graphvc.analysis.projections import CO_OFFENDING
 from graphvc.contract import LOCAL_TIME_ZONE, PERPETRATOR_ROLES
+from graphvc.errors import AnalysisError
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
@@ -86,7 +87,7 @@ def person_ties(
             .select("src", "dst", "strength", "layer")
         )
     if not layers:
-        raise ValueError("no tie layer chosen")
+        raise AnalysisError("no tie layer chosen")
     factor = F.create_map(
         *[x for layer, w in tie_weights.items() for x in (F.lit(layer), F.lit(w))]
     )

@@ -20,6 +20,7 @@ import pandas as pd
 from graphvc.config import Settings
 from graphvc.contract import LOCAL_TIME_ZONE, TABLES, read_columns
 from graphvc.db import cypher_dir
+from graphvc.errors import ConfigError
 from graphvc.graph_tables import canonical
 
 if TYPE_CHECKING:
@@ -50,15 +51,15 @@ def table_query(
     --------
     >>> print(table_query("persons", part=1, parts=4).splitlines()[0])
     WITH null AS start, null AS end, 1 AS part, 4 AS parts
-    >>> table_query("incidents", part=0, parts=1, start="x' OR 1=1")
+    >>> table_query("incidents", part=0, parts=1, start="2024-01-01 OR true")
     Traceback (most recent call last):
     ...
-    ValueError: 'x\\' OR 1=1' is not an ISO date-time
+    graphvc.errors.ConfigError: '2024-01-01 OR true' is not an ISO date-time
     """
     literals = []
     for value in (start, end):
         if value is not None and not _ISO.match(value):
-            raise ValueError(f"{value!r} is not an ISO date-time")
+            raise ConfigError(f"{value!r} is not an ISO date-time")
         literals.append("null" if value is None else json.dumps(value))
     head = f"WITH {literals[0]} AS start, {literals[1]} AS end, {int(part)} AS part, {int(parts)} AS parts"
     text = (cypher_dir() / "spark" / f"{table}.cypher").read_text(encoding="utf-8")
