@@ -148,3 +148,33 @@ def test_cli_analyse_engine_spark_stores_the_same_run(
     assert spark_scores["pagerank"].to_numpy() == pytest.approx(
         scores["pagerank"].to_numpy(), abs=PAGERANK_TOLERANCE
     )
+
+
+def test_report_centrality_engine_spark_lists_the_same_people(
+    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings, tmp_path: Path
+) -> None:
+    env = {
+        "NEO4J_URI": test_settings.uri,
+        "NEO4J_USERNAME": test_settings.neo4j_username,
+        "NEO4J_PASSWORD": test_settings.neo4j_password,
+        "GRAPHVC_HOME": str(test_settings.home),
+        "GRAPHVC_RUNS_DIR": str(tmp_path / "runs"),
+        "GRAPHVC_AUDIT_DIR": str(tmp_path / "audit"),
+        "GRAPHVC_REPORTS_DIR": str(tmp_path / "reports"),
+    }
+    folders = {}
+    for engine in ("spark", "inprocess"):
+        out = tmp_path / engine
+        done = CliRunner().invoke(
+            cli, ["report", "centrality", "--out", str(out), "--engine", engine, "--quiet"], env=env
+        )
+        assert done.exit_code == 0, done.output
+        folders[engine] = out / "latest"
+    listed = sorted(p.name for p in folders["inprocess"].glob("*.csv"))
+    assert listed and listed == sorted(p.name for p in folders["spark"].glob("*.csv"))
+    for name in listed:
+        ours = pd.read_csv(folders["inprocess"] / name)
+        theirs = pd.read_csv(folders["spark"] / name)
+        assert list(theirs.columns) == list(ours.columns), name
+        exact = [c for c in ours.columns if c not in APPROXIMATE]
+        pd.testing.assert_frame_equal(theirs[exact], ours[exact], obj=name)
