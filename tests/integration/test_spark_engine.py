@@ -178,3 +178,7 @@ def test_report_centrality_engine_spark_lists_the_same_people(
         assert list(theirs.columns) == list(ours.columns), name
         exact = [c for c in ours.columns if c not in APPROXIMATE]
         pd.testing.assert_frame_equal(theirs[exact], ours[exact], obj=name)
+        for column in set(ours.columns) & set(APPROXIMATE):
+            assert theirs[column].to_numpy() == pytest.approx(
+                ours[column].to_numpy(), abs=APPROXIMATE[column], nan_ok=True
+            ), f"{name}.{column}"
