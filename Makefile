@@ -1,5 +1,6 @@
 # graphvc: the two quickstart commands are `make demo` and `make test`.
-# Each installs what is missing first (a virtualenv in .venv, Neo4j from Maven Central).
+# Each installs what is missing first (a virtualenv in .venv, Neo4j from Maven Central, the
+# Spark engine's Neo4j connector, also from Maven Central).
 # The dev tools are pinned by constraints-dev.txt, so every clone runs the same gates.
 
 PYTHON ?= python3
@@ -18,11 +19,12 @@ REPLACE ?=
 $(BIN)/.installed: pyproject.toml constraints-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints-dev.txt -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -c constraints-dev.txt -e ".[dev,spark]"
 	touch $@
 
 install: $(BIN)/.installed
 	$(BIN)/graphvc neo4j install
+	$(BIN)/graphvc spark install
 
 ## Quickstart 1: start Neo4j, load the demo graph, serve the app on 127.0.0.1.
 demo: install

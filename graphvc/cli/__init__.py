@@ -75,6 +75,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "risk": ("graphvc.cli.risk:risk_group", "Risk of harm in the next period, per person."),
     "backtest": ("graphvc.cli.backtest:backtest_group", "Backtest a prediction against baselines."),
     "resolve": ("graphvc.cli.resolve:resolve_command", "Find records that may be one person."),
+    "spark": ("graphvc.cli.spark:spark_group", "The Spark engine's jars (analyse --engine spark)."),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 import click
 import pandas as pd
@@ -22,8 +23,14 @@ from graphvc.cli._common import (
     open_driver,
     settings_of,
 )
+from graphvc.cli.spark import ENGINE, SPARK_MASTER
 from graphvc.display import plain_table
 from graphvc.runs import obtain_run
+
+if TYPE_CHECKING:
+    from graphvc.config import Settings
+    from graphvc.runs import AnalysisParameters, AnalysisResult
+    from graphvc.stored_runs import StoredRun
 
 __all__ = ["analyse_command"]
 
@@ -47,6 +54,8 @@ _LISTED = ("rank", "priority", "rfg", "betweenness", "harm_pagerank", "community
     help="How many people to list.",
 )
 @JSON_SUMMARY
+@ENGINE
+@SPARK_MASTER
 @click.pass_context
 def analyse_command(
     ctx: click.Context,
@@ -59,6 +68,8 @@ def analyse_command(
     resolve: str,
     top: int,
     as_json: bool,
+    compute_engine: str,
+    spark_master: str | None,
 ) -> None:
     """Run every measure on the graph and write the scores back (score_* properties).
 
@@ -66,6 +77,9 @@ def analyse_command(
     alone, or of incidents and places alone, is analysed as far as it goes (see the summary's
     note). Each cluster of records an analyst confirmed is one person unless --resolve none
     (the people's members column names its records).
+
+    --engine spark computes the run on Apache Spark (local[*], or --spark-master): the same
+    scores and the same stored run (docs/scaling.md says which measure runs where).
     """
     settings = settings_of(ctx)
     asked = analysis_parameters(
@@ -76,17 +90,21 @@ def analyse_command(
         seed=seed,
         weights=weights,
         resolve=resolve,
+        compute_engine=compute_engine,
     )
     with open_driver(settings) as driver:
-        result, _, stored, written = obtain_run(
-            driver,
-            asked,
-            runs_dir=settings.runs_dir,
-            reuse=False,
-            store=True,
-            keep=settings.keep_runs,
-            database=settings.neo4j_database,
-        )
+        if compute_engine == "spark":
+            result, stored, written = _spark_run(driver, settings, asked, spark_master)
+        else:
+            result, _, stored, written = obtain_run(
+                driver,
+                asked,
+                runs_dir=settings.runs_dir,
+                reuse=False,
+                store=True,
+                keep=settings.keep_runs,
+                database=settings.neo4j_database,
+            )
     assert stored is not None, "store=True stores the run"
     parameters = result.parameters
     moment = parameters.moment
@@ -129,3 +147,36 @@ def analyse_command(
     columns = [c for c in _LISTED if c in leaders]
     if len(leaders):
         click.echo(plain_table(leaders[columns]).to_string(index=False))
+
+
+def _spark_run(
+    driver: Any, settings: Settings, parameters: AnalysisParameters, master: str | None
+) -> tuple[AnalysisResult, StoredRun | None, dict[str, int]]:
+    """``analyse --engine spark``: the run computed on a Spark session of ``master``, written
+    back and stored as the in-process engine's is."""
+    from graphvc.spark import spark_obtain_run, spark_session
+
+    active = _active_spark()
+    session = spark_session(settings, master)
+    try:
+        run = spark_obtain_run(
+            driver,
+            session,
+            settings,
+            parameters,
+            runs_dir=settings.runs_dir,
+            keep=settings.keep_runs,
+            database=settings.neo4j_database,
+        )
+    finally:
+        if active is None:  # a session this process had already (a notebook's) stays up
+            session.stop()
+    return run.result, run.stored, run.scored
+
+
+def _active_spark() -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -25,6 +26,7 @@ from graphvc.cli._common import (
     open_driver,
     settings_of,
 )
+from graphvc.cli.spark import ENGINE, SPARK_MASTER
 from graphvc.errors import GraphvcError
 
 __all__ = ["report_group"]
@@ -97,6 +99,8 @@ _QUIET = click.option("--quiet", is_flag=True, help="Print nothing on success; l
 @WEIGHTS
 @RESOLVE
 @_QUIET
+@ENGINE
+@SPARK_MASTER
 @click.pass_context
 def report_centrality_command(
     ctx: click.Context,
@@ -113,6 +117,8 @@ def report_centrality_command(
     weights: str,
     resolve: str,
     quiet: bool,
+    compute_engine: str,
+    spark_master: str | None,
 ) -> None:
     """Write the centrality report: the ranked offenders with every part of their scores
     and since when they are listed, changes since the previous report, who is due for review
@@ -137,7 +143,8 @@ def report_centrality_command(
         resolve=resolve,
     )
     with _log_to_stderr(quiet), open_driver(settings) as driver:
-        folder = centrality_report(
+        report = centrality_report if compute_engine == "inprocess" else _spark_report(spark_master)
+        folder = report(
             driver,
             settings,
             parameters,
@@ -231,3 +238,31 @@ def report_tasking_command(
     if not quiet:
         for folder in written:
             click.echo(str(folder))
+
+
+def _spark_report(master: str | None) -> Any:
+    """``report centrality --engine spark``: as :func:`graphvc.reports.pipeline.centrality_report`,
+    the run analysed now on Spark (:func:`graphvc.spark.spark_analyse`; a stored run is not
+    looked for) and its report written as the in-process engine's."""
+    from graphvc.reports.pipeline import write_audited_report
+    from graphvc.spark import spark_analyse, spark_session
+
+    def report(driver: Any, settings: Any, parameters: Any, out_dir: Path, **options: Any) -> Path:
+        active = _active_spark()
+        session = spark_session(settings, master)
+        try:
+            result = spark_analyse(
+                driver, session, settings, parameters, database=settings.neo4j_database
+            )
+        finally:
+            if active is None:
+                session.stop()
+        return write_audited_report(driver, settings, result, out_dir, **options)
+
+    return report
+
+
+def _active_spark() -> Any:
+    from pyspark.sql import SparkSession
+
+    return SparkSession.getActiveSession()

@@ -133,6 +133,9 @@ class AnalysisParameters:
     weights: str = "strength"
     resolve: str = "confirmed"
     clusters: tuple[tuple[str, ...], ...] | None = None
+    #: Where the run is computed: ``"inprocess"`` or ``"spark"`` (:mod:`graphvc.spark`). Not
+    #: in :meth:`as_dict`, so not part of the run's identity: both engines give the same run.
+    compute_engine: str = "inprocess"
 
     def __post_init__(self) -> None:
         if self.weights not in WEIGHTINGS:
@@ -143,6 +146,8 @@ class AnalysisParameters:
             )
         if self.clusters is not None:
             object.__setattr__(self, "clusters", _sorted_clusters(self.clusters))
+        if self.compute_engine not in ("inprocess", "spark"):
+            raise ConfigError(f"engine {self.compute_engine!r} is not inprocess or spark")
         for name in ("window_days", "repeat_window_days"):
             value = getattr(self, name)
             if not (isinstance(value, int) and value >= 1):

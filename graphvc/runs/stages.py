@@ -199,9 +199,19 @@ def analyse(
         return complete_run(network, ranking, profiles, parameters, clock)
 
 
-def rank_people(network: RunNetwork, parameters: AnalysisParameters, clock: Clock) -> Ranking:
+def rank_people(
+    network: RunNetwork,
+    parameters: AnalysisParameters,
+    clock: Clock,
+    *,
+    given: pd.DataFrame | None = None,
+) -> Ranking:
     """The measure and rank stages: every network measure (:func:`_network_scores`), the RFG
-    scores and the priority of everyone in the network but the victims who never offended."""
+    scores and the priority of everyone in the network but the victims who never offended.
+
+    ``given`` holds network measures computed elsewhere (the Spark engine's degree, weighted
+    degree and PageRank, :mod:`graphvc.spark`), one row per person in the network: its
+    columns are taken as they are, not computed again."""
     tables, incidents, G, _events = network
     involvements = tables["involvements"]
     as_of = parameters.moment
@@ -227,7 +237,7 @@ def rank_people(network: RunNetwork, parameters: AnalysisParameters, clock: Cloc
     if not G.number_of_nodes():
         clock.lap("priority")
         return Ranking(_empty_people(), pd.DataFrame(), parts, exact, offending)
-    measures = _network_scores(G, parameters, exact=exact, harm=harmful, clock=clock)
+    measures = _network_scores(G, parameters, exact=exact, harm=harmful, clock=clock, given=given)
     weights = {part: parameters.priority_weights[part] for part in parts}
     network_parts = measures[[c for c in weights if c != "rfg" and c in measures]].drop(
         index=unranked, errors="ignore"
@@ -411,18 +421,33 @@ def _empty_people() -> pd.DataFrame:
 
 
 def _network_scores(
-    G: nx.Graph, parameters: AnalysisParameters, *, exact: bool, harm: bool, clock: Clock
+    G: nx.Graph,
+    parameters: AnalysisParameters,
+    *,
+    exact: bool,
+    harm: bool,
+    clock: Clock,
+    given: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The network measures of every person in ``G``: degree, weighted degree, betweenness,
     PageRank, harm PageRank (when ``harm``: some tie is offending), eigenvector, k-core and
-    community. With ``parameters.weights == "none"`` every tie counts as one: the strength
+    community, those in ``given`` (degree, weighted degree, PageRank: the Spark engine's) taken
+    from it. With ``parameters.weights == "none"`` every tie counts as one: the strength
     (``weight``) and cost (``distance``) of a tie are read by no measure, so weighted degree is
     the degree. Harm PageRank keeps its harm: harm is what it measures, not a tie's strength."""
     strength, cost = ("weight", "distance") if parameters.weights == "strength" else (None, None)
+    # Measures computed elsewhere read the ties' strengths; unweighted, they are computed here.
+    known = pd.DataFrame() if given is None or strength is None else given
+
+    def measure(name: str, compute: Any) -> pd.Series:
+        return known[name].rename(name) if name in known else compute()
+
     network = pd.DataFrame(
         {
-            "degree": centrality.degree(G),
-            "weighted_degree": centrality.degree(G, weight=strength),
+            "degree": measure("degree", lambda: centrality.degree(G)),
+            "weighted_degree": measure(
+                "weighted_degree", lambda: centrality.degree(G, weight=strength)
+            ),
             "betweenness": centrality.betweenness(
                 G,
                 weight=cost,
@@ -433,7 +458,7 @@ def _network_scores(
         }
     )
     clock.lap("betweenness")
-    network["pagerank"] = centrality.pagerank(G, weight=strength)
+    network["pagerank"] = measure("pagerank", lambda: centrality.pagerank(G, weight=strength))
     if harm:
         network = network.join(harm_pagerank(G)[["harm_pagerank"]])
     network["eigenvector"] = centrality.eigenvector(G, weight=strength, engine=parameters.engine)
