@@ -34,6 +34,7 @@ from graphvc.errors import ServerError
 __all__ = [
     "NEO4J_VERSION",
     "ServerStatus",
+    "copy_dependencies",
     "ensure_running",
     "import_database",
     "install",
@@ -155,24 +156,23 @@ def _writable_root(settings: Settings, paths: _Paths) -> None:
         ) from None
 
 
-def install(settings: Settings) -> Path:
-    """Fetch the Neo4j jars with Maven into ``GRAPHVC_HOME`` (a no-op once done).
+def copy_dependencies(pom_source: Path, root: Path, lib: Path, *, what: str) -> None:
+    """Copy the runtime dependencies of the Maven project ``pom_source`` from Maven Central
+    into the folder ``lib`` (replacing it), through a staging folder in ``root`` so that a
+    fetch that fails half-way leaves no half folder. The Neo4j server and the Spark engine's
+    connector are fetched so.
 
-    Returns the folder of jars.
+    Raises :class:`ServerError` naming ``what`` when Maven is missing or cannot fetch it.
     """
-    paths = _paths(settings)
-    if paths.installed_marker.exists():
-        return paths.lib
-    _require_java()
     mvn = shutil.which("mvn")
     if mvn is None:
         raise ServerError(
-            "Maven is needed to fetch Neo4j from Maven Central, and `mvn` is not on PATH"
+            f"Maven is needed to fetch {what} from Maven Central; `mvn` is not on PATH"
         )
-    _writable_root(settings, paths)
-    pom = paths.root / "pom.xml"
-    shutil.copyfile(_POM, pom)
-    staging = paths.root / "lib.partial"
+    root.mkdir(parents=True, exist_ok=True)
+    pom = root / "pom.xml"
+    shutil.copyfile(pom_source, pom)
+    staging = root / f"{lib.name}.partial"
     shutil.rmtree(staging, ignore_errors=True)
     command = [
         mvn,
@@ -187,11 +187,22 @@ def install(settings: Settings) -> Path:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
-        raise ServerError(
-            f"Maven could not fetch org.neo4j:neo4j:{NEO4J_VERSION}: {' | '.join(tail)}"
-        )
-    shutil.rmtree(paths.lib, ignore_errors=True)
-    staging.rename(paths.lib)
+        raise ServerError(f"Maven could not fetch {what}: {' | '.join(tail)}")
+    shutil.rmtree(lib, ignore_errors=True)
+    staging.rename(lib)
+
+
+def install(settings: Settings) -> Path:
+    """Fetch the Neo4j jars with Maven into ``GRAPHVC_HOME`` (a no-op once done).
+
+    Returns the folder of jars.
+    """
+    paths = _paths(settings)
+    if paths.installed_marker.exists():
+        return paths.lib
+    _require_java()
+    _writable_root(settings, paths)
+    copy_dependencies(_POM, paths.root, paths.lib, what=f"org.neo4j:neo4j:{NEO4J_VERSION}")
     paths.installed_marker.write_text(NEO4J_VERSION)
     return paths.lib
 

@@ -9,12 +9,10 @@ and :func:`installed_jars` lists them for ``spark.jars``: nothing is fetched whi
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 from graphvc.config import Settings
-from graphvc.errors import ServerError
+from graphvc.localserver import copy_dependencies
 
 __all__ = ["CONNECTOR_VERSION", "install", "installed_jars"]
 
@@ -38,30 +36,9 @@ def install(settings: Settings) -> Path:
     marker = lib / ".installed"
     if marker.exists():
         return lib
-    mvn = shutil.which("mvn")
-    if mvn is None:
-        raise ServerError("Maven is needed to fetch the Spark engine's jars; `mvn` is not on PATH")
-    lib.parent.mkdir(parents=True, exist_ok=True)
-    pom = lib.parent / "pom.xml"
-    shutil.copyfile(_POM, pom)
-    staging = lib.parent / "jars.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    command = [
-        mvn,
-        "-B",
-        "-q",
-        "-f",
-        str(pom),
-        "dependency:copy-dependencies",
-        f"-DoutputDirectory={staging}",
-        "-DincludeScope=runtime",
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
-        raise ServerError(f"Maven could not fetch the Spark engine's jars: {' | '.join(tail)}")
-    shutil.rmtree(lib, ignore_errors=True)
-    staging.rename(lib)
+    copy_dependencies(
+        _POM, lib.parent, lib, what=f"the Neo4j Connector for Apache Spark {CONNECTOR_VERSION}"
+    )
     marker.write_text(CONNECTOR_VERSION)
     return lib
 
