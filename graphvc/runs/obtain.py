@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,7 +58,9 @@ __all__ = [
     "obtain_run",
     "read_run_input",
     "record_run",
+    "resolved_parameters",
     "stored_result",
+    "widest_window",
 ]
 
 log = logging.getLogger(__name__)
@@ -274,19 +275,29 @@ def read_run_input(
     gives on the whole graph, while ``summary["incidents"]`` and the run's ``tables`` leave
     out incidents on or after ``as_of``.
     """
+    parameters = resolved_parameters(driver, parameters, database=database)
+    start, end = widest_window(parameters)
+    return parameters, read_graph_tables(driver, start=start, end=end, database=database)
+
+
+def resolved_parameters(
+    driver: neo4j.Driver, parameters: AnalysisParameters | None = None, *, database: str = "neo4j"
+) -> AnalysisParameters:
+    """``parameters`` (None: the defaults) with what the graph decides filled in: ``as_of``
+    (:func:`graphvc.graph_tables.default_as_of`) and, with ``resolve`` "confirmed", the
+    confirmed identities (:func:`graphvc.identity.confirmed_clusters`)."""
     parameters = parameters or AnalysisParameters()
     if parameters.as_of is None:
         parameters = replace(parameters, as_of=default_as_of(driver, database=database))
     if parameters.resolve == "confirmed" and parameters.clusters is None:
         clusters = confirmed_clusters(driver, database=database)
         parameters = replace(parameters, clusters=tuple(map(tuple, clusters)))
-    start, end = _widest(parameters.windows().values())
-    return parameters, read_graph_tables(driver, start=start, end=end, database=database)
+    return parameters
 
 
-def _widest(windows: Iterable[Mapping[str, str | None]]) -> tuple[datetime | None, datetime]:
-    """The window holding every one of ``windows`` (a start None is open)."""
-    bounds = list(windows)
+def widest_window(parameters: AnalysisParameters) -> tuple[datetime | None, datetime]:
+    """The window holding every window of ``parameters`` (a start None is open)."""
+    bounds = list(parameters.windows().values())
     start = None
     if all(window["start"] is not None for window in bounds):
         start = min(pd.Timestamp(str(window["start"])) for window in bounds).to_pydatetime()

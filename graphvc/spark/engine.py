@@ -14,20 +14,22 @@ apart.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import neo4j
-import pandas as pd
 
 from graphvc.analysis.events import harm_once, rolling_window
 from graphvc.config import Settings
 from graphvc.errors import AnalysisError
-from graphvc.graph_tables import default_as_of
-from graphvc.identity.decisions import confirmed_clusters
-from graphvc.runs.obtain import ANALYSED_NOW, Run, record_run
+from graphvc.runs.obtain import (
+    ANALYSED_NOW,
+    Run,
+    record_run,
+    resolved_parameters,
+    widest_window,
+)
 from graphvc.runs.parameters import AnalysisParameters
 from graphvc.runs.stages import (
     AnalysisResult,
@@ -47,15 +49,6 @@ if TYPE_CHECKING:
 __all__ = ["spark_analyse", "spark_obtain_run"]
 
 log = logging.getLogger(__name__)
-
-
-def _widest(parameters: AnalysisParameters) -> tuple[datetime | None, datetime]:
-    windows = list(parameters.windows().values())
-    start = None
-    if all(w["start"] is not None for w in windows):
-        start = min(pd.Timestamp(str(w["start"])) for w in windows).to_pydatetime()
-    end = max(pd.Timestamp(str(w["end"])) for w in windows).to_pydatetime()
-    return start, end
 
 
 def spark_analyse(
@@ -81,12 +74,7 @@ def spark_analyse(
     on who is in the network or on how many ties there are (a load running meanwhile).
     """
     clock = Clock()
-    parameters = parameters or AnalysisParameters()
-    if parameters.as_of is None:
-        parameters = replace(parameters, as_of=default_as_of(driver, database=database))
-    if parameters.resolve == "confirmed" and parameters.clusters is None:
-        clusters = confirmed_clusters(driver, database=database)
-        parameters = replace(parameters, clusters=tuple(map(tuple, clusters)))
+    parameters = resolved_parameters(driver, parameters, database=database)
     if parameters.merged_clusters:
         # Spark's projection reads the records as loaded; merging them there is not built.
         raise AnalysisError(
@@ -94,7 +82,7 @@ def spark_analyse(
             "which the Spark engine does not do yet: run with --resolve none, or with "
             "--engine inprocess"
         )
-    start, end = _widest(parameters)
+    start, end = widest_window(parameters)
     frames = {
         table: frame.cache()
         for table, frame in read_tables(
