@@ -32,6 +32,7 @@ from graphvc.stored_runs import StoredRun, list_runs, read_run_columns, read_run
 
 __all__ = [
     "LISTED",
+    "PEOPLE_FILTERED_BY",
     "WARM_UP_THREAD",
     "boroughs",
     "counts",
@@ -42,6 +43,7 @@ __all__ = [
     "map_outlines",
     "overview_by_month",
     "overview_tables",
+    "people_filter_keys",
     "report_people",
     "reports",
     "reports_dir",
@@ -56,6 +58,8 @@ __all__ = [
 WARM_UP_THREAD = "graphvc-warm-up"
 #: How many people the dangerous people page lists at first (and the warm-up reads).
 LISTED = 20
+#: The columns of a run's people table its list's filters read (those the run has).
+PEOPLE_FILTERED_BY = ("borough_name", "ward_name", "last_offence_at", "last_offending")
 
 
 @st.cache_resource
@@ -120,6 +124,14 @@ def run_columns(run_id: str, name: str) -> tuple[str, ...]:
     """The columns of table ``name`` of stored run ``run_id`` (a run stored before a column
     was added lacks it)."""
     return read_run_columns(settings().runs_dir, run_id, name)
+
+
+def people_filter_keys(run_id: str) -> pd.DataFrame:
+    """The whole people list of stored run ``run_id``, only the columns its filters read
+    (:data:`PEOPLE_FILTERED_BY`): the filters pick from everyone, not the first rows."""
+    present = run_columns(run_id, "people")
+    chosen = tuple(c for c in PEOPLE_FILTERED_BY if c in present)
+    return run_table(run_id, "people", columns=chosen)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -203,6 +215,7 @@ def warm_up() -> threading.Thread:
                 overview_by_month(newest.id, None)
                 listed = run_table(newest.id, "people", rows=min(LISTED, newest.ranked))
                 list_proportionality(newest.id, tuple(listed.index))
+                people_filter_keys(newest.id)
 
     thread = threading.Thread(target=read, name=WARM_UP_THREAD, daemon=True)
     add_script_run_ctx(thread, get_script_run_ctx())

@@ -416,7 +416,9 @@ def test_dangerous_people_list_parts_and_proportionality(open_page: OpenPage) ->
     at = open_page("people")
     # The list in plain language: scores to three figures (their sums within the rounding).
     ranked = at.dataframe[0].value.set_index("Person")
-    scores = ranked.drop(columns=["Victim–offender class", "Escalated to knife or gun"])
+    scores = ranked.drop(
+        columns=["Borough", "Ward", "Victim–offender class", "Escalated to knife or gun"]
+    )
     scores = scores.map(lambda text: float("nan") if text == "—" else float(text.replace(",", "")))
     # Co-offending (offenders and suspects): P1 joins P2 (I1), P3 (I2) and P6 (I5); the
     # associations add P9 (family of P7), and P4 (partner of P5), who is not ranked: only

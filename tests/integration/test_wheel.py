@@ -72,9 +72,11 @@ def test_the_wheel_carries_the_app_the_cypher_library_and_the_server_recipe(
     site = next((installed.parent / "lib").glob("python3*/site-packages/graphvc"))
     assert (site / "app" / "main.py").is_file()
     assert sorted(p.name for p in (site / "app" / "views").glob("*.py")) == [
+        "alerts.py",
         "audit.py",
         "cypher.py",
         "explorer.py",
+        "identities.py",
         "overview.py",
         "people.py",
         "performance.py",
@@ -85,6 +87,7 @@ def test_the_wheel_carries_the_app_the_cypher_library_and_the_server_recipe(
     ]
     assert (site / "_cypher" / "schema.cypher").is_file()
     assert (site / "localserver" / "pom.xml").is_file()
+    assert (site / "spark" / "pom.xml").is_file()
     assert (site / "py.typed").is_file()
 
 

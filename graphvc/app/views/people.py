@@ -17,8 +17,6 @@ from graphvc.stored_runs import StoredRun
 __all__ = ["main"]
 
 RAW = ["recency_days", "frequency", "gravity", "betweenness", "harm_pagerank", "degree"]
-#: The columns the list's filters read, those the run's people table has.
-FILTERED_BY = ("borough_name", "ward_name", "last_offence_at", "last_offending")
 CONTEXT = [
     "borough_name",
     "ward_name",
@@ -129,12 +127,7 @@ def filtered_list(run: StoredRun, top: int) -> pd.DataFrame:
     their main place, date of their last offence). The filters read the whole list (a few
     columns of it), so "Lambeth" lists Lambeth's first ``top``, not those of the first
     ``top`` of London who are in Lambeth; unfiltered, only the first ``top`` rows are read."""
-    present = guarded(lambda: data.run_columns(run.id, "people"))
-    keys = guarded(
-        lambda: data.run_table(
-            run.id, "people", columns=tuple(c for c in FILTERED_BY if c in present)
-        )
-    )
+    keys = guarded(lambda: data.people_filter_keys(run.id))
     st.caption(
         "Borough and ward: where most of the person's incidents in the run's window took place."
     )
