@@ -360,10 +360,8 @@ def read_run_table(
 
     Raises :class:`RunError` naming the file when the run's folder or table is missing.
     """
-    if name not in RUN_TABLES:
-        raise RunError(f"{name!r} is not a table of a stored run ({', '.join(RUN_TABLES)})")
-    identity = run if isinstance(run, str) else run.id
-    path = runs_dir / identity / f"{name}.parquet"
+    path = _table_path(runs_dir, run, name)
+    identity = path.parent.name
     if not path.is_file():
         raise RunError(
             f"run {identity} has no {path}: the app reads the runs folder graphvc analyse "
@@ -389,13 +387,17 @@ def read_run_table(
     return frame
 
 
+def _table_path(runs_dir: Path, run: StoredRun | str, name: str) -> Path:
+    """The file of table ``name`` of ``run``; :class:`RunError` when no run has that table."""
+    if name not in RUN_TABLES:
+        raise RunError(f"{name!r} is not a table of a stored run ({', '.join(RUN_TABLES)})")
+    return runs_dir / (run if isinstance(run, str) else run.id) / f"{name}.parquet"
+
+
 def read_run_columns(runs_dir: Path, run: StoredRun | str, name: str) -> tuple[str, ...]:
     """The columns of table ``name`` of ``run`` (not its index), read from the file's schema
     alone; :class:`RunError` as :func:`read_run_table`."""
-    if name not in RUN_TABLES:
-        raise RunError(f"{name!r} is not a table of a stored run ({', '.join(RUN_TABLES)})")
-    identity = run if isinstance(run, str) else run.id
-    path = runs_dir / identity / f"{name}.parquet"
+    path = _table_path(runs_dir, run, name)
     try:
         schema = pq.read_schema(path)
     except (OSError, pa.ArrowException) as e:

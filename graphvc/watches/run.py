@@ -137,7 +137,8 @@ def run_watch(
         alerts=list(fresh.values()),
         database=database,
     )
-    made = [alert for alert in fresh.values() if alert["id"] in set(created)]
+    recorded = set(created)
+    made = [alert for alert in fresh.values() if alert["id"] in recorded]
     return {
         "name": watch.name,
         "owner": watch.owner,
