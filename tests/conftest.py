@@ -131,3 +131,15 @@ def empty_graph(neo4j_driver: neo4j.Driver, test_settings: Settings) -> neo4j.Dr
     wipe(neo4j_driver, database=test_settings.neo4j_database)
     apply_schema(neo4j_driver, database=test_settings.neo4j_database)
     return neo4j_driver
+
+
+@pytest.fixture(scope="session")
+def spark(test_settings: Settings) -> Iterator[object]:
+    """The suite's one local Spark session (its start, a JVM's, is most of a Spark test's
+    time), the connector's jars cached in the test server's home. Imported here, not above:
+    the suite runs without pyspark until a Spark test asks for it."""
+    from graphvc.spark import spark_session
+
+    session = spark_session(test_settings, "local[2]")
+    yield session
+    session.stop()

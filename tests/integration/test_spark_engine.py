@@ -4,14 +4,13 @@ server: every table of the run the same as the in-process engine's.
 Exact for counts, ranks, the table measures, betweenness and communities (the same functions
 on the same network, on the driver); PageRank (summed in another order by Spark's joins)
 within ``PAGERANK_TOLERANCE``, eigenvector (ARPACK's random start) within
-``EIGENVECTOR_TOLERANCE``. One Spark
-session serves the module (its start is most of the module's time).
+``EIGENVECTOR_TOLERANCE``. The suite's one Spark
+session (``spark``, ``tests/conftest.py``) serves it.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import neo4j
@@ -24,7 +23,6 @@ from graphvc.config import Settings
 from graphvc.db import run_query
 from graphvc.graph_tables import canonical, read_graph_tables
 from graphvc.schema import apply_schema, wipe
-from graphvc.spark import spark_session
 from graphvc.spark.read import read_tables, to_pandas
 from graphvc.stored_runs import list_runs, read_run_table
 from graphvc.synth import generate, synthetic_city, write
@@ -55,14 +53,6 @@ def synthetic_graph(
     apply_schema(empty_graph)
     load_folder(empty_graph, data)
     return empty_graph
-
-
-@pytest.fixture(scope="module")
-def spark(test_settings: Settings) -> Iterator[object]:
-    """One local Spark session for the module, its jars cached in the test server's home."""
-    session = spark_session(test_settings, "local[2]")
-    yield session
-    session.stop()
 
 
 def _compare(spark_frame: pd.DataFrame, inprocess: pd.DataFrame, name: str) -> None:
