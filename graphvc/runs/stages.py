@@ -13,13 +13,12 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, get_args
 
 import networkx as nx
 import pandas as pd
 
-from graphvc.analysis import centrality, communities, continuum, exposure, overlap, places, priority
-from graphvc.analysis import repeat_victims as repeats
+from graphvc.analysis import centrality, communities, exposure, priority
 from graphvc.analysis.events import harm_once, incident_harm, person_incidents, rolling_window
 from graphvc.analysis.harm import harm_pagerank
 from graphvc.analysis.projections import CO_OFFENDING, person_network
@@ -27,6 +26,7 @@ from graphvc.contract import PERPETRATOR_ROLES
 from graphvc.errors import AnalysisError
 from graphvc.graph_tables import canonical
 from graphvc.identity.merge import cluster_members, merge_people
+from graphvc.runs.measures import InProcessMeasures, PlaceLevel, TableMeasures
 from graphvc.runs.parameters import AnalysisParameters
 
 __all__ = [
@@ -205,24 +205,25 @@ def rank_people(
     clock: Clock,
     *,
     given: pd.DataFrame | None = None,
+    table_measures: TableMeasures | None = None,
 ) -> Ranking:
     """The measure and rank stages: every network measure (:func:`_network_scores`), the RFG
     scores and the priority of everyone in the network but the victims who never offended.
 
     ``given`` holds network measures computed elsewhere (the Spark engine's degree, weighted
     degree and PageRank, :mod:`graphvc.spark`), one row per person in the network: its
-    columns are taken as they are, not computed again."""
-    tables, incidents, G, _events = network
-    involvements = tables["involvements"]
+    columns are taken as they are, not computed again. ``table_measures`` computes the table
+    measures (default: :class:`~graphvc.runs.measures.InProcessMeasures` on ``network``'s
+    tables)."""
+    table_measures = table_measures or _measures(network)
+    G = network.graph
     as_of = parameters.moment
     # Victims keep their place in the network (for others' scores) but are never scored.
-    unranked = overlap.absolute_victims(incidents, involvements, end=as_of)
+    unranked = table_measures.absolute_victims(end=as_of)
     clock.lap("person_network")
 
     exact = G.number_of_nodes() <= EXACT_BETWEENNESS_LIMIT
-    rfg = priority.rfg_scores(
-        incidents, involvements, as_of=as_of, window_days=parameters.window_days
-    )
+    rfg = table_measures.rfg_scores(as_of=as_of, window_days=parameters.window_days)
     # Harm PageRank and RFG read offending; with co-offending left out, harm PageRank has
     # no harmful tie to walk along.
     offending = len(rfg) > 0
@@ -253,27 +254,29 @@ def rank_people(
 
 
 def profile_people(
-    network: RunNetwork, ranked: pd.DataFrame, parameters: AnalysisParameters, clock: Clock
+    network: RunNetwork,
+    ranked: pd.DataFrame,
+    parameters: AnalysisParameters,
+    clock: Clock,
+    *,
+    table_measures: TableMeasures | None = None,
 ) -> Profiles:
     """The profile stage: escalation (all history), network exposure and the victim-offender
     overlap, joined to the ``ranked`` people (a new table: ``ranked`` is left as it is), who
-    stay in rank order."""
+    stay in rank order. ``table_measures`` as :func:`rank_people` takes it."""
+    table_measures = table_measures or _measures(network)
     tables, incidents, G, _events = network
     involvements = tables["involvements"]
     as_of = parameters.moment
     start, end = rolling_window(as_of, parameters.window_days)
-    escalation = continuum.escalation_profile(incidents, involvements, end=as_of)
+    escalation = table_measures.escalation_profile(end=as_of)
     clock.lap("continuum")
     exposed = exposure.network_exposure(G, incidents, involvements, start=start, end=end)
     if incidents.empty:  # exposure to victims is undefined without incidents
         exposed = exposed.iloc[0:0]
     clock.lap("exposure")
-    overlapping = overlap.victim_offender_overlap(
-        incidents,
-        involvements,
-        as_of=as_of,
-        window_days=parameters.window_days,
-        cut=parameters.overlap_cut,
+    overlapping = table_measures.victim_offender_overlap(
+        as_of=as_of, window_days=parameters.window_days, cut=parameters.overlap_cut
     )
     clock.lap("overlap")
 
@@ -295,7 +298,7 @@ def profile_people(
         )
         # Each person's main ward and borough in the window (the list's place filters).
         people = people.join(
-            places.main_places(incidents, involvements, tables["locations"], start=start, end=end),
+            table_measures.main_places(start=start, end=end),
             how="left",
         )
         if parameters.merged_clusters:  # which records each merged person stands for
@@ -317,24 +320,25 @@ def complete_run(
     profiles: Profiles,
     parameters: AnalysisParameters,
     clock: Clock,
+    *,
+    table_measures: TableMeasures | None = None,
 ) -> AnalysisResult:
     """The last stage: repeat and domestic victims, the harm of places at every level, and
-    the run's summary; the result of the run, its ``timings`` those of ``clock``."""
-    tables, incidents, G, events = network
-    involvements, locations = tables["involvements"], tables["locations"]
+    the run's summary; the result of the run, its ``timings`` those of ``clock``.
+    ``table_measures`` as :func:`rank_people` takes it."""
+    table_measures = table_measures or _measures(network)
+    tables, _incidents, G, events = network
     as_of = parameters.moment
     start, end = rolling_window(as_of, parameters.window_days)
-    victims = repeats.repeat_victims(
-        incidents, involvements, as_of=as_of, window_days=parameters.repeat_window_days
-    )
-    domestic = repeats.domestic_repeats(incidents, involvements, end=as_of)
+    victims = table_measures.repeat_victims(as_of=as_of, window_days=parameters.repeat_window_days)
+    domestic = table_measures.domestic_repeats(end=as_of)
     clock.lap("victims")
     place_tables = {
-        level: places.place_harm(incidents, locations, level=level, start=start, end=end)
-        for level in ("location", "ward", "borough")
+        level: table_measures.place_harm(level=level, start=start, end=end)
+        for level in get_args(PlaceLevel)
     }
-    repeated = places.repeat_locations(
-        incidents, locations, as_of=as_of, window_days=parameters.repeat_window_days
+    repeated = table_measures.repeat_locations(
+        as_of=as_of, window_days=parameters.repeat_window_days
     )
     place_tables["location"]["repeat_incidents"] = (
         repeated["incidents"].reindex(place_tables["location"].index).astype("Int64")
@@ -412,6 +416,11 @@ def _summary(
         parts = ", ".join(ranking.parts)
         summary["note"] = f"no offender or suspect in the window: the priority uses {parts} only"
     return summary
+
+
+def _measures(network: RunNetwork) -> TableMeasures:
+    """The in-process engine's table measures on ``network``'s tables."""
+    return InProcessMeasures(network.tables, network.incidents)
 
 
 def _empty_people() -> pd.DataFrame:
