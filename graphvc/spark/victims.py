@@ -29,7 +29,7 @@ import pandas as pd
 from graphvc.analysis.events import DateLike, _timestamp, rolling_window
 from graphvc.analysis.overlap import OVERLAP_CLASSES
 from graphvc.analysis.priority import _weights
-from graphvc.contract import PERPETRATOR_ROLES
+from graphvc.contract import PERPETRATOR_ROLES, ROLES
 from graphvc.errors import AnalysisError
 
 if TYPE_CHECKING:
@@ -48,11 +48,6 @@ __all__ = [
 _DATETIME = "datetime64[us]"
 _DAY = 86_400.0  # seconds
 _SECOND_US = 1e6  # microseconds
-
-
-def _moment(value: DateLike, name: str) -> pd.Timestamp:
-    """``value`` as the in-process measures read it (London wall-clock time)."""
-    return _timestamp(value, name)
 
 
 def _at(stamp: pd.Timestamp) -> Column:
@@ -83,9 +78,14 @@ def _person_incidents(
     """One row per (person, incident) with the person in one of ``roles``: ``person_id``,
     ``incident_id``, ``occurred_at`` and ``harm``, as
     :func:`graphvc.analysis.events.person_incidents` (a person without an id is left out, as
-    pandas' grouping leaves them out)."""
+    pandas' grouping leaves them out). Raises :class:`AnalysisError` for a role not in the
+    contract, as the in-process measures do."""
     from pyspark.sql import functions as F
 
+    roles = tuple(roles)
+    for role in roles:
+        if role not in ROLES:
+            raise AnalysisError(f"role {role!r} is not one of {', '.join(ROLES)}")
     taking_part = (
         involvements.filter(F.col("role").isin(*roles) & F.col("person_id").isNotNull())
         .select("person_id", "incident_id")
@@ -96,9 +96,9 @@ def _person_incidents(
 
 def _numpy_sum(values: Column, *, grouped: bool) -> Column:
     """The sum of each array of ``values`` (doubles, in order) as pandas sums them:
-    ``grouped``, a group's sum (pandas sums the groups of rows sorted by group with
-    ``numpy.add.reduceat``: the first value plus the pairwise sum of the rest), else a
-    column's (``numpy.add.reduce``: the pairwise sum of all).
+    ``grouped``, a group's sum (pandas 3.1 sums the groups of rows sorted by group, as
+    ``harm_by``'s are, with ``numpy.add.reduceat``: the first value plus the pairwise sum of
+    the rest), else a column's (``numpy.add.reduce``: the pairwise sum of all).
 
     Spark's ``sum`` adds in the order rows arrive, which differs in the last bits where
     harms have fractions; numpy's pairwise summation is not a Spark SQL function, so numpy
@@ -189,7 +189,7 @@ def absolute_victims(
     """
     from pyspark.sql import functions as F
 
-    before = _within(incidents, None, None if end is None else _moment(end, "end"))
+    before = _within(incidents, None, None if end is None else _timestamp(end, "end"))
     victims = _person_incidents(before, involvements, ("victim",)).select("person_id")
     offenders = _person_incidents(before, involvements, PERPETRATOR_ROLES).select("person_id")
     never = victims.distinct().join(offenders.distinct(), "person_id", "left_anti")
@@ -381,8 +381,8 @@ def domestic_repeats(
         raise AnalysisError(f"window_days={window_days!r} must be a positive number of days")
     table = _within(
         incidents,
-        None if start is None else _moment(start, "start"),
-        None if end is None else _moment(end, "end"),
+        None if start is None else _timestamp(start, "start"),
+        None if end is None else _timestamp(end, "end"),
     )
     domestic = table.filter((F.col("category") == "domestic_abuse") | F.col("domestic"))
     victims = _person_incidents(domestic, involvements, ("victim",)).withColumnRenamed(

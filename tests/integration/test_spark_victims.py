@@ -166,7 +166,7 @@ def _check_all(tables: dict[str, Any], as_of: str, window_days: float) -> dict[s
 
 
 @pytest.mark.parametrize(
-    ("as_of", "window_days"), [("2025-06-01", 730), ("2024-03-15T12:30:00", 90.5)]
+    ("as_of", "window_days"), [("2025-06-01", 730), ("2024-07-15T12:30:00+00:00", 90.5)]
 )
 def test_the_synthetic_city_the_same_in_both_engines(
     city: dict[str, Any], as_of: str, window_days: float
@@ -209,6 +209,8 @@ def test_options_checked_as_in_process(edges: dict[str, Any]) -> None:
         victims.repeat_victims(incidents, involvements, as_of="2025-01-01", min_count=1)
     with pytest.raises(AnalysisError, match="window_days=0"):
         victims.domestic_repeats(incidents, involvements, window_days=0)
+    with pytest.raises(AnalysisError, match="role 'victims' is not one of"):
+        victims.rfg_scores(incidents, involvements, as_of="2025-01-01", roles=["victims"])
     with pytest.raises(AnalysisError, match="are all 0"):
         victims.rfg_scores(
             incidents,
