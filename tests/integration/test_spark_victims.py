@@ -19,7 +19,7 @@ from graphvc.analysis import repeat_victims as repeats
 from graphvc.analysis.events import incident_harm
 from graphvc.errors import AnalysisError
 from graphvc.spark import victims
-from graphvc.spark.events import spark_table
+from graphvc.spark.events import filled_incidents, spark_table
 from graphvc.synth import generate, synthetic_city
 
 #: harm_share's relative tolerance where harms have fractions (numpy's pairwise total).
@@ -220,3 +220,21 @@ def test_options_checked_as_in_process(edges: dict[str, Any]) -> None:
             frequency_weight=0,
             gravity_weight=0,
         )
+
+
+def test_incidents_filled_by_spark_read_as_filled_in_process(spark: Any) -> None:
+    """The lead's way in: the incidents filled in Spark (``filled_incidents``), I8's harm
+    and category left empty for the harm table to fill, as the in-process engine fills them."""
+    missing = EDGES_INCIDENTS["incident_id"] == "I8"
+    raw = EDGES_INCIDENTS.assign(
+        occurred_at=pd.to_datetime(EDGES_INCIDENTS["occurred_at"]),
+        harm=EDGES_INCIDENTS["harm"].mask(missing),
+        category=EDGES_INCIDENTS["category"].mask(missing),
+    )
+    incidents = filled_incidents(spark_table(spark, raw))
+    involvements = spark_table(spark, EDGES_INVOLVEMENTS)
+    options = {"as_of": "2025-01-01", "window_days": 365}
+    found = victims.victim_offender_overlap(incidents, involvements, **options)
+    expected = overlap.victim_offender_overlap(raw, EDGES_INVOLVEMENTS, **options)
+    _same(found, expected)
+    assert expected.loc["E", "harm_caused"] == 365.0  # I8's harm, from the harm table
