@@ -1,40 +1,44 @@
 """The Spark engine's write-back through the Neo4j connector (:mod:`graphvc.spark.write`)
 against the test server: every ``score_*`` property and ``scored_at`` stamp of every node the
-same as the driver's write-back sets, of the same types, and stale scores cleared alike.
+same as the driver's write-back sets, of the same types; the scores of earlier runs cleared and
+those of a failed run withdrawn alike.
 
 The oracle is the in-process write-back (:func:`graphvc.scores.write_scores`,
-:func:`graphvc.runs.obtain_run`) on the same graph: of the same run's scores, exact; of the
-Spark engine's own run, within the engine test's tolerances (PageRank and weighted degree
-summed in another order, eigenvector from ARPACK's random start).
+:func:`graphvc.runs.obtain_run`) of the same run on the same graph: exact. The Spark engine's
+whole run (``spark_obtain_run``, its own PageRank) is compared with the in-process run's, scores
+on the nodes included, by ``tests/integration/test_spark_engine.py``.
 """
 
 from __future__ import annotations
 
-import math
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import neo4j
+import pandas as pd
 import pytest
 
 from graphvc.config import Settings
 from graphvc.db import cypher_dir
-from graphvc.errors import DatabaseError
-from graphvc.runs import obtain_run
+from graphvc.errors import DatabaseError, RunError
+from graphvc.runs import obtain_run, record_run
 from graphvc.schema import apply_schema, wipe
-from graphvc.scores import PERSON_SCORES, PLACE_SCORES, withdraw_scores, write_scores
-from graphvc.spark import spark_obtain_run
+from graphvc.scores import (
+    PERSON_SCORES,
+    PLACE_SCORES,
+    ScoreTarget,
+    withdraw_scores,
+    write_scores,
+)
 from graphvc.spark.write import connector_writer, write_query
 from graphvc.stored_runs import list_runs
 from graphvc.synth import generate, synthetic_city, write
 from loaders.folder import load_folder
 
-#: The scores compared within a tolerance between the engines' runs (as
-#: tests/integration/test_spark_engine.py compares their tables); every other is exact.
-APPROXIMATE = {"score_pagerank": 1e-9, "score_weighted_degree": 1e-9, "score_eigenvector": 1e-6}
 #: Every node a run scores, by label, and its key, with each score property and its stamp.
 SCORED = """
 MATCH (n)
@@ -72,24 +76,17 @@ def _stamp(scored: dict[tuple[str, str], dict[str, Any]]) -> set[datetime]:
 
 
 def _assert_same_scores(
-    theirs: dict[tuple[str, str], dict[str, Any]],
-    ours: dict[tuple[str, str], dict[str, Any]],
-    tolerances: dict[str, float],
+    theirs: dict[tuple[str, str], dict[str, Any]], ours: dict[tuple[str, str], dict[str, Any]]
 ) -> None:
-    """The same nodes with the same score properties, each of the same type and value (within
-    ``tolerances`` by property); the stamps are compared by the caller."""
+    """The same nodes with the same score properties, each of the same type and value; the
+    stamps are compared by the caller."""
     assert list(theirs) == list(ours)
     for node, scores in ours.items():
         assert sorted(theirs[node]) == sorted(scores), node
         for prop, value in scores.items():
-            if prop == "scored_at":
-                continue
             got = theirs[node][prop]
-            assert type(got) is type(value), (node, prop, got, value)
-            if prop in tolerances:
-                assert math.isclose(got, value, rel_tol=0, abs_tol=tolerances[prop]), (node, prop)
-            else:
-                assert got == value, (node, prop, got, value)
+            if prop != "scored_at":
+                assert (type(got), got) == (type(value), value), (node, prop)
 
 
 def _plant_stale_score(driver: neo4j.Driver, people: set[str]) -> str:
@@ -154,34 +151,65 @@ def test_the_connector_writes_the_scores_the_driver_writes(
     theirs = _scored(synthetic_graph)
     assert ("Person", stale) not in theirs  # the earlier run's score cleared
     assert _stamp(theirs) == {second}
-    _assert_same_scores(theirs, ours, tolerances={})
+    _assert_same_scores(theirs, ours)
 
 
-def test_spark_obtain_run_writes_back_as_the_in_process_run(
+def test_record_run_through_the_connector_stamps_the_run_it_stores(
     synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings, tmp_path: Path
 ) -> None:
+    # spark_obtain_run's write-back and store: record_run with the connector's writer.
     ours_run = obtain_run(synthetic_graph, runs_dir=tmp_path / "ours", store=True, reuse=False)
     assert ours_run.stored is not None
     ours = _scored(synthetic_graph)
     assert _stamp(ours) == {ours_run.stored.finished_at.to_pydatetime()}
-    people = {key for label, key in ours if label == "Person"}
-    stale = _plant_stale_score(synthetic_graph, people)
-    theirs_run = spark_obtain_run(
+    stale = _plant_stale_score(synthetic_graph, {key for label, key in ours if label == "Person"})
+    finished_at = datetime.now(UTC)
+    stored, scored = record_run(
         synthetic_graph,
-        spark,  # type: ignore[arg-type]
-        test_settings,
+        ours_run.result,
         runs_dir=tmp_path / "theirs",
-        partitions=2,
+        finished_at=finished_at,
+        write=connector_writer(spark, test_settings, partitions=2),  # type: ignore[arg-type]
     )
-    assert theirs_run.stored is not None
-    assert theirs_run.scored == ours_run.scored
+    assert scored == ours_run.scored
     theirs = _scored(synthetic_graph)
     assert ("Person", stale) not in theirs
-    # Stamped like every run: the stored run's time, which the app lists as the newest run.
-    finished_at = theirs_run.stored.finished_at.to_pydatetime()
-    assert _stamp(theirs) == {finished_at} != {ours_run.stored.finished_at.to_pydatetime()}
-    assert list_runs(synthetic_graph)[0].finished_at == theirs_run.stored.finished_at
-    _assert_same_scores(theirs, ours, tolerances=APPROXIMATE)
+    # Stamped like every run: the stored run's time, the newest the app lists.
+    assert _stamp(theirs) == {finished_at} == {stored.finished_at.to_pydatetime()}
+    assert list_runs(synthetic_graph)[0].id == stored.id
+    _assert_same_scores(theirs, ours)
+
+
+def test_a_connector_write_back_that_fails_is_withdrawn(
+    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings, tmp_path: Path
+) -> None:
+    runs = list_runs(synthetic_graph)
+    listed = _stamp(_scored(synthetic_graph))
+    assert listed == {runs[0].finished_at.to_pydatetime()}
+    connector = connector_writer(spark, test_settings)  # type: ignore[arg-type]
+
+    def write_but_boroughs(
+        target: ScoreTarget, names: Mapping[str, str], table: pd.DataFrame, stamp: str
+    ) -> None:
+        if target[0] == "Borough":
+            raise RunError("the boroughs' write failed")
+        connector(target, names, table, stamp)
+
+    failed_at = datetime.now(UTC)
+    with pytest.raises(RunError, match="the boroughs' write failed"):
+        record_run(
+            synthetic_graph,
+            obtain_run(synthetic_graph).result,
+            runs_dir=tmp_path / "runs",
+            finished_at=failed_at,
+            write=write_but_boroughs,
+        )
+    after = _scored(synthetic_graph)
+    # The connector overwrote the locations and wards, then the driver withdrew the failed
+    # run's scores: no node keeps them, and every score left is the listed run's.
+    assert not any(label in ("Location", "Ward") for label, _ in after)
+    assert _stamp(after) <= listed
+    assert [run.id for run in list_runs(synthetic_graph)] == [run.id for run in runs]
 
 
 def test_a_write_neo4j_refuses_is_a_database_error(
