@@ -6,9 +6,9 @@ person network's projection and its degree, weighted degree, PageRank and connec
 components in Spark (:mod:`graphvc.spark.network`); betweenness (sampled as the in-process
 engine samples it), Leiden, eigenvector, k-core, harm PageRank and the table measures on the
 driver, by graphvc's own functions (:mod:`graphvc.runs.stages`) on the tables collected from
-Spark; the scores written back and the run stored by graphvc's own write-back and stored-run
-path (:func:`graphvc.runs.record_run`), so the app and the reports cannot tell the engines
-apart.
+Spark; the scores written back by the connector (:mod:`graphvc.spark.write`) within graphvc's
+own write-back, and the run stored by its stored-run path (:func:`graphvc.runs.record_run`),
+so the app and the reports cannot tell the engines apart.
 """
 
 from __future__ import annotations

@@ -59,10 +59,20 @@ def write_query(target: ScoreTarget) -> str:
 
 
 def _spark_type(prop: str, values: list[Any]) -> str:
-    """The Spark type of the score ``prop`` whose values are ``values`` (None: missing)."""
+    """The Spark type of the score ``prop`` whose values are ``values`` (None: missing): the
+    one type of its values, since the driver would write each value with its own.
+
+    Examples
+    --------
+    >>> _spark_type("score_priority_rank", [1.0, None, 2.0]), _spark_type("score_x", [None])
+    ('double', 'string')
+    >>> _spark_type("score_k_core", [1, 2.5])
+    Traceback (most recent call last):
+    ...
+    graphvc.errors.RunError: score 'score_k_core' mixes values of types ['float', 'int']: one type per score
+    """
     kinds = {type(value) for value in values if value is not None}
     if len(kinds) > 1:
-        # The driver would write each value with its own type; a column has one.
         names = sorted(kind.__name__ for kind in kinds)
         raise RunError(f"score {prop!r} mixes values of types {names}: one type per score")
     return _SPARK_TYPES[kinds.pop()] if kinds else "string"
