@@ -5,6 +5,11 @@ and tell which run they came from; scores of earlier runs that this run did not 
 removed, so no stale score survives. :class:`WriteBack` writes one run's scores in the
 background while the rest of the run is computed, and withdraws them
 (:func:`withdraw_scores`) when the run is interrupted or fails before it is stored.
+
+The scores go through the Python driver in batches by default; every writer takes a
+:data:`ScoreWriter` (``write=``) that sets them another way (the Spark engine's, through the
+Neo4j connector: :func:`graphvc.spark.write.connector_writer`), while clearing the scores of
+earlier runs and withdrawing those of a failed run stay the driver's Cypher.
 """
 
 from __future__ import annotations
@@ -34,7 +39,10 @@ __all__ = [
     "PERSON_SCORES",
     "PLACE_SCORES",
     "WRITE_BACK_BATCH",
+    "ScoreTarget",
+    "ScoreWriter",
     "WriteBack",
+    "score_columns",
     "withdraw_scores",
     "write_person_ranking_scores",
     "write_person_scores",
@@ -80,11 +88,20 @@ PLACE_SCORES = {
     "rank": "score_harm_rank",
     "repeat_incidents": "score_repeat_incidents",
 }
+#: Where one table's scores go: the nodes' label, the Cypher file that writes them
+#: (``analysis/write_*``) and the labels of its placeholders (:func:`graphvc.db.read_cypher`).
+ScoreTarget = tuple[str, str, dict[str, str] | None]
+#: A writer of one table's scores in place of the driver's batches:
+#: ``write(target, names, table, stamp)`` sets the scores ``names`` (column -> node property)
+#: of ``table`` (indexed by the nodes' key: a person's or location's id, an area's code) on
+#: the nodes of ``target`` and stamps them ``scored_at = datetime(stamp)``, as ``target``'s
+#: Cypher file does; a missing score (None, NaN) removes its property.
+ScoreWriter = Callable[[ScoreTarget, Mapping[str, str], pd.DataFrame, str], None]
 #: The people's label and the Cypher files that write their ranking and profile scores.
-_PERSON_RANKING = ("Person", "analysis/write_person_ranking_scores", None)
-_PERSON_PROFILE = ("Person", "analysis/write_person_profile_scores", None)
+_PERSON_RANKING: ScoreTarget = ("Person", "analysis/write_person_ranking_scores", None)
+_PERSON_PROFILE: ScoreTarget = ("Person", "analysis/write_person_profile_scores", None)
 #: Each level of place: its label and the Cypher file that writes its scores.
-_PLACES = {
+_PLACES: dict[str, ScoreTarget] = {
     "location": ("Location", "analysis/write_location_scores", None),
     "ward": ("Ward", "analysis/write_area_scores", {"AREA": "Ward"}),
     "borough": ("Borough", "analysis/write_area_scores", {"AREA": "Borough"}),
@@ -114,6 +131,24 @@ def _values(column: pd.Series) -> list[Any]:
     return list(numbers.tolist())
 
 
+def score_columns(
+    table: pd.DataFrame, names: Mapping[str, str]
+) -> tuple[list[str], dict[str, list[Any]]]:
+    """``table``'s node keys (as text) and its scores ``names`` (column -> node property) as
+    the values written back, by property: Python ``bool``, ``int``, ``float`` or ``str``, and
+    None for a missing score (NaN, infinity, NA), which removes the property. A column of
+    ``names`` that ``table`` lacks is left out.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"rank": [1, 2], "priority": [0.9, float("nan")]}, index=["P1", "P2"])
+    >>> score_columns(table, {"rank": "score_rank", "priority": "score_priority", "x": "score_x"})
+    (['P1', 'P2'], {'score_rank': [1, 2], 'score_priority': [0.9, None]})
+    """
+    ids = [str(key) for key in table.index]
+    return ids, {prop: _values(table[column]) for column, prop in names.items() if column in table}
+
+
 def _score_batches(
     table: pd.DataFrame, names: Mapping[str, str], batch_size: int
 ) -> list[dict[str, Any]]:
@@ -127,8 +162,7 @@ def _score_batches(
     >>> _score_batches(table, {"rank": "score_rank", "priority": "score_priority"}, 2)[0]
     {'ids': ['P1', 'P2'], 'scores': {'score_rank': [1, 2], 'score_priority': [0.9, None]}}
     """
-    ids = [str(key) for key in table.index]
-    columns = {prop: _values(table[column]) for column, prop in names.items() if column in table}
+    ids, columns = score_columns(table, names)
     return [
         {
             "ids": ids[start : start + batch_size],
@@ -169,6 +203,7 @@ def write_person_ranking_scores(
     database: str = "neo4j",
     batch_size: int = WRITE_BACK_BATCH,
     stop: threading.Event | None = None,
+    write: ScoreWriter | None = None,
 ) -> int:
     """Write the ranking scores of ``people`` (:data:`PERSON_RANKING_SCORES`) onto their nodes,
     stamped ``run_at``: the first part of :func:`write_person_scores`, which a run sends as soon
@@ -182,11 +217,20 @@ def write_person_ranking_scores(
     of the analysis; begun earlier, it ends within it.
 
     ``stop``, once set, begins no further batch and raises :class:`RunError`: the run is
-    being abandoned (:class:`WriteBack`).
+    being abandoned (:class:`WriteBack`). ``write`` (None: the driver's batches of
+    ``batch_size``) writes the scores instead (:data:`ScoreWriter`).
     """
     stamp = run_at.isoformat()
     _write_batches(
-        driver, _PERSON_RANKING, PERSON_RANKING_SCORES, people, stamp, database, batch_size, stop
+        driver,
+        _PERSON_RANKING,
+        PERSON_RANKING_SCORES,
+        people,
+        stamp,
+        database,
+        batch_size,
+        stop,
+        write,
     )
     return len(people)
 
@@ -200,20 +244,35 @@ def write_person_scores(
     batch_size: int = WRITE_BACK_BATCH,
     ranking_written: bool = False,
     stop: threading.Event | None = None,
+    write: ScoreWriter | None = None,
 ) -> int:
     """Write the person scores of ``people`` (:attr:`graphvc.runs.AnalysisResult.people`)
     onto their nodes, ``batch_size`` to a transaction, stamped ``run_at``; clear the scores
     of people this run did not score. With ``ranking_written``, the ranking scores of the same
     ``people`` are on the nodes already, stamped the same ``run_at``
     (:func:`write_person_ranking_scores`), and only the rest is written. Returns how many
-    people were scored. ``stop`` as for :func:`write_person_ranking_scores`."""
+    people were scored. ``stop`` and ``write`` as for :func:`write_person_ranking_scores`."""
     if not ranking_written:
         write_person_ranking_scores(
-            driver, people, run_at=run_at, database=database, batch_size=batch_size, stop=stop
+            driver,
+            people,
+            run_at=run_at,
+            database=database,
+            batch_size=batch_size,
+            stop=stop,
+            write=write,
         )
     stamp = run_at.isoformat()
     _write_batches(
-        driver, _PERSON_PROFILE, PERSON_PROFILE_SCORES, people, stamp, database, batch_size, stop
+        driver,
+        _PERSON_PROFILE,
+        PERSON_PROFILE_SCORES,
+        people,
+        stamp,
+        database,
+        batch_size,
+        stop,
+        write,
     )
     _stop_if_set(stop)
     _clear(driver, "Person", PERSON_SCORES, stamp, database)
@@ -228,6 +287,7 @@ def write_place_scores(
     database: str = "neo4j",
     batch_size: int = WRITE_BACK_BATCH,
     stop: threading.Event | None = None,
+    write: ScoreWriter | None = None,
 ) -> dict[str, int]:
     """Write the place scores of ``places`` (:attr:`graphvc.runs.AnalysisResult.places`, by
     level) onto their nodes as :func:`write_person_scores` does; returns how many nodes of
@@ -235,7 +295,7 @@ def write_place_scores(
     stamp = run_at.isoformat()
     for level, target in _PLACES.items():
         _write_batches(
-            driver, target, PLACE_SCORES, places[level], stamp, database, batch_size, stop
+            driver, target, PLACE_SCORES, places[level], stamp, database, batch_size, stop, write
         )
         _stop_if_set(stop)
         _clear(driver, target[0], PLACE_SCORES, stamp, database)
@@ -249,32 +309,49 @@ def write_scores(
     run_at: datetime,
     database: str = "neo4j",
     batch_size: int = WRITE_BACK_BATCH,
+    write: ScoreWriter | None = None,
 ) -> dict[str, int]:
     """Write the person and place scores of ``result`` onto their nodes, ``batch_size`` to a
-    transaction; clear older scores.
+    transaction (or by ``write``: :data:`ScoreWriter`); clear older scores.
 
     Returns how many nodes of each label were scored.
     """
     people = write_person_scores(
-        driver, result.people, run_at=run_at, database=database, batch_size=batch_size
+        driver,
+        result.people,
+        run_at=run_at,
+        database=database,
+        batch_size=batch_size,
+        write=write,
     )
     return {"Person": people} | write_place_scores(
-        driver, result.places, run_at=run_at, database=database, batch_size=batch_size
+        driver,
+        result.places,
+        run_at=run_at,
+        database=database,
+        batch_size=batch_size,
+        write=write,
     )
 
 
 def _write_batches(
     driver: neo4j.Driver,
-    target: tuple[str, str, dict[str, str] | None],
+    target: ScoreTarget,
     names: Mapping[str, str],
     table: pd.DataFrame,
     stamp: str,
     database: str,
     batch_size: int,
     stop: threading.Event | None = None,
+    write: ScoreWriter | None = None,
 ) -> None:
     """Write ``table``'s scores ``names`` with ``target``'s Cypher file, one batch of columns
-    per transaction, stamped ``stamp``; none begun once ``stop`` is set."""
+    per transaction, stamped ``stamp``; none begun once ``stop`` is set. With ``write``, the
+    whole table is handed to it instead, unless ``stop`` is set."""
+    if write is not None:
+        _stop_if_set(stop)
+        write(target, names, table, stamp)
+        return
     _label, cypher, labels = target
     query = read_cypher(cypher, labels=labels)
     for batch in _score_batches(table, names, batch_size):
@@ -322,10 +399,21 @@ class WriteBack:
     (:func:`withdraw_scores`) unless the run was stored, so the nodes keep the listed run's
     scores or none, never a run that is not listed. When the database itself failed, the
     withdrawal is not tried (it would fail the same way) and the next run clears the scores.
+
+    ``write`` (None: the driver's batches) sets each table's scores (:data:`ScoreWriter`);
+    the clearing and the withdrawal are the driver's whatever writes the scores.
     """
 
-    def __init__(self, driver: neo4j.Driver, *, run_at: datetime, database: str = "neo4j"):
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        *,
+        run_at: datetime,
+        database: str = "neo4j",
+        write: ScoreWriter | None = None,
+    ):
         self._driver, self._run_at, self._database = driver, run_at, database
+        self._write = write
         self._stop = threading.Event()
         # One writer for the people, so their two parts are written in order; one for places.
         self._people_writer = ThreadPoolExecutor(max_workers=1)
@@ -365,6 +453,7 @@ class WriteBack:
             run_at=self._run_at,
             database=self._database,
             stop=self._stop,
+            write=self._write,
         )
 
     def people(self, people: pd.DataFrame) -> None:
@@ -385,6 +474,7 @@ class WriteBack:
             database=self._database,
             ranking_written=self._ranking is not None,
             stop=self._stop,
+            write=self._write,
         )
         return count, ranking_seconds + seconds
 
@@ -398,6 +488,7 @@ class WriteBack:
             run_at=self._run_at,
             database=self._database,
             stop=self._stop,
+            write=self._write,
         )
 
     def join(self) -> tuple[dict[str, int], float]:
@@ -411,7 +502,7 @@ class WriteBack:
         return {"Person": people, **places}, people_seconds + places_seconds
 
 
-def _timed(write: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
-    """``write(*args, **kwargs)`` and how many seconds it took."""
+def _timed(function: Callable[..., Any], /, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    """``function(*args, **kwargs)`` and how many seconds it took."""
     started = time.perf_counter()
-    return write(*args, **kwargs), time.perf_counter() - started
+    return function(*args, **kwargs), time.perf_counter() - started

@@ -38,7 +38,7 @@ from graphvc.runs.stages import (
     rank_people,
     run_network,
 )
-from graphvc.scores import WriteBack
+from graphvc.scores import ScoreWriter, WriteBack
 from graphvc.stored_runs import (
     DEFAULT_KEEP_RUNS,
     StoredRun,
@@ -192,10 +192,12 @@ def record_run(
     finished_at: datetime,
     keep: int = DEFAULT_KEEP_RUNS,
     database: str = "neo4j",
+    write: ScoreWriter | None = None,
 ) -> tuple[StoredRun, dict[str, int]]:
     """Write back and store ``result``, a run already in hand, as :func:`obtain_run` stores
     the runs it analyses: the scores stamped ``finished_at`` go onto the nodes while the page
     tables are staged. Returns the stored run and how many nodes of each label were scored.
+    ``write`` (None: the driver's batches) sets the scores (:class:`graphvc.scores.WriteBack`).
 
     Raises :class:`RunError` when ``keep`` is below 1, the folder cannot be written or another
     run is storing in it; when the write-back fails, its error is raised and nothing is stored.
@@ -203,7 +205,7 @@ def record_run(
     check_keep(keep)
     with (
         writing_runs(runs_dir),
-        WriteBack(driver, run_at=finished_at, database=database) as write_back,
+        WriteBack(driver, run_at=finished_at, database=database, write=write) as write_back,
     ):
         write_back.people(result.people)
         write_back.places(result.places)

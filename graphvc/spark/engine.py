@@ -6,9 +6,9 @@ person network's projection and its degree, weighted degree, PageRank and connec
 components in Spark (:mod:`graphvc.spark.network`); betweenness (sampled as the in-process
 engine samples it), Leiden, eigenvector, k-core, harm PageRank and the table measures on the
 driver, by graphvc's own functions (:mod:`graphvc.runs.stages`) on the tables collected from
-Spark; the scores written back and the run stored by graphvc's own write-back and stored-run
-path (:func:`graphvc.runs.record_run`), so the app and the reports cannot tell the engines
-apart.
+Spark; the scores written back by the connector (:mod:`graphvc.spark.write`) within graphvc's
+own write-back, and the run stored by its stored-run path (:func:`graphvc.runs.record_run`),
+so the app and the reports cannot tell the engines apart.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from graphvc.runs.stages import (
 )
 from graphvc.spark.network import network_measures, person_ties
 from graphvc.spark.read import DEFAULT_PARTITIONS, read_tables, to_pandas
+from graphvc.spark.write import connector_writer
 from graphvc.stored_runs import DEFAULT_KEEP_RUNS
 
 if TYPE_CHECKING:
@@ -130,8 +131,9 @@ def spark_obtain_run(
     partitions: int = DEFAULT_PARTITIONS,
     database: str = "neo4j",
 ) -> Run:
-    """:func:`spark_analyse`, its scores written back and the run stored in ``runs_dir`` by
-    :func:`graphvc.runs.record_run` (as ``graphvc analyse`` stores an in-process run)."""
+    """:func:`spark_analyse`, its scores written back by the Neo4j connector, ``partitions``
+    at once (:func:`graphvc.spark.write.connector_writer`), and the run stored in ``runs_dir``
+    by :func:`graphvc.runs.record_run` (as ``graphvc analyse`` stores an in-process run)."""
     result = spark_analyse(
         driver, session, settings, parameters, partitions=partitions, database=database
     )
@@ -142,5 +144,6 @@ def spark_obtain_run(
         finished_at=datetime.now(UTC),
         keep=keep,
         database=database,
+        write=connector_writer(session, settings, database=database, partitions=partitions),
     )
     return Run(result, ANALYSED_NOW, stored, scored)

@@ -26,7 +26,7 @@ from graphvc.graph_tables import canonical
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["DEFAULT_PARTITIONS", "read_tables", "table_query", "to_pandas"]
+__all__ = ["DEFAULT_PARTITIONS", "connection_options", "read_tables", "table_query", "to_pandas"]
 
 #: The parts each table is read in (Spark partitions, read at once by the executors).
 DEFAULT_PARTITIONS = 4
@@ -67,6 +67,19 @@ def table_query(
     return body.replace("{{PARAMETERS}}", head).strip()
 
 
+def connection_options(settings: Settings, database: str = "neo4j") -> dict[str, str]:
+    """The connector's options that reach the server of ``settings`` and its ``database``,
+    for its reads and its writes alike."""
+    user, password = settings.auth
+    return {
+        "url": settings.uri,
+        "authentication.type": "basic",
+        "authentication.basic.username": user,
+        "authentication.basic.password": password,
+        "database": database,
+    }
+
+
 def _zoned(moment: datetime | None) -> str | None:
     if moment is None:
         return None
@@ -87,18 +100,14 @@ def read_tables(
     ``settings`` (incidents with ``start <= occurred_at < end``, either None: open; a moment
     without a zone is London time). Columns typed by the contract; date-times as epoch
     milliseconds (``long``)."""
-    user, password = settings.auth
     window = {"start": _zoned(start), "end": _zoned(end)}
+    connection = connection_options(settings, database)
 
     def part(table: str, index: int) -> DataFrame:
         bounds = window if table in _WINDOWED else {}
         return (
             session.read.format("org.neo4j.spark.DataSource")
-            .option("url", settings.uri)
-            .option("authentication.type", "basic")
-            .option("authentication.basic.username", user)
-            .option("authentication.basic.password", password)
-            .option("database", database)
+            .options(**connection)
             .option("schema.strategy", "string")
             .option("query", table_query(table, part=index, parts=partitions, **bounds))
             .load()

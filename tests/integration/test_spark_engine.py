@@ -105,8 +105,9 @@ def test_cli_analyse_engine_spark_stores_the_same_run(
     spark_people = read_run_table(tmp_path / "runs", spark_run, "people")
     spark_scores = run_query(
         synthetic_graph,
-        "MATCH (p:Person) WHERE p.score_rank IS NOT NULL "
-        "RETURN p.id AS id, p.score_rank AS rank, p.score_pagerank AS pagerank ORDER BY id",
+        "MATCH (p:Person) WHERE p.score_priority_rank IS NOT NULL "
+        "RETURN p.id AS id, p.score_priority_rank AS rank, p.score_pagerank AS pagerank "
+        "ORDER BY id",
     )
     done = runner.invoke(cli, ["analyse", "--json", "--top", "5"], env=env)
     assert done.exit_code == 0, done.output
@@ -130,9 +131,11 @@ def test_cli_analyse_engine_spark_stores_the_same_run(
     assert spark_people["pagerank"].nunique() > 10
     scores = run_query(
         synthetic_graph,
-        "MATCH (p:Person) WHERE p.score_rank IS NOT NULL "
-        "RETURN p.id AS id, p.score_rank AS rank, p.score_pagerank AS pagerank ORDER BY id",
+        "MATCH (p:Person) WHERE p.score_priority_rank IS NOT NULL "
+        "RETURN p.id AS id, p.score_priority_rank AS rank, p.score_pagerank AS pagerank "
+        "ORDER BY id",
     )
+    assert len(scores) == len(people)  # written through the connector by the Spark run
     assert spark_scores["id"].tolist() == scores["id"].tolist()
     assert spark_scores["rank"].tolist() == scores["rank"].tolist()
     assert spark_scores["pagerank"].to_numpy() == pytest.approx(
