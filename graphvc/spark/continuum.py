@@ -98,10 +98,11 @@ def escalation_profile(
         "incident_id",
     )
     person = Window.partitionBy("person_id")
-    micros = F.unix_micros(F.col("occurred_at").cast("timestamp"))
-    years = (micros - F.min(micros).over(person)) / F.lit(1_000_000.0) / F.lit(_YEAR_SECONDS)
+    # Microseconds between two wall-clock times, whatever the session's time zone.
+    since_first = F.expr("timestampdiff(MICROSECOND, first_of_person, occurred_at)")
     centred = (
-        events.withColumn("t", years)
+        events.withColumn("first_of_person", F.min("occurred_at").over(person))
+        .withColumn("t", since_first / F.lit(1_000_000.0) / F.lit(_YEAR_SECONDS))
         .withColumn("t", F.col("t") - F.avg("t").over(person))
         .withColumn("h", F.col("harm") - F.avg("harm").over(person))
     )

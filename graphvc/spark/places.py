@@ -109,8 +109,9 @@ def main_places(
     took place; a tie goes to the ward of the latest of those incidents, then to the lower
     ward code.
 
-    A ward's name and borough are those of its location of the earliest incident (by time,
-    then id) of all time, as in-process, where the incidents are in that order.
+    A ward's name and borough are those of the location of its earliest incident (by time,
+    then id) of all time: in-process, its first in the order of the run's incidents, which
+    is that order (:func:`~graphvc.analysis.events.incident_harm`).
     """
     from pyspark.sql import Window
     from pyspark.sql import functions as F
@@ -138,11 +139,12 @@ def main_places(
         F.desc("incidents"), F.desc("latest"), F.asc("ward_code")
     )
     first = counted.withColumn("choice", F.row_number().over(best)).filter(F.col("choice") == 1)
-    earliest = F.struct("occurred_at", "incident_id")
-    names = wards.groupBy("ward_code").agg(
-        *[F.min_by(c, earliest).alias(c) for c in columns if c != "ward_code"]
-    )
-    chosen = first.join(names, "ward_code", "left").select("person_id", *columns)
+    named = [c for c in columns if c != "ward_code"]
+    if named:
+        earliest = F.struct("occurred_at", "incident_id")
+        names = wards.groupBy("ward_code").agg(*[F.min_by(c, earliest).alias(c) for c in named])
+        first = first.join(names, "ward_code", "left")
+    chosen = first.select("person_id", *columns)
     return _collected(chosen.orderBy("person_id"), "person_id", dict.fromkeys(columns, "str"))
 
 

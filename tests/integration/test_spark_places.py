@@ -190,6 +190,14 @@ def test_place_harm_at_the_edges(corner: dict[str, Any], level: str, start: str,
         assert got["rank"].head(2).to_dict() == {"L1": 1, "L2": 1}
 
 
+def test_place_harm_without_locations(corner: dict[str, Any]) -> None:
+    """Locations without a table: no names, and an unknown location (L9) still a place."""
+    expected = inprocess.place_harm(corner["pandas"]["incidents"], end="2025-01-01")
+    got = places.place_harm(corner["spark"]["incidents"], end="2025-01-01")
+    pd.testing.assert_frame_equal(got, expected)
+    assert "L9" in got.index
+
+
 @pytest.mark.parametrize(("as_of", "days"), [("2024-07-01", 182), ("2024-02-10T23:59", 40)])
 def test_repeat_locations_at_the_edges(corner: dict[str, Any], as_of: str, days: float) -> None:
     """[as_of - days, as_of): I3 at as_of is out, I1 at the start is in."""
@@ -223,15 +231,14 @@ def test_main_places_at_the_edges(
         assert got["ward_code"].to_dict() == {"A": "W2", "B": "W1"}
 
 
-def test_main_places_without_wards(corner: dict[str, Any]) -> None:
-    frames = corner["spark"]
-    got = places.main_places(
-        frames["incidents"], frames["involvements"], frames["locations"].drop("ward_code")
-    )
+@pytest.mark.parametrize("columns", [["location_id", "ward_code"], ["location_id", "name"]])
+def test_main_places_without_names_or_wards(corner: dict[str, Any], columns: list[str]) -> None:
+    tables, frames = corner["pandas"], corner["spark"]
     expected = inprocess.main_places(
-        corner["pandas"]["incidents"],
-        corner["pandas"]["involvements"],
-        corner["pandas"]["locations"].drop(columns="ward_code"),
+        tables["incidents"], tables["involvements"], tables["locations"][columns]
+    )
+    got = places.main_places(
+        frames["incidents"], frames["involvements"], frames["locations"].select(*columns)
     )
     pd.testing.assert_frame_equal(got, expected)
 
