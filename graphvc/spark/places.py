@@ -166,7 +166,8 @@ def knox_test(
     distance edge (a place meets the places of its own and the eight neighbouring cells),
     and within a pair of places the pairs of incidents are counted from each place's
     incidents per day: the cost grows with the close pairs of places and their days, not
-    with the square of the incidents. The ``simulations`` permutations of the dates among
+    with the square of the incidents (and only the days less than two spans as long as the
+    last finite time edge apart meet). The ``simulations`` permutations of the dates among
     the incidents are drawn on the driver by the same calls to numpy's generator as
     in-process (the same ``seed`` gives the same permutations) and sent to Spark as one
     array of positions per simulation; the observed count is simulation 0, the identity.
@@ -265,12 +266,22 @@ def _count_pairs(
             "simulation", "position", "day"
         )
     )
+    # Days fall in spans as long as the last time edge: a pair of days closer than it is in
+    # one span or two neighbouring ones, so only those meet (all of them when it is inf).
+    span = float(t_edges[-1])
+    steps = [-1, 0, 1] if np.isfinite(span) else [0]
     per_day = (
         dated.join(placed.select("position", "place"), "position")
         .groupBy("simulation", "place", "day")
         .agg(F.count(F.lit(1)).alias("points"))
+        .withColumn("span", F.floor(F.col("day") / span) if np.isfinite(span) else F.lit(0))
     )
-    a, b = per_day.alias("a"), per_day.alias("b")
+    a = (
+        per_day.select("*", F.explode(F.array(*[F.lit(step) for step in steps])).alias("step"))
+        .withColumn("meets", F.col("span") + F.col("step"))
+        .alias("a")
+    )
+    b = per_day.alias("b")
     same_place = F.col("p") == F.col("q")
     paired = (
         a.join(near, F.col("a.place") == F.col("p"))
@@ -278,6 +289,7 @@ def _count_pairs(
             b,
             (F.col("b.simulation") == F.col("a.simulation"))
             & (F.col("b.place") == F.col("q"))
+            & (F.col("b.span") == F.col("a.meets"))
             & (~same_place | (F.col("a.day") <= F.col("b.day"))),
         )
         .select(
