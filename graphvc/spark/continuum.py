@@ -72,31 +72,7 @@ def escalation_profile(
     from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    roles = tuple(roles)
-    for role in roles:
-        if role not in ROLES:
-            raise AnalysisError(f"role {role!r} is not one of {', '.join(ROLES)}")
-    unknown = (
-        involvements.filter(~F.col("role").isin(list(ROLES)) | F.col("role").isNull())
-        .orderBy("person_id", "incident_id")
-        .first()
-    )
-    if unknown is not None:
-        raise InputError(
-            f"involvements: person {unknown['person_id']!r} in incident "
-            f"{unknown['incident_id']!r}: role {unknown['role']!r} is not one of {', '.join(ROLES)}"
-        )
-    taking_part = (
-        involvements.filter(F.col("role").isin(list(roles)))
-        .select("person_id", "incident_id")
-        .distinct()
-    )
-    events = taking_part.join(
-        in_window(incidents, start=start, end=end).select(
-            "incident_id", "occurred_at", "category", "harm"
-        ),
-        "incident_id",
-    )
+    events = _person_incidents(incidents, involvements, roles=tuple(roles), start=start, end=end)
     person = Window.partitionBy("person_id")
     # Microseconds between two wall-clock times, whatever the session's time zone.
     since_first = F.expr("timestampdiff(MICROSECOND, first_of_person, occurred_at)")
@@ -123,14 +99,7 @@ def escalation_profile(
         "size(filter(zip_with(slice(sequence, 2, size(sequence)),"
         " slice(sequence, 1, size(sequence) - 1), (a, b) -> a != b), changed -> changed))"
     )
-    shares = (
-        events.groupBy("person_id", "category")
-        .agg(F.count(F.lit(1)).alias("n"))
-        .withColumn("share", F.col("n") / F.sum("n").over(person))
-        .groupBy("person_id")
-        .agg((F.lit(1.0) - F.sum(F.col("share") * F.col("share"))).alias("diversity_index"))
-    )
-    measured = profile.join(shares, "person_id").select(
+    measured = profile.join(_diversity(events), "person_id").select(
         "person_id",
         "incidents",
         "first_at",
@@ -155,3 +124,55 @@ def escalation_profile(
         dtype=object,
     )
     return table
+
+
+def _person_incidents(
+    incidents: DataFrame,
+    involvements: DataFrame,
+    *,
+    roles: tuple[str, ...],
+    start: DateLike | None,
+    end: DateLike | None,
+) -> DataFrame:
+    """:func:`graphvc.analysis.events.person_incidents` as a Spark frame (unordered): one row
+    per person and incident of ``[start, end)`` in which they took one of ``roles``, with
+    its ``occurred_at``, ``category`` and ``harm``; the same errors for a role not of the
+    contract."""
+    from pyspark.sql import functions as F
+
+    for role in roles:
+        if role not in ROLES:
+            raise AnalysisError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    unknown = (
+        involvements.filter(~F.col("role").isin(list(ROLES)) | F.col("role").isNull())
+        .orderBy("person_id", "incident_id")
+        .first()
+    )
+    if unknown is not None:
+        raise InputError(
+            f"involvements: person {unknown['person_id']!r} in incident "
+            f"{unknown['incident_id']!r}: role {unknown['role']!r} is not one of {', '.join(ROLES)}"
+        )
+    taking_part = (
+        involvements.filter(F.col("role").isin(list(roles)))
+        .select("person_id", "incident_id")
+        .distinct()
+    )
+    window = in_window(incidents, start=start, end=end)
+    return taking_part.join(
+        window.select("incident_id", "occurred_at", "category", "harm"), "incident_id"
+    )
+
+
+def _diversity(events: DataFrame) -> DataFrame:
+    """Each person's ``diversity_index``, ``1 - Σ p²`` over the shares of their categories."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    return (
+        events.groupBy("person_id", "category")
+        .agg(F.count(F.lit(1)).alias("n"))
+        .withColumn("share", F.col("n") / F.sum("n").over(Window.partitionBy("person_id")))
+        .groupBy("person_id")
+        .agg((F.lit(1.0) - F.sum(F.col("share") * F.col("share"))).alias("diversity_index"))
+    )

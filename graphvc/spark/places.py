@@ -166,16 +166,21 @@ def knox_test(
     distance edge (a place meets the places of its own and the eight neighbouring cells),
     and within a pair of places the pairs of incidents are counted from each place's
     incidents per day: the cost grows with the close pairs of places and their days, not
-    with the square of the incidents (and only the days less than two spans as long as the
-    last finite time edge apart meet). The ``simulations`` permutations of the dates among
-    the incidents are drawn on the driver by the same calls to numpy's generator as
-    in-process (the same ``seed`` gives the same permutations) and sent to Spark as one
-    array of positions per simulation; the observed count is simulation 0, the identity.
-    Only the counts (one per simulation and cell) are collected.
+    with the square of the incidents. When the last time edge is finite, the days are cut
+    in spans as long as it, and a day meets only the days of its own span and the two
+    beside. The ``simulations`` permutations of the dates among the incidents are drawn on
+    the driver by the same calls to numpy's generator as in-process (the same ``seed`` gives
+    the same permutations) and sent to Spark as one array of positions per simulation; the
+    observed count is simulation 0, the identity. Only the counts (one per simulation and
+    cell) are collected.
 
     Distances are the in-process ones (its equirectangular projection, centred on the mean
     latitude that Spark averages and numpy takes the cosine of), so every pair falls in the
     same band, bar a pair within a few nanometres of an edge.
+
+    Raises :class:`AnalysisError` for bands that are not increasing numbers from 0 up (or a
+    distance edge that is not finite), fewer than one simulation, or a table without the
+    columns the test reads.
     """
     from pyspark.sql import functions as F
 
@@ -227,23 +232,10 @@ def _count_pairs(
     (located incidents) when the dates are those of simulation 0 (as observed) and of each
     permutation of ``orders`` (the point at position ``i``, in the order of time then id,
     takes the date of the point at ``order[i]``)."""
-    from pyspark.sql import Window
     from pyspark.sql import functions as F
 
-    session = points.sparkSession
     width = float(d_edges[-1])
-    placed = (
-        points.withColumn(
-            "position", F.row_number().over(Window.orderBy("occurred_at", "incident_id")) - 1
-        )
-        .withColumn("day", F.unix_date(F.to_date("occurred_at")))
-        .withColumn("x", F.lit(EARTH_RADIUS_M) * F.radians("longitude") * F.lit(scale))
-        .withColumn("y", F.lit(EARTH_RADIUS_M) * F.radians("latitude"))
-        # A place: the points at the same coordinates (in-process, numpy.unique's rows).
-        .withColumn("place", F.dense_rank().over(Window.orderBy("x", "y")))
-        .select("position", "day", "place", "x", "y")
-        .cache()
-    )
+    placed = _placed(points, scale).cache()
     places = (
         placed.select("place", "x", "y")
         .distinct()
@@ -251,31 +243,14 @@ def _count_pairs(
         .withColumn("cell_y", F.floor(F.col("y") / width))
     )
     near = _near_places(places, d_edges).cache()
-    identity = placed.select(F.lit(0).alias("simulation"), "position", "day")
-    permutations = pd.DataFrame(
-        {
-            "simulation": np.arange(1, len(orders) + 1, dtype=np.int32),
-            "source": [order.astype(np.int32) for order in orders],
-        }
-    )
-    shuffled = session.createDataFrame(
-        permutations, schema="simulation int, source array<int>"
-    ).select("simulation", F.posexplode("source").alias("position", "source"))
-    dated = identity.unionByName(
-        shuffled.join(placed.select(F.col("position").alias("source"), "day"), "source").select(
-            "simulation", "position", "day"
-        )
-    )
     # Days fall in spans as long as the last time edge: a pair of days closer than it is in
     # one span or two neighbouring ones, so only those meet (all of them when it is inf).
     span = float(t_edges[-1])
-    steps = [-1, 0, 1] if np.isfinite(span) else [0]
-    per_day = (
-        dated.join(placed.select("position", "place"), "position")
-        .groupBy("simulation", "place", "day")
-        .agg(F.count(F.lit(1)).alias("points"))
-        .withColumn("span", F.floor(F.col("day") / span) if np.isfinite(span) else F.lit(0))
+    finite = bool(np.isfinite(span))
+    per_day = _per_day(placed, orders).withColumn(
+        "span", F.floor(F.col("day") / span) if finite else F.lit(0)
     )
+    steps = [-1, 0, 1] if finite else [0]
     a = (
         per_day.select("*", F.explode(F.array(*[F.lit(step) for step in steps])).alias("step"))
         .withColumn("meets", F.col("span") + F.col("step"))
@@ -316,6 +291,56 @@ def _count_pairs(
     counts[cell] = found["pairs"].to_numpy(dtype=np.int64)
     near.unpersist()
     placed.unpersist()
+
+
+def _placed(points: DataFrame, scale: float) -> DataFrame:
+    """The located ``points`` with their ``position`` in the order of time then id (the
+    in-process order, which the permutations index), calendar ``day`` (days since
+    1970-01-01), ``x`` and ``y`` in metres as :func:`graphvc.analysis.places._metres` has
+    them (``scale``: the cosine of the mean latitude) and ``place``, the same for the points
+    at the same coordinates (in-process, the rows of ``numpy.unique``)."""
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    return (
+        points.withColumn(
+            "position", F.row_number().over(Window.orderBy("occurred_at", "incident_id")) - 1
+        )
+        .withColumn("day", F.unix_date(F.to_date("occurred_at")))
+        .withColumn("x", F.lit(EARTH_RADIUS_M) * F.radians("longitude") * F.lit(scale))
+        .withColumn("y", F.lit(EARTH_RADIUS_M) * F.radians("latitude"))
+        .withColumn("place", F.dense_rank().over(Window.orderBy("x", "y")))
+        .select("position", "day", "place", "x", "y")
+    )
+
+
+def _per_day(placed: DataFrame, orders: list[np.ndarray]) -> DataFrame:
+    """The points of each place on each day (``simulation``, ``place``, ``day``, ``points``)
+    with the days of ``placed`` (simulation 0) and as each permutation of ``orders`` moves
+    them (simulation ``k``: the point at position ``i`` takes the day of the point at
+    ``orders[k - 1][i]``)."""
+    from pyspark.sql import functions as F
+
+    identity = placed.select(F.lit(0).alias("simulation"), "position", "day")
+    permutations = pd.DataFrame(
+        {
+            "simulation": np.arange(1, len(orders) + 1, dtype=np.int32),
+            "source": [order.astype(np.int32) for order in orders],
+        }
+    )
+    shuffled = placed.sparkSession.createDataFrame(
+        permutations, schema="simulation int, source array<int>"
+    ).select("simulation", F.posexplode("source").alias("position", "source"))
+    dated = identity.unionByName(
+        shuffled.join(placed.select(F.col("position").alias("source"), "day"), "source").select(
+            "simulation", "position", "day"
+        )
+    )
+    return (
+        dated.join(placed.select("position", "place"), "position")
+        .groupBy("simulation", "place", "day")
+        .agg(F.count(F.lit(1)).alias("points"))
+    )
 
 
 def _near_places(places: DataFrame, d_edges: np.ndarray) -> DataFrame:
