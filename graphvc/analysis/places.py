@@ -303,8 +303,8 @@ def knox_test(
        assessment of residential burglary victimization. *Journal of Quantitative
        Criminology*, 23(3), 201-219. doi:10.1007/s10940-007-9025-3
     """
-    d_edges = _edges(distance_bands, "distance_bands", finite=True)
-    t_edges = _edges(time_bands, "time_bands", finite=False)
+    d_edges = band_edges(distance_bands, "distance_bands", finite=True)
+    t_edges = band_edges(time_bands, "time_bands", finite=False)
     if simulations < 1:
         raise AnalysisError(f"simulations={simulations!r} must be at least 1")
     table = incident_harm(incidents, start=start, end=end)
@@ -329,13 +329,27 @@ def knox_test(
     simulated = np.stack(
         [count(day_numbers[rng.permutation(len(day_numbers))]) for _ in range(simulations)]
     )
+    result = knox_table(observed, simulated, d_edges, t_edges)
+    result.attrs.update(
+        incidents=len(points), dropped=int((~located).sum()), simulations=simulations, seed=seed
+    )
+    return result
+
+
+def knox_table(
+    observed: np.ndarray, simulated: np.ndarray, d_edges: np.ndarray, t_edges: np.ndarray
+) -> pd.DataFrame:
+    """The table of :func:`knox_test` (without its ``attrs``) from the counts of pairs in each
+    cell, distance band-major: ``observed`` (one per cell) and ``simulated`` (one row per
+    simulation). The Spark engine's Knox test (:mod:`graphvc.spark.places`) ends here too."""
     n_d, n_t = len(d_edges) - 1, len(t_edges) - 1
+    simulations = len(simulated)
     mean = simulated.mean(axis=0)
     at_least = (simulated >= observed).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = observed / mean
     d_index, t_index = np.divmod(np.arange(n_d * n_t), n_t)
-    result = pd.DataFrame(
+    return pd.DataFrame(
         {
             "distance_from_m": d_edges[d_index],
             "distance_to_m": d_edges[d_index + 1],
@@ -348,10 +362,19 @@ def knox_test(
             "p_value": (at_least + 1) / (simulations + 1),
         }
     )
-    result.attrs.update(
-        incidents=len(points), dropped=int((~located).sum()), simulations=simulations, seed=seed
-    )
-    return result
+
+
+def band_edges(edges: Sequence[float], name: str, *, finite: bool) -> np.ndarray:
+    """Band edges as a float array, after checking they are increasing and start at ≥ 0
+    (:class:`AnalysisError` naming ``name`` and showing the edges when not)."""
+    values = np.asarray(edges, dtype=float)
+    if values.ndim != 1 or len(values) < 2:
+        raise AnalysisError(f"{name}={list(edges)!r} needs at least two edges")
+    if np.isnan(values).any() or values[0] < 0 or not (np.diff(values) > 0).all():
+        raise AnalysisError(f"{name}={list(edges)!r} must be increasing numbers from 0 up")
+    if finite and not np.isfinite(values).all():
+        raise AnalysisError(f"{name}={list(edges)!r} must all be finite")
+    return values
 
 
 class _PairCounter:
@@ -488,18 +511,6 @@ class _PairCounter:
             own = (self.themselves @ (per_day * within).sum(axis=1) - self.themselves_points) / 2
             closer[:, e] = partners @ within.reshape(-1) + own
         return counts + np.rint(np.diff(closer, axis=1)).astype(np.int64).reshape(-1)
-
-
-def _edges(edges: Sequence[float], name: str, *, finite: bool) -> np.ndarray:
-    """Band edges as a float array, after checking they are increasing and start at ≥ 0."""
-    values = np.asarray(edges, dtype=float)
-    if values.ndim != 1 or len(values) < 2:
-        raise AnalysisError(f"{name}={list(edges)!r} needs at least two edges")
-    if np.isnan(values).any() or values[0] < 0 or not (np.diff(values) > 0).all():
-        raise AnalysisError(f"{name}={list(edges)!r} must be increasing numbers from 0 up")
-    if finite and not np.isfinite(values).all():
-        raise AnalysisError(f"{name}={list(edges)!r} must all be finite")
-    return values
 
 
 def _metres(latitude: np.ndarray, longitude: np.ndarray) -> np.ndarray:

@@ -15,14 +15,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from graphvc.analysis.events import DateLike, _timestamp
 from graphvc.contract import LOCAL_TIME_ZONE, TABLES
 from graphvc.errors import InputError
 from graphvc.harm_index import HarmTable, load_harm_table
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import Column, DataFrame, SparkSession
 
-__all__ = ["filled_incidents", "spark_table", "wall_clock"]
+__all__ = ["filled_incidents", "in_window", "spark_table", "wall_clock"]
 
 
 def _datetime_columns(table: str) -> list[str]:
@@ -102,3 +103,37 @@ def spark_table(session: SparkSession, frame: pd.DataFrame) -> DataFrame:
     for column in times:
         spark = spark.withColumn(column, F.col(column).cast("timestamp_ntz"))
     return spark
+
+
+def in_window(
+    frame: DataFrame,
+    *,
+    start: DateLike | None = None,
+    end: DateLike | None = None,
+    column: str = "occurred_at",
+) -> DataFrame:
+    """The rows of ``frame`` with ``start <= column < end`` (either may be None: open), the
+    bounds read as :func:`~graphvc.analysis.events.incident_harm` reads them (a date means
+    its midnight, an offset is converted to London wall-clock time) and ``column`` a
+    wall-clock ``timestamp_ntz``.
+
+    Spark's times are whole microseconds: a bound with a fraction of one is rounded up,
+    which keeps exactly the rows pandas keeps (``t >= s`` and ``t < e`` for a whole ``t``
+    are ``t >= ceil(s)`` and ``t < ceil(e)``).
+
+    Raises :class:`~graphvc.errors.AnalysisError` when a bound is not a date."""
+    from pyspark.sql import functions as F
+
+    if start is not None:
+        frame = frame.filter(F.col(column) >= _moment(start, "start"))
+    if end is not None:
+        frame = frame.filter(F.col(column) < _moment(end, "end"))
+    return frame
+
+
+def _moment(value: DateLike, name: str) -> Column:
+    """``value`` as a Spark ``timestamp_ntz`` literal, rounded up to a whole microsecond."""
+    from pyspark.sql import functions as F
+
+    stamp = _timestamp(value, name).ceil("us")
+    return F.lit(stamp.strftime("%Y-%m-%d %H:%M:%S.%f")).cast("timestamp_ntz")
