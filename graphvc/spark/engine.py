@@ -3,10 +3,12 @@ Spark session.
 
 What runs where (``docs/scaling.md``): the read (the Neo4j connector, partitioned), the
 person network's projection and its degree, weighted degree, PageRank and connected
-components in Spark (:mod:`graphvc.spark.network`); betweenness (sampled as the in-process
-engine samples it), Leiden, eigenvector, k-core, harm PageRank and the table measures on the
-driver, by graphvc's own functions (:mod:`graphvc.runs.stages`) on the tables collected from
-Spark; the scores written back by the connector (:mod:`graphvc.spark.write`) within graphvc's
+components in Spark (:mod:`graphvc.spark.network`); the table measures in Spark too, asked
+by graphvc's own stages (:mod:`graphvc.runs.stages`) through the table-measures seam
+(:class:`graphvc.spark.measures.SparkTableMeasures`); betweenness (sampled as the in-process
+engine samples it), Leiden, eigenvector, k-core, harm PageRank and network exposure on the
+driver, on the network built from the tables collected from Spark (which the stored run's
+pages read too); the scores written back by the connector (:mod:`graphvc.spark.write`) within graphvc's
 own write-back, and the run stored by its stored-run path (:func:`graphvc.runs.record_run`),
 so the app and the reports cannot tell the engines apart.
 """
@@ -39,6 +41,7 @@ from graphvc.runs.stages import (
     rank_people,
     run_network,
 )
+from graphvc.spark.measures import SparkTableMeasures
 from graphvc.spark.network import network_measures, person_ties
 from graphvc.spark.read import DEFAULT_PARTITIONS, read_tables, to_pandas
 from graphvc.spark.write import connector_writer
@@ -98,9 +101,8 @@ def spark_analyse(
     )
     measures = network_measures(nodes, ties)
     links = ties.count()
-    for frame in frames.values():
-        frame.unpersist()
     clock.lap("spark_network")
+    table_measures = SparkTableMeasures(frames)
     with harm_once():
         network = run_network(tables, parameters)
         G = network.graph
@@ -112,9 +114,18 @@ def spark_analyse(
             )
         # As graphvc.analysis.centrality gives them: floats (a degree may be a strength).
         given = measures[["degree", "weighted_degree", "pagerank"]].astype(float)
-        ranking = rank_people(network, parameters, clock, given=given)
-        profiles = profile_people(network, ranking.people, parameters, clock)
-        result = complete_run(network, ranking, profiles, parameters, clock)
+        ranking = rank_people(
+            network, parameters, clock, given=given, table_measures=table_measures
+        )
+        profiles = profile_people(
+            network, ranking.people, parameters, clock, table_measures=table_measures
+        )
+        result = complete_run(
+            network, ranking, profiles, parameters, clock, table_measures=table_measures
+        )
+    table_measures.release()
+    for frame in frames.values():
+        frame.unpersist()
     # Not in the summary: the stored run is the in-process engine's, field for field.
     log.info("Spark: %d connected components", measures["component"].nunique())
     return result

@@ -1,7 +1,8 @@
 """The Spark engine (``graphvc analyse --engine spark``) in local mode against the test
 server: every table of the run the same as the in-process engine's.
 
-Exact for counts, ranks, the table measures, betweenness and communities (the same functions
+Exact for counts, ranks, the table measures (but the escalation profile's two float
+statistics, within ``SUMMATION_TOLERANCE``), betweenness and communities (the same functions
 on the same network, on the driver); PageRank (summed in another order by Spark's joins)
 within ``PAGERANK_TOLERANCE``, eigenvector (ARPACK's random start) within
 ``EIGENVECTOR_TOLERANCE``. The suite's one Spark
@@ -33,12 +34,18 @@ PAGERANK_TOLERANCE = 1e-9
 #: Eigenvector centrality's: ARPACK starts from a random vector, so two runs of the same
 #: function on the same network differ in its last digits (the in-process engine's too).
 EIGENVECTOR_TOLERANCE = 1e-6
+#: The escalation profile's two float statistics (the diversity index, 1 - sum of squared
+#: shares, and the harm slope, a least-squares fit): Spark's aggregates add their terms in
+#: another order than pandas' groupby, so they may differ in the last bit or two.
+SUMMATION_TOLERANCE = 1e-9
 #: The columns compared within a tolerance; every other column is exact. Weighted degree and
 #: PageRank are summed in another order by Spark.
 APPROXIMATE = {
     "pagerank": PAGERANK_TOLERANCE,
     "weighted_degree": PAGERANK_TOLERANCE,
     "eigenvector": EIGENVECTOR_TOLERANCE,
+    "diversity_index": SUMMATION_TOLERANCE,
+    "harm_slope": SUMMATION_TOLERANCE,
 }
 
 
