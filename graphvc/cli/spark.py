@@ -35,7 +35,10 @@ def spark_group() -> None:
 @spark_group.command("install")
 @click.pass_context
 def spark_install(ctx: click.Context) -> None:
-    """Fetch the Neo4j Connector for Apache Spark and GraphFrames from Maven Central (once)."""
+    """Fetch the Spark engine's jars from Maven Central (once).
+
+    The Neo4j Connector for Apache Spark and GraphFrames, into GRAPHVC_HOME.
+    """
     from graphvc.spark.jars import CONNECTOR_VERSION, GRAPHFRAMES_VERSION, install
 
     lib = install(settings_of(ctx))

@@ -125,7 +125,7 @@ def network_measures(
     ``degree`` is GraphFrames' ``degrees`` (a tie, stored once, counts at both ends; a node
     without ties has 0), ``weighted_degree`` the summed weight of a node's ties (a plain
     ``groupBy``: GraphFrames has no weighted degree), ``pagerank`` the in-process engine's
-    (:func:`_pagerank`, to within summation order: 1e-12 on scores near 1) and
+    (:func:`_pagerank`, to within summation order) and
     ``component`` the smallest person id of the node's connected component
     (:func:`_components`).
     """
@@ -216,9 +216,9 @@ def _components(graph: GraphFrame) -> DataFrame:
 
     Its GraphX algorithm (Pregel, each vertex taking the smallest label among its
     neighbours: as many supersteps as the widest component's diameter, in one GraphX job)
-    rather than its default big-star / small-star one: on the network of 20,000 synthetic
-    incidents (4,893 people) the default took 46 s where GraphX took 5 s, its rounds each
-    several Spark SQL jobs with a checkpoint every second round.
+    rather than its default big-star / small-star one, whose rounds are each several Spark
+    SQL jobs with a checkpoint every second round: several times slower on the synthetic
+    person networks measured (``docs/operations/scaling.md``).
     """
     from pyspark.sql import functions as F
 
