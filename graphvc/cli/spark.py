@@ -35,8 +35,14 @@ def spark_group() -> None:
 @spark_group.command("install")
 @click.pass_context
 def spark_install(ctx: click.Context) -> None:
-    """Fetch the Neo4j Connector for Apache Spark from Maven Central (once)."""
-    from graphvc.spark.jars import CONNECTOR_VERSION, install
+    """Fetch the Spark engine's jars from Maven Central (once).
+
+    The Neo4j Connector for Apache Spark and GraphFrames, into GRAPHVC_HOME.
+    """
+    from graphvc.spark.jars import CONNECTOR_VERSION, GRAPHFRAMES_VERSION, install
 
     lib = install(settings_of(ctx))
-    click.echo(f"Neo4j Connector for Apache Spark {CONNECTOR_VERSION} is installed in {lib}")
+    click.echo(
+        f"Neo4j Connector for Apache Spark {CONNECTOR_VERSION} and GraphFrames "
+        f"{GRAPHFRAMES_VERSION} are installed in {lib}"
+    )

@@ -1,9 +1,11 @@
-"""The jar the Spark engine adds to Spark, fetched once by Maven like Neo4j's own.
+"""The jars the Spark engine adds to Spark, fetched once by Maven like Neo4j's own.
 
-``pom.xml`` beside this module names the Neo4j Connector for Apache Spark (and says why not
-GraphFrames); :func:`install` copies it and any runtime dependencies into ``GRAPHVC_HOME/spark`` with
-``mvn dependency:copy-dependencies`` (as :func:`graphvc.localserver.install` does for Neo4j),
-and :func:`installed_jars` lists them for ``spark.jars``: nothing is fetched while a run starts.
+``pom.xml`` beside this module names the Neo4j Connector for Apache Spark and GraphFrames
+(with its graphframes-graphx module); :func:`install` copies them into ``GRAPHVC_HOME/spark``
+with ``mvn dependency:copy-dependencies`` (as :func:`graphvc.localserver.install` does for
+Neo4j), and :func:`installed_jars` lists them for ``spark.jars``: nothing is fetched while a
+run starts. The folder is named by both versions, so an install made before either changed
+(or before GraphFrames was added) is fetched again rather than used without it.
 """
 
 from __future__ import annotations
@@ -14,20 +16,25 @@ from pathlib import Path
 from graphvc.config import Settings
 from graphvc.localserver import copy_dependencies
 
-__all__ = ["CONNECTOR_VERSION", "install", "installed_jars"]
+__all__ = ["CONNECTOR_VERSION", "GRAPHFRAMES_VERSION", "install", "installed_jars"]
 
 _POM = Path(__file__).with_name("pom.xml")
-CONNECTOR_VERSION: str = re.findall(
-    r"<connector.version>([^<]+)</connector.version>", _POM.read_text()
-)[0]
+
+
+def _pom_property(name: str) -> str:
+    return str(re.findall(rf"<{name}>([^<]+)</{name}>", _POM.read_text())[0])
+
+
+CONNECTOR_VERSION: str = _pom_property("connector.version")
+GRAPHFRAMES_VERSION: str = _pom_property("graphframes.version")
 
 
 def _lib(settings: Settings) -> Path:
-    return settings.home / "spark" / f"jars-{CONNECTOR_VERSION}"
+    return settings.home / "spark" / f"jars-{CONNECTOR_VERSION}-graphframes-{GRAPHFRAMES_VERSION}"
 
 
 def install(settings: Settings) -> Path:
-    """Fetch the connector's jar with Maven into ``GRAPHVC_HOME/spark``
+    """Fetch the connector's and GraphFrames' jars with Maven into ``GRAPHVC_HOME/spark``
     (a no-op once done). Returns the folder of jars.
 
     Raises :class:`ServerError` when Maven is missing or cannot fetch them.
@@ -37,9 +44,15 @@ def install(settings: Settings) -> Path:
     if marker.exists():
         return lib
     copy_dependencies(
-        _POM, lib.parent, lib, what=f"the Neo4j Connector for Apache Spark {CONNECTOR_VERSION}"
+        _POM,
+        lib.parent,
+        lib,
+        what=(
+            f"the Neo4j Connector for Apache Spark {CONNECTOR_VERSION} "
+            f"and GraphFrames {GRAPHFRAMES_VERSION}"
+        ),
     )
-    marker.write_text(CONNECTOR_VERSION)
+    marker.write_text(f"{CONNECTOR_VERSION} {GRAPHFRAMES_VERSION}")
     return lib
 
 

@@ -3,10 +3,12 @@
 :func:`person_ties` projects the tie table of :func:`graphvc.analysis.projections.person_network`
 (one row per pair: the summed, weighted strength of its layers) from the incidents,
 involvements and associations in Spark; :func:`network_measures` computes degree, weighted
-degree and PageRank on it (PageRank as the in-process engine's GDS form,
-:func:`graphvc.analysis.centrality.pagerank`, iterated as DataFrame joins) and the connected
-components (label propagation), all DataFrame jobs. The measures that need the whole
-network at once (betweenness, Leiden, eigenvector, k-core, harm PageRank) stay on the driver.
+degree, PageRank and the connected components on it with GraphFrames: degrees and
+components by GraphFrames' own algorithms, PageRank as the in-process engine's weighted GDS
+form (:func:`graphvc.analysis.centrality.pagerank`) iterated with GraphFrames'
+``aggregateMessages``, since GraphFrames' built-in PageRank is unweighted and normalised
+otherwise (``docs/operations/scaling.md``). The measures that need the whole network at once
+(betweenness, Leiden, eigenvector, k-core, harm PageRank) stay on the driver.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from graphvc.contract import LOCAL_TIME_ZONE, PERPETRATOR_ROLES
 from graphvc.errors import AnalysisError
 
 if TYPE_CHECKING:
+    from graphframes import GraphFrame
     from pyspark.sql import DataFrame
 
 __all__ = ["network_measures", "person_ties"]
@@ -113,97 +116,120 @@ def network_measures(
     max_iter: int = 20,
     tol: float = 1e-7,
 ) -> pd.DataFrame:
-    """Degree, weighted degree, PageRank and connected component of every node, computed in
-    Spark and collected: a frame indexed by ``person_id``.
+    """Degree, weighted degree, PageRank and connected component of every node of the
+    network :func:`person_ties` gives, computed in Spark with GraphFrames and collected: a
+    frame indexed by ``person_id`` (sorted) with ``degree``, ``weighted_degree``,
+    ``pagerank`` and ``component``, as :mod:`graphvc.analysis.centrality` gives the first
+    three on the same network (``weight`` read as a strength).
 
-    ``degree`` and ``weighted_degree`` are sums over the ties, ``component`` the smallest
-    person id reachable (:func:`_components`), ``pagerank`` is
-    :func:`graphvc.analysis.centrality.pagerank`'s GDS form iterated as DataFrame joins: every
-    score starts at ``1 - damping``, that start is the first of ``max_iter`` iterations, each
-    tie passes score both ways in proportion to its weight over the sender's strength, and
-    it stops once no score moves by ``tol``.
+    ``degree`` is GraphFrames' ``degrees`` (a tie, stored once, counts at both ends; a node
+    without ties has 0), ``weighted_degree`` the summed weight of a node's ties (a plain
+    ``groupBy``: GraphFrames has no weighted degree), ``pagerank`` the in-process engine's
+    (:func:`_pagerank`, to within summation order) and
+    ``component`` the smallest person id of the node's connected component
+    (:func:`_components`).
     """
+    from graphframes import GraphFrame
     from pyspark.sql import functions as F
 
-    arcs = ties.select("src", "dst", "weight").unionByName(
-        ties.select(F.col("dst").alias("src"), F.col("src").alias("dst"), "weight")
+    graph = GraphFrame(nodes.select("id"), ties.select("src", "dst", "weight"))
+    ends = ties.select(F.col("src").alias("id"), "weight").unionByName(
+        ties.select(F.col("dst").alias("id"), "weight")
     )
-    strength = arcs.groupBy("src").agg(F.sum("weight").alias("strength"))
-    flow = (
-        arcs.join(strength, "src")
-        .select("src", "dst", (F.col("weight") / F.col("strength")).alias("share"))
-        .cache()
-    )
-    scores = nodes.select("id", F.lit(1 - damping).alias("score")).localCheckpoint()
-    for _ in range(max_iter - 1):
-        received = (
-            flow.join(scores.withColumnRenamed("id", "src"), "src")
-            .groupBy(F.col("dst").alias("id"))
-            .agg(F.sum(F.col("share") * F.col("score")).alias("inflow"))
-        )
-        updated = (
-            nodes.join(received, "id", "left")
-            .select(
-                "id",
-                (F.lit(1 - damping) + damping * F.coalesce(F.col("inflow"), F.lit(0.0))).alias(
-                    "score"
-                ),
-            )
-            .localCheckpoint()
-        )
-        moved = (
-            updated.join(scores.withColumnRenamed("score", "previous"), "id")
-            .agg(F.max(F.abs(F.col("score") - F.col("previous"))))
-            .first()
-        )
-        scores = updated
-        if moved is None or moved[0] is None or moved[0] < tol:
-            break
-    components = _components(nodes, arcs)
-    degrees = arcs.groupBy(F.col("src").alias("id")).agg(F.count("*").alias("degree"))
+    strength = ends.groupBy("id").agg(F.sum("weight").alias("strength"))
+    scores = _pagerank(graph, strength, damping=damping, max_iter=max_iter, tol=tol)
+    components = _components(graph)
     measures = (
-        nodes.join(degrees, "id", "left")
-        .join(strength.withColumnRenamed("src", "id"), "id", "left")
-        .join(scores, "id", "left")
-        .join(components.select("id", "component"), "id", "left")
+        nodes.select("id")
+        .join(graph.degrees, "id", "left")
+        .join(strength, "id", "left")
+        .join(scores.select("id", "score"), "id", "left")
+        .join(components, "id", "left")
         .select(
             F.col("id").alias("person_id"),
-            F.coalesce("degree", F.lit(0)).alias("degree"),
+            F.coalesce(F.col("degree").cast("long"), F.lit(0)).alias("degree"),
             F.coalesce("strength", F.lit(0.0)).alias("weighted_degree"),
             F.col("score").alias("pagerank"),
             "component",
         )
         .toPandas()
     )
-    flow.unpersist()
     return measures.set_index("person_id").sort_index()
 
 
-def _components(nodes: DataFrame, arcs: DataFrame) -> DataFrame:
-    """Each node's connected component, named by its smallest member: every node takes the
-    smallest label among itself and its neighbours until none changes (as many rounds as the
-    widest component's diameter). GraphFrames' own algorithm would do it in fewer rounds, but
-    its 0.10.0 jar cannot load without graphframes-graphx, which the Maven Central served
-    here lacks (``docs/scaling.md``)."""
+def _pagerank(
+    graph: GraphFrame, strength: DataFrame, *, damping: float, max_iter: int, tol: float
+) -> DataFrame:
+    """:func:`graphvc.analysis.centrality.pagerank` (GDS form, ``weight`` a strength) on
+    ``graph``'s vertices: ``id`` and ``score``.
+
+    Every score starts at ``1 - damping``, that start is the first of ``max_iter``
+    iterations, and it stops once no score moves by ``tol``. Each tie is an arc both ways
+    carrying ``share``, its weight over its sender's ``strength``; in each iteration
+    ``aggregateMessages`` sends every arc's share of its sender's score to its head, and a
+    node scores ``1 - damping + damping * inflow``, ``inflow`` the sum it received.
+    GraphFrames' own ``pageRank`` would not do: it reads no weights, and it normalises the
+    scores (to sum to the number of nodes) where GDS does not.
+    """
+    from graphframes import GraphFrame
+    from graphframes.lib import AggregateMessages as AM
     from pyspark.sql import functions as F
 
-    labels = nodes.select("id", F.col("id").alias("component")).localCheckpoint()
-    while True:
-        offered = (
-            arcs.join(labels.withColumnRenamed("id", "src"), "src")
-            .groupBy(F.col("dst").alias("id"))
-            .agg(F.min("component").alias("offered"))
+    ties = graph.edges
+    # Messages to the head only, over arcs both ways: one triplet join per iteration, where
+    # sending to both ends of the stored ties would build the triplets twice.
+    arcs = ties.unionByName(
+        ties.select(F.col("dst").alias("src"), F.col("src").alias("dst"), "weight")
+    )
+    flow = (
+        arcs.join(strength.withColumnRenamed("id", "src"), "src")
+        .select("src", "dst", (F.col("weight") / F.col("strength")).alias("share"))
+        .localCheckpoint()
+    )
+    start = F.lit(1 - damping)
+    scores: DataFrame = graph.vertices.select("id", start.alias("score")).localCheckpoint()
+    for _ in range(max_iter - 1):
+        received = GraphFrame(scores, flow).aggregateMessages(
+            [F.sum(AM.msg).alias("inflow")], sendToDst=[AM.edge["share"] * AM.src["score"]]
         )
         updated = (
-            labels.join(offered, "id", "left")
+            scores.join(received, "id", "left")
             .select(
                 "id",
-                F.least("component", F.coalesce("offered", "component")).alias("component"),
-                (F.col("offered") < F.col("component")).alias("changed"),
+                (start + damping * F.coalesce(F.col("inflow"), F.lit(0.0))).alias("score"),
+                F.col("score").alias("previous"),
             )
             .localCheckpoint()
         )
-        changed = updated.filter(F.col("changed")).limit(1).count()
-        labels = updated.drop("changed")
-        if not changed:
-            return labels
+        received.unpersist()
+        moved = updated.agg(F.max(F.abs(F.col("score") - F.col("previous")))).first()
+        scores = updated.drop("previous")
+        if moved is None or moved[0] is None or moved[0] < tol:
+            break
+    return scores
+
+
+def _components(graph: GraphFrame) -> DataFrame:
+    """Each vertex's connected component (``id``, ``component``), named by its smallest
+    member, from GraphFrames' ``connectedComponents``, whose own component ids are
+    arbitrary numbers.
+
+    Its GraphX algorithm (Pregel, each vertex taking the smallest label among its
+    neighbours: as many supersteps as the widest component's diameter, in one GraphX job)
+    rather than its default big-star / small-star one, whose rounds are each several Spark
+    SQL jobs with a checkpoint every second round: several times slower on the synthetic
+    person networks measured (``docs/operations/scaling.md``).
+    """
+    from pyspark.sql import functions as F
+
+    # graphframes-py 0.10.0's default max_iter is ``2 ^ 31 - 2``, a XOR: 31 rounds. The
+    # bound meant is Int.MaxValue - 1; the algorithm stops when it converges.
+    found = graph.connectedComponents(algorithm="graphx", max_iter=2**31 - 2)
+    named = found.groupBy("component").agg(F.min("id").alias("label"))
+    labels: DataFrame = (
+        found.join(named, "component")
+        .select("id", F.col("label").alias("component"))
+        .localCheckpoint()
+    )
+    found.unpersist()
+    return labels
