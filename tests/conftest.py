@@ -143,3 +143,20 @@ def spark(test_settings: Settings) -> Iterator[object]:
     session = spark_session(test_settings, "local[2]")
     yield session
     session.stop()
+
+
+@pytest.fixture(scope="module")
+def synthetic_city_graph(
+    empty_graph: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory
+) -> neo4j.Driver:
+    """The test database holding a synthetic city of 1,000 incidents (the generator's
+    smallest, seed 11), every table filled: the Spark tests' graph, once per module."""
+    from graphvc.synth import generate, synthetic_city, write
+    from loaders.folder import load_folder
+
+    data = tmp_path_factory.mktemp("synthetic-city")
+    write(generate(1000, seed=11, geography=synthetic_city(11)), data)
+    wipe(empty_graph)
+    apply_schema(empty_graph)
+    load_folder(empty_graph, data)
+    return empty_graph

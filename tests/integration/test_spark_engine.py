@@ -23,11 +23,8 @@ from graphvc.cli import cli
 from graphvc.config import Settings
 from graphvc.db import run_query
 from graphvc.graph_tables import canonical, read_graph_tables
-from graphvc.schema import apply_schema, wipe
 from graphvc.spark.read import read_tables, to_pandas
 from graphvc.stored_runs import list_runs, read_run_table
-from graphvc.synth import generate, synthetic_city, write
-from loaders.folder import load_folder
 
 #: PageRank's tolerance between the engines: the same iteration, its sums in another order.
 PAGERANK_TOLERANCE = 1e-9
@@ -47,19 +44,6 @@ APPROXIMATE = {
     "diversity_index": SUMMATION_TOLERANCE,
     "harm_slope": SUMMATION_TOLERANCE,
 }
-
-
-@pytest.fixture(scope="module")
-def synthetic_graph(
-    empty_graph: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory
-) -> neo4j.Driver:
-    """A synthetic city of 1,000 incidents (the generator's smallest), every table filled."""
-    data = tmp_path_factory.mktemp("spark-synth")
-    write(generate(1000, seed=11, geography=synthetic_city(11)), data)
-    wipe(empty_graph)
-    apply_schema(empty_graph)
-    load_folder(empty_graph, data)
-    return empty_graph
 
 
 def _compare(spark_frame: pd.DataFrame, inprocess: pd.DataFrame, name: str) -> None:
@@ -82,10 +66,10 @@ def _compare(spark_frame: pd.DataFrame, inprocess: pd.DataFrame, name: str) -> N
 
 
 def test_connector_reads_the_same_tables_as_the_driver(
-    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings
+    synthetic_city_graph: neo4j.Driver, spark: object, test_settings: Settings
 ) -> None:
     start, end = pd.Timestamp("2023-01-01").to_pydatetime(), None
-    ours = read_graph_tables(synthetic_graph, start=start, end=end)
+    ours = read_graph_tables(synthetic_city_graph, start=start, end=end)
     theirs = to_pandas(read_tables(spark, test_settings, start=start, end=end, partitions=3))  # type: ignore[arg-type]
     for table, frame in ours.items():
         assert len(frame) > 0, table
@@ -93,7 +77,7 @@ def test_connector_reads_the_same_tables_as_the_driver(
 
 
 def test_cli_analyse_engine_spark_stores_the_same_run(
-    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings, tmp_path: Path
+    synthetic_city_graph: neo4j.Driver, spark: object, test_settings: Settings, tmp_path: Path
 ) -> None:
     env = {
         "NEO4J_URI": test_settings.uri,
@@ -107,11 +91,11 @@ def test_cli_analyse_engine_spark_stores_the_same_run(
     done = runner.invoke(cli, ["analyse", "--engine", "spark", "--json", "--top", "5"], env=env)
     assert done.exit_code == 0, done.output
     spark_report = json.loads(done.stdout)
-    spark_run = list_runs(synthetic_graph)[0]
+    spark_run = list_runs(synthetic_city_graph)[0]
     assert spark_run.id == spark_report["run"]
     spark_people = read_run_table(tmp_path / "runs", spark_run, "people")
     spark_scores = run_query(
-        synthetic_graph,
+        synthetic_city_graph,
         "MATCH (p:Person) WHERE p.score_priority_rank IS NOT NULL "
         "RETURN p.id AS id, p.score_priority_rank AS rank, p.score_pagerank AS pagerank "
         "ORDER BY id",
@@ -123,7 +107,7 @@ def test_cli_analyse_engine_spark_stores_the_same_run(
     assert spark_report["parameters"] == report["parameters"]
     assert spark_report["summary"] == report["summary"]
     assert spark_report["top"] == report["top"]
-    run = list_runs(synthetic_graph)[0]
+    run = list_runs(synthetic_city_graph)[0]
     assert run.parameters == spark_run.parameters
     # Every table of the stored run, as the app and the reports read it.
     names = sorted(f.stem for f in (tmp_path / "runs" / run.id).glob("*.parquet"))
@@ -137,7 +121,7 @@ def test_cli_analyse_engine_spark_stores_the_same_run(
     assert len(people) > 100
     assert spark_people["pagerank"].nunique() > 10
     scores = run_query(
-        synthetic_graph,
+        synthetic_city_graph,
         "MATCH (p:Person) WHERE p.score_priority_rank IS NOT NULL "
         "RETURN p.id AS id, p.score_priority_rank AS rank, p.score_pagerank AS pagerank "
         "ORDER BY id",
@@ -151,7 +135,7 @@ def test_cli_analyse_engine_spark_stores_the_same_run(
 
 
 def test_report_centrality_engine_spark_lists_the_same_people(
-    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings, tmp_path: Path
+    synthetic_city_graph: neo4j.Driver, spark: object, test_settings: Settings, tmp_path: Path
 ) -> None:
     env = {
         "NEO4J_URI": test_settings.uri,

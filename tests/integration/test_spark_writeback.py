@@ -26,7 +26,6 @@ from graphvc.config import Settings
 from graphvc.db import cypher_dir
 from graphvc.errors import DatabaseError, RunError
 from graphvc.runs import obtain_run, record_run
-from graphvc.schema import apply_schema, wipe
 from graphvc.scores import (
     PERSON_SCORES,
     PLACE_SCORES,
@@ -36,8 +35,6 @@ from graphvc.scores import (
 )
 from graphvc.spark.write import connector_writer, write_query
 from graphvc.stored_runs import list_runs
-from graphvc.synth import generate, synthetic_city, write
-from loaders.folder import load_folder
 
 #: Every node a run scores, by label, and its key, with each score property and its stamp.
 SCORED = """
@@ -50,19 +47,6 @@ RETURN [l IN labels(n) WHERE l IN ['Person', 'Location', 'Ward', 'Borough']][0] 
 ORDER BY label, key
 """
 ANALYSIS_WRITES = sorted((cypher_dir() / "analysis").glob("write_*_scores.cypher"))
-
-
-@pytest.fixture(scope="module")
-def synthetic_graph(
-    empty_graph: neo4j.Driver, tmp_path_factory: pytest.TempPathFactory
-) -> neo4j.Driver:
-    """A synthetic city of 1,000 incidents (the generator's smallest), every table filled."""
-    data = tmp_path_factory.mktemp("spark-writeback-synth")
-    write(generate(1000, seed=11, geography=synthetic_city(11)), data)
-    wipe(empty_graph)
-    apply_schema(empty_graph)
-    load_folder(empty_graph, data)
-    return empty_graph
 
 
 def _scored(driver: neo4j.Driver) -> dict[tuple[str, str], dict[str, Any]]:
@@ -124,12 +108,12 @@ def test_write_query_is_the_statement_without_its_header() -> None:
 
 
 def test_the_connector_writes_the_scores_the_driver_writes(
-    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings
+    synthetic_city_graph: neo4j.Driver, spark: object, test_settings: Settings
 ) -> None:
-    result = obtain_run(synthetic_graph).result
+    result = obtain_run(synthetic_city_graph).result
     first, second = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-    written = write_scores(synthetic_graph, result, run_at=first)
-    ours = _scored(synthetic_graph)
+    written = write_scores(synthetic_city_graph, result, run_at=first)
+    ours = _scored(synthetic_city_graph)
     assert _stamp(ours) == {first}
     assert len(ours) == sum(written.values()) > 500
     people = {key for label, key in ours if label == "Person"}
@@ -142,49 +126,51 @@ def test_the_connector_writes_the_scores_the_driver_writes(
         "scored_at",
     }
     # Withdrawn (no run of that time is listed), so the connector writes onto bare nodes.
-    withdraw_scores(synthetic_graph, run_at=first)
-    assert _scored(synthetic_graph) == {}
-    stale = _plant_stale_score(synthetic_graph, people)
+    withdraw_scores(synthetic_city_graph, run_at=first)
+    assert _scored(synthetic_city_graph) == {}
+    stale = _plant_stale_score(synthetic_city_graph, people)
     writer = connector_writer(spark, test_settings, partitions=3, batch_size=100)  # type: ignore[arg-type]
-    theirs_written = write_scores(synthetic_graph, result, run_at=second, write=writer)
+    theirs_written = write_scores(synthetic_city_graph, result, run_at=second, write=writer)
     assert theirs_written == written
-    theirs = _scored(synthetic_graph)
+    theirs = _scored(synthetic_city_graph)
     assert ("Person", stale) not in theirs  # the earlier run's score cleared
     assert _stamp(theirs) == {second}
     _assert_same_scores(theirs, ours)
 
 
 def test_record_run_through_the_connector_stamps_the_run_it_stores(
-    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings, tmp_path: Path
+    synthetic_city_graph: neo4j.Driver, spark: object, test_settings: Settings, tmp_path: Path
 ) -> None:
     # spark_obtain_run's write-back and store: record_run with the connector's writer.
-    ours_run = obtain_run(synthetic_graph, runs_dir=tmp_path / "ours", store=True, reuse=False)
+    ours_run = obtain_run(synthetic_city_graph, runs_dir=tmp_path / "ours", store=True, reuse=False)
     assert ours_run.stored is not None
-    ours = _scored(synthetic_graph)
+    ours = _scored(synthetic_city_graph)
     assert _stamp(ours) == {ours_run.stored.finished_at.to_pydatetime()}
-    stale = _plant_stale_score(synthetic_graph, {key for label, key in ours if label == "Person"})
+    stale = _plant_stale_score(
+        synthetic_city_graph, {key for label, key in ours if label == "Person"}
+    )
     finished_at = datetime.now(UTC)
     stored, scored = record_run(
-        synthetic_graph,
+        synthetic_city_graph,
         ours_run.result,
         runs_dir=tmp_path / "theirs",
         finished_at=finished_at,
         write=connector_writer(spark, test_settings, partitions=2),  # type: ignore[arg-type]
     )
     assert scored == ours_run.scored
-    theirs = _scored(synthetic_graph)
+    theirs = _scored(synthetic_city_graph)
     assert ("Person", stale) not in theirs
     # Stamped like every run: the stored run's time, the newest the app lists.
     assert _stamp(theirs) == {finished_at} == {stored.finished_at.to_pydatetime()}
-    assert list_runs(synthetic_graph)[0].id == stored.id
+    assert list_runs(synthetic_city_graph)[0].id == stored.id
     _assert_same_scores(theirs, ours)
 
 
 def test_a_connector_write_back_that_fails_is_withdrawn(
-    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings, tmp_path: Path
+    synthetic_city_graph: neo4j.Driver, spark: object, test_settings: Settings, tmp_path: Path
 ) -> None:
-    runs = list_runs(synthetic_graph)
-    listed = _stamp(_scored(synthetic_graph))
+    runs = list_runs(synthetic_city_graph)
+    listed = _stamp(_scored(synthetic_city_graph))
     assert listed == {runs[0].finished_at.to_pydatetime()}
     connector = connector_writer(spark, test_settings)  # type: ignore[arg-type]
 
@@ -198,29 +184,31 @@ def test_a_connector_write_back_that_fails_is_withdrawn(
     failed_at = datetime.now(UTC)
     with pytest.raises(RunError, match="the boroughs' write failed"):
         record_run(
-            synthetic_graph,
-            obtain_run(synthetic_graph).result,
+            synthetic_city_graph,
+            obtain_run(synthetic_city_graph).result,
             runs_dir=tmp_path / "runs",
             finished_at=failed_at,
             write=write_but_boroughs,
         )
-    after = _scored(synthetic_graph)
+    after = _scored(synthetic_city_graph)
     # The connector overwrote the locations and wards, then the driver withdrew the failed
     # run's scores: no node keeps them, and every score left is the listed run's.
     assert not any(label in ("Location", "Ward") for label, _ in after)
     assert _stamp(after) <= listed
-    assert [run.id for run in list_runs(synthetic_graph)] == [run.id for run in runs]
+    assert [run.id for run in list_runs(synthetic_city_graph)] == [run.id for run in runs]
 
 
 def test_a_write_neo4j_refuses_is_a_database_error(
-    synthetic_graph: neo4j.Driver, spark: object, test_settings: Settings
+    synthetic_city_graph: neo4j.Driver, spark: object, test_settings: Settings
 ) -> None:
-    result = obtain_run(synthetic_graph).result
-    before = _scored(synthetic_graph)
+    result = obtain_run(synthetic_city_graph).result
+    before = _scored(synthetic_city_graph)
     wrong = replace(test_settings, neo4j_password="not-the-password")
     writer = connector_writer(spark, wrong)  # type: ignore[arg-type]
     with pytest.raises(
         DatabaseError, match=r"did not write the Person scores .*AuthenticationException"
     ):
-        write_scores(synthetic_graph, result, run_at=datetime(2026, 3, 1, tzinfo=UTC), write=writer)
-    assert _scored(synthetic_graph) == before
+        write_scores(
+            synthetic_city_graph, result, run_at=datetime(2026, 3, 1, tzinfo=UTC), write=writer
+        )
+    assert _scored(synthetic_city_graph) == before
