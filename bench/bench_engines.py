@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import subprocess
 import sys
 import time
@@ -52,8 +53,12 @@ def _bulk_once(folder: Path) -> float:
 
 
 def _one(engine: str, master: str, driver_memory: str) -> dict[str, Any]:
-    """One run of ``engine`` on the benchmark graph, in this process."""
+    """One run of ``engine`` on the benchmark graph, in this process (its phases said on
+    stderr as they end: a long run that fails half-way still shows what it measured)."""
     from graphvc.runs import AnalysisParameters, obtain_run
+
+    logging.basicConfig(stream=sys.stderr, format="%(asctime)s %(message)s")
+    logging.getLogger("graphvc.spark").setLevel(logging.INFO)
 
     driver, settings = bench_driver()
     row: dict[str, Any] = {"engine": engine}

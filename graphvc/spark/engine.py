@@ -95,6 +95,7 @@ def spark_analyse(
     }
     tables = to_pandas(frames)
     clock.lap("spark_read")
+    log.info("Spark engine: tables read and collected in %.1f s", clock.timings["spark_read"])
     net_start, net_end = rolling_window(parameters.moment, parameters.window_days)
     nodes, ties = person_ties(
         frames, tie_weights=parameters.tie_weights, start=net_start, end=net_end
@@ -102,6 +103,7 @@ def spark_analyse(
     measures = network_measures(nodes, ties)
     links = ties.count()
     clock.lap("spark_network")
+    log.info("Spark engine: person network measured in %.1f s", clock.timings["spark_network"])
     table_measures = SparkTableMeasures(frames)
     with harm_once():
         network = run_network(tables, parameters)
