@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--driver-memory", default="4g")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--save", action="store_true", help="also write bench/results/engines-SIZES.json"
+        "--save", action="store_true", help="also write bench/results/engines-SIZES[-ENGINE].json"
     )
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -132,8 +132,10 @@ def main() -> None:
         sort_keys=True,
     )
     if args.save:
-        sizes = "-".join(str(size) for size in args.sizes)
-        (ROOT / "bench" / "results" / f"engines-{sizes}.json").write_text(line + "\n")
+        name = "-".join(str(size) for size in args.sizes)
+        if len(args.engines) == 1:  # one engine: its name too, so the other's file stays
+            name += f"-{args.engines[0]}"
+        (ROOT / "bench" / "results" / f"engines-{name}.json").write_text(line + "\n")
     print(line)
 
 
